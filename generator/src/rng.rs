@@ -1,0 +1,88 @@
+//! Random streams keyed by what they are about.
+//!
+//! Every decision draws from `stream(seed, key)`, where the key names the entity, the day and the
+//! purpose. A stream is the portable Xoshiro256++ generator seeded from SplitMix64 over the key, so
+//! any decision can be recomputed anywhere, in any order, on any platform and thread count.
+
+use rand::SeedableRng;
+pub use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
+
+/// What a random stream is for. The discriminants are part of the output format: never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// A person's static attributes (sex, age, ethnicity, name).
+    PersonAttributes = 1,
+    /// A person's home point.
+    HomePoint = 2,
+    /// A person's SIM cards and their identifiers.
+    Sims = 3,
+    /// A person's address text.
+    Address = 4,
+    /// A settlement's placement within a district.
+    Settlement = 5,
+    /// An operator's cell sites in a district.
+    CellSites = 6,
+    /// A cell's radio parameters.
+    CellRadio = 7,
+    /// The handset a SIM is used in.
+    Handset = 8,
+}
+
+/// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
+#[inline]
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Folds the key words into one 64-bit seed.
+#[inline]
+pub fn key_hash(seed: u64, words: &[u64]) -> u64 {
+    words.iter().fold(splitmix64(seed), |h, &w| splitmix64(h ^ w))
+}
+
+/// The stream for `(seed, purpose, id, day)`; use `day = 0` for static decisions.
+#[inline]
+pub fn stream(seed: u64, purpose: Purpose, id: u64, day: u32) -> StreamRng {
+    StreamRng::seed_from_u64(key_hash(seed, &[purpose as u64, id, u64::from(day)]))
+}
+
+/// A uniform draw in `[0, 1)` from the 53 high bits of a word: identical on every platform.
+#[inline]
+pub fn unit_f64(word: u64) -> f64 {
+    (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn streams_are_stable_golden_values() {
+        // Changing these values changes every dataset: only with a documented version bump.
+        let mut r = stream(42, Purpose::PersonAttributes, 17, 3);
+        let first = [r.next_u64(), r.next_u64()];
+        let mut again = stream(42, Purpose::PersonAttributes, 17, 3);
+        assert_eq!(first, [again.next_u64(), again.next_u64()]);
+        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+    }
+
+    #[test]
+    fn keys_that_differ_give_different_streams() {
+        let a = stream(1, Purpose::Sims, 5, 0).next_u64();
+        assert_ne!(a, stream(2, Purpose::Sims, 5, 0).next_u64());
+        assert_ne!(a, stream(1, Purpose::HomePoint, 5, 0).next_u64());
+        assert_ne!(a, stream(1, Purpose::Sims, 6, 0).next_u64());
+        assert_ne!(a, stream(1, Purpose::Sims, 5, 1).next_u64());
+    }
+
+    #[test]
+    fn unit_draws_stay_in_range() {
+        assert_eq!(unit_f64(0), 0.0);
+        assert!(unit_f64(u64::MAX) < 1.0);
+    }
+}

@@ -1,0 +1,9 @@
+//! Tables: their schemas, the column buffers generators fill, and the sink they are written to.
+
+pub mod batch;
+pub mod schema;
+pub mod sink;
+
+pub use batch::{Batch, ColumnBuffer, ColumnData, StringColumn};
+pub use schema::{Column, ColumnKind, TableSchema, View};
+pub use sink::{PartKey, Sink, SinkError};
