@@ -1,1 +1,25 @@
+//! Output adapters for telcosynth: Arrow conversion, Parquet (GeoParquet) and CSV encoding,
+//! atomic dataset folders and their manifest.
+//!
+//! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
+//! the encoders below it are usable on their own.
 
+mod arrow_convert;
+mod csv_writer;
+mod dataset;
+mod error;
+mod geoparquet;
+mod hashing;
+mod manifest;
+mod parquet_writer;
+
+pub use arrow_convert::{arrow_schema, data_type, to_record_batch, wkb_point};
+pub use csv_writer::write_csv;
+pub use dataset::{DatasetWriter, Format, WriterOptions};
+pub use error::SinkFailure;
+pub use geoparquet::{GEO_KEY, geo_metadata};
+pub use manifest::{
+    FileEntry, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, Manifest, ManifestInfo, ScenarioInfo,
+    ShardInfo, TableEntry, TableView, ToolInfo, read_manifest,
+};
+pub use parquet_writer::{Compression, MAX_ROW_GROUP_ROWS, write_parquet, writer_properties};
