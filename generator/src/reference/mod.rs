@@ -11,8 +11,13 @@ pub mod mykad;
 pub mod names;
 pub mod operators;
 pub mod states;
+mod table;
+#[cfg(test)]
+mod tests;
 
+pub use address::postcode_ranges;
 pub use districts::{AgeMix, District, EthnicMix, districts};
-pub use handsets::{BrandShare, Tac, handset_brand_shares, tacs};
-pub use operators::{MsisdnPrefix, Operator, operators};
-pub use states::{Region, State, Weekend, states};
+pub use handsets::{BrandShare, Tac, brand_tacs, handset_brand_shares, tacs};
+pub use mykad::{BirthplaceCode, birthplace_codes, state_birthplace_codes};
+pub use operators::{MsisdnPrefix, Operator, operator_for_number, operators};
+pub use states::{Region, State, Weekend, state, states};

@@ -1,4 +1,11 @@
 //! Mobile network operators, their network codes and their number ranges.
+//!
+//! Number blocks nest (e.g. `1163` of unifi Mobile contains `11636` of U Mobile): the holder of
+//! a number is the operator with the longest matching block, see [`operator_for_number`].
+
+use std::sync::OnceLock;
+
+use super::table;
 
 /// A mobile number block assigned to an operator.
 #[derive(Debug, Clone)]
@@ -30,5 +37,56 @@ pub struct Operator {
 
 /// All modelled operators, largest first.
 pub fn operators() -> &'static [Operator] {
-    todo!()
+    static OPERATORS: OnceLock<Vec<Operator>> = OnceLock::new();
+    OPERATORS.get_or_init(|| {
+        let text = include_str!("../../data/operators.csv");
+        let header = [
+            "key",
+            "name",
+            "mcc",
+            "mncs",
+            "market_share",
+            "prepaid_share",
+            "source",
+        ];
+        let mut operators: Vec<Operator> = table::records("operators.csv", text, header)
+            .map(|r| {
+                let [key, name, mcc, mncs, market_share, prepaid_share, _source] = r.fields;
+                Operator {
+                    key,
+                    name,
+                    mcc: r.parse(mcc),
+                    mncs: mncs.split(' ').collect(),
+                    market_share: r.parse(market_share),
+                    prepaid_share: r.parse(prepaid_share),
+                    prefixes: Vec::new(),
+                }
+            })
+            .collect();
+        let text = include_str!("../../data/msisdn_prefixes.csv");
+        let header = ["operator", "digits", "nsn_length"];
+        for r in table::records("msisdn_prefixes.csv", text, header) {
+            let [key, digits, nsn_length] = r.fields;
+            let Some(operator) = operators.iter_mut().find(|o| o.key == key) else {
+                r.fail(format_args!("unknown operator {key:?}"));
+            };
+            operator.prefixes.push(MsisdnPrefix {
+                digits,
+                nsn_length: r.parse(nsn_length),
+            });
+        }
+        operators
+    })
+}
+
+/// The operator holding the longest number block that starts `nsn` (the digits after the
+/// country code 60), if any. With number portability this is the original operator, not
+/// necessarily the current one.
+pub fn operator_for_number(nsn: &str) -> Option<&'static Operator> {
+    operators()
+        .iter()
+        .flat_map(|o| o.prefixes.iter().map(move |p| (o, p)))
+        .filter(|(_, p)| nsn.starts_with(p.digits))
+        .max_by_key(|(_, p)| p.digits.len())
+        .map(|(o, _)| o)
 }

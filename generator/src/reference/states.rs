@@ -1,5 +1,9 @@
 //! The 13 states and 3 federal territories.
 
+use std::sync::OnceLock;
+
+use super::table;
+
 /// Peninsular or East Malaysia.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {
@@ -37,5 +41,47 @@ pub struct State {
 
 /// All states, ordered by code.
 pub fn states() -> &'static [State] {
-    todo!()
+    static STATES: OnceLock<Vec<State>> = OnceLock::new();
+    STATES.get_or_init(|| {
+        let text = include_str!("../../data/states.csv");
+        let header = [
+            "code",
+            "iso",
+            "name",
+            "region",
+            "weekend",
+            "population_2020",
+        ];
+        let states: Vec<State> = table::records("states.csv", text, header)
+            .map(|r| {
+                let [code, iso, name, region, weekend, population] = r.fields;
+                State {
+                    code: r.parse(code),
+                    iso,
+                    name,
+                    region: match region {
+                        "Peninsular" => Region::Peninsular,
+                        "East" => Region::East,
+                        other => r.fail(format_args!("unknown region {other:?}")),
+                    },
+                    weekend: match weekend {
+                        "FriSat" => Weekend::FriSat,
+                        "SatSun" => Weekend::SatSun,
+                        other => r.fail(format_args!("unknown weekend {other:?}")),
+                    },
+                    population: r.parse(population),
+                }
+            })
+            .collect();
+        assert!(
+            states.iter().zip(1..).all(|(s, code)| s.code == code),
+            "generator/data/states.csv: states must be ordered by code, from 1"
+        );
+        states
+    })
+}
+
+/// The state or federal territory with DOSM code `code` (1..=16), if any.
+pub fn state(code: u8) -> Option<&'static State> {
+    states().get(usize::from(code).checked_sub(1)?)
 }
