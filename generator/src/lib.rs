@@ -4,4 +4,5 @@
 
 pub mod reference;
 pub mod rng;
+pub mod scenario;
 pub mod table;

@@ -1,0 +1,184 @@
+//! Scenarios: TOML files that say what to generate.
+//!
+//! ```toml
+//! name = "klang-valley-week"          # required, a-z, 0-9 and '-'
+//! description = "One week in the Klang Valley."
+//! seed = 20250106                     # required; same seed and scenario, same bytes
+//!
+//! [period]                            # required; both dates inclusive, local time
+//! start = 2025-01-06                  # (Asia/Kuala_Lumpur, UTC+8), at most 366 days
+//! end = 2025-01-12
+//!
+//! [region]                            # optional; default: all of Malaysia; names in census
+//! states = ["Selangor", "Kuala Lumpur"] # spelling, any case, or aliases ("Penang", "KL")
+//! districts = ["Johor/Kluang"]        # "District" or "State/District"
+//!
+//! [population]                        # required: exactly one of scale, persons, subscribers
+//! persons = 20000
+//! sims_per_person = 1.35              # optional, 1.0 to 3.0 (MCMC: ~1.31 per capita in 2018)
+//!
+//! [operators]                         # optional; default: market shares; must sum to 1,
+//!                                     # operators not listed get 0
+//! maxis = { share = 0.5 }
+//! celcomdigi = { share = 0.5 }
+//!
+//! [outputs]                           # optional
+//! tables = ["persons"]                # default: all
+//! format = "parquet"                  # or "csv"
+//! compression = "zstd"                # or "none"
+//! persons_per_block = 50000           # 1000 to 10000000
+//! ```
+//!
+//! [`parse`] checks everything and reports the first problem as a [`ScenarioError`] naming the
+//! line, the field and a fix.
+
+mod bundled;
+mod error;
+mod model;
+mod names;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+pub use bundled::{BundledScenario, ScenarioSource, bundled, resolve};
+pub use error::ScenarioError;
+pub use model::{Compression, DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format};
+
+use error::Source;
+use model::ScenarioFile;
+
+/// A validated scenario with all defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The file, normalised.
+    file: ScenarioFile,
+    start: NaiveDate,
+    end: NaiveDate,
+    districts: Vec<u16>,
+    population: PopulationSize,
+    operator_shares: Vec<(usize, f64)>,
+}
+
+/// How large the population is, as the scenario says it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PopulationSize {
+    /// Fraction of the region's census population, in (0, 1].
+    Scale(f64),
+    /// Number of persons, at least 1.
+    Persons(u64),
+    /// Number of SIMs (subscriptions), at least 1; the generator derives the persons.
+    Subscribers(u64),
+}
+
+impl Scenario {
+    /// Scenario name: non-empty, a-z, 0-9 and '-'.
+    pub fn name(&self) -> &str {
+        self.file.name.as_ref()
+    }
+
+    /// Free-text description (may be empty).
+    pub fn description(&self) -> &str {
+        &self.file.description
+    }
+
+    /// Master seed of every random stream.
+    pub fn seed(&self) -> u64 {
+        self.file.seed
+    }
+
+    /// First day, inclusive, in Malaysia time (UTC+8).
+    pub fn start_date(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// Last day, inclusive, in Malaysia time (UTC+8).
+    pub fn end_date(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// Number of days from start to end, both included (1 to 366).
+    pub fn days(&self) -> u32 {
+        (self.end - self.start).num_days() as u32 + 1
+    }
+
+    /// Indices into [`crate::reference::districts()`] of the districts in the region, sorted.
+    pub fn districts(&self) -> Vec<u16> {
+        self.districts.clone()
+    }
+
+    /// Population size.
+    pub fn population(&self) -> PopulationSize {
+        self.population
+    }
+
+    /// Mean number of SIMs per person.
+    pub fn sims_per_person(&self) -> f64 {
+        *self.file.population.as_ref().sims_per_person.as_ref()
+    }
+
+    /// Every operator as (index into [`crate::reference::operators()`], share), in reference
+    /// order; shares are divided by their sum so they add up to 1, and may be 0.
+    pub fn operator_shares(&self) -> Vec<(usize, f64)> {
+        self.operator_shares.clone()
+    }
+
+    /// Tables to write, in the order of the list given to [`parse`].
+    pub fn tables(&self) -> Vec<&str> {
+        let tables = self
+            .file
+            .outputs
+            .tables
+            .as_ref()
+            .expect("validation fills the tables");
+        tables
+            .as_ref()
+            .iter()
+            .map(|t| t.as_ref().as_str())
+            .collect()
+    }
+
+    /// Output file format.
+    pub fn format(&self) -> Format {
+        self.file.outputs.format
+    }
+
+    /// Output compression.
+    pub fn compression(&self) -> Compression {
+        self.file.outputs.compression
+    }
+
+    /// Persons generated and written together; bounds memory use and file size.
+    pub fn persons_per_block(&self) -> u32 {
+        *self.file.outputs.persons_per_block.as_ref()
+    }
+}
+
+/// Parses and validates scenario `text`. `origin` (a path or `bundled:<name>`) prefixes error
+/// messages; `known_tables` are the table names `outputs.tables` may list, and its default.
+pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    let src = Source {
+        origin,
+        text,
+        known_tables,
+    };
+    let file: ScenarioFile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
+    validate::validate(&src, file)
+}
+
+/// Reads and parses the scenario file at `path` (see [`parse`]).
+pub fn load(path: &Path, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| error::io_error(&origin, &e))?;
+    parse(&origin, &text, known_tables)
+}
+
+/// The scenario as TOML with every default written out and names in census spelling; parsing
+/// it gives back an equal scenario.
+pub fn normalised_toml(scenario: &Scenario) -> String {
+    toml::to_string_pretty(&scenario.file).expect("a validated scenario serialises")
+}

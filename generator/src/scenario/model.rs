@@ -1,0 +1,186 @@
+//! The scenario file as written: serde types mirroring the TOML, with spans on the values that
+//! semantic checks point at. [`super::Scenario`] holds a validated, normalised copy.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use toml::Spanned;
+
+/// Default mean number of SIMs per person: MCMC reported about 1.31 mobile subscriptions per
+/// capita in 2018, rising since.
+pub const DEFAULT_SIMS_PER_PERSON: f64 = 1.35;
+/// Default number of persons generated per block.
+pub const DEFAULT_PERSONS_PER_BLOCK: u32 = 50_000;
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: String,
+    pub seed: u64,
+    pub period: PeriodFile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Spanned<RegionFile>>,
+    pub population: Spanned<PopulationFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
+    #[serde(default)]
+    pub outputs: OutputsFile,
+}
+
+/// `[period]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodFile {
+    pub start: Spanned<Date>,
+    pub end: Spanned<Date>,
+}
+
+/// `[region]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub states: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub districts: Option<Vec<Spanned<String>>>,
+}
+
+/// `[population]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Spanned<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Spanned<u64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribers: Option<Spanned<u64>>,
+    /// Mean SIMs per person. MCMC reported about 1.31 mobile subscriptions per capita in 2018,
+    /// rising since; 1.35 is the default.
+    #[serde(default = "default_sims_per_person")]
+    pub sims_per_person: Spanned<f64>,
+}
+
+/// One entry of `[operators]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorShareFile {
+    pub share: Spanned<f64>,
+}
+
+/// `[outputs]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputsFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub format: Format,
+    #[serde(default)]
+    pub compression: Compression,
+    #[serde(default = "default_persons_per_block")]
+    pub persons_per_block: Spanned<u32>,
+}
+
+impl Default for OutputsFile {
+    fn default() -> Self {
+        OutputsFile {
+            tables: None,
+            format: Format::default(),
+            compression: Compression::default(),
+            persons_per_block: default_persons_per_block(),
+        }
+    }
+}
+
+/// File format of the output tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Apache Parquet.
+    #[default]
+    Parquet,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+/// Compression applied by the sink.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Zstandard.
+    #[default]
+    Zstd,
+    /// Uncompressed.
+    None,
+}
+
+fn default_sims_per_person() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_SIMS_PER_PERSON)
+}
+
+fn default_persons_per_block() -> Spanned<u32> {
+    Spanned::new(0..0, DEFAULT_PERSONS_PER_BLOCK)
+}
+
+/// A calendar date, written as a TOML local date (`2025-01-06`) or a string (`"2025-01-06"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let text = match toml::Value::deserialize(deserializer)? {
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+            toml::Value::Datetime(dt) => {
+                return Err(D::Error::custom(format!(
+                    "expected a date without time or offset, found {dt}"
+                )));
+            }
+            toml::Value::String(s) => s,
+            other => {
+                return Err(D::Error::custom(format!(
+                    "expected a date YYYY-MM-DD, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        let shape = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) if shape => Ok(Date(date)),
+            Ok(_) => Err(D::Error::custom(format!(
+                "invalid date \"{text}\", expected YYYY-MM-DD"
+            ))),
+            Err(e) => Err(D::Error::custom(format!(
+                "invalid date \"{text}\" ({e}), expected YYYY-MM-DD"
+            ))),
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let date = toml::value::Date {
+            year: u16::try_from(self.0.year()).map_err(serde::ser::Error::custom)?,
+            month: self.0.month() as u8,
+            day: self.0.day() as u8,
+        };
+        toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }
+        .serialize(serializer)
+    }
+}

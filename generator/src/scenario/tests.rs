@@ -1,0 +1,496 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::reference;
+
+const TABLES: &[&str] = &["persons", "sims", "cells", "cdrs"];
+const ORIGIN: &str = "scenarios/x.toml";
+
+/// A valid scenario; the tests below edit one line of it at a time.
+const BASE: &str = r#"name = "test"
+seed = 7
+
+[period]
+start = 2025-01-06
+end = 2025-01-12
+
+[population]
+persons = 100
+"#;
+
+fn quickstart() -> Scenario {
+    let b = bundled()
+        .iter()
+        .find(|b| b.name == "quickstart")
+        .expect("quickstart is bundled");
+    parse("bundled:quickstart", b.text, TABLES).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Parses `text`, expecting an error whose message starts with `prefix` (origin, line, column
+/// and field) and contains every one of `parts`.
+fn assert_error(text: &str, prefix: &str, parts: &[&str]) {
+    let message = match parse(ORIGIN, text, TABLES) {
+        Ok(s) => panic!("expected an error, parsed {s:?}"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        message.starts_with(prefix),
+        "{message:?} does not start with {prefix:?}"
+    );
+    for part in parts {
+        assert!(
+            message.contains(part),
+            "{message:?} does not contain {part:?}"
+        );
+    }
+}
+
+#[test]
+fn quickstart_covers_the_klang_valley_for_a_week() {
+    let s = quickstart();
+    let klang_valley = ["Selangor", "W.P. Kuala Lumpur", "W.P. Putrajaya"];
+    let expected: Vec<u16> = reference::districts()
+        .iter()
+        .filter(|d| klang_valley.contains(&d.state))
+        .map(|d| d.index)
+        .collect();
+    assert_eq!(expected.len(), 11, "9 Selangor districts, KL and Putrajaya");
+    assert_eq!(s.districts(), expected);
+    assert_eq!(s.name(), "quickstart");
+    assert_eq!(s.seed(), 20250106);
+    assert_eq!(s.population(), PopulationSize::Persons(20_000));
+    assert_eq!(s.start_date(), NaiveDate::from_ymd_opt(2025, 1, 6).unwrap());
+    assert_eq!(s.end_date(), NaiveDate::from_ymd_opt(2025, 1, 12).unwrap());
+    assert_eq!(s.days(), 7);
+    assert_eq!(s.tables(), TABLES);
+    assert_eq!(
+        (s.format(), s.compression()),
+        (Format::Parquet, Compression::Zstd)
+    );
+    assert_eq!(s.persons_per_block(), DEFAULT_PERSONS_PER_BLOCK);
+    assert_eq!(s.sims_per_person(), DEFAULT_SIMS_PER_PERSON);
+    let description = &bundled()[0].description;
+    assert!(description.starts_with("Twenty thousand") && !description.contains('\n'));
+}
+
+#[test]
+fn defaults_cover_malaysia_and_the_market_shares() {
+    let s = parse(ORIGIN, BASE, TABLES).unwrap();
+    assert_eq!(s.districts().len(), reference::districts().len());
+    let shares = s.operator_shares();
+    assert_eq!(shares.len(), reference::operators().len());
+    let total: f64 = reference::operators().iter().map(|o| o.market_share).sum();
+    assert!(
+        (total - 1.0).abs() <= 0.001,
+        "reference market shares sum to {total}"
+    );
+    for (i, share) in shares {
+        assert!((share - reference::operators()[i].market_share / total).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn aliases_and_disambiguated_districts_resolve_to_census_names() {
+    let text = BASE.replace(
+        "[population]",
+        "[region]\nstates = [\"kuala lumpur\", \"Penang\", \"Putrajaya\", \"MY-15\"]\n\
+         districts = [\"Hulu Langat\", \"selangor/petaling\", \"Johor/Kluang\"]\n\n[population]",
+    );
+    let s = parse(ORIGIN, &text, TABLES).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<String> = s
+        .districts()
+        .iter()
+        .map(|&i| {
+            let d = &reference::districts()[usize::from(i)];
+            format!("{}/{}", d.state, d.name)
+        })
+        .collect();
+    for expected in [
+        "W.P. Kuala Lumpur/W.P. Kuala Lumpur",
+        "W.P. Putrajaya/W.P. Putrajaya",
+        "W.P. Labuan/W.P. Labuan",
+        "Pulau Pinang/Timur Laut",
+        "Selangor/Ulu Langat",
+        "Selangor/Petaling",
+        "Johor/Kluang",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+    assert!(!names.iter().any(|n| n == "Selangor/Klang"));
+    let normalised = normalised_toml(&s);
+    for census in [
+        "\"W.P. Kuala Lumpur\"",
+        "\"Pulau Pinang\"",
+        "\"Ulu Langat\"",
+        "\"Petaling\"",
+    ] {
+        assert!(
+            normalised.contains(census),
+            "{census} missing from\n{normalised}"
+        );
+    }
+}
+
+#[test]
+fn normalised_toml_round_trips() {
+    let custom = BASE
+        .replace("persons = 100", "scale = 0.01\nsims_per_person = 1.5")
+        .replace(
+            "seed = 7",
+            "description = \"Two lines\\nof text.\"\nseed = 7",
+        )
+        + "\n[region]\ndistricts = [\"Kuala Lumpur\", \"Petaling\"]\n\n\
+           [operators]\nmaxis = { share = 0.6 }\ncelcomdigi = { share = 0.4 }\n\n\
+           [outputs]\ntables = [\"cdrs\", \"persons\"]\nformat = \"csv\"\ncompression = \"none\"\n\
+           persons_per_block = 1000\n";
+    for scenario in [
+        quickstart(),
+        parse(ORIGIN, BASE, TABLES).unwrap(),
+        parse(ORIGIN, &custom, TABLES).unwrap(),
+    ] {
+        let normalised = normalised_toml(&scenario);
+        let again = parse("normalised", &normalised, TABLES)
+            .unwrap_or_else(|e| panic!("{e}\n{normalised}"));
+        assert_eq!(again, scenario, "\n{normalised}");
+        assert_eq!(normalised_toml(&again), normalised);
+    }
+    let s = parse(ORIGIN, &custom, TABLES).unwrap();
+    assert_eq!(s.tables(), ["persons", "cdrs"]);
+    assert_eq!(
+        s.operator_shares()[reference::operators()
+            .iter()
+            .position(|o| o.key == "maxis")
+            .unwrap()]
+        .1,
+        0.6
+    );
+    assert_eq!(
+        (s.format(), s.compression(), s.persons_per_block()),
+        (Format::Csv, Compression::None, 1000)
+    );
+    assert_eq!(s.description(), "Two lines\nof text.");
+}
+
+#[test]
+fn resolve_tells_bundled_names_from_paths() {
+    let quickstart = &bundled()[0];
+    assert_eq!(resolve("quickstart"), ScenarioSource::Bundled(quickstart));
+    assert_eq!(
+        resolve("bundled:quickstart"),
+        ScenarioSource::Bundled(quickstart)
+    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/quickstart.toml");
+    assert_eq!(resolve(path), ScenarioSource::File(path.into()));
+    assert_eq!(
+        resolve(path).load(TABLES).unwrap(),
+        resolve("quickstart").load(TABLES).unwrap()
+    );
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    let e = load(Path::new("scenarios/missing.toml"), TABLES)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("scenarios/missing.toml: cannot read the scenario: "),
+        "{e}"
+    );
+    assert!(e.contains("quickstart"), "{e}");
+}
+
+#[test]
+fn unknown_top_level_key() {
+    let text = BASE.replace("seed = 7", "seed = 7\ncolour = \"red\"");
+    assert_error(
+        &text,
+        "scenarios/x.toml:3:1: colour: unknown key",
+        &["name, description, seed"],
+    );
+}
+
+#[test]
+fn unknown_nested_key() {
+    let text = BASE.replace("persons = 100", "persons = 100\nscales = 0.1");
+    assert_error(
+        &text,
+        "scenarios/x.toml:10:1: population.scales: unknown key",
+        &[
+            "valid keys here: scale, persons, subscribers, sims_per_person",
+            "did you mean \"scale\"?",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let text = BASE.replace("seed = 7", "seed = \"seven\"");
+    assert_error(
+        &text,
+        "scenarios/x.toml:2:8: seed: invalid type: string",
+        &["write it like `seed = 20250106`"],
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let text = BASE.replace("seed = 7\n", "");
+    assert_error(
+        &text,
+        "scenarios/x.toml:1:1: seed: required key is missing",
+        &["`seed = 20250106`"],
+    );
+    let text = BASE.replace("end = 2025-01-12\n", "");
+    assert_error(
+        &text,
+        "scenarios/x.toml:4:1: period.end: required key is missing",
+        &["`end = 2025-01-12`"],
+    );
+}
+
+#[test]
+fn syntax_error() {
+    let text = BASE.replace("[population]", "[population");
+    assert_error(
+        &text,
+        "scenarios/x.toml:8:12: unclosed table",
+        &["fix the TOML syntax"],
+    );
+}
+
+#[test]
+fn bad_date() {
+    let text = BASE.replace("start = 2025-01-06", "start = \"2025-02-30\"");
+    assert_error(
+        &text,
+        "scenarios/x.toml:5:9: period.start: invalid date \"2025-02-30\"",
+        &["`start = 2025-01-06`"],
+    );
+}
+
+#[test]
+fn end_before_start() {
+    let text = BASE.replace("end = 2025-01-12", "end = 2025-01-05");
+    assert_error(
+        &text,
+        "scenarios/x.toml:6:7: period.end: must not be before period.start",
+        &["end = 2025-01-06"],
+    );
+}
+
+#[test]
+fn period_too_long() {
+    let text = BASE.replace("end = 2025-01-12", "end = 2026-01-07");
+    assert_error(
+        &text,
+        "scenarios/x.toml:6:7: period.end: the period covers 367 days",
+        &["end = 2026-01-06"],
+    );
+    let text = BASE.replace("end = 2025-01-12", "end = 2026-01-06");
+    assert_eq!(parse(ORIGIN, &text, TABLES).map(|s| s.days()), Ok(366));
+}
+
+#[test]
+fn misspelt_district() {
+    let text = BASE.replace(
+        "[population]",
+        "[region]\ndistricts = [\"Petalin\"]\n\n[population]",
+    );
+    assert_error(
+        &text,
+        "scenarios/x.toml:9:14: region.districts: unknown district \"Petalin\"",
+        &["did you mean \"Petaling\"?", "\"State/District\""],
+    );
+    let text = BASE.replace(
+        "[population]",
+        "[region]\ndistricts = [\"Johor/Petaling\"]\n\n[population]",
+    );
+    assert_error(
+        &text,
+        "scenarios/x.toml:9:14: region.districts: Johor has no district \"Petaling\"",
+        &["did you mean \"Selangor/Petaling\"?"],
+    );
+}
+
+#[test]
+fn misspelt_state() {
+    let text = BASE.replace(
+        "[population]",
+        "[region]\nstates = [\"Selanger\"]\n\n[population]",
+    );
+    assert_error(
+        &text,
+        "scenarios/x.toml:9:11: region.states: unknown state \"Selanger\"",
+        &["did you mean \"Selangor\"?", "census name"],
+    );
+}
+
+#[test]
+fn empty_region() {
+    let text = BASE.replace("[population]", "[region]\nstates = []\n\n[population]");
+    assert_error(
+        &text,
+        "scenarios/x.toml:8:1: region: selects no district",
+        &["remove [region]"],
+    );
+}
+
+#[test]
+fn zero_persons() {
+    let text = BASE.replace("persons = 100", "persons = 0");
+    assert_error(
+        &text,
+        "scenarios/x.toml:9:11: population.persons: must be at least 1 (got 0)",
+        &["persons = 20000"],
+    );
+}
+
+#[test]
+fn zero_scale() {
+    let text = BASE.replace("persons = 100", "scale = 0");
+    assert_error(
+        &text,
+        "scenarios/x.toml:9:9: population.scale: must be greater than 0 and at most 1 (got 0); \
+         set a fraction such as 0.001, or use persons = N",
+        &[],
+    );
+}
+
+#[test]
+fn scale_and_persons() {
+    let text = BASE.replace("persons = 100", "scale = 0.1\npersons = 100");
+    assert_error(
+        &text,
+        "scenarios/x.toml:10:11: population.persons: conflicts with population.scale",
+        &["remove one"],
+    );
+}
+
+#[test]
+fn no_population_size() {
+    let text = BASE.replace("persons = 100", "sims_per_person = 1.2");
+    assert_error(
+        &text,
+        "scenarios/x.toml:8:1: population: sets no size",
+        &["persons = 20000"],
+    );
+}
+
+#[test]
+fn sims_per_person_out_of_range() {
+    let text = BASE.replace("persons = 100", "persons = 100\nsims_per_person = 0.5");
+    assert_error(
+        &text,
+        "scenarios/x.toml:10:19: population.sims_per_person: must be between 1.0 and 3.0",
+        &["1.35"],
+    );
+}
+
+#[test]
+fn shares_not_summing_to_one() {
+    let text =
+        format!("{BASE}\n[operators]\nmaxis = {{ share = 0.5 }}\ncelcomdigi = {{ share = 0.4 }}\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:11:1: operators: shares sum to 0.9, not 1",
+        &["raise them by 0.1", "remove [operators]"],
+    );
+}
+
+#[test]
+fn negative_share() {
+    let text =
+        format!("{BASE}\n[operators]\nmaxis = {{ share = 1.0 }}\nyes = {{ share = -0.1 }}\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:13:17: operators.yes.share: must be between 0 and 1",
+        &["share = 0.25"],
+    );
+}
+
+#[test]
+fn unknown_operator() {
+    let text = format!("{BASE}\n[operators]\ndigi = {{ share = 1.0 }}\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:1: operators.digi: unknown operator",
+        &["celcomdigi, maxis", "did you mean \"celcomdigi\"?"],
+    );
+}
+
+#[test]
+fn unknown_table() {
+    let text = format!("{BASE}\n[outputs]\ntables = [\"persons\", \"cdr\"]\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:22: outputs.tables: unknown table \"cdr\"",
+        &[
+            "valid tables: persons, sims, cells, cdrs",
+            "did you mean \"cdrs\"?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_format() {
+    let text = format!("{BASE}\n[outputs]\nformat = \"xml\"\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:10: outputs.format: unknown value \"xml\"",
+        &["\"parquet\" or \"csv\""],
+    );
+}
+
+#[test]
+fn persons_per_block_out_of_range() {
+    let text = format!("{BASE}\n[outputs]\npersons_per_block = 10\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:21: outputs.persons_per_block: must be between 1000",
+        &["50000"],
+    );
+}
+
+#[test]
+fn bad_name() {
+    let text = BASE.replace("name = \"test\"", "name = \"My Test\"");
+    assert_error(
+        &text,
+        "scenarios/x.toml:1:8: name: must be non-empty",
+        &["name = \"my-test\""],
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Random byte edits of the quickstart never make `parse` panic, errors always carry a
+    /// position, and whatever still parses round-trips through its normalised form.
+    #[test]
+    fn mutated_quickstart_never_panics(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8)
+    ) {
+        let mut bytes = bundled()[0].text.as_bytes().to_vec();
+        for (at, byte, kind) in edits {
+            let i = at.index(bytes.len() + 1);
+            match kind {
+                0 if i < bytes.len() => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ if i < bytes.len() => { bytes.remove(i); }
+                _ => {}
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        match parse("bundled:quickstart", &text, TABLES) {
+            Ok(s) => {
+                let normalised = normalised_toml(&s);
+                let again = parse("normalised", &normalised, TABLES);
+                prop_assert_eq!(again, Ok(s));
+            }
+            Err(e) => prop_assert!(e.position.is_some(), "{}", e),
+        }
+    }
+}
