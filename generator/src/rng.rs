@@ -27,6 +27,12 @@ pub enum Purpose {
     CellRadio = 7,
     /// The handset a SIM is used in.
     Handset = 8,
+    /// A person's name and e-mail.
+    Name = 9,
+    /// A person's identity document number.
+    IdentityDocument = 10,
+    /// A SIM's plan and activation.
+    Subscription = 11,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
@@ -41,7 +47,9 @@ pub fn splitmix64(mut z: u64) -> u64 {
 /// Folds the key words into one 64-bit seed.
 #[inline]
 pub fn key_hash(seed: u64, words: &[u64]) -> u64 {
-    words.iter().fold(splitmix64(seed), |h, &w| splitmix64(h ^ w))
+    words
+        .iter()
+        .fold(splitmix64(seed), |h, &w| splitmix64(h ^ w))
 }
 
 /// The stream for `(seed, purpose, id, day)`; use `day = 0` for static decisions.

@@ -16,7 +16,10 @@ impl StringColumn {
     pub fn with_capacity(rows: usize, avg_len: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        StringColumn { offsets, bytes: Vec::with_capacity(rows * avg_len) }
+        StringColumn {
+            offsets,
+            bytes: Vec::with_capacity(rows * avg_len),
+        }
     }
 
     /// Appends one value.
@@ -25,7 +28,8 @@ impl StringColumn {
             self.offsets.push(0);
         }
         self.bytes.extend_from_slice(value.as_bytes());
-        self.offsets.push(i32::try_from(self.bytes.len()).expect("string column over 2 GiB"));
+        self.offsets
+            .push(i32::try_from(self.bytes.len()).expect("string column over 2 GiB"));
     }
 
     /// Appends the text `write` produces, without an intermediate String.
@@ -34,8 +38,11 @@ impl StringColumn {
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
-        self.bytes.write_fmt(args).expect("writing to a Vec cannot fail");
-        self.offsets.push(i32::try_from(self.bytes.len()).expect("string column over 2 GiB"));
+        self.bytes
+            .write_fmt(args)
+            .expect("writing to a Vec cannot fail");
+        self.offsets
+            .push(i32::try_from(self.bytes.len()).expect("string column over 2 GiB"));
     }
 
     /// Number of values.
@@ -128,7 +135,10 @@ pub struct ColumnBuffer {
 
 impl From<ColumnData> for ColumnBuffer {
     fn from(data: ColumnData) -> Self {
-        ColumnBuffer { data, validity: None }
+        ColumnBuffer {
+            data,
+            validity: None,
+        }
     }
 }
 
@@ -144,14 +154,35 @@ pub struct Batch {
 impl Batch {
     /// Builds a batch, checking that the columns match the schema in number, kind and length.
     pub fn new(schema: &'static TableSchema, columns: Vec<ColumnBuffer>) -> Self {
-        assert_eq!(columns.len(), schema.columns.len(), "{}: column count", schema.name);
+        assert_eq!(
+            columns.len(),
+            schema.columns.len(),
+            "{}: column count",
+            schema.name
+        );
         let rows = columns.first().map_or(0, |c| c.data.len());
         for (col, buf) in schema.columns.iter().zip(&columns) {
-            assert_eq!(col.kind, buf.data.kind(), "{}.{}: kind", schema.name, col.name);
+            assert_eq!(
+                col.kind,
+                buf.data.kind(),
+                "{}.{}: kind",
+                schema.name,
+                col.name
+            );
             assert_eq!(buf.data.len(), rows, "{}.{}: length", schema.name, col.name);
             if let Some(v) = &buf.validity {
-                assert!(col.nullable, "{}.{}: nulls in a required column", schema.name, col.name);
-                assert_eq!(v.len(), rows, "{}.{}: validity length", schema.name, col.name);
+                assert!(
+                    col.nullable,
+                    "{}.{}: nulls in a required column",
+                    schema.name, col.name
+                );
+                assert_eq!(
+                    v.len(),
+                    rows,
+                    "{}.{}: validity length",
+                    schema.name,
+                    col.name
+                );
             }
         }
         Batch { schema, columns }

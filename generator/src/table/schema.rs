@@ -43,7 +43,13 @@ pub struct Column {
 impl Column {
     /// A required column.
     pub const fn new(name: &'static str, kind: ColumnKind, doc: &'static str) -> Self {
-        Column { name, kind, nullable: false, low_cardinality: false, doc }
+        Column {
+            name,
+            kind,
+            nullable: false,
+            low_cardinality: false,
+            doc,
+        }
     }
 
     /// The same column, allowed to be null.
