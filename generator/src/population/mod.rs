@@ -1,0 +1,403 @@
+//! The population: persons as pure functions of their id, their SIMs and identities.
+//!
+//! Person ids are dense and contiguous per home district, in census proportion, so an id maps to
+//! its district by binary search, and any shard computes any person in O(1).
+
+pub mod address;
+pub mod imei;
+pub mod mykad;
+pub mod names;
+pub mod numbering;
+pub mod person;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::geography::Geography;
+use crate::reference::{District, operators};
+use crate::rng::{Purpose, key_hash, stream};
+use crate::sampling::{bernoulli, exponential, index};
+pub use crate::scenario::PopulationSize;
+
+pub use address::Address;
+pub use imei::ImeiPlan;
+pub use numbering::{NumberingExhausted, NumberingPlan, SimNumbers};
+pub use person::{Community, Ethnicity, Person};
+
+/// Most SIMs one person holds; SIM keys are `person id × MAX_SIMS + slot`.
+pub const MAX_SIMS: u64 = 3;
+
+/// Everything the population needs from a scenario.
+#[derive(Debug, Clone)]
+pub struct PopulationSpec {
+    /// Scenario seed.
+    pub seed: u64,
+    /// Date ages are computed on (the first day of the period).
+    pub reference_date: NaiveDate,
+    /// Home districts (indices into the reference districts), sorted.
+    pub districts: Vec<u16>,
+    /// Size.
+    pub size: PopulationSize,
+    /// Mean SIMs per person over the whole population.
+    pub sims_per_person: f64,
+    /// (operator index, share) pairs summing to 1.
+    pub operator_shares: Vec<(usize, f64)>,
+}
+
+/// A SIM's subscription: who holds it, on which operator, with which numbers and handset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sim {
+    /// Global SIM key: `person id × MAX_SIMS + slot`.
+    pub key: u64,
+    /// Slot of the SIM in the person's list (0-based).
+    pub slot: u8,
+    /// Operator and identifiers.
+    pub numbers: SimNumbers,
+    /// 15-digit IMEI of the handset.
+    pub imei: String,
+    /// Handset brand.
+    pub brand: &'static str,
+    /// Handset model.
+    pub model: &'static str,
+    /// Prepaid (true) or postpaid.
+    pub prepaid: bool,
+    /// Date the subscription was activated.
+    pub activation: NaiveDate,
+}
+
+/// Identity fields an operator records at registration (KYC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Full legal name.
+    pub name: String,
+    /// `mykad` or `passport`.
+    pub document_type: &'static str,
+    /// MyKad or passport number.
+    pub document_number: String,
+    /// Personal e-mail.
+    pub email: String,
+    /// Postal address in the home district.
+    pub address: Address,
+}
+
+/// The population of a scenario.
+#[derive(Debug, Clone)]
+pub struct Population {
+    spec: PopulationSpec,
+    /// `starts[i]..starts[i + 1]` are the ids of persons living in `spec.districts[i]`.
+    starts: Vec<u64>,
+    /// Distribution of 1, 2, 3 SIMs among phone owners.
+    owner_sims: [f64; 3],
+    numbering: NumberingPlan,
+    imei: ImeiPlan,
+}
+
+/// Tenure of prepaid and postpaid subscriptions (mean years since activation; assumption).
+const MEAN_TENURE_YEARS: (f64, f64) = (2.5, 5.0);
+/// Share of non-citizens on prepaid plans (assumption: postpaid needs local credit checks).
+const NON_CITIZEN_PREPAID: f64 = 0.95;
+
+impl Population {
+    /// Sizes the population and its numbering plans; fails when an operator's number ranges are
+    /// too small for the scenario.
+    pub fn new(spec: PopulationSpec) -> Result<Self, NumberingExhausted> {
+        let geo = Geography::get();
+        let region: Vec<&District> = spec.districts.iter().map(|&d| geo.district(d)).collect();
+        let census: u64 = region.iter().map(|d| d.population).sum();
+        let young: f64 = region
+            .iter()
+            .map(|d| d.population as f64 * d.age.under_15)
+            .sum::<f64>()
+            / census as f64;
+        let owner_share =
+            young / 3.0 * person::YOUNG_TEEN_OWNERSHIP + (1.0 - young) * person::ADULT_OWNERSHIP;
+        let owner_mean = (spec.sims_per_person / owner_share).clamp(1.0, 3.0);
+        let persons = match spec.size {
+            PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
+            PopulationSize::Persons(n) => n,
+            PopulationSize::Subscribers(n) => (n as f64 / spec.sims_per_person).round() as u64,
+        }
+        .max(1);
+        let starts = apportion_persons(persons, &region);
+        let keys = persons * MAX_SIMS;
+        let numbering = NumberingPlan::new(spec.seed, keys, &spec.operator_shares)?;
+        let imei = ImeiPlan::new(keys, key_hash(spec.seed, &[0x494D_4549]));
+        Ok(Population {
+            owner_sims: sim_count_distribution(owner_mean),
+            starts,
+            numbering,
+            imei,
+            spec,
+        })
+    }
+
+    /// Number of persons.
+    pub fn len(&self) -> u64 {
+        *self.starts.last().expect("starts has an end")
+    }
+
+    /// Whether there are no persons.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The scenario seed.
+    pub fn seed(&self) -> u64 {
+        self.spec.seed
+    }
+
+    /// Persons living in each region district: `(district index, count)`.
+    pub fn residents_by_district(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+        self.spec
+            .districts
+            .iter()
+            .zip(self.starts.windows(2))
+            .map(|(&d, w)| (d, w[1] - w[0]))
+    }
+
+    /// Home district of a person.
+    pub fn home_district(&self, id: u64) -> u16 {
+        let i = self.starts.partition_point(|&s| s <= id) - 1;
+        self.spec.districts[i]
+    }
+
+    /// A person's static attributes.
+    pub fn person(&self, id: u64) -> Person {
+        let geo = Geography::get();
+        let district = self.home_district(id);
+        let d = geo.district(district);
+        let seed = self.spec.seed;
+        let mut rng = stream(seed, Purpose::PersonAttributes, id, 0);
+        let a = person::draw_attributes(d, self.spec.reference_date, &mut rng);
+        let age = self
+            .spec
+            .reference_date
+            .years_since(a.birth_date)
+            .unwrap_or(0);
+        let sims = person::draw_sim_count(age, &self.owner_sims, &mut rng);
+        let home = geo.sample_home(district, &mut stream(seed, Purpose::HomePoint, id, 0));
+        Person {
+            id,
+            district,
+            state_code: d.state_code,
+            home,
+            male: a.male,
+            birth_date: a.birth_date,
+            ethnicity: a.ethnicity,
+            community: a.community,
+            nationality: a.nationality,
+            birth_state: a.birth_state,
+            sims,
+        }
+    }
+
+    /// The SIMs a person holds, slot by slot.
+    pub fn sims(&self, person: &Person) -> Vec<Sim> {
+        (0..person.sims)
+            .map(|slot| self.sim(person, slot))
+            .collect()
+    }
+
+    fn sim(&self, person: &Person, slot: u8) -> Sim {
+        let key = person.id * MAX_SIMS + u64::from(slot);
+        let numbers = self.numbering.numbers(key);
+        let (imei, brand, model) = self.imei.imei(key);
+        let mut rng = stream(self.spec.seed, Purpose::Subscription, key, 0);
+        let prepaid_share = if person.is_citizen() {
+            operators()[numbers.operator].prepaid_share
+        } else {
+            NON_CITIZEN_PREPAID
+        };
+        let prepaid = bernoulli(&mut rng, prepaid_share);
+        let mean_years = if prepaid {
+            MEAN_TENURE_YEARS.0
+        } else {
+            MEAN_TENURE_YEARS.1
+        };
+        let start = self.spec.reference_date;
+        let earliest = (person.birth_date + Duration::days(10 * 365))
+            .max(NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"));
+        let tenure = Duration::days((exponential(&mut rng, mean_years) * 365.2425) as i64 + 1);
+        let activation = (start - tenure)
+            .max(earliest)
+            .min(start - Duration::days(1));
+        Sim {
+            key,
+            slot,
+            numbers,
+            imei,
+            brand,
+            model,
+            prepaid,
+            activation,
+        }
+    }
+
+    /// The identity the operator registered for a person.
+    pub fn identity(&self, person: &Person) -> Identity {
+        let seed = self.spec.seed;
+        let mut rng = stream(seed, Purpose::Name, person.id, 0);
+        let name = names::full_name(person, &mut rng);
+        let email = names::email(&name, chrono::Datelike::year(&person.birth_date), &mut rng);
+        let mut doc = stream(seed, Purpose::IdentityDocument, person.id, 0);
+        let (document_type, document_number) = match person.birth_state {
+            Some(state) => (
+                "mykad",
+                mykad::mykad(person.birth_date, state, person.male, &mut doc),
+            ),
+            None => ("passport", passport_number(person.nationality, &mut doc)),
+        };
+        let address = address::address(
+            Geography::get().district(person.district),
+            &mut stream(seed, Purpose::Address, person.id, 0),
+        );
+        Identity {
+            name,
+            document_type,
+            document_number,
+            email,
+            address,
+        }
+    }
+}
+
+/// A passport number in the common one-letter, seven- or eight-digit shape of the country.
+fn passport_number(nationality: &str, rng: &mut crate::rng::StreamRng) -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
+    let letter = char::from(LETTERS[index(rng, LETTERS.len())]);
+    let digits = if matches!(nationality, "IDN" | "PHL") {
+        7
+    } else {
+        8
+    };
+    let n = index(rng, 10usize.pow(digits));
+    format!("{letter}{n:0width$}", width = digits as usize)
+}
+
+/// Distribution of 1, 2 and 3 SIMs among owners with the given mean (1 to 3).
+fn sim_count_distribution(mean: f64) -> [f64; 3] {
+    let extra = mean - 1.0;
+    if extra <= 1.0 {
+        let three = 0.2 * extra;
+        let two = extra - 2.0 * three;
+        [1.0 - two - three, two, three]
+    } else {
+        [0.0, 3.0 - mean, mean - 2.0]
+    }
+}
+
+/// Contiguous id ranges per district: largest-remainder apportionment of `persons` by census
+/// population, so every district gets its share to within one person.
+fn apportion_persons(persons: u64, region: &[&District]) -> Vec<u64> {
+    let census: u64 = region.iter().map(|d| d.population).sum();
+    let exact: Vec<f64> = region
+        .iter()
+        .map(|d| d.population as f64 * persons as f64 / census as f64)
+        .collect();
+    let mut counts: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
+    let mut order: Vec<usize> = (0..region.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let missing = persons - counts.iter().sum::<u64>();
+    for &i in order.iter().take(missing as usize) {
+        counts[i] += 1;
+    }
+    let mut starts = Vec::with_capacity(region.len() + 1);
+    let mut acc = 0;
+    starts.push(0);
+    for c in counts {
+        acc += c;
+        starts.push(acc);
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::districts;
+
+    fn spec(size: PopulationSize, districts: Vec<u16>) -> PopulationSpec {
+        PopulationSpec {
+            seed: 7,
+            reference_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            districts,
+            size,
+            sims_per_person: 1.35,
+            operator_shares: operators()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (i, o.market_share))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn residents_follow_census_shares_everywhere() {
+        let all: Vec<u16> = districts().iter().map(|d| d.index).collect();
+        let pop = Population::new(spec(PopulationSize::Scale(0.001), all)).unwrap();
+        let (mut xs, mut ys) = (vec![], vec![]);
+        for (d, n) in pop.residents_by_district() {
+            let census = districts()[usize::from(d)].population;
+            assert!(
+                n >= 1,
+                "{} has no residents",
+                districts()[usize::from(d)].name
+            );
+            xs.push(census as f64);
+            ys.push(n as f64);
+        }
+        let r = pearson(&xs, &ys);
+        assert!(r >= 0.99, "correlation {r}");
+    }
+
+    #[test]
+    fn mean_sims_per_person_matches_the_target() {
+        let all: Vec<u16> = districts()
+            .iter()
+            .filter(|d| d.state_code == 10)
+            .map(|d| d.index)
+            .collect();
+        let pop = Population::new(spec(PopulationSize::Persons(20_000), all)).unwrap();
+        let sims: u64 = (0..pop.len())
+            .map(|id| u64::from(pop.person(id).sims))
+            .sum();
+        let mean = sims as f64 / pop.len() as f64;
+        assert!((mean - 1.35).abs() < 0.03, "mean SIMs per person {mean}");
+    }
+
+    #[test]
+    fn persons_are_pure_functions_of_their_id() {
+        let region: Vec<u16> = districts()
+            .iter()
+            .filter(|d| d.state_code == 14)
+            .map(|d| d.index)
+            .collect();
+        let pop = Population::new(spec(PopulationSize::Persons(500), region)).unwrap();
+        let forward: Vec<Person> = (0..500).map(|id| pop.person(id)).collect();
+        let backward: Vec<Person> = (0..500).rev().map(|id| pop.person(id)).collect();
+        assert!(forward.iter().eq(backward.iter().rev()));
+        assert_eq!(pop.identity(&forward[3]), pop.identity(&pop.person(3)));
+    }
+
+    #[test]
+    fn sim_count_distribution_has_the_requested_mean() {
+        for mean in [1.0, 1.3, 1.6, 2.0, 2.5, 3.0] {
+            let p = sim_count_distribution(mean);
+            assert!(p.iter().all(|&x| x >= 0.0));
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!((p[0] + 2.0 * p[1] + 3.0 * p[2] - mean).abs() < 1e-12);
+        }
+    }
+
+    fn pearson(x: &[f64], y: &[f64]) -> f64 {
+        let n = x.len() as f64;
+        let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+        let cov: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+        let vx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+        let vy: f64 = y.iter().map(|b| (b - my) * (b - my)).sum();
+        cov / (vx * vy).sqrt()
+    }
+}

@@ -1,0 +1,329 @@
+//! Which operator each SIM belongs to, and its MSISDN, IMSI and account number.
+//!
+//! SIM keys `[0, keys)` are permuted and split into one segment per operator, sized by the
+//! scenario's market shares: the segment a key lands in is its operator, its offset in the segment
+//! its rank there. The rank is mapped by further keyed permutations onto the operator's real number
+//! blocks (MSISDN), its MSIN space (IMSI) and its account numbers. Distinct keys never share a
+//! number, and any SIM's identifiers are computed in O(1) from its key alone.
+
+use std::fmt;
+
+use crate::permutation::Permutation;
+use crate::reference::{Operator, operators};
+use crate::rng::key_hash;
+
+/// The number blocks of one operator, all of the same size.
+#[derive(Debug, Clone)]
+struct NumberBlocks {
+    /// Leading digits (after country code 60) of each block.
+    blocks: Vec<u64>,
+    /// Digits that follow a block's leading digits.
+    tail_digits: u32,
+}
+
+/// One operator's share of the SIM keys and its number spaces.
+#[derive(Debug, Clone)]
+struct OperatorPlan {
+    operator: usize,
+    segment_start: u64,
+    segment_len: u64,
+    nine: NumberBlocks,
+    ten: NumberBlocks,
+    msisdn: Permutation,
+    msin: Permutation,
+    account: Permutation,
+}
+
+/// A SIM's operator and identifiers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimNumbers {
+    /// Index into [`operators`].
+    pub operator: usize,
+    /// E.164 number with `+`, e.g. `+60123456789`.
+    pub msisdn: String,
+    /// 15-digit IMSI: MCC 502, MNC, MSIN.
+    pub imsi: String,
+    /// The operator's account number of the subscription.
+    pub account: String,
+}
+
+/// The scenario needs more numbers than an operator's real ranges hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberingExhausted {
+    /// Operator name.
+    pub operator: &'static str,
+    /// SIM keys the scenario assigns it.
+    pub needed: u64,
+    /// Numbers its ranges hold.
+    pub available: u64,
+}
+
+impl fmt::Display for NumberingExhausted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "operator {} would need {} numbers but its number ranges hold {}; lower population.scale or its operators.{} share",
+            self.operator,
+            self.needed,
+            self.available,
+            self.operator.to_lowercase()
+        )
+    }
+}
+
+/// Assigns operators and numbers to SIM keys.
+#[derive(Debug, Clone)]
+pub struct NumberingPlan {
+    keys: Permutation,
+    operators: Vec<OperatorPlan>,
+}
+
+/// Account numbers have this many digits after the operator's letters.
+const ACCOUNT_DIGITS: u32 = 10;
+
+impl NumberingPlan {
+    /// A plan for SIM keys `[0, keys)` with `(operator index, share)` pairs summing to 1.
+    pub fn new(seed: u64, keys: u64, shares: &[(usize, f64)]) -> Result<Self, NumberingExhausted> {
+        let keys = keys.max(1);
+        let lens = apportion(keys, shares);
+        let mut start = 0;
+        let mut plans = Vec::new();
+        for (&(op, _), &len) in shares.iter().zip(&lens) {
+            let operator = &operators()[op];
+            let (nine, ten) = number_blocks(op);
+            let space = nine.blocks.len() as u64 * 10u64.pow(nine.tail_digits)
+                + ten.blocks.len() as u64 * 10u64.pow(ten.tail_digits);
+            if len > space {
+                return Err(NumberingExhausted {
+                    operator: operator.name,
+                    needed: len,
+                    available: space,
+                });
+            }
+            if len == 0 {
+                continue;
+            }
+            let salt = |what: u64| key_hash(seed, &[0x4E55_4D42, op as u64, what]);
+            plans.push(OperatorPlan {
+                operator: op,
+                segment_start: start,
+                segment_len: len,
+                nine,
+                ten,
+                msisdn: Permutation::new(space, salt(1)),
+                msin: Permutation::new(10u64.pow(msin_digits(operator)), salt(2)),
+                account: Permutation::new(10u64.pow(ACCOUNT_DIGITS), salt(3)),
+            });
+            start += len;
+        }
+        Ok(NumberingPlan {
+            keys: Permutation::new(keys, key_hash(seed, &[0x4B45_5953])),
+            operators: plans,
+        })
+    }
+
+    /// Operator and identifiers of SIM key `sim_key`.
+    pub fn numbers(&self, sim_key: u64) -> SimNumbers {
+        let x = self.keys.apply(sim_key);
+        let plan = self
+            .operators
+            .iter()
+            .find(|p| x < p.segment_start + p.segment_len)
+            .expect("segments cover the key space");
+        let rank = x - plan.segment_start;
+        let operator = &operators()[plan.operator];
+        SimNumbers {
+            operator: plan.operator,
+            msisdn: msisdn(plan, plan.msisdn.apply(rank)),
+            imsi: format!(
+                "{}{}{:0width$}",
+                operator.mcc,
+                operator.mncs[0],
+                plan.msin.apply(rank),
+                width = msin_digits(operator) as usize
+            ),
+            account: format!(
+                "{}{:010}",
+                account_letters(operator),
+                plan.account.apply(rank)
+            ),
+        }
+    }
+}
+
+/// Largest-remainder split of `total` by shares.
+fn apportion(total: u64, shares: &[(usize, f64)]) -> Vec<u64> {
+    let sum: f64 = shares.iter().map(|s| s.1).sum();
+    let exact: Vec<f64> = shares.iter().map(|s| s.1 / sum * total as f64).collect();
+    let mut lens: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let mut left = total - lens.iter().sum::<u64>();
+    for i in order.into_iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        if shares[i].1 > 0.0 {
+            lens[i] += 1;
+            left -= 1;
+        }
+    }
+    lens
+}
+
+/// MSIN length: 15 digits in all with MCC and MNC.
+fn msin_digits(operator: &Operator) -> u32 {
+    15 - 3 - operator.mncs[0].len() as u32
+}
+
+/// Two capital letters naming the operator in its account numbers.
+fn account_letters(operator: &Operator) -> String {
+    operator
+        .name
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .take(2)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The MSISDN at position `i` of the operator's number space (9-digit blocks first).
+fn msisdn(plan: &OperatorPlan, i: u64) -> String {
+    let size9 = plan.nine.blocks.len() as u64 * 10u64.pow(plan.nine.tail_digits);
+    let (blocks, i) = if i < size9 {
+        (&plan.nine, i)
+    } else {
+        (&plan.ten, i - size9)
+    };
+    let per_block = 10u64.pow(blocks.tail_digits);
+    let lead = blocks.blocks[(i / per_block) as usize];
+    format!(
+        "+60{lead}{:0width$}",
+        i % per_block,
+        width = blocks.tail_digits as usize
+    )
+}
+
+/// The operator's number blocks for 9- and 10-digit national numbers, after longest-prefix
+/// resolution against every other operator's prefixes.
+fn number_blocks(op: usize) -> (NumberBlocks, NumberBlocks) {
+    let blocks_of = |nsn: u8| {
+        let all: Vec<(usize, &str)> = operators()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, o)| {
+                o.prefixes
+                    .iter()
+                    .filter(move |p| p.nsn_length == nsn)
+                    .map(move |p| (i, p.digits))
+            })
+            .collect();
+        let depth = all.iter().map(|(_, d)| d.len()).max().unwrap_or(1) as u32;
+        let mut owners = std::collections::BTreeMap::<u64, (usize, usize)>::new();
+        for &(owner, digits) in &all {
+            let extra = depth - digits.len() as u32;
+            let first: u64 = digits.parse::<u64>().expect("prefix digits") * 10u64.pow(extra);
+            for block in first..first + 10u64.pow(extra) {
+                let entry = owners.entry(block).or_insert((owner, digits.len()));
+                if digits.len() > entry.1 {
+                    *entry = (owner, digits.len());
+                }
+            }
+        }
+        NumberBlocks {
+            blocks: owners
+                .into_iter()
+                .filter(|(_, (o, _))| *o == op)
+                .map(|(b, _)| b)
+                .collect(),
+            tail_digits: u32::from(nsn) - depth,
+        }
+    };
+    (blocks_of(9), blocks_of(10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn default_shares() -> Vec<(usize, f64)> {
+        operators()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, o.market_share))
+            .collect()
+    }
+
+    /// The operator owning an E.164 number by longest-prefix match over all operators.
+    fn owner(msisdn: &str) -> usize {
+        let national = &msisdn[3..];
+        operators()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, o)| o.prefixes.iter().map(move |p| (i, p)))
+            .filter(|(_, p)| {
+                national.starts_with(p.digits) && national.len() == usize::from(p.nsn_length)
+            })
+            .max_by_key(|(_, p)| p.digits.len())
+            .map(|(i, _)| i)
+            .expect("number in a known range")
+    }
+
+    #[test]
+    fn numbers_are_unique_well_formed_and_in_their_operators_ranges() {
+        let plan = NumberingPlan::new(3, 60_000, &default_shares()).unwrap();
+        let (mut msisdns, mut imsis, mut accounts) =
+            (HashSet::new(), HashSet::new(), HashSet::new());
+        let mut per_op = vec![0usize; operators().len()];
+        for k in 0..60_000 {
+            let n = plan.numbers(k);
+            assert_eq!(
+                owner(&n.msisdn),
+                n.operator,
+                "{} belongs to another operator",
+                n.msisdn
+            );
+            assert_eq!(n.imsi.len(), 15);
+            assert!(
+                n.imsi
+                    .starts_with(&format!("502{}", operators()[n.operator].mncs[0]))
+            );
+            assert!(
+                msisdns.insert(n.msisdn.clone())
+                    && imsis.insert(n.imsi)
+                    && accounts.insert(n.account)
+            );
+            per_op[n.operator] += 1;
+        }
+        for (i, o) in operators().iter().enumerate() {
+            let got = per_op[i] as f64 / 60_000.0;
+            assert!((got - o.market_share).abs() < 1e-3, "{}: {got}", o.name);
+        }
+    }
+
+    #[test]
+    fn too_many_sims_for_an_operator_is_an_error() {
+        let err = NumberingPlan::new(3, 20_000_000_000, &default_shares()).unwrap_err();
+        assert!(err.to_string().contains("number ranges hold"), "{err}");
+    }
+
+    #[test]
+    fn apportion_is_exact() {
+        assert_eq!(
+            apportion(10, &[(0, 0.5), (1, 0.25), (2, 0.25)]),
+            vec![5, 3, 2]
+        );
+        assert_eq!(apportion(7, &[(0, 1.0), (1, 0.0)]), vec![7, 0]);
+        assert_eq!(
+            apportion(1_000_003, &[(0, 0.3), (1, 0.3), (2, 0.4)])
+                .iter()
+                .sum::<u64>(),
+            1_000_003
+        );
+    }
+}

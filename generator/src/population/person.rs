@@ -1,0 +1,232 @@
+//! A person's static attributes, a pure function of (seed, person id, home district).
+//!
+//! Sources: sex, age group, citizenship and ethnic group follow the district's Census 2020 shares.
+//! Assumptions (no bundled source): ages are uniform within the census age groups, with the
+//! 65+ group decaying exponentially (mean 8 years above 65, at most 100); non-citizens are 20–50
+//! years old; their nationalities follow [`NON_CITIZEN_ORIGINS`]; 85% of citizens were born in
+//! their home state, the rest in another state in proportion to its population; East Malaysian
+//! Bumiputera split between Malay and indigenous naming as in [`EAST_MALAY_NAMING_SHARE`].
+
+use chrono::{Duration, NaiveDate};
+
+use crate::reference::{District, states};
+use crate::rng::StreamRng;
+use crate::sampling::{Weighted, bernoulli, exponential, uniform, uniform_in};
+
+/// Census ethnic group of a citizen; non-citizens are [`Ethnicity::NonCitizen`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ethnicity {
+    /// Malays and the indigenous peoples of Sabah and Sarawak.
+    Bumiputera,
+    /// Chinese Malaysians.
+    Chinese,
+    /// Indian Malaysians.
+    Indian,
+    /// Other citizens.
+    Other,
+    /// Not a Malaysian citizen.
+    NonCitizen,
+}
+
+impl Ethnicity {
+    /// Lower-case label used in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Ethnicity::Bumiputera => "bumiputera",
+            Ethnicity::Chinese => "chinese",
+            Ethnicity::Indian => "indian",
+            Ethnicity::Other => "other",
+            Ethnicity::NonCitizen => "non_citizen",
+        }
+    }
+}
+
+/// Naming community, which decides name patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Community {
+    /// Malay naming (bin/binti).
+    Malay,
+    /// Iban naming (anak), Sarawak.
+    Iban,
+    /// Kadazan-Dusun naming, Sabah.
+    Kadazan,
+    /// Chinese naming.
+    Chinese,
+    /// Indian naming (a/l, a/p).
+    Indian,
+    /// Indonesian nationals.
+    Indonesian,
+    /// South Asian and Myanmar nationals.
+    SouthAsian,
+    /// Anyone else.
+    Other,
+}
+
+/// Nationalities of non-citizen residents (ISO 3166-1 alpha-3) and their assumed shares.
+pub const NON_CITIZEN_ORIGINS: &[(&str, f64)] = &[
+    ("IDN", 0.40),
+    ("BGD", 0.20),
+    ("NPL", 0.12),
+    ("MMR", 0.10),
+    ("IND", 0.08),
+    ("PHL", 0.06),
+    ("PAK", 0.04),
+];
+
+/// Share of Bumiputera in (Sabah, Sarawak) with Malay naming; the rest use indigenous naming.
+pub const EAST_MALAY_NAMING_SHARE: (f64, f64) = (0.5, 0.45);
+
+/// Sabah and Sarawak state codes.
+const SABAH: u8 = 12;
+const SARAWAK: u8 = 13;
+
+/// A person's static attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Person id, dense from 0.
+    pub id: u64,
+    /// Home district (index into the reference districts).
+    pub district: u16,
+    /// Home state code.
+    pub state_code: u8,
+    /// Home point (longitude, latitude).
+    pub home: (f64, f64),
+    /// Male (true) or female.
+    pub male: bool,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// Census ethnic group.
+    pub ethnicity: Ethnicity,
+    /// Naming community.
+    pub community: Community,
+    /// Nationality, ISO 3166-1 alpha-3.
+    pub nationality: &'static str,
+    /// Birth state code for citizens.
+    pub birth_state: Option<u8>,
+    /// Number of SIM cards held (0 to 3).
+    pub sims: u8,
+}
+
+impl Person {
+    /// Whether the person is a Malaysian citizen.
+    pub fn is_citizen(&self) -> bool {
+        self.birth_state.is_some()
+    }
+
+    /// Age in whole years on `date`.
+    pub fn age_on(&self, date: NaiveDate) -> u32 {
+        date.years_since(self.birth_date).unwrap_or(0)
+    }
+}
+
+/// Attributes drawn before the home point and SIMs are known.
+pub(super) struct Attributes {
+    pub male: bool,
+    pub birth_date: NaiveDate,
+    pub ethnicity: Ethnicity,
+    pub community: Community,
+    pub nationality: &'static str,
+    pub birth_state: Option<u8>,
+}
+
+/// Draws sex, age, citizenship, ethnicity and birth state from the district's census shares.
+pub(super) fn draw_attributes(
+    district: &District,
+    reference: NaiveDate,
+    rng: &mut StreamRng,
+) -> Attributes {
+    let male = bernoulli(rng, district.male_share);
+    let citizen = !bernoulli(rng, district.non_citizen_share);
+    let age_days = if citizen {
+        let a = district.age;
+        let years = match Weighted::new([a.under_15, a.from_15_to_64, a.over_64]).sample(rng) {
+            0 => uniform_in(rng, 0.0, 15.0),
+            1 => uniform_in(rng, 15.0, 65.0),
+            _ => (65.0 + exponential(rng, 8.0)).min(100.0),
+        };
+        (years * 365.2425) as i64
+    } else {
+        (uniform_in(rng, 20.0, 50.0) * 365.2425) as i64
+    };
+    let birth_date = reference - Duration::days(age_days);
+    if !citizen {
+        let origin = NON_CITIZEN_ORIGINS
+            [Weighted::new(NON_CITIZEN_ORIGINS.iter().map(|o| o.1)).sample(rng)]
+        .0;
+        let community = match origin {
+            "IDN" => Community::Indonesian,
+            "PHL" => Community::Other,
+            _ => Community::SouthAsian,
+        };
+        return Attributes {
+            male,
+            birth_date,
+            ethnicity: Ethnicity::NonCitizen,
+            community,
+            nationality: origin,
+            birth_state: None,
+        };
+    }
+    let e = district.ethnicity;
+    let ethnicity = [
+        Ethnicity::Bumiputera,
+        Ethnicity::Chinese,
+        Ethnicity::Indian,
+        Ethnicity::Other,
+    ][Weighted::new([e.bumiputera, e.chinese, e.indian, e.other]).sample(rng)];
+    let community = match ethnicity {
+        Ethnicity::Bumiputera
+            if district.state_code == SABAH && !bernoulli(rng, EAST_MALAY_NAMING_SHARE.0) =>
+        {
+            Community::Kadazan
+        }
+        Ethnicity::Bumiputera
+            if district.state_code == SARAWAK && !bernoulli(rng, EAST_MALAY_NAMING_SHARE.1) =>
+        {
+            Community::Iban
+        }
+        Ethnicity::Bumiputera => Community::Malay,
+        Ethnicity::Chinese => Community::Chinese,
+        Ethnicity::Indian => Community::Indian,
+        _ => Community::Other,
+    };
+    let birth_state = if bernoulli(rng, 0.85) {
+        district.state_code
+    } else {
+        let all = states();
+        all[Weighted::new(all.iter().map(|s| s.population as f64)).sample(rng)].code
+    };
+    Attributes {
+        male,
+        birth_date,
+        ethnicity,
+        community,
+        nationality: "MYS",
+        birth_state: Some(birth_state),
+    }
+}
+
+/// Number of SIMs for a person of `age`, given the SIM-count distribution of phone owners.
+pub(super) fn draw_sim_count(age: u32, owner_sims: &[f64; 3], rng: &mut StreamRng) -> u8 {
+    let owns = match age {
+        0..=9 => false,
+        10..=14 => bernoulli(rng, YOUNG_TEEN_OWNERSHIP),
+        _ => bernoulli(rng, ADULT_OWNERSHIP),
+    };
+    if !owns {
+        return 0;
+    }
+    let u = uniform(rng);
+    if u < owner_sims[0] {
+        1
+    } else if u < owner_sims[0] + owner_sims[1] {
+        2
+    } else {
+        3
+    }
+}
+
+/// Share of 10–14 year olds with a phone (assumption).
+pub(super) const YOUNG_TEEN_OWNERSHIP: f64 = 0.6;
+/// Share of persons 15 and over with a phone (assumption).
+pub(super) const ADULT_OWNERSHIP: f64 = 0.97;
