@@ -1,0 +1,289 @@
+//! The operators' radio networks: sites placed where people are, their cells, and the
+//! serving-cell lookup every later stage uses.
+
+pub mod cells;
+pub mod sites;
+
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::geography::Geography;
+use crate::geography::projection::{bearing_deg, to_plane};
+use crate::reference::operators;
+use crate::rng::{Purpose, stream};
+
+pub use cells::Technology;
+
+/// One cell of one operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Unique key of the cell in the dataset.
+    pub key: i64,
+    /// Index into the reference operators.
+    pub operator: usize,
+    /// Index of the site in [`Network::sites`].
+    pub site: u32,
+    /// Sector 1 to 3.
+    pub sector: u8,
+    /// Antenna azimuth, degrees clockwise from north.
+    pub azimuth: f64,
+    /// Radio technology.
+    pub technology: Technology,
+    /// eNodeB / gNodeB / BTS number within the operator.
+    pub node_id: u32,
+    /// Tracking (or location) area code.
+    pub tac: u32,
+}
+
+/// A site: a mast with three sectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Index into the reference operators.
+    pub operator: usize,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// District index.
+    pub district: u16,
+    /// In a town.
+    pub urban: bool,
+    /// First cell of the site in [`Network::cells`]; its cells are contiguous.
+    pub first_cell: u32,
+    /// Number of cells.
+    pub cell_count: u8,
+}
+
+type SiteRef = GeomWithData<[f64; 2], u32>;
+
+/// All sites and cells of the scenario's operators over its districts.
+pub struct Network {
+    sites: Vec<Site>,
+    cells: Vec<Cell>,
+    /// One spatial index of sites per operator (indexed by operator index).
+    index: Vec<Option<RTree<SiteRef>>>,
+}
+
+/// Operators that still run a 2G layer.
+const OPERATORS_WITH_2G: &[&str] = &["celcomdigi", "maxis"];
+
+impl Network {
+    /// Builds the networks of `(operator index, share)` over `districts`.
+    pub fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
+        let largest = operator_shares.iter().map(|s| s.1).fold(0.0, f64::max);
+        let jobs: Vec<(usize, f64, u16)> = operator_shares
+            .iter()
+            .filter(|s| s.1 > 0.0)
+            .flat_map(|&(op, share)| districts.iter().map(move |&d| (op, share / largest, d)))
+            .collect();
+        let placed: Vec<Vec<sites::SitePoint>> = jobs
+            .par_iter()
+            .map(|&(op, f, d)| sites::place_sites(seed, op, d, f))
+            .collect();
+
+        let mut network = Network {
+            sites: Vec::new(),
+            cells: Vec::new(),
+            index: vec![None; operators().len()],
+        };
+        let mut node_ids = vec![0u32; operators().len()];
+        for (&(op, _, district), points) in jobs.iter().zip(placed) {
+            let runs_2g = OPERATORS_WITH_2G.contains(&operators()[op].key);
+            let tac = 10_000 + u32::from(district) * 8;
+            for p in points {
+                let site_index = network.sites.len() as u32;
+                let mut rng = stream(
+                    seed,
+                    Purpose::CellRadio,
+                    (u64::from(site_index) << 8) | op as u64,
+                    0,
+                );
+                let layers = cells::site_layers(p.urban, runs_2g, &mut rng);
+                let azimuth0 = cells::first_azimuth(&mut rng);
+                node_ids[op] += 1;
+                let node_id = 100_000 + node_ids[op];
+                let first_cell = network.cells.len() as u32;
+                for tech in &layers {
+                    for sector in 1..=3u8 {
+                        network.cells.push(Cell {
+                            key: (op as i64) * 100_000_000 + i64::from(network.cells.len() as u32),
+                            operator: op,
+                            site: site_index,
+                            sector,
+                            azimuth: (azimuth0 + 120.0 * f64::from(sector - 1)) % 360.0,
+                            technology: *tech,
+                            node_id,
+                            tac,
+                        });
+                    }
+                }
+                network.sites.push(Site {
+                    operator: op,
+                    lon: p.lon,
+                    lat: p.lat,
+                    district,
+                    urban: p.urban,
+                    first_cell,
+                    cell_count: (layers.len() * 3) as u8,
+                });
+            }
+        }
+        for &(op, share) in operator_shares {
+            if share > 0.0 {
+                let refs = network
+                    .sites
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.operator == op)
+                    .map(|(i, s)| GeomWithData::new(to_plane(s.lon, s.lat), i as u32))
+                    .collect();
+                network.index[op] = Some(RTree::bulk_load(refs));
+            }
+        }
+        network
+    }
+
+    /// All sites.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// All cells, grouped by site.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The site of `operator` nearest to a point.
+    pub fn nearest_site(&self, operator: usize, lon: f64, lat: f64) -> Option<&Site> {
+        let tree = self.index.get(operator)?.as_ref()?;
+        tree.nearest_neighbor(&to_plane(lon, lat))
+            .map(|r| &self.sites[r.data as usize])
+    }
+
+    /// The cell serving a point: the nearest site's sector facing the point, on the best
+    /// technology the handset supports (`max_tech`).
+    pub fn serving_cell(
+        &self,
+        operator: usize,
+        lon: f64,
+        lat: f64,
+        max_tech: Technology,
+    ) -> Option<&Cell> {
+        let site = self.nearest_site(operator, lon, lat)?;
+        let bearing = bearing_deg((site.lon, site.lat), (lon, lat));
+        let cells = &self.cells
+            [site.first_cell as usize..site.first_cell as usize + usize::from(site.cell_count)];
+        let tech = cells
+            .iter()
+            .map(|c| c.technology)
+            .filter(|&t| t <= max_tech)
+            .max()
+            .unwrap_or(Technology::Lte);
+        cells
+            .iter()
+            .filter(|c| c.technology == tech)
+            .min_by(|a, b| {
+                angular_gap(a.azimuth, bearing)
+                    .total_cmp(&angular_gap(b.azimuth, bearing))
+                    .then(a.sector.cmp(&b.sector))
+            })
+    }
+
+    /// District of a site.
+    pub fn site_district(&self, site: &Site) -> &'static crate::reference::District {
+        Geography::get().district(site.district)
+    }
+}
+
+/// Smallest angle between two bearings, degrees.
+fn angular_gap(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geography::projection::distance_km;
+    use crate::reference::districts;
+
+    fn klang_valley() -> Vec<u16> {
+        districts()
+            .iter()
+            .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+            .map(|d| d.index)
+            .collect()
+    }
+
+    fn shares() -> Vec<(usize, f64)> {
+        operators()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, o.market_share))
+            .collect()
+    }
+
+    #[test]
+    fn serving_cell_is_on_the_nearest_site_and_faces_the_point() {
+        let net = Network::build(1, &shares(), &klang_valley());
+        let geo = Geography::get();
+        for i in 0..500u64 {
+            let d = klang_valley()[(i % 10) as usize];
+            let (lon, lat) = geo.sample_home(d, &mut stream(3, Purpose::HomePoint, i, 0));
+            let cell = net
+                .serving_cell(0, lon, lat, Technology::Nr)
+                .expect("coverage");
+            let site = &net.sites()[cell.site as usize];
+            let best = net
+                .sites()
+                .iter()
+                .filter(|s| s.operator == 0)
+                .map(|s| distance_km((s.lon, s.lat), (lon, lat)))
+                .fold(f64::MAX, f64::min);
+            assert!(distance_km((site.lon, site.lat), (lon, lat)) <= best + 0.05);
+            assert!(
+                angular_gap(cell.azimuth, bearing_deg((site.lon, site.lat), (lon, lat)))
+                    <= 60.0 + 1e-9
+            );
+        }
+    }
+
+    #[test]
+    fn inter_site_distances_are_realistic() {
+        let net = Network::build(1, &shares(), &klang_valley());
+        let urban: Vec<&Site> = net
+            .sites()
+            .iter()
+            .filter(|s| s.operator == 0 && s.urban)
+            .collect();
+        assert!(urban.len() > 1000, "{} urban sites", urban.len());
+        let mut gaps: Vec<f64> = urban
+            .iter()
+            .take(300)
+            .map(|s| {
+                net.sites()
+                    .iter()
+                    .filter(|o| o.operator == 0 && !std::ptr::eq(*o, *s))
+                    .map(|o| distance_km((o.lon, o.lat), (s.lon, s.lat)))
+                    .fold(f64::MAX, f64::min)
+            })
+            .collect();
+        gaps.sort_by(f64::total_cmp);
+        let median = gaps[gaps.len() / 2];
+        assert!(
+            (0.3..=1.0).contains(&median),
+            "median urban nearest-site distance {median} km"
+        );
+    }
+
+    #[test]
+    fn cell_keys_are_unique_and_nodes_fit_their_id_spaces() {
+        let net = Network::build(1, &shares(), &klang_valley());
+        let mut keys: Vec<i64> = net.cells().iter().map(|c| c.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), net.cells().len());
+        assert!(net.cells().iter().all(|c| c.node_id < 1 << 20));
+    }
+}
