@@ -2,7 +2,14 @@
 //!
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
 
+pub mod generate;
+pub mod geography;
+pub mod network;
+pub mod permutation;
+pub mod population;
 pub mod reference;
 pub mod rng;
+pub mod sampling;
 pub mod scenario;
 pub mod table;
+pub mod tables;

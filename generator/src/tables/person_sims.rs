@@ -1,0 +1,72 @@
+//! Truth table `person_sims`: the person behind every SIM.
+
+use crate::population::Sim;
+use crate::reference::operators;
+use crate::table::schema::ColumnKind::*;
+use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+
+/// Schema of `person_sims`.
+pub static PERSON_SIMS: TableSchema = TableSchema {
+    name: "person_sims",
+    view: View::Truth,
+    doc: "One row per SIM: the person who uses it (ground truth linking the register to persons).",
+    columns: &[
+        Column::new("person_id", Int64, "Person key (persons.person_id)."),
+        Column::new(
+            "slot",
+            Int8,
+            "Position of the SIM among the person's SIMs, from 0.",
+        ),
+        Column::new(
+            "subscriber_id",
+            Utf8,
+            "Operator account number (subscribers.subscriber_id).",
+        ),
+        Column::new("operator", Utf8, "Operator name.").categorical(),
+        Column::new("msisdn", Utf8, "E.164 number with +."),
+        Column::new("imsi", Utf8, "IMSI (15 digits)."),
+        Column::new("imei", Utf8, "IMEI of the handset (15 digits, Luhn-valid)."),
+    ],
+    sort_key: Some("person_id"),
+};
+
+/// Rows of `person_sims` for one block.
+#[derive(Default)]
+pub struct PersonSimsBuilder {
+    person_id: Vec<i64>,
+    slot: Vec<i8>,
+    subscriber_id: StringColumn,
+    operator: StringColumn,
+    msisdn: StringColumn,
+    imsi: StringColumn,
+    imei: StringColumn,
+}
+
+impl PersonSimsBuilder {
+    /// Adds one SIM of a person.
+    pub fn push(&mut self, person_id: u64, sim: &Sim) {
+        self.person_id.push(person_id as i64);
+        self.slot.push(sim.slot as i8);
+        self.subscriber_id.push(&sim.numbers.account);
+        self.operator.push(operators()[sim.numbers.operator].name);
+        self.msisdn.push(&sim.numbers.msisdn);
+        self.imsi.push(&sim.numbers.imsi);
+        self.imei.push(&sim.imei);
+    }
+
+    /// The finished batch.
+    pub fn finish(self) -> Batch {
+        Batch::new(
+            &PERSON_SIMS,
+            vec![
+                ColumnData::Int64(self.person_id).into(),
+                ColumnData::Int8(self.slot).into(),
+                ColumnData::Utf8(self.subscriber_id).into(),
+                ColumnData::Utf8(self.operator).into(),
+                ColumnData::Utf8(self.msisdn).into(),
+                ColumnData::Utf8(self.imsi).into(),
+                ColumnData::Utf8(self.imei).into(),
+            ],
+        )
+    }
+}

@@ -1,0 +1,192 @@
+//! Operator table `subscribers`: the subscriber register (KYC) of every SIM.
+
+use crate::population::{Identity, Person, Sim};
+use crate::reference::operators;
+use crate::table::schema::ColumnKind::*;
+use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+
+use super::{date_days, district_columns};
+
+/// Schema of `subscribers`.
+pub static SUBSCRIBERS: TableSchema = TableSchema {
+    name: "subscribers",
+    view: View::Operator,
+    doc: "One row per SIM: the operator's subscriber register with the registered holder's identity.",
+    columns: &[
+        Column::new(
+            "subscriber_id",
+            Utf8,
+            "Operator account number: two letters and ten digits.",
+        ),
+        Column::new("operator", Utf8, "Operator name.").categorical(),
+        Column::new(
+            "msisdn",
+            Utf8,
+            "E.164 number with +, from the operator's real number blocks.",
+        ),
+        Column::new(
+            "imsi",
+            Utf8,
+            "IMSI: MCC 502, the operator's MNC, MSIN (15 digits).",
+        ),
+        Column::new(
+            "imei",
+            Utf8,
+            "IMEI of the handset: real TAC, serial, Luhn check digit.",
+        ),
+        Column::new("handset_brand", Utf8, "Handset brand from the TAC.").categorical(),
+        Column::new("handset_model", Utf8, "Handset model from the TAC."),
+        Column::new("plan", Utf8, "prepaid or postpaid.").categorical(),
+        Column::new(
+            "activation_date",
+            Date,
+            "Date the subscription was activated.",
+        ),
+        Column::new("holder_name", Utf8, "Registered holder's full name."),
+        Column::new("holder_sex", Utf8, "M or F.").categorical(),
+        Column::new("holder_birth_date", Date, "Holder's date of birth."),
+        Column::new("id_type", Utf8, "mykad or passport.").categorical(),
+        Column::new(
+            "id_number",
+            Utf8,
+            "MyKad number YYMMDD-PB-###G, or passport number.",
+        ),
+        Column::new("nationality", Utf8, "ISO 3166-1 alpha-3 nationality.").categorical(),
+        Column::new("email", Utf8, "Holder's e-mail (postpaid only).").nullable(),
+        Column::new("address", Utf8, "Registered address in the home district."),
+        Column::new("postcode", Utf8, "Five-digit postcode."),
+        Column::new(
+            "district",
+            Utf8,
+            "District of the address (census spelling).",
+        )
+        .categorical(),
+        Column::new("state", Utf8, "State of the address (census spelling).").categorical(),
+    ],
+    sort_key: Some("msisdn"),
+};
+
+/// One register row, before sorting by MSISDN.
+struct Row<'a> {
+    person: &'a Person,
+    identity: &'a Identity,
+    sim: &'a Sim,
+}
+
+/// Rows of `subscribers` for one block; sorted by MSISDN when finished.
+#[derive(Default)]
+pub struct SubscribersBuilder<'a> {
+    rows: Vec<Row<'a>>,
+}
+
+impl<'a> SubscribersBuilder<'a> {
+    /// Adds one SIM held by `person`.
+    pub fn push(&mut self, person: &'a Person, identity: &'a Identity, sim: &'a Sim) {
+        self.rows.push(Row {
+            person,
+            identity,
+            sim,
+        });
+    }
+
+    /// The finished batch, sorted by MSISDN.
+    pub fn finish(mut self) -> Batch {
+        self.rows
+            .sort_by(|a, b| a.sim.numbers.msisdn.cmp(&b.sim.numbers.msisdn));
+        let n = self.rows.len();
+        let text = |avg| StringColumn::with_capacity(n, avg);
+        let (mut id, mut op, mut msisdn, mut imsi, mut imei, mut brand, mut model, mut plan) = (
+            text(12),
+            text(10),
+            text(13),
+            text(15),
+            text(15),
+            text(7),
+            text(12),
+            text(8),
+        );
+        let (
+            mut name,
+            mut sex,
+            mut id_type,
+            mut id_number,
+            mut nationality,
+            mut email,
+            mut address,
+            mut postcode,
+        ) = (
+            text(24),
+            text(1),
+            text(6),
+            text(14),
+            text(3),
+            text(24),
+            text(60),
+            text(5),
+        );
+        let (mut district, mut state) = (text(10), text(10));
+        let (mut activation, mut birth, mut has_email) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for Row {
+            person,
+            identity,
+            sim,
+        } in &self.rows
+        {
+            id.push(&sim.numbers.account);
+            op.push(operators()[sim.numbers.operator].name);
+            msisdn.push(&sim.numbers.msisdn);
+            imsi.push(&sim.numbers.imsi);
+            imei.push(&sim.imei);
+            brand.push(sim.brand);
+            model.push(sim.model);
+            plan.push(if sim.prepaid { "prepaid" } else { "postpaid" });
+            activation.push(date_days(sim.activation));
+            name.push(&identity.name);
+            sex.push(if person.male { "M" } else { "F" });
+            birth.push(date_days(person.birth_date));
+            id_type.push(identity.document_type);
+            id_number.push(&identity.document_number);
+            nationality.push(person.nationality);
+            email.push(if sim.prepaid { "" } else { &identity.email });
+            has_email.push(!sim.prepaid);
+            address.push(&identity.address.text);
+            postcode.push(&identity.address.postcode);
+            let (_, d, s) = district_columns(person.district);
+            district.push(d);
+            state.push(s);
+        }
+        let utf8 = |c: StringColumn| ColumnBuffer::from(ColumnData::Utf8(c));
+        Batch::new(
+            &SUBSCRIBERS,
+            vec![
+                utf8(id),
+                utf8(op),
+                utf8(msisdn),
+                utf8(imsi),
+                utf8(imei),
+                utf8(brand),
+                utf8(model),
+                utf8(plan),
+                ColumnData::Date(activation).into(),
+                utf8(name),
+                utf8(sex),
+                ColumnData::Date(birth).into(),
+                utf8(id_type),
+                utf8(id_number),
+                utf8(nationality),
+                ColumnBuffer {
+                    data: ColumnData::Utf8(email),
+                    validity: Some(has_email),
+                },
+                utf8(address),
+                utf8(postcode),
+                utf8(district),
+                utf8(state),
+            ],
+        )
+    }
+}
