@@ -102,7 +102,8 @@ mod tests {
 
     #[test]
     fn golden_first_samples() {
-        // The first draws of each sampler are part of the output format.
+        // The first draws of each sampler are part of the output format: they may change only
+        // with a documented version bump. Compared bit for bit.
         let mut r = stream(7, Purpose::PersonAttributes, 1, 0);
         let got = [
             uniform(&mut r),
@@ -110,15 +111,15 @@ mod tests {
             exponential(&mut r, 2.0),
             log_normal(&mut r, 0.0, 1.0),
         ];
-        let mut again = stream(7, Purpose::PersonAttributes, 1, 0);
-        let want = [
-            uniform(&mut again),
-            standard_normal(&mut again),
-            exponential(&mut again, 2.0),
-            log_normal(&mut again, 0.0, 1.0),
-        ];
-        assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits));
+        assert_eq!(got.map(f64::to_bits), GOLDEN);
     }
+
+    const GOLDEN: [u64; 4] = [
+        4605012516399941586,
+        13831507283215440362,
+        4605874187767293157,
+        4614890127963494864,
+    ];
 
     #[test]
     fn normal_has_unit_moments() {
