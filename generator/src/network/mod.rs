@@ -61,16 +61,43 @@ type SiteRef = GeomWithData<[f64; 2], u32>;
 pub struct Network {
     sites: Vec<Site>,
     cells: Vec<Cell>,
-    /// One spatial index of sites per operator (indexed by operator index).
+    /// One spatial index of sites per network operator (indexed by operator index).
     index: Vec<Option<RTree<SiteRef>>>,
+    /// The network operator carrying each operator's subscribers (indexed by operator index).
+    carrier: Vec<usize>,
+}
+
+/// Shares of the network operators: each operator's share plus those of the MVNOs it hosts.
+fn network_shares(operator_shares: &[(usize, f64)]) -> (Vec<usize>, Vec<(usize, f64)>) {
+    let all = operators();
+    let carrier: Vec<usize> = all
+        .iter()
+        .map(|o| {
+            all.iter()
+                .position(|h| h.key == o.network_key())
+                .expect("host operator exists")
+        })
+        .collect();
+    let mut shares = vec![0.0; all.len()];
+    for &(op, share) in operator_shares {
+        shares[carrier[op]] += share;
+    }
+    let networks = shares
+        .into_iter()
+        .enumerate()
+        .filter(|s| s.1 > 0.0)
+        .collect();
+    (carrier, networks)
 }
 
 /// Operators that still run a 2G layer.
 const OPERATORS_WITH_2G: &[&str] = &["celcomdigi", "maxis"];
 
 impl Network {
-    /// Builds the networks of `(operator index, share)` over `districts`.
+    /// Builds the networks carrying `(operator index, share)` over `districts`.
     pub fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
+        let (carrier, operator_shares) = network_shares(operator_shares);
+        let operator_shares = &operator_shares[..];
         let largest = operator_shares.iter().map(|s| s.1).fold(0.0, f64::max);
         let jobs: Vec<(usize, f64, u16)> = operator_shares
             .iter()
@@ -86,6 +113,7 @@ impl Network {
             sites: Vec::new(),
             cells: Vec::new(),
             index: vec![None; operators().len()],
+            carrier,
         };
         let mut node_ids = vec![0u32; operators().len()];
         for (&(op, _, district), points) in jobs.iter().zip(placed) {
@@ -154,9 +182,9 @@ impl Network {
         &self.cells
     }
 
-    /// The site of `operator` nearest to a point.
+    /// The site nearest to a point on the network carrying `operator`'s subscribers.
     pub fn nearest_site(&self, operator: usize, lon: f64, lat: f64) -> Option<&Site> {
-        let tree = self.index.get(operator)?.as_ref()?;
+        let tree = self.index.get(*self.carrier.get(operator)?)?.as_ref()?;
         tree.nearest_neighbor(&to_plane(lon, lat))
             .map(|r| &self.sites[r.data as usize])
     }
@@ -275,6 +303,24 @@ mod tests {
             (0.3..=1.0).contains(&median),
             "median urban nearest-site distance {median} km"
         );
+    }
+
+    #[test]
+    fn mvno_subscribers_ride_on_their_host_network() {
+        let net = Network::build(1, &shares(), &klang_valley());
+        let mvno = operators().iter().position(|o| o.key == "mvno").unwrap();
+        let host = operators()
+            .iter()
+            .position(|o| o.key == "celcomdigi")
+            .unwrap();
+        assert!(
+            net.sites().iter().all(|s| s.operator != mvno),
+            "MVNOs have no sites"
+        );
+        let cell = net
+            .serving_cell(mvno, 101.6869, 3.1390, Technology::Nr)
+            .expect("coverage");
+        assert_eq!(cell.operator, host);
     }
 
     #[test]

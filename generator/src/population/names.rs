@@ -22,10 +22,6 @@ pub struct MsMy;
 impl Data for MsMy {
     const NAME_FIRST_NAME: &'static [&'static str] = MALAY_GIVEN_MALE;
     const NAME_LAST_NAME: &'static [&'static str] = CHINESE_SURNAMES;
-    const ADDRESS_STREET_SUFFIX: &'static [&'static str] = STREET_PREFIXES;
-    const ADDRESS_STREET_TPL: &'static str = "{StreetSuffix} {StreetName}";
-    const ADDRESS_CITY_PREFIX: &'static [&'static str] = TOWNSHIP_PREFIXES;
-    const ADDRESS_POSTCODE_FORMATS: &'static [&'static str] = &["#####"];
     const INTERNET_FREE_EMAIL_PROVIDER: &'static [&'static str] = &[
         "gmail.com",
         "gmail.com",

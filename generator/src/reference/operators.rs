@@ -35,6 +35,19 @@ pub struct Operator {
     pub prefixes: Vec<MsisdnPrefix>,
 }
 
+impl Operator {
+    /// Key of the operator whose radio network carries this operator's subscribers. MVNO brands
+    /// (Tune Talk, XOX, redONE and others) ride mostly on CelcomDigi's network; network operators
+    /// carry themselves.
+    pub fn network_key(&self) -> &'static str {
+        if self.key == "mvno" {
+            "celcomdigi"
+        } else {
+            self.key
+        }
+    }
+}
+
 /// All modelled operators, largest first.
 pub fn operators() -> &'static [Operator] {
     static OPERATORS: OnceLock<Vec<Operator>> = OnceLock::new();
