@@ -103,7 +103,7 @@ impl Source<'_> {
                 None if field.is_empty() => "; fix the TOML syntax here".to_owned(),
                 None => String::new(),
             };
-            (field, format!("{message}{fix}"))
+            (field, format!("{}{fix}", plain_types(message)))
         };
         ScenarioError {
             origin: self.origin.to_owned(),
@@ -189,4 +189,17 @@ fn join(keys: &[String], last: &str) -> String {
         .chain([last])
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// serde's Rust type names in plain words: "expected u64" → "expected a whole number".
+fn plain_types(message: &str) -> String {
+    [
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a table"),
+    ]
+    .iter()
+    .fold(message.to_owned(), |m, (from, to)| m.replace(from, to))
 }

@@ -67,7 +67,7 @@ fn quickstart_covers_the_klang_valley_for_a_week() {
         (s.format(), s.compression()),
         (Format::Parquet, Compression::Zstd)
     );
-    assert_eq!(s.persons_per_block(), DEFAULT_PERSONS_PER_BLOCK);
+    assert_eq!(s.persons_per_block(), 5_000);
     assert_eq!(s.sims_per_person(), DEFAULT_SIMS_PER_PERSON);
     let description = &bundled()[0].description;
     assert!(description.starts_with("Twenty thousand") && !description.contains('\n'));

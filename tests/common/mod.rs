@@ -1,0 +1,96 @@
+//! Helpers shared by the end-to-end tests: run the CLI, read what it wrote.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow_array::{Array, RecordBatch};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+/// Runs the `telcosynth` binary with `args`.
+pub fn telcosynth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_telcosynth"))
+        .args(args)
+        .output()
+        .expect("run telcosynth")
+}
+
+/// Runs `telcosynth` and asserts it succeeded.
+pub fn ok(args: &[&str]) -> Output {
+    let out = telcosynth(args);
+    assert!(
+        out.status.success(),
+        "telcosynth {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    out
+}
+
+/// Generates the quickstart (or `scenario`) into a fresh temporary folder.
+pub fn generate(scenario: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("data");
+    let mut args = vec!["generate", scenario, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ok(&args);
+    (dir, out)
+}
+
+/// Every Parquet file of a table, sorted by path.
+pub fn table_files(dataset: &Path, table: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dataset.join(table)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("table folder") {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "parquet") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// All rows of a table as record batches.
+pub fn read_table(dataset: &Path, table: &str) -> Vec<RecordBatch> {
+    table_files(dataset, table)
+        .into_iter()
+        .flat_map(|path| {
+            let file = std::fs::File::open(&path).unwrap();
+            ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .build()
+                .unwrap()
+                .map(|b| b.unwrap())
+        })
+        .collect()
+}
+
+/// A text column of a table, row by row (nulls as None).
+pub fn strings(dataset: &Path, table: &str, column: &str) -> Vec<Option<String>> {
+    read_table(dataset, table)
+        .iter()
+        .flat_map(|b| {
+            let col = b
+                .column_by_name(column)
+                .unwrap_or_else(|| panic!("{table}.{column}"));
+            let col = col
+                .as_any()
+                .downcast_ref::<arrow_array::StringArray>()
+                .expect("utf8 column");
+            (0..col.len())
+                .map(|i| col.is_valid(i).then(|| col.value(i).to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Parsed manifest.json of a dataset.
+pub fn manifest(dataset: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dataset.join("manifest.json")).unwrap()).unwrap()
+}
