@@ -119,3 +119,10 @@ fn list_show_and_validate() {
     let unknown = telcosynth(&["scenario", "show", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn the_table_reference_is_current() {
+    let printed = String::from_utf8(ok(&["tables"]).stdout).unwrap();
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TABLES.md")).unwrap();
+    assert!(printed == committed, "docs/TABLES.md is stale: run `cargo run -- tables > docs/TABLES.md`");
+}

@@ -25,6 +25,8 @@ enum Command {
     /// List, show or validate scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Print the reference of every table and column (Markdown).
+    Tables,
 }
 
 /// Arguments of `telcosynth generate`.
@@ -78,5 +80,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::List) => scenario::list(),
         Command::Scenario(ScenarioCommand::Show { name }) => scenario::show(&name),
         Command::Scenario(ScenarioCommand::Validate { file }) => scenario::validate(&file),
+        Command::Tables => {
+            print!("{}", telcosynth_generator::tables::markdown());
+            Ok(())
+        }
     }
 }
