@@ -4,6 +4,7 @@
 
 pub mod generate;
 pub mod geography;
+pub mod mobility;
 pub mod network;
 pub mod permutation;
 pub mod population;

@@ -33,6 +33,14 @@ pub enum Purpose {
     IdentityDocument = 10,
     /// A SIM's plan and activation.
     Subscription = 11,
+    /// A person's mobility anchors: work or school place and kampung.
+    Anchors = 12,
+    /// A person's activity chain and times on one day.
+    Day = 13,
+    /// Explore-or-return decision of one of a person's visit slots.
+    Exploration = 14,
+    /// Location of one of a person's visited places.
+    Place = 15,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -4,6 +4,7 @@ pub mod cells;
 pub mod person_sims;
 pub mod persons;
 pub mod subscribers;
+pub mod trajectories;
 
 use chrono::NaiveDate;
 
@@ -14,6 +15,7 @@ pub use cells::CELLS;
 pub use person_sims::PERSON_SIMS;
 pub use persons::PERSONS;
 pub use subscribers::SUBSCRIBERS;
+pub use trajectories::TRAJECTORIES;
 
 /// Every table, operator view first, then truth.
 pub static ALL: &[&TableSchema] = &[&SUBSCRIBERS, &CELLS, &PERSONS, &PERSON_SIMS];

@@ -1,0 +1,206 @@
+//! A person's anchors: home, work or school, and kampung (home-town) district.
+//!
+//! A pure function of (seed, person, region, reference date), drawn from
+//! `stream(seed, Purpose::Anchors, person id, 0)`:
+//!
+//! * Citizens aged 18–64 are employed with the age- and sex-specific rates of [`EMPLOYMENT`];
+//!   non-citizens aged 18–64 with [`NON_CITIZEN_EMPLOYMENT`]. Workers get a work place from the
+//!   region's gravity model ([`Region`]).
+//! * Of those 18–23 not employed, [`UNIVERSITY_SHARE`] study at a university placed by the same
+//!   gravity model.
+//! * Children aged 7–17 go to a school uniform in a disc of [`SCHOOL_RADIUS_KM`] around home,
+//!   inside the home district.
+//! * Kampung: citizens born in another state have one in their birth state (a district drawn by
+//!   population); others, with probability [`KAMPUNG_IN_STATE`], in another district of their home
+//!   state; non-citizens have none. Districts may lie outside the scenario region.
+
+use chrono::NaiveDate;
+use geo::{Contains, Point};
+
+use crate::geography::Geography;
+use crate::geography::projection::offset;
+use crate::population::Person;
+use crate::reference::districts;
+use crate::rng::{Purpose, StreamRng, stream};
+use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
+
+use super::region::Region;
+
+/// Share employed by age band, citizens: (first age past the band, men, women). Assumption shaped
+/// on the DOSM Labour Force Survey 2023 age profile; the bands average about 0.83 for men and
+/// 0.58 for women over ages 18–64, near the survey's participation rates (≈0.82 and ≈0.56).
+pub const EMPLOYMENT: [(u32, f64, f64); 5] = [
+    (20, 0.30, 0.25),
+    (25, 0.70, 0.60),
+    (55, 0.93, 0.66),
+    (60, 0.80, 0.42),
+    (65, 0.55, 0.25),
+];
+/// Share employed among non-citizens aged 18–64 (assumption: mostly migrant workers).
+pub const NON_CITIZEN_EMPLOYMENT: f64 = 0.95;
+/// Share of those aged 18–23 and not employed who attend a university (assumption, near
+/// Malaysia's gross tertiary enrolment of about 40%).
+pub const UNIVERSITY_SHARE: f64 = 0.5;
+/// Youngest and oldest school age (Malaysian primary and secondary school, ages 7–17).
+pub const SCHOOL_AGES: (u32, u32) = (7, 17);
+/// Radius around home schools are drawn in, km (assumption).
+pub const SCHOOL_RADIUS_KM: f64 = 3.0;
+/// Share of citizens living in their birth state with a kampung in another district of it
+/// (assumption).
+pub const KAMPUNG_IN_STATE: f64 = 0.4;
+/// Tries to draw a school inside the home district before settling at home.
+const SCHOOL_TRIES: usize = 8;
+
+/// A point with the district it lies in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// District index.
+    pub district: u16,
+}
+
+impl Place {
+    /// (lon, lat).
+    pub fn point(&self) -> (f64, f64) {
+        (self.lon, self.lat)
+    }
+}
+
+/// What takes a person out of home on working days, with where it happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Occupation {
+    /// Employed, at a work place.
+    Worker(Place),
+    /// Aged 7–17, at a school.
+    Pupil(Place),
+    /// Aged 18–23, at a university.
+    Student(Place),
+    /// No fixed daily place (young children, retired, not employed).
+    Free,
+}
+
+/// A person's fixed places.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchors {
+    /// Home (lon, lat).
+    pub home: (f64, f64),
+    /// Home district index.
+    pub home_district: u16,
+    /// Work, school or neither.
+    pub occupation: Occupation,
+    /// Home-town district for holiday travel (any district of Malaysia), if any.
+    pub kampung_district: Option<u16>,
+}
+
+impl Anchors {
+    /// The anchors of `person` in `region`, with age taken on `reference` (the scenario's
+    /// first day).
+    pub fn draw(seed: u64, region: &Region, person: &Person, reference: NaiveDate) -> Anchors {
+        let mut rng = stream(seed, Purpose::Anchors, person.id, 0);
+        let age = person.age_on(reference);
+        let occupation = if (18..65).contains(&age) && bernoulli(&mut rng, employment(person, age))
+        {
+            Occupation::Worker(region.job_place(person.home, &mut rng))
+        } else if (18..24).contains(&age) && bernoulli(&mut rng, UNIVERSITY_SHARE) {
+            Occupation::Student(region.job_place(person.home, &mut rng))
+        } else if (SCHOOL_AGES.0..=SCHOOL_AGES.1).contains(&age) {
+            Occupation::Pupil(school(person, &mut rng))
+        } else {
+            Occupation::Free
+        };
+        Anchors {
+            home: person.home,
+            home_district: person.district,
+            occupation,
+            kampung_district: kampung(person, &mut rng),
+        }
+    }
+
+    /// The home as a place.
+    pub fn home_place(&self) -> Place {
+        Place {
+            lon: self.home.0,
+            lat: self.home.1,
+            district: self.home_district,
+        }
+    }
+
+    /// The work place of a worker.
+    pub fn work(&self) -> Option<&Place> {
+        match &self.occupation {
+            Occupation::Worker(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The school or university of a pupil or student.
+    pub fn school(&self) -> Option<&Place> {
+        match &self.occupation {
+            Occupation::Pupil(p) | Occupation::Student(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Probability that a person aged 18–64 is employed.
+fn employment(person: &Person, age: u32) -> f64 {
+    if !person.is_citizen() {
+        return NON_CITIZEN_EMPLOYMENT;
+    }
+    let &(_, men, women) = EMPLOYMENT
+        .iter()
+        .find(|b| age < b.0)
+        .unwrap_or(&EMPLOYMENT[EMPLOYMENT.len() - 1]);
+    if person.male { men } else { women }
+}
+
+/// A school uniform in the disc of [`SCHOOL_RADIUS_KM`] around home, inside the home district.
+fn school(person: &Person, rng: &mut StreamRng) -> Place {
+    let boundary = &Geography::get().district(person.district).boundary;
+    for _ in 0..SCHOOL_TRIES {
+        let r = SCHOOL_RADIUS_KM * libm::sqrt(uniform(rng));
+        let theta = uniform_in(rng, 0.0, std::f64::consts::TAU);
+        let (lon, lat) = offset(
+            person.home.0,
+            person.home.1,
+            r * libm::sin(theta),
+            r * libm::cos(theta),
+        );
+        if boundary.contains(&Point::new(lon, lat)) {
+            return Place {
+                lon,
+                lat,
+                district: person.district,
+            };
+        }
+    }
+    Place {
+        lon: person.home.0,
+        lat: person.home.1,
+        district: person.district,
+    }
+}
+
+/// The kampung district: see the module documentation.
+fn kampung(person: &Person, rng: &mut StreamRng) -> Option<u16> {
+    let birth_state = person.birth_state?;
+    let exclude = if birth_state != person.state_code {
+        None
+    } else if bernoulli(rng, KAMPUNG_IN_STATE) {
+        Some(person.district)
+    } else {
+        return None;
+    };
+    let choices: Vec<_> = districts()
+        .iter()
+        .filter(|d| d.state_code == birth_state && Some(d.index) != exclude)
+        .collect();
+    if choices.is_empty() {
+        return None;
+    }
+    let w = Weighted::new(choices.iter().map(|d| d.population as f64));
+    Some(choices[w.sample(rng)].index)
+}

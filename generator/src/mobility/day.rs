@@ -1,0 +1,421 @@
+//! A person's day: an activity chain turned into contiguous stays and moves covering the local
+//! day, drawn from `stream(seed, Purpose::Day, person, day)` (places also from the keyed streams
+//! of [`super::places`]).
+//!
+//! Chains (every day starts and ends at home):
+//!
+//! * Working day, worker present ([`WORK`] attendance): home → work → maybe one errand or leisure
+//!   stop → home. Pupils and students likewise with [`SCHOOL`] and [`UNIVERSITY`].
+//! * Weekend or holiday: workers work with probability [`WEEKEND_WORK`] (citizens, non-citizens);
+//!   pupils and students have no classes.
+//! * Any other day: 0 to 3 chained stops with probabilities [`FREE_DAY_STOPS`] (working day,
+//!   rest day), leaving home at N([`FREE_DEPARTURE_HOURS`]) hours.
+//!
+//! A stop is leisure with probability [`LEISURE_SHARE`] (working day, rest day), otherwise an
+//! errand; it lasts a log-normal time ([`ERRAND_MINUTES`], [`LEISURE_MINUTES`]: median, σ of the
+//! logarithm), clamped to [`STOP_MINUTES`]. When the chain would bring the person home after
+//! [`LATEST_HOME_HOURS`], stops are dropped from the end, then the anchored stay is shortened (or
+//! dropped when under half an hour). Nobody leaves home before [`EARLIEST_DEPARTURE_HOURS`]. Start times and durations are clamped normal draws; all figures are assumptions
+//! shaped on common office (08:00–17:00 plus a lunch hour) and school (07:30–13:30) hours.
+
+use chrono::NaiveDate;
+
+use crate::geography::projection::distance_km;
+use crate::population::Person;
+use crate::rng::{Purpose, StreamRng, stream};
+use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
+
+use super::anchors::{Anchors, Occupation, Place};
+use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
+use super::places::{SLOTS_PER_DAY, visit};
+use super::region::Region;
+use super::travel::{Mode, travel_seconds};
+
+/// Start and length of an anchored activity (hours; normal draws clamped to the ranges).
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Probability of going on a working day.
+    pub attendance: f64,
+    /// Mean and standard deviation of the arrival time, hours after local midnight.
+    pub start: (f64, f64),
+    /// Earliest and latest arrival.
+    pub start_range: (f64, f64),
+    /// Mean and standard deviation of the stay, hours.
+    pub hours: (f64, f64),
+    /// Shortest and longest stay.
+    pub hours_range: (f64, f64),
+    /// Probability of one errand or leisure stop on the way home.
+    pub stop_after: f64,
+}
+
+/// Work: arrive N(8:15, 45 min), stay N(9 h, 1 h); 95% attendance (leave, sickness).
+pub const WORK: Schedule = Schedule {
+    attendance: 0.95,
+    start: (8.25, 0.75),
+    start_range: (5.5, 13.0),
+    hours: (9.0, 1.0),
+    hours_range: (4.0, 12.0),
+    stop_after: 0.35,
+};
+/// School: arrive N(7:20, 10 min), stay N(6.5 h, 30 min).
+pub const SCHOOL: Schedule = Schedule {
+    attendance: 0.97,
+    start: (7.33, 0.17),
+    start_range: (6.75, 8.0),
+    hours: (6.5, 0.5),
+    hours_range: (5.0, 8.0),
+    stop_after: 0.2,
+};
+/// University: arrive N(9:30, 1 h), stay N(5 h, 1.5 h).
+pub const UNIVERSITY: Schedule = Schedule {
+    attendance: 0.85,
+    start: (9.5, 1.0),
+    start_range: (7.5, 14.0),
+    hours: (5.0, 1.5),
+    hours_range: (2.0, 10.0),
+    stop_after: 0.3,
+};
+/// Probability a worker works on a rest day: (citizen, non-citizen).
+pub const WEEKEND_WORK: (f64, f64) = (0.15, 0.5);
+/// Probabilities of 0, 1, 2 and 3 stops on a free day: (working day, rest day).
+pub const FREE_DAY_STOPS: ([f64; 4], [f64; 4]) = ([0.3, 0.4, 0.2, 0.1], [0.15, 0.35, 0.3, 0.2]);
+/// First departure on a free day: mean and standard deviation in hours, and range.
+pub const FREE_DEPARTURE_HOURS: (f64, f64, f64, f64) = (10.0, 2.0, 7.0, 20.0);
+/// Share of stops that are leisure: (working day, rest day).
+pub const LEISURE_SHARE: (f64, f64) = (0.35, 0.7);
+/// Errand stop length: median minutes and σ of the log.
+pub const ERRAND_MINUTES: (f64, f64) = (45.0, 0.6);
+/// Leisure stop length: median minutes and σ of the log.
+pub const LEISURE_MINUTES: (f64, f64) = (100.0, 0.6);
+/// Shortest and longest stop, minutes.
+pub const STOP_MINUTES: (f64, f64) = (10.0, 300.0);
+/// Latest return home, hours after local midnight.
+pub const LATEST_HOME_HOURS: f64 = 23.75;
+/// Earliest departure from home, hours after local midnight.
+pub const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
+/// Shortest anchored stay kept when a day is too long, seconds (assumption).
+const MIN_ANCHOR_SECONDS: i64 = 1800;
+
+/// Why a person stays somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StayPurpose {
+    /// At home.
+    Home,
+    /// At work.
+    Work,
+    /// At school or university.
+    School,
+    /// Shopping, services, meals.
+    Errand,
+    /// Social and recreational visits.
+    Leisure,
+}
+
+impl StayPurpose {
+    /// Lower-case label used in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            StayPurpose::Home => "home",
+            StayPurpose::Work => "work",
+            StayPurpose::School => "school",
+            StayPurpose::Errand => "errand",
+            StayPurpose::Leisure => "leisure",
+        }
+    }
+}
+
+/// Time spent at one point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stay {
+    /// Start, UTC epoch seconds (inclusive).
+    pub start: i64,
+    /// End, UTC epoch seconds (exclusive).
+    pub end: i64,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// District of the point.
+    pub district: u16,
+    /// Why the person is there.
+    pub purpose: StayPurpose,
+}
+
+/// Travel in a straight line at constant speed between two stays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Move {
+    /// Start, UTC epoch seconds (inclusive).
+    pub start: i64,
+    /// End, UTC epoch seconds (exclusive).
+    pub end: i64,
+    /// Origin (lon, lat).
+    pub from: (f64, f64),
+    /// Destination (lon, lat).
+    pub to: (f64, f64),
+    /// District of the destination.
+    pub district: u16,
+    /// Walk or road.
+    pub mode: Mode,
+}
+
+impl Move {
+    /// Straight-line length in km.
+    pub fn distance_km(&self) -> f64 {
+        distance_km(self.from, self.to)
+    }
+}
+
+/// A stay or a move.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Segment {
+    /// Staying at a point.
+    Stay(Stay),
+    /// Moving between two points.
+    Move(Move),
+}
+
+impl Segment {
+    /// Start, UTC epoch seconds.
+    pub fn start(&self) -> i64 {
+        match self {
+            Segment::Stay(s) => s.start,
+            Segment::Move(m) => m.start,
+        }
+    }
+
+    /// End, UTC epoch seconds (exclusive).
+    pub fn end(&self) -> i64 {
+        match self {
+            Segment::Stay(s) => s.end,
+            Segment::Move(m) => m.end,
+        }
+    }
+}
+
+/// One person's local day as contiguous segments, from local midnight to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayPlan {
+    /// Segments in time order; each starts where the previous one ends.
+    pub segments: Vec<Segment>,
+}
+
+impl DayPlan {
+    /// Position (lon, lat) at `t`, moving linearly along moves; clamped to the day's ends.
+    pub fn position_at(&self, t: i64) -> (f64, f64) {
+        let i = self
+            .segments
+            .partition_point(|s| s.end() <= t)
+            .min(self.segments.len() - 1);
+        match &self.segments[i] {
+            Segment::Stay(s) => (s.lon, s.lat),
+            Segment::Move(m) => {
+                let f = ((t - m.start) as f64 / (m.end - m.start) as f64).clamp(0.0, 1.0);
+                (
+                    m.from.0 + (m.to.0 - m.from.0) * f,
+                    m.from.1 + (m.to.1 - m.from.1) * f,
+                )
+            }
+        }
+    }
+
+    /// The stays, in time order.
+    pub fn stays(&self) -> impl Iterator<Item = &Stay> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Stay(s) => Some(s),
+            Segment::Move(_) => None,
+        })
+    }
+
+    /// The moves, in time order.
+    pub fn moves(&self) -> impl Iterator<Item = &Move> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Move(m) => Some(m),
+            Segment::Stay(_) => None,
+        })
+    }
+}
+
+/// A planned stay away from home.
+struct Activity {
+    place: Place,
+    purpose: StayPurpose,
+    seconds: i64,
+}
+
+/// The plan of `person` on `date`, day `day_index` of the scenario (0 on its first day).
+pub fn plan_day(
+    seed: u64,
+    region: &Region,
+    person: &Person,
+    anchors: &Anchors,
+    date: NaiveDate,
+    day_index: u32,
+) -> DayPlan {
+    let mut rng = stream(seed, Purpose::Day, person.id, day_index);
+    let kind = day_type(person.state_code, date);
+    let home = anchors.home_place();
+    let stop = |rng: &mut StreamRng, k: u32| {
+        let slot = day_index * SLOTS_PER_DAY + k;
+        draw_stop(
+            rng,
+            kind,
+            visit(seed, region, person.id, anchors.home, slot),
+        )
+    };
+    let anchored = match anchors.occupation {
+        Occupation::Worker(p) => Some((p, StayPurpose::Work, WORK)),
+        Occupation::Pupil(p) => Some((p, StayPurpose::School, SCHOOL)),
+        Occupation::Student(p) => Some((p, StayPurpose::School, UNIVERSITY)),
+        Occupation::Free => None,
+    };
+    let present = match anchored {
+        Some((_, purpose, s)) => {
+            let p = match (kind.is_working_day(), purpose) {
+                (true, _) => s.attendance,
+                (false, StayPurpose::Work) if person.is_citizen() => WEEKEND_WORK.0,
+                (false, StayPurpose::Work) => WEEKEND_WORK.1,
+                (false, _) => 0.0,
+            };
+            bernoulli(&mut rng, p)
+        }
+        None => false,
+    };
+    let mut acts = Vec::with_capacity(SLOTS_PER_DAY as usize + 1);
+    let depart = match anchored {
+        Some((place, purpose, s)) if present => {
+            let start = clamped_normal(&mut rng, s.start, s.start_range);
+            let hours = clamped_normal(&mut rng, s.hours, s.hours_range);
+            acts.push(Activity {
+                place,
+                purpose,
+                seconds: hours_to_seconds(hours),
+            });
+            if bernoulli(&mut rng, s.stop_after) {
+                acts.push(stop(&mut rng, 0));
+            }
+            let travel = travel_seconds(distance_km(anchors.home, place.point()));
+            (hours_to_seconds(start) - travel).max(hours_to_seconds(EARLIEST_DEPARTURE_HOURS))
+        }
+        _ => {
+            let probabilities = if kind.is_working_day() {
+                FREE_DAY_STOPS.0
+            } else {
+                FREE_DAY_STOPS.1
+            };
+            let stops = Weighted::new(probabilities).sample(&mut rng) as u32;
+            let (mean, sd, lo, hi) = FREE_DEPARTURE_HOURS;
+            let depart = clamped_normal(&mut rng, (mean, sd), (lo, hi));
+            for k in 0..stops {
+                acts.push(stop(&mut rng, k));
+            }
+            hours_to_seconds(depart)
+        }
+    };
+    fit_in_day(home, depart, &mut acts);
+    build(local_midnight(date), home, depart, &acts)
+}
+
+/// An errand or leisure stop at `place`.
+fn draw_stop(rng: &mut StreamRng, kind: DayType, place: Place) -> Activity {
+    let leisure_share = if kind.is_working_day() {
+        LEISURE_SHARE.0
+    } else {
+        LEISURE_SHARE.1
+    };
+    let (purpose, (median, sigma)) = if bernoulli(rng, leisure_share) {
+        (StayPurpose::Leisure, LEISURE_MINUTES)
+    } else {
+        (StayPurpose::Errand, ERRAND_MINUTES)
+    };
+    let minutes = log_normal(rng, libm::log(median), sigma).clamp(STOP_MINUTES.0, STOP_MINUTES.1);
+    Activity {
+        place,
+        purpose,
+        seconds: libm::round(minutes * 60.0) as i64,
+    }
+}
+
+/// A normal draw clamped to a range.
+fn clamped_normal(rng: &mut StreamRng, (mean, sd): (f64, f64), (lo, hi): (f64, f64)) -> f64 {
+    (mean + sd * standard_normal(rng)).clamp(lo, hi)
+}
+
+/// Whole seconds in `hours`.
+fn hours_to_seconds(hours: f64) -> i64 {
+    libm::round(hours * 3600.0) as i64
+}
+
+/// Seconds after midnight at which the chain leaving home at `depart` is back home.
+fn return_time(home: Place, depart: i64, acts: &[Activity]) -> i64 {
+    let mut t = depart;
+    let mut at = home.point();
+    for a in acts {
+        t += travel_seconds(distance_km(at, a.place.point())) + a.seconds;
+        at = a.place.point();
+    }
+    t + travel_seconds(distance_km(at, home.point()))
+}
+
+/// Drops stops from the end, then shortens or drops the anchored stay, until the person is home
+/// by [`LATEST_HOME_HOURS`].
+fn fit_in_day(home: Place, depart: i64, acts: &mut Vec<Activity>) {
+    let latest = hours_to_seconds(LATEST_HOME_HOURS);
+    while !acts.is_empty() {
+        let late = return_time(home, depart, acts) - latest;
+        if late <= 0 {
+            return;
+        }
+        let last = acts.last_mut().expect("not empty");
+        let anchored = matches!(last.purpose, StayPurpose::Work | StayPurpose::School);
+        if anchored && last.seconds - late >= MIN_ANCHOR_SECONDS {
+            last.seconds -= late;
+        } else {
+            acts.pop();
+        }
+    }
+}
+
+/// The segments of a chain that leaves home `depart` seconds after `midnight`.
+fn build(midnight: i64, home: Place, depart: i64, acts: &[Activity]) -> DayPlan {
+    let day_end = midnight + DAY_SECONDS;
+    let mut segments = Vec::with_capacity(2 * acts.len() + 3);
+    if acts.is_empty() {
+        segments.push(stay(home, StayPurpose::Home, midnight, day_end));
+        return DayPlan { segments };
+    }
+    let mut t = midnight + depart;
+    segments.push(stay(home, StayPurpose::Home, midnight, t));
+    let mut at = home;
+    let legs = acts
+        .iter()
+        .map(|a| (a.place, a.purpose, Some(a.seconds)))
+        .chain([(home, StayPurpose::Home, None)]);
+    for (place, purpose, seconds) in legs {
+        let km = distance_km(at.point(), place.point());
+        let arrive = t + travel_seconds(km);
+        segments.push(Segment::Move(Move {
+            start: t,
+            end: arrive,
+            from: at.point(),
+            to: place.point(),
+            district: place.district,
+            mode: Mode::for_distance(km),
+        }));
+        t = seconds.map_or(day_end, |s| arrive + s);
+        segments.push(stay(place, purpose, arrive, t));
+        at = place;
+    }
+    DayPlan { segments }
+}
+
+/// A stay segment.
+fn stay(place: Place, purpose: StayPurpose, start: i64, end: i64) -> Segment {
+    Segment::Stay(Stay {
+        start,
+        end,
+        lon: place.lon,
+        lat: place.lat,
+        district: place.district,
+        purpose,
+    })
+}

@@ -1,0 +1,94 @@
+//! Ground-truth mobility: where each person is at every second of the scenario.
+//!
+//! * [`anchors`]: home, work or school, kampung — a pure function of (seed, person).
+//! * [`calendar`]: weekday, weekend or holiday per state and date.
+//! * [`day`]: the day's activity chain as contiguous stays and moves — a pure function of
+//!   (seed, person, day).
+//! * [`places`]: errand and leisure places by exploration and preferential return, recomputable
+//!   per day without replaying earlier days.
+//! * [`region`]: the scenario's districts with job attractiveness (commute gravity model) and
+//!   the settlements places snap to.
+//! * [`travel`]: trip modes and durations.
+//! * [`cache`]: a caller-owned cache of plans for looking up other persons' positions.
+//!
+//! Every behavioural parameter is a documented constant in its module, with its source or marked
+//! as an assumption.
+//!
+//! Measured on 20,000 persons of the Klang Valley (Selangor, Kuala Lumpur, Putrajaya; seed 11,
+//! week of 2025-01-06; see the tests): 51% of persons work; median home–work distance 9.8 km
+//! (p90 24.9 km; target 8–15 km); 92% of workers work in their home district or an adjacent
+//! Greater KL district; 7-day radius of gyration over stays p50 5.3 km, p90 12.7 km, p99 21.5 km.
+//! `plan_day` costs about 2.3–2.6 µs per person-day in a release build (anchors: 1.2 µs per
+//! person).
+
+pub mod anchors;
+pub mod cache;
+pub mod calendar;
+pub mod day;
+pub mod places;
+pub mod region;
+#[cfg(test)]
+mod tests;
+pub mod travel;
+
+use chrono::{Days, NaiveDate};
+
+use crate::population::{Person, Population};
+
+pub use anchors::{Anchors, Occupation, Place};
+pub use cache::PlanCache;
+pub use calendar::{DayType, day_type, local_midnight};
+pub use day::{DayPlan, Move, Segment, Stay, StayPurpose, plan_day};
+pub use region::Region;
+pub use travel::Mode;
+
+/// The mobility model of a scenario: its population, region and first day.
+pub struct Mobility<'a> {
+    population: &'a Population,
+    region: Region,
+    start: NaiveDate,
+}
+
+impl<'a> Mobility<'a> {
+    /// The model for `population` over the region `districts`, starting on `start`.
+    pub fn new(population: &'a Population, districts: &[u16], start: NaiveDate) -> Self {
+        Mobility {
+            population,
+            region: Region::new(districts),
+            start,
+        }
+    }
+
+    /// The population.
+    pub fn population(&self) -> &'a Population {
+        self.population
+    }
+
+    /// The region.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// The scenario's first day.
+    pub fn start_date(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// A person's anchors (ages taken on the first day).
+    pub fn anchors(&self, person: &Person) -> Anchors {
+        Anchors::draw(self.population.seed(), &self.region, person, self.start)
+    }
+
+    /// A person's plan on scenario day `day` (0 is the first day).
+    pub fn plan(&self, person: &Person, anchors: &Anchors, day: u32) -> DayPlan {
+        let date = self.start + Days::new(u64::from(day));
+        plan_day(
+            self.population.seed(),
+            &self.region,
+            person,
+            anchors,
+            date,
+            day,
+        )
+    }
+}

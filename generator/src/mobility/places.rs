@@ -1,0 +1,132 @@
+//! Errand and leisure places: exploration and preferential return (Song, Koren, Wang and
+//! Barabási, "Modelling the scaling properties of human mobility", Nature Physics 2010).
+//!
+//! A person's flexible visits run on a fixed clock of [`SLOTS_PER_DAY`] virtual visit slots per
+//! day: slot n = day × [`SLOTS_PER_DAY`] + k, and a day's k-th errand or leisure stop takes slot
+//! k. At slot n the person explores a new place with probability ρ·S^−γ ([`RHO`], [`GAMMA`]),
+//! otherwise returns to a visited place in proportion to its past visits.
+//!
+//! Recomputable per (person, day), in O(1) memory and O(log n) expected time, without replaying
+//! earlier days:
+//!
+//! * Mean field: S is replaced by its expectation under the model,
+//!   S̄(n) = (1 + (1 + γ)·ρ·n)^(1/(1+γ)), so each slot's explore decision depends on n alone.
+//! * Returning in proportion to visits is returning to the place of a uniformly chosen earlier
+//!   slot. Slot n's place is therefore found by following earlier slots until one that explored;
+//!   an exploring slot's place is the person's place keyed by that slot, drawn from
+//!   `stream(seed, Purpose::Place, person, slot)`. Each slot's decision comes from
+//!   `stream(seed, Purpose::Exploration, person, slot)`.
+//! * Slots a day leaves unused still count as visits: the realised stops are a random thinning of
+//!   the process, which keeps its visitation law.
+//!
+//! A new place lies at a distance from home drawn from the truncated power law
+//! P(r) ∝ (r + r₀)^−β on [0, [`MAX_PLACE_KM`]] (β = [`BETA`], r₀ = [`R0_KM`], González, Hidalgo and
+//! Barabási, Nature 2008), in a uniform direction, then snapped to the region's settlements
+//! (see [`Region`]).
+
+use crate::geography::projection::offset;
+use crate::rng::{Purpose, stream};
+use crate::sampling::{index, uniform, uniform_in};
+
+use super::anchors::Place;
+use super::region::Region;
+
+/// Exploration parameter ρ (Song et al. 2010).
+pub const RHO: f64 = 0.6;
+/// Exploration decay γ (Song et al. 2010).
+pub const GAMMA: f64 = 0.21;
+/// Virtual visit slots per day; also the most errand or leisure stops in one day (assumption).
+pub const SLOTS_PER_DAY: u32 = 3;
+/// Jump-length exponent β (González et al. 2008: 1.75 ± 0.15).
+pub const BETA: f64 = 1.75;
+/// Jump-length offset r₀ in km (González et al. 2008: 1.5 km).
+pub const R0_KM: f64 = 1.5;
+/// Longest distance of a place from home, km (assumption: day trips stay within about 100 km).
+pub const MAX_PLACE_KM: f64 = 100.0;
+
+/// Probability that visit slot `n` explores a new place (mean-field S̄(n)).
+pub fn explore_probability(n: u32) -> f64 {
+    let s = libm::pow(
+        1.0 + (1.0 + GAMMA) * RHO * f64::from(n),
+        1.0 / (1.0 + GAMMA),
+    );
+    (RHO * libm::pow(s, -GAMMA)).min(1.0)
+}
+
+/// The key of the place visited at slot `slot`: the slot at which it was first explored.
+pub fn place_key(seed: u64, person: u64, slot: u32) -> u32 {
+    let mut n = slot;
+    while n > 0 {
+        let mut rng = stream(seed, Purpose::Exploration, person, n);
+        if uniform(&mut rng) < explore_probability(n) {
+            return n;
+        }
+        n = index(&mut rng, n as usize) as u32;
+    }
+    0
+}
+
+/// The place with key `key` of a person living at `home`.
+pub fn place(seed: u64, region: &Region, person: u64, home: (f64, f64), key: u32) -> Place {
+    let mut rng = stream(seed, Purpose::Place, person, key);
+    let r = jump_km(uniform(&mut rng));
+    let theta = uniform_in(&mut rng, 0.0, std::f64::consts::TAU);
+    let target = offset(home.0, home.1, r * libm::sin(theta), r * libm::cos(theta));
+    region.snap(target, &mut rng)
+}
+
+/// The place visited at a slot.
+pub fn visit(seed: u64, region: &Region, person: u64, home: (f64, f64), slot: u32) -> Place {
+    place(seed, region, person, home, place_key(seed, person, slot))
+}
+
+/// Inverse CDF of the truncated power law of jump lengths at `u` in [0, 1).
+fn jump_km(u: f64) -> f64 {
+    let e = 1.0 - BETA;
+    let lo = libm::pow(R0_KM, e);
+    let hi = libm::pow(MAX_PLACE_KM + R0_KM, e);
+    (libm::pow(lo - u * (lo - hi), 1.0 / e) - R0_KM).clamp(0.0, MAX_PLACE_KM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jumps_follow_the_truncated_power_law() {
+        assert_eq!(jump_km(0.0), 0.0);
+        assert!((jump_km(1.0 - 1e-12) - MAX_PLACE_KM).abs() < 1e-6);
+        let median = jump_km(0.5);
+        assert!((1.5..3.0).contains(&median), "median jump {median} km");
+        assert!(jump_km(0.9) > 5.0 * median, "p90 {}", jump_km(0.9));
+    }
+
+    #[test]
+    fn exploration_slows_down_and_places_repeat_with_a_heavy_tail() {
+        assert_eq!(explore_probability(0), RHO);
+        assert!(explore_probability(1000) < 0.25);
+        // Over 200 days, distinct places grow sublinearly and the most visited place takes a
+        // large share of visits (Song et al.: visit frequency f_k ~ k^-(1+γ)).
+        let (mut new_early, mut new_late) = (0, 0);
+        let mut top_shares = Vec::new();
+        for person in 0..50 {
+            let mut counts = std::collections::HashMap::new();
+            for slot in 0..600 {
+                let key = place_key(3, person, slot);
+                *counts.entry(key).or_insert(0u32) += 1;
+                if key == slot {
+                    if slot < 300 {
+                        new_early += 1
+                    } else {
+                        new_late += 1
+                    }
+                }
+            }
+            let top = counts.values().copied().max().unwrap();
+            top_shares.push(f64::from(top) / 600.0);
+        }
+        assert!(new_late * 10 < new_early * 9, "{new_early} then {new_late}");
+        let mean_top = top_shares.iter().sum::<f64>() / top_shares.len() as f64;
+        assert!(mean_top > 0.05, "top place share {mean_top}");
+    }
+}

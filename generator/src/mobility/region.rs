@@ -1,0 +1,212 @@
+//! The scenario's region as mobility sees it: where its jobs are, and the settlements visited
+//! places are snapped to.
+//!
+//! Jobs: a town settlement offers one job unit per resident, a village [`VILLAGE_JOBS`]; a
+//! district's attractiveness is the sum over its settlements times its [`job_hub_factor`]. Its job
+//! centre is the job-weighted mean of its settlement centres.
+//!
+//! Work district: a gravity model over the region's districts,
+//! P(j) ∝ attractiveness_j × exp(−d(home, centre_j) / [`COMMUTE_DECAY_KM`]); the work settlement
+//! inside j is then drawn with P(s) ∝ jobs_s × exp(−d(home, s) / [`COMMUTE_DECAY_KM`]), and the work
+//! point around it like a home (Gaussian, σ = radius / 2, inside the district).
+//!
+//! Visited places: a target point is kept where it lies inside a settlement of a region district,
+//! else moved into one of its [`SNAP_CANDIDATES`] nearest settlements, chosen with
+//! P ∝ residents × exp(−distance / [`SNAP_DECAY_KM`]), around which it is jittered the same way.
+
+use geo::{Contains, Point};
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::geography::projection::{distance_km, offset, to_plane};
+use crate::geography::{Geography, SettlementKind};
+use crate::reference::District;
+use crate::rng::StreamRng;
+use crate::sampling::{Weighted, standard_normal, uniform};
+
+use super::anchors::Place;
+
+/// Job units per village resident, relative to one per town resident (assumption: farms,
+/// plantations and village shops employ fewer people than towns per resident).
+pub const VILLAGE_JOBS: f64 = 0.6;
+/// Distance decay of the commute gravity model, km. Calibrated (assumption) so that the median
+/// home–work distance in the Klang Valley is 8–15 km; measured there: see the module tests.
+pub const COMMUTE_DECAY_KM: f64 = 8.0;
+/// Settlements considered when snapping a visited place to a settlement (assumption).
+pub const SNAP_CANDIDATES: usize = 6;
+/// Distance decay of the choice among snap candidates, km (assumption: pulls places towards
+/// large towns rather than the nearest hamlet).
+pub const SNAP_DECAY_KM: f64 = 2.0;
+/// Tries to jitter a point inside its district before falling back to the settlement centre.
+const JITTER_TRIES: usize = 8;
+
+/// Jobs per resident relative to other districts (assumption: commuting inflow of the national
+/// capital, the federal administrative centre and the largest Selangor job district).
+pub fn job_hub_factor(district: &District) -> f64 {
+    match district.code {
+        "14_1" => 1.6, // W.P. Kuala Lumpur
+        "16_1" => 2.5, // W.P. Putrajaya
+        "10_5" => 1.2, // Petaling
+        _ => 1.0,
+    }
+}
+
+/// A settlement in the region's index: (district, position in the district's settlements).
+type SettlementRef = GeomWithData<[f64; 2], (u16, u32)>;
+
+/// The districts of a scenario with what mobility needs precomputed. Build once per scenario.
+pub struct Region {
+    districts: Vec<u16>,
+    member: Vec<bool>,
+    centres: Vec<(f64, f64)>,
+    attractiveness: Vec<f64>,
+    settlements: RTree<SettlementRef>,
+}
+
+impl Region {
+    /// The region made of `districts` (indices into the reference districts).
+    pub fn new(districts: &[u16]) -> Region {
+        let geo = Geography::get();
+        let mut districts = districts.to_vec();
+        districts.sort_unstable();
+        districts.dedup();
+        assert!(!districts.is_empty(), "a region needs a district");
+        let mut member = vec![false; geo.districts().len()];
+        let mut centres = Vec::with_capacity(districts.len());
+        let mut attractiveness = Vec::with_capacity(districts.len());
+        let mut refs = Vec::new();
+        for &d in &districts {
+            member[usize::from(d)] = true;
+            let (mut jobs, mut lon, mut lat) = (0.0, 0.0, 0.0);
+            for (i, s) in geo.settlements(d).settlements.iter().enumerate() {
+                let j = s.residents * settlement_jobs(s.kind);
+                jobs += j;
+                lon += j * s.lon;
+                lat += j * s.lat;
+                refs.push(SettlementRef::new(to_plane(s.lon, s.lat), (d, i as u32)));
+            }
+            centres.push((lon / jobs, lat / jobs));
+            attractiveness.push(jobs * job_hub_factor(geo.district(d)));
+        }
+        Region {
+            districts,
+            member,
+            centres,
+            attractiveness,
+            settlements: RTree::bulk_load(refs),
+        }
+    }
+
+    /// The region's districts, sorted.
+    pub fn districts(&self) -> &[u16] {
+        &self.districts
+    }
+
+    /// Whether a district belongs to the region.
+    pub fn contains(&self, district: u16) -> bool {
+        self.member
+            .get(usize::from(district))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Draws a work (or university) place for someone living at `home`.
+    pub(super) fn job_place(&self, home: (f64, f64), rng: &mut StreamRng) -> Place {
+        let gaps: Vec<f64> = self.centres.iter().map(|&c| distance_km(home, c)).collect();
+        let district = self.districts[gravity_pick(&self.attractiveness, &gaps, uniform(rng))];
+        let geo = Geography::get();
+        let all = &geo.settlements(district).settlements;
+        let jobs: Vec<f64> = all
+            .iter()
+            .map(|s| s.residents * settlement_jobs(s.kind))
+            .collect();
+        let gaps: Vec<f64> = all
+            .iter()
+            .map(|s| distance_km(home, (s.lon, s.lat)))
+            .collect();
+        let s = &all[gravity_pick(&jobs, &gaps, uniform(rng))];
+        jitter_in_district(district, (s.lon, s.lat), s.radius_km / 2.0, rng)
+    }
+
+    /// Snaps a target point to the region's settled land: kept when it lies in a settlement of a
+    /// region district, else moved into one of the nearest [`SNAP_CANDIDATES`] settlements, chosen
+    /// by residents × exp(−distance / [`SNAP_DECAY_KM`]).
+    pub(super) fn snap(&self, target: (f64, f64), rng: &mut StreamRng) -> Place {
+        let geo = Geography::get();
+        let candidates: Vec<(u16, &crate::geography::Settlement, f64)> = self
+            .settlements
+            .nearest_neighbor_iter(&to_plane(target.0, target.1))
+            .take(SNAP_CANDIDATES)
+            .map(|r| {
+                let (d, i) = r.data;
+                let s = &geo.settlements(d).settlements[i as usize];
+                (d, s, distance_km(target, (s.lon, s.lat)))
+            })
+            .collect();
+        if candidates.iter().any(|&(_, s, gap)| gap <= s.radius_km)
+            && let Some(district) = geo.locate(target.0, target.1)
+            && self.contains(district)
+        {
+            return Place {
+                lon: target.0,
+                lat: target.1,
+                district,
+            };
+        }
+        let residents: Vec<f64> = candidates.iter().map(|c| c.1.residents).collect();
+        let gaps: Vec<f64> = candidates.iter().map(|c| c.2).collect();
+        let i = decayed_pick(&residents, &gaps, SNAP_DECAY_KM, uniform(rng));
+        let (district, s, _) = candidates[i];
+        jitter_in_district(district, (s.lon, s.lat), s.radius_km / 2.0, rng)
+    }
+}
+
+/// Job units per resident of a settlement kind.
+fn settlement_jobs(kind: SettlementKind) -> f64 {
+    match kind {
+        SettlementKind::Town => 1.0,
+        SettlementKind::Village => VILLAGE_JOBS,
+    }
+}
+
+/// The gravity-model pick with [`COMMUTE_DECAY_KM`].
+fn gravity_pick(mass: &[f64], gaps: &[f64], u: f64) -> usize {
+    decayed_pick(mass, gaps, COMMUTE_DECAY_KM, u)
+}
+
+/// Index picked by `u` with P(i) ∝ mass_i × exp(−gap_i / decay); gaps are shifted by their
+/// minimum so that the weights never all underflow.
+fn decayed_pick(mass: &[f64], gaps: &[f64], decay: f64, u: f64) -> usize {
+    let nearest = gaps.iter().copied().fold(f64::INFINITY, f64::min);
+    Weighted::new(
+        mass.iter()
+            .zip(gaps)
+            .map(|(&m, &g)| m * libm::exp(-(g - nearest) / decay)),
+    )
+    .pick(u)
+}
+
+/// A point around `centre` (Gaussian, σ = `sigma_km`) inside the district, else the centre.
+pub(super) fn jitter_in_district(
+    district: u16,
+    centre: (f64, f64),
+    sigma_km: f64,
+    rng: &mut StreamRng,
+) -> Place {
+    let boundary = &Geography::get().district(district).boundary;
+    for _ in 0..JITTER_TRIES {
+        let (dx, dy) = (
+            standard_normal(rng) * sigma_km,
+            standard_normal(rng) * sigma_km,
+        );
+        let (lon, lat) = offset(centre.0, centre.1, dx, dy);
+        if boundary.contains(&Point::new(lon, lat)) {
+            return Place { lon, lat, district };
+        }
+    }
+    Place {
+        lon: centre.0,
+        lat: centre.1,
+        district,
+    }
+}

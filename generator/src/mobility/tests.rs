@@ -1,0 +1,382 @@
+//! Model-level tests on a Klang Valley population.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use geo::{Distance, Euclidean};
+
+use super::*;
+use crate::geography::Geography;
+use crate::geography::projection::distance_km;
+use crate::population::PopulationSpec;
+use crate::reference::{District, districts, operators};
+use crate::scenario::PopulationSize;
+use crate::tables::trajectories::TrajectoriesBuilder;
+
+/// Monday 2025-01-06.
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()
+}
+
+/// Districts of Selangor, Kuala Lumpur and Putrajaya.
+fn klang_valley() -> Vec<u16> {
+    districts()
+        .iter()
+        .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+        .map(|d| d.index)
+        .collect()
+}
+
+/// A 20,000-person Klang Valley population, built once.
+fn population() -> &'static Population {
+    static POPULATION: OnceLock<Population> = OnceLock::new();
+    POPULATION.get_or_init(|| {
+        Population::new(PopulationSpec {
+            seed: 11,
+            reference_date: start(),
+            districts: klang_valley(),
+            size: PopulationSize::Persons(20_000),
+            sims_per_person: 1.35,
+            operator_shares: operators()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (i, o.market_share))
+                .collect(),
+        })
+        .unwrap()
+    })
+}
+
+fn mobility() -> Mobility<'static> {
+    Mobility::new(population(), &klang_valley(), start())
+}
+
+/// Persons spread over the id range (ids are grouped by district).
+fn sample_ids(n: u64) -> impl Iterator<Item = u64> {
+    let len = population().len();
+    (0..n).map(move |i| i * len / n)
+}
+
+/// The week of plans of a person.
+fn week(m: &Mobility<'_>, id: u64) -> Vec<DayPlan> {
+    let p = m.population().person(id);
+    let a = m.anchors(&p);
+    (0..7).map(|d| m.plan(&p, &a, d)).collect()
+}
+
+#[test]
+fn plans_are_the_same_in_any_order() {
+    let ids: Vec<u64> = sample_ids(150).collect();
+    let forward = mobility();
+    let plans: Vec<Vec<DayPlan>> = ids.iter().map(|&id| week(&forward, id)).collect();
+    // A fresh model, persons backwards, days backwards, through a small cache.
+    let backward = mobility();
+    let mut cache = PlanCache::new(16);
+    for (i, &id) in ids.iter().enumerate().rev() {
+        for day in (0..7).rev() {
+            let again = cache.plan(&backward, id, day);
+            assert_eq!(*again, plans[i][day as usize], "person {id} day {day}");
+        }
+    }
+    // The plans differ between persons and days: the comparison above is not vacuous.
+    assert_ne!(plans[0][0], plans[0][1]);
+    assert_ne!(plans[0][0], plans[1][0]);
+}
+
+#[test]
+fn days_are_contiguous_and_cover_the_local_day() {
+    let m = mobility();
+    for id in sample_ids(400) {
+        for (day, plan) in week(&m, id).iter().enumerate() {
+            let midnight = local_midnight(start()) + day as i64 * calendar::DAY_SECONDS;
+            let segs = &plan.segments;
+            assert_eq!(segs[0].start(), midnight, "person {id} day {day}");
+            assert_eq!(segs[segs.len() - 1].end(), midnight + calendar::DAY_SECONDS);
+            for s in segs {
+                assert!(s.start() < s.end(), "empty segment {s:?}");
+            }
+            for w in segs.windows(2) {
+                assert_eq!(w[0].end(), w[1].start(), "gap or overlap: {w:?}");
+                // Moves start where the person was and end where they stay next.
+                match (&w[0], &w[1]) {
+                    (Segment::Stay(s), Segment::Move(m)) => assert_eq!((s.lon, s.lat), m.from),
+                    (Segment::Move(m), Segment::Stay(s)) => assert_eq!(m.to, (s.lon, s.lat)),
+                    _ => panic!("stays and moves must alternate: {w:?}"),
+                }
+            }
+            let home =
+                |s: &Segment| matches!(s, Segment::Stay(s) if s.purpose == StayPurpose::Home);
+            assert!(home(&segs[0]) && home(&segs[segs.len() - 1]));
+            // Positions are continuous: one second apart, never more than one second of travel.
+            for s in segs.iter().skip(1) {
+                let (a, b) = (plan.position_at(s.start() - 1), plan.position_at(s.start()));
+                assert!(distance_km(a, b) < 0.03, "jump at {}", s.start());
+            }
+        }
+    }
+}
+
+#[test]
+fn speeds_stay_within_bounds() {
+    let m = mobility();
+    let mut moves = 0;
+    for id in sample_ids(400) {
+        for plan in week(&m, id) {
+            for mv in plan.moves() {
+                moves += 1;
+                let km = mv.distance_km();
+                let kmh = km / ((mv.end - mv.start) as f64 / 3600.0);
+                match mv.mode {
+                    Mode::Walk => assert!(km < travel::WALK_MAX_KM && kmh <= travel::WALK_KMH),
+                    Mode::Road => {
+                        assert!(km >= travel::WALK_MAX_KM);
+                        assert!(
+                            (5.0..=travel::ROAD_MAX_KMH).contains(&kmh),
+                            "{km} km at {kmh} km/h"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(moves > 1000, "{moves} moves");
+}
+
+#[test]
+fn stays_lie_in_malaysia_and_their_district() {
+    let m = mobility();
+    let geo = Geography::get();
+    let (mut stays, mut same_district) = (0, 0);
+    for id in sample_ids(300) {
+        for plan in week(&m, id) {
+            for s in plan.stays() {
+                let found = geo.locate(s.lon, s.lat);
+                assert!(found.is_some(), "{s:?} is not in Malaysia");
+                assert!(m.region().contains(s.district), "{s:?} outside the region");
+                stays += 1;
+                same_district += usize::from(found == Some(s.district));
+            }
+        }
+    }
+    assert!(
+        same_district * 100 >= stays * 99,
+        "{same_district} of {stays}"
+    );
+}
+
+/// Greater Kuala Lumpur / Klang Valley (PEMANDU ETP 2010): its ten municipalities lie in these
+/// districts.
+const METRO: [&str; 7] = ["14_1", "16_1", "10_5", "10_1", "10_2", "10_8", "10_7"];
+
+/// Whether two districts' boundaries come within about 1 km of each other.
+fn adjacent(a: &District, b: &District) -> bool {
+    b.boundary
+        .iter()
+        .any(|p| Euclidean.distance(&a.boundary, p) < 0.01)
+}
+
+#[test]
+fn klang_valley_commutes_stay_in_the_metro_area() {
+    let m = mobility();
+    let geo = Geography::get();
+    let metro = |d: u16| METRO.contains(&geo.district(d).code);
+    let (mut workers, mut near) = (0usize, 0usize);
+    let mut km = Vec::new();
+    for id in 0..population().len() {
+        let p = population().person(id);
+        let Some(work) = m.anchors(&p).work().copied() else {
+            continue;
+        };
+        assert!(geo.locate(work.lon, work.lat).is_some(), "work {work:?}");
+        workers += 1;
+        km.push(distance_km(p.home, work.point()));
+        let (h, w) = (geo.district(p.district), geo.district(work.district));
+        near +=
+            usize::from(h.index == w.index || metro(h.index) && metro(w.index) && adjacent(h, w));
+    }
+    km.sort_by(f64::total_cmp);
+    let median = km[km.len() / 2];
+    let share = near as f64 / workers as f64;
+    let employed = workers as f64 / population().len() as f64;
+    eprintln!(
+        "Klang Valley: {workers} workers ({employed:.2} of persons), {share:.3} in home or \
+         adjacent metro district, median commute {median:.1} km, p90 {:.1} km",
+        km[km.len() * 9 / 10]
+    );
+    assert!(share >= 0.6, "share {share}");
+    assert!((8.0..=15.0).contains(&median), "median {median} km");
+    assert!((0.35..0.6).contains(&employed), "employed share {employed}");
+}
+
+#[test]
+fn weekends_have_fewer_work_stays() {
+    let m = mobility();
+    let work_stays = |day: u32| -> usize {
+        sample_ids(1000)
+            .map(|id| {
+                let p = population().person(id);
+                let a = m.anchors(&p);
+                m.plan(&p, &a, day)
+                    .stays()
+                    .filter(|s| s.purpose == StayPurpose::Work)
+                    .count()
+            })
+            .sum()
+    };
+    // Day 0 is a Monday, day 5 a Saturday.
+    let (monday, saturday) = (work_stays(0), work_stays(5));
+    assert!(monday > 200, "{monday}");
+    assert!(
+        saturday * 3 < monday,
+        "{saturday} on Saturday, {monday} on Monday"
+    );
+}
+
+#[test]
+fn radius_of_gyration_has_a_heavy_tail() {
+    let m = mobility();
+    let mut all = Vec::new();
+    let mut mobile = Vec::new();
+    for id in sample_ids(1500) {
+        let points: Vec<(f64, f64)> = week(&m, id)
+            .iter()
+            .flat_map(|p| p.stays().map(|s| (s.lon, s.lat)).collect::<Vec<_>>())
+            .collect();
+        let n = points.len() as f64;
+        let centre = (
+            points.iter().map(|p| p.0).sum::<f64>() / n,
+            points.iter().map(|p| p.1).sum::<f64>() / n,
+        );
+        let rg = (points
+            .iter()
+            .map(|&p| distance_km(p, centre).powi(2))
+            .sum::<f64>()
+            / n)
+            .sqrt();
+        all.push(rg);
+        if rg > 0.0 {
+            mobile.push(rg);
+        }
+    }
+    let q = |v: &mut Vec<f64>, f: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() - 1) as f64 * f) as usize]
+    };
+    let (p50, p90) = (q(&mut mobile, 0.5), q(&mut mobile, 0.9));
+    eprintln!(
+        "r_g over 7 days: {} of {} persons left home; p50 {p50:.2} km, p90 {p90:.2} km, \
+         p99 {:.2} km (all persons: p50 {:.2} km, p90 {:.2} km)",
+        mobile.len(),
+        all.len(),
+        q(&mut mobile, 0.99),
+        q(&mut all, 0.5),
+        q(&mut all, 0.9)
+    );
+    assert!(
+        mobile.len() * 10 > all.len() * 8,
+        "most persons leave home in a week"
+    );
+    assert!(p90 >= 2.0 * p50, "p50 {p50} p90 {p90}");
+}
+
+#[test]
+fn anchors_follow_age_and_birth_state() {
+    let m = mobility();
+    let (mut prime_men, mut prime_men_employed) = (0, 0);
+    for id in sample_ids(4000) {
+        let p = population().person(id);
+        let a = m.anchors(&p);
+        let age = p.age_on(start());
+        match a.occupation {
+            Occupation::Pupil(s) => {
+                assert!((7..=17).contains(&age));
+                assert_eq!(s.district, p.district);
+                assert!(distance_km(p.home, s.point()) <= anchors::SCHOOL_RADIUS_KM + 1e-9);
+            }
+            Occupation::Worker(_) => assert!((18..65).contains(&age)),
+            Occupation::Student(_) => assert!((18..24).contains(&age)),
+            Occupation::Free => assert!(!(7..=17).contains(&age)),
+        }
+        if p.is_citizen() && p.male && (25..55).contains(&age) {
+            prime_men += 1;
+            prime_men_employed += usize::from(a.work().is_some());
+        }
+        match (p.birth_state, a.kampung_district) {
+            (None, k) => assert_eq!(k, None),
+            (Some(b), Some(k)) => {
+                assert_eq!(districts()[usize::from(k)].state_code, b);
+                assert_ne!(k, p.district);
+            }
+            (Some(b), None) => assert_eq!(b, p.state_code, "born elsewhere without kampung"),
+        }
+    }
+    let rate = prime_men_employed as f64 / prime_men as f64;
+    assert!((rate - 0.93).abs() < 0.04, "{rate} of {prime_men}");
+}
+
+#[test]
+fn trajectories_table_is_sorted_and_complete() {
+    let m = mobility();
+    let mut builder = TrajectoriesBuilder::default();
+    let mut segments = 0;
+    for id in sample_ids(50) {
+        for plan in week(&m, id).iter().take(2) {
+            builder.push(id, plan);
+            segments += plan.segments.len();
+        }
+    }
+    let batch = builder.finish();
+    assert_eq!(batch.num_rows(), segments);
+    let Some(crate::table::ColumnData::TimestampSeconds(starts)) =
+        batch.column("start_time").map(|c| &c.data)
+    else {
+        panic!("start_time column");
+    };
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+    let Some(crate::table::ColumnData::Utf8(purpose)) = batch.column("purpose").map(|c| &c.data)
+    else {
+        panic!("purpose column");
+    };
+    assert!((0..purpose.len()).any(|i| purpose.get(i) == "work"));
+    assert!((0..purpose.len()).any(|i| purpose.get(i) == "road"));
+}
+
+/// Cost of one person-day plan; run with
+/// `cargo test --release -p telcosynth-generator plan_day_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing, for release builds"]
+fn plan_day_cost() {
+    let m = mobility();
+    let residents: Vec<(Person, Anchors)> = sample_ids(2000)
+        .map(|id| {
+            let p = population().person(id);
+            let a = m.anchors(&p);
+            (p, a)
+        })
+        .collect();
+    // A month at the start of a year and one at its end: place lookups grow with the day index.
+    let mut per_day = Vec::new();
+    let mut segments = 0;
+    for days in [0..28, 337..365] {
+        let t = std::time::Instant::now();
+        for (p, a) in &residents {
+            for day in days.clone() {
+                segments += m.plan(p, a, day).segments.len();
+            }
+        }
+        per_day.push(t.elapsed().as_secs_f64() * 1e6 / (residents.len() * days.len()) as f64);
+    }
+    let plans = (residents.len() * 56) as f64;
+    let t = std::time::Instant::now();
+    for (p, _) in &residents {
+        std::hint::black_box(m.anchors(p));
+    }
+    eprintln!(
+        "plan_day: {:.2} µs per person-day on days 0-27, {:.2} on days 337-364 ({:.1} \
+         segments); anchors: {:.2} µs per person",
+        per_day[0],
+        per_day[1],
+        segments as f64 / plans,
+        t.elapsed().as_secs_f64() * 1e6 / residents.len() as f64
+    );
+}
