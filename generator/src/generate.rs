@@ -10,10 +10,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::behaviour::activity::activity;
+use crate::behaviour::calls::CallRates;
+use crate::behaviour::contacts::candidate_ties;
+use crate::behaviour::data::data_day;
+use crate::mobility::{Mobility, PlanCache, local_midnight};
 use crate::network::Network;
-use crate::population::{NumberingExhausted, Population, PopulationSpec};
+use crate::population::{NumberingExhausted, Person, Population, PopulationSpec, Sim};
+use crate::records::RadioNetwork;
+use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
+use crate::records::ids::RecordIds;
+use crate::records::sessions::{DataSim, ip_records};
+use crate::reference::operators;
 use crate::scenario::Scenario;
-use crate::table::{PartKey, Sink, SinkError, TableSchema};
+use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
+use crate::tables::cdr::{CdrBuilder, Served};
+use crate::tables::ip_sessions::{calls_batch, sessions_batch};
+use crate::tables::trajectories::TrajectoriesBuilder;
 use crate::tables::{
     self, cells::cells_batch, person_sims::PersonSimsBuilder, persons::PersonsBuilder,
     subscribers::SubscribersBuilder,
@@ -90,6 +103,46 @@ pub struct Summary {
     pub rows: Vec<(&'static str, u64)>,
 }
 
+/// Counts rows per requested table, from any thread.
+struct Counter<'a> {
+    wanted: &'a [&'static TableSchema],
+    counts: Vec<AtomicU64>,
+}
+
+impl Counter<'_> {
+    fn wants(&self, table: &TableSchema) -> bool {
+        self.wanted.iter().any(|w| w.name == table.name)
+    }
+
+    fn add(&self, table: &TableSchema, rows: usize) {
+        if let Some(i) = self.wanted.iter().position(|w| w.name == table.name) {
+            self.counts[i].fetch_add(rows as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Shared, read-only state of a run.
+struct Run<'a> {
+    world: &'a World,
+    mobility: Mobility<'a>,
+    radio: RadioNetwork<'a>,
+    cdr_ids: RecordIds,
+    ip_ids: RecordIds,
+    session_ids: RecordIds,
+    rates: CallRates,
+    counter: Counter<'a>,
+    sink: &'a dyn Sink,
+    shard: Shard,
+}
+
+/// A person of the block being generated, with everything the days need.
+struct Resident {
+    person: Person,
+    sims: Vec<Sim>,
+    party: Party,
+    links: Vec<Link>,
+}
+
 /// Generates the shard's part of every requested table into `sink`. `progress` is called with
 /// (persons done, persons in the shard) after each block.
 pub fn run(
@@ -99,28 +152,32 @@ pub fn run(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Summary, SinkError> {
     let wanted = world.tables();
-    let has = |t: &TableSchema| wanted.iter().any(|w| w.name == t.name);
-    let counts: Vec<AtomicU64> = wanted.iter().map(|_| AtomicU64::new(0)).collect();
-    let count = |t: &TableSchema, n: usize| {
-        if let Some(i) = wanted.iter().position(|w| w.name == t.name) {
-            counts[i].fetch_add(n as u64, Ordering::Relaxed);
-        }
+    let seed = world.scenario.seed();
+    let run = Run {
+        world,
+        mobility: Mobility::new(
+            &world.population,
+            &world.scenario.districts(),
+            world.scenario.start_date(),
+        ),
+        radio: RadioNetwork::new(seed, &world.network, &world.population),
+        cdr_ids: RecordIds::new(seed, 1),
+        ip_ids: RecordIds::new(seed, 2),
+        session_ids: RecordIds::new(seed, 3),
+        rates: CallRates::calibrate(seed, &world.population),
+        counter: Counter {
+            wanted: &wanted,
+            counts: wanted.iter().map(|_| AtomicU64::new(0)).collect(),
+        },
+        sink,
+        shard,
     };
 
-    if has(&tables::CELLS) && shard.index == 0 {
+    if run.counter.wants(&tables::CELLS) && shard.index == 0 {
         let total = world.network.cells().len();
         for (block, start) in (0..total.max(1)).step_by(CELLS_PER_FILE).enumerate() {
             let batch = cells_batch(&world.network, start..(start + CELLS_PER_FILE).min(total));
-            count(&tables::CELLS, batch.num_rows());
-            sink.write(
-                PartKey {
-                    table: tables::CELLS.name,
-                    day: None,
-                    shard: 0,
-                    block: block as u32,
-                },
-                batch,
-            )?;
+            run.write(&tables::CELLS, None, block as u64, batch)?;
         }
     }
 
@@ -133,53 +190,13 @@ pub fn run(
         .map(|b| (world.population.len() - b * per_block).min(per_block))
         .sum();
     let done = AtomicU64::new(0);
-    let wants_register = has(&tables::SUBSCRIBERS);
     blocks
         .par_iter()
         .try_for_each(|&block| -> Result<(), SinkError> {
             let ids = block * per_block..((block + 1) * per_block).min(world.population.len());
-            let part = |table: &'static TableSchema| PartKey {
-                table: table.name,
-                day: None,
-                shard: shard.index,
-                block: block as u32,
-            };
-            let reference = world.scenario.start_date();
-            let mut persons = PersonsBuilder::with_capacity((ids.end - ids.start) as usize);
-            let mut sims = PersonSimsBuilder::default();
-            let mut people = Vec::with_capacity((ids.end - ids.start) as usize);
-            for id in ids.clone() {
-                let person = world.population.person(id);
-                persons.push(&person, person.age_on(reference));
-                let held = world.population.sims(&person);
-                for sim in &held {
-                    sims.push(id, sim);
-                }
-                if wants_register && !held.is_empty() {
-                    let identity = world.population.identity(&person);
-                    people.push((person, identity, held));
-                }
-            }
-            if has(&tables::PERSONS) {
-                let batch = persons.finish();
-                count(&tables::PERSONS, batch.num_rows());
-                sink.write(part(&tables::PERSONS), batch)?;
-            }
-            if has(&tables::PERSON_SIMS) {
-                let batch = sims.finish();
-                count(&tables::PERSON_SIMS, batch.num_rows());
-                sink.write(part(&tables::PERSON_SIMS), batch)?;
-            }
-            if wants_register {
-                let mut register = SubscribersBuilder::default();
-                for (person, identity, held) in &people {
-                    for sim in held {
-                        register.push(person, identity, sim);
-                    }
-                }
-                let batch = register.finish();
-                count(&tables::SUBSCRIBERS, batch.num_rows());
-                sink.write(part(&tables::SUBSCRIBERS), batch)?;
+            let residents = run.static_tables(block, ids.clone())?;
+            if EVENT_TABLES.iter().any(|t| run.counter.wants(t)) {
+                run.event_tables(block, &residents)?;
             }
             let now =
                 done.fetch_add(ids.end - ids.start, Ordering::Relaxed) + (ids.end - ids.start);
@@ -190,8 +207,209 @@ pub fn run(
     Ok(Summary {
         rows: wanted
             .iter()
-            .zip(&counts)
+            .zip(&run.counter.counts)
             .map(|(t, c)| (t.name, c.load(Ordering::Relaxed)))
             .collect(),
     })
+}
+
+/// Tables written once per scenario day.
+const EVENT_TABLES: [&TableSchema; 4] = [
+    &tables::CDR,
+    &tables::IP_SESSIONS,
+    &tables::IP_CALLS,
+    &tables::TRAJECTORIES,
+];
+
+impl Run<'_> {
+    fn write(
+        &self,
+        table: &'static TableSchema,
+        day: Option<i32>,
+        block: u64,
+        batch: Batch,
+    ) -> Result<(), SinkError> {
+        self.counter.add(table, batch.num_rows());
+        let part = PartKey {
+            table: table.name,
+            day,
+            shard: if day.is_none() && table.name == tables::CELLS.name {
+                0
+            } else {
+                self.shard.index
+            },
+            block: block as u32,
+        };
+        self.sink.write(part, batch)
+    }
+
+    /// Writes the block's persons, person_sims and subscribers; returns its residents.
+    fn static_tables(
+        &self,
+        block: u64,
+        ids: std::ops::Range<u64>,
+    ) -> Result<Vec<Resident>, SinkError> {
+        let population = &self.world.population;
+        let seed = population.seed();
+        let reference = self.world.scenario.start_date();
+        let mut persons = PersonsBuilder::with_capacity((ids.end - ids.start) as usize);
+        let mut person_sims = PersonSimsBuilder::default();
+        let mut register = Vec::new();
+        let mut residents = Vec::with_capacity((ids.end - ids.start) as usize);
+        for id in ids {
+            let person = population.person(id);
+            persons.push(&person, person.age_on(reference));
+            let sims = population.sims(&person);
+            for sim in &sims {
+                person_sims.push(id, sim);
+            }
+            if self.counter.wants(&tables::SUBSCRIBERS) && !sims.is_empty() {
+                register.push(population.identity(&person));
+            }
+            let party = party(seed, id, &sims);
+            let links = if sims.is_empty() {
+                Vec::new()
+            } else {
+                links(seed, population, id)
+            };
+            residents.push(Resident {
+                person,
+                sims,
+                party,
+                links,
+            });
+        }
+        if self.counter.wants(&tables::PERSONS) {
+            self.write(&tables::PERSONS, None, block, persons.finish())?;
+        }
+        if self.counter.wants(&tables::PERSON_SIMS) {
+            self.write(&tables::PERSON_SIMS, None, block, person_sims.finish())?;
+        }
+        if self.counter.wants(&tables::SUBSCRIBERS) {
+            let mut builder = SubscribersBuilder::default();
+            let holders = residents.iter().filter(|r| !r.sims.is_empty());
+            for (r, identity) in holders.zip(&register) {
+                for sim in &r.sims {
+                    builder.push(&r.person, identity, sim);
+                }
+            }
+            self.write(&tables::SUBSCRIBERS, None, block, builder.finish())?;
+        }
+        Ok(residents)
+    }
+
+    /// Writes the block's cdr, ip_sessions, ip_calls and trajectories, day by day.
+    fn event_tables(&self, block: u64, residents: &[Resident]) -> Result<(), SinkError> {
+        let seed = self.world.population.seed();
+        let start = self.world.scenario.start_date();
+        let mut cache = PlanCache::new(4 * residents.len().max(64));
+        let served: std::collections::HashMap<u64, &Sim> = residents
+            .iter()
+            .flat_map(|r| r.sims.iter().map(|s| (s.key, s)))
+            .collect();
+        let lookup = |key: u64| {
+            let sim = served[&key];
+            Served {
+                msisdn: &sim.numbers.msisdn,
+                imsi: &sim.numbers.imsi,
+                imei: &sim.imei,
+            }
+        };
+        for day in 0..self.world.scenario.days() {
+            let date = start + chrono::Days::new(u64::from(day));
+            let midnight = local_midnight(date);
+            let ctx = DayContext {
+                seed,
+                day,
+                midnight,
+                radio: &self.radio,
+                mobility: &self.mobility,
+                ids: &self.cdr_ids,
+                rates: self.rates,
+            };
+            let (mut cdr, mut sessions, mut calls) = (Vec::new(), Vec::new(), Vec::new());
+            let mut trajectories = TrajectoriesBuilder::default();
+            for r in residents {
+                let plan = cache.plan(&self.mobility, r.person.id, day);
+                trajectories.push(r.person.id, &plan);
+                person_day_cdr(&ctx, &mut cache, &r.party, &r.links, &mut cdr);
+                for sim in &r.sims {
+                    let level = r.party.activity / r.sims.len() as f64;
+                    let data = data_day(seed, sim.key, sim.slot, level, midnight, day);
+                    let data_sim = DataSim {
+                        key: sim.key,
+                        operator: sim.numbers.operator,
+                        operator_name: operators()[sim.numbers.operator].name,
+                        data: &data,
+                        plan: &plan,
+                    };
+                    ip_records(
+                        &self.radio,
+                        (&self.ip_ids, &self.session_ids),
+                        &data_sim,
+                        day,
+                        &mut sessions,
+                        &mut calls,
+                    );
+                }
+            }
+            let day_key = Some(tables::date_days(date));
+            if self.counter.wants(&tables::TRAJECTORIES) {
+                self.write(&tables::TRAJECTORIES, day_key, block, trajectories.finish())?;
+            }
+            if self.counter.wants(&tables::CDR) {
+                let mut builder = CdrBuilder::default();
+                cdr.into_iter().for_each(|row| builder.push(row));
+                self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
+            }
+            if self.counter.wants(&tables::IP_SESSIONS) {
+                self.write(
+                    &tables::IP_SESSIONS,
+                    day_key,
+                    block,
+                    sessions_batch(sessions, lookup),
+                )?;
+            }
+            if self.counter.wants(&tables::IP_CALLS) {
+                self.write(
+                    &tables::IP_CALLS,
+                    day_key,
+                    block,
+                    calls_batch(calls, lookup),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A person as a call party: activity and reachable SIMs.
+fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
+    Party {
+        id,
+        activity: activity(seed, id) * sims.len() as f64,
+        sims: sims
+            .iter()
+            .map(|s| ReachableSim {
+                key: s.key,
+                operator: s.numbers.operator,
+                msisdn: s.numbers.msisdn.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The ties of a person to others who hold a SIM.
+fn links(seed: u64, population: &Population, id: u64) -> Vec<Link> {
+    candidate_ties(seed, population, id)
+        .into_iter()
+        .filter_map(|c| {
+            let other = population.person(c.other);
+            let sims = population.sims(&other);
+            (!sims.is_empty()).then(|| Link {
+                tie: c.tie,
+                other: party(seed, c.other, &sims),
+            })
+        })
+        .collect()
 }

@@ -2,12 +2,14 @@
 //!
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
 
+pub mod behaviour;
 pub mod generate;
 pub mod geography;
 pub mod mobility;
 pub mod network;
 pub mod permutation;
 pub mod population;
+pub mod records;
 pub mod reference;
 pub mod rng;
 pub mod sampling;

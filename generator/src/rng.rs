@@ -41,6 +41,20 @@ pub enum Purpose {
     Exploration = 14,
     /// Location of one of a person's visited places.
     Place = 15,
+    /// A household's shared attributes: home point, citizenship, ethnic group.
+    Household = 32,
+    /// A SIM's or person's communication activity level.
+    Activity = 33,
+    /// Whether a candidate pair of persons are contacts, and their tie.
+    Contact = 34,
+    /// The calls and messages of one contact pair on one day.
+    EdgeDay = 35,
+    /// A person's calls with numbers outside the scenario on one day.
+    ExternalCalls = 36,
+    /// A SIM's data sessions on one day.
+    DataDay = 37,
+    /// Radio conditions of one record (result, drop, timing advance).
+    Radio = 38,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

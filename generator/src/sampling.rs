@@ -46,6 +46,17 @@ pub fn log_normal<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64) -> f64 {
     libm::exp(mu + sigma * standard_normal(rng))
 }
 
+/// A Poisson draw (Knuth's multiplication method: meant for means up to a few dozen).
+pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
+    let limit = libm::exp(-mean);
+    let (mut k, mut p) = (0, uniform(rng));
+    while p > limit && k < 10_000 {
+        k += 1;
+        p *= uniform(rng);
+    }
+    k
+}
+
 /// Cumulative weights for repeated weighted choices by binary search.
 #[derive(Debug, Clone)]
 pub struct Weighted {
@@ -129,6 +140,19 @@ mod tests {
         let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / xs.len() as f64;
         assert!(mean.abs() < 0.01, "mean {mean}");
         assert!((var - 1.0).abs() < 0.01, "variance {var}");
+    }
+
+    #[test]
+    fn poisson_has_its_mean() {
+        let mut r = stream(1, Purpose::PersonAttributes, 4, 0);
+        for mean in [0.1, 1.7, 8.0] {
+            let total: u32 = (0..50_000).map(|_| poisson(&mut r, mean)).sum();
+            let got = f64::from(total) / 50_000.0;
+            assert!(
+                (got - mean).abs() < 0.03 * mean.max(1.0),
+                "mean {mean}: {got}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use arrow_array::types::{
-    Date32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampSecondType,
+    Date32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMillisecondType,
 };
 use arrow_array::{ArrayRef, BinaryArray, BooleanArray, PrimitiveArray, RecordBatch, StringArray};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
@@ -24,7 +24,9 @@ pub fn data_type(kind: ColumnKind) -> DataType {
         ColumnKind::Bool => DataType::Boolean,
         ColumnKind::Utf8 => DataType::Utf8,
         ColumnKind::Date => DataType::Date32,
-        ColumnKind::TimestampSeconds => DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
+        ColumnKind::TimestampSeconds => {
+            DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()))
+        }
         ColumnKind::PointWkb => DataType::Binary,
     }
 }
@@ -63,10 +65,14 @@ pub(crate) fn column_array(buffer: ColumnBuffer) -> ArrayRef {
         ColumnData::Int64(v) => primitive::<Int64Type>(v, nulls),
         ColumnData::Float64(v) => primitive::<Float64Type>(v, nulls),
         ColumnData::Date(v) => primitive::<Date32Type>(v, nulls),
-        ColumnData::TimestampSeconds(v) => Arc::new(
-            PrimitiveArray::<TimestampSecondType>::new(ScalarBuffer::from(v), nulls)
-                .with_timezone("UTC"),
-        ),
+        // Parquet has no seconds unit: written as milliseconds so readers see timestamps.
+        ColumnData::TimestampSeconds(mut v) => {
+            v.iter_mut().for_each(|s| *s *= 1_000);
+            Arc::new(
+                PrimitiveArray::<TimestampMillisecondType>::new(ScalarBuffer::from(v), nulls)
+                    .with_timezone("UTC"),
+            )
+        }
         ColumnData::Bool(v) => Arc::new(BooleanArray::new(v.into(), nulls)),
         ColumnData::Utf8(s) => {
             let offsets = if s.offsets.is_empty() {

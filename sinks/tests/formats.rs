@@ -7,7 +7,7 @@ use std::io::Write;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampSecondType,
+    Date32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMillisecondType,
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
@@ -58,11 +58,13 @@ fn parquet_round_trip_keeps_every_kind_and_null() {
         assert_eq!(col("day").as_primitive::<Date32Type>().value(0), DAY);
         assert_eq!(
             col("at").data_type(),
-            &DataType::Timestamp(TimeUnit::Second, Some("UTC".into()))
+            &DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()))
         );
         assert_eq!(
-            col("at").as_primitive::<TimestampSecondType>().value(2),
-            EIGHT_AM + 61
+            col("at")
+                .as_primitive::<TimestampMillisecondType>()
+                .value(2),
+            (EIGHT_AM + 61) * 1_000
         );
         let wkb = col("location").as_binary::<i32>().value(0);
         let mut expected_wkb = vec![1, 1, 0, 0, 0];

@@ -154,6 +154,17 @@ impl Population {
             .map(|(&d, w)| (d, w[1] - w[0]))
     }
 
+    /// The household of a person: ids `first..first + size`. Households are consecutive ids of
+    /// one district, of the district's census average size (rounded); members share the home
+    /// point, citizenship and ethnic group.
+    pub fn household(&self, id: u64) -> std::ops::Range<u64> {
+        let i = self.starts.partition_point(|&s| s <= id) - 1;
+        let (start, end) = (self.starts[i], self.starts[i + 1]);
+        let size = household_size(Geography::get().district(self.spec.districts[i]));
+        let first = start + (id - start) / size * size;
+        first..(first + size).min(end)
+    }
+
     /// Home district of a person.
     pub fn home_district(&self, id: u64) -> u16 {
         let i = self.starts.partition_point(|&s| s <= id) - 1;
@@ -166,15 +177,20 @@ impl Population {
         let district = self.home_district(id);
         let d = geo.district(district);
         let seed = self.spec.seed;
+        let household = self.household(id).start;
         let mut rng = stream(seed, Purpose::PersonAttributes, id, 0);
-        let a = person::draw_attributes(d, self.spec.reference_date, &mut rng);
+        let mut shared = stream(seed, Purpose::Household, household, 0);
+        let a = person::draw_attributes(d, self.spec.reference_date, &mut shared, &mut rng);
         let age = self
             .spec
             .reference_date
             .years_since(a.birth_date)
             .unwrap_or(0);
         let sims = person::draw_sim_count(age, &self.owner_sims, &mut rng);
-        let home = geo.sample_home(district, &mut stream(seed, Purpose::HomePoint, id, 0));
+        let home = geo.sample_home(
+            district,
+            &mut stream(seed, Purpose::HomePoint, household, 0),
+        );
         Person {
             id,
             district,
@@ -271,6 +287,11 @@ fn passport_number(nationality: &str, rng: &mut crate::rng::StreamRng) -> String
     };
     let n = index(rng, 10usize.pow(digits));
     format!("{letter}{n:0width$}", width = digits as usize)
+}
+
+/// Persons per household in a district: its census average, rounded, at least 1.
+fn household_size(district: &District) -> u64 {
+    (district.household_size.round() as u64).max(1)
 }
 
 /// Distribution of 1, 2 and 3 SIMs among owners with the given mean (1 to 3).
@@ -380,6 +401,30 @@ mod tests {
         let backward: Vec<Person> = (0..500).rev().map(|id| pop.person(id)).collect();
         assert!(forward.iter().eq(backward.iter().rev()));
         assert_eq!(pop.identity(&forward[3]), pop.identity(&pop.person(3)));
+    }
+
+    #[test]
+    fn households_share_home_and_ethnic_group() {
+        let region: Vec<u16> = districts()
+            .iter()
+            .filter(|d| d.state_code == 10)
+            .map(|d| d.index)
+            .collect();
+        let pop = Population::new(spec(PopulationSize::Persons(3_000), region)).unwrap();
+        let mut shared = 0;
+        for id in (0..3_000).step_by(97) {
+            let h = pop.household(id);
+            assert!(h.contains(&id) && !h.is_empty() && h.end - h.start <= 6);
+            let members: Vec<Person> = h.clone().map(|m| pop.person(m)).collect();
+            assert!(
+                members
+                    .iter()
+                    .all(|m| m.home == members[0].home && m.district == members[0].district)
+            );
+            assert!(members.iter().all(|m| m.ethnicity == members[0].ethnicity));
+            shared += usize::from(members.len() > 1);
+        }
+        assert!(shared > 20, "households of one only");
     }
 
     #[test]

@@ -129,14 +129,33 @@ pub(super) struct Attributes {
     pub birth_state: Option<u8>,
 }
 
-/// Draws sex, age, citizenship, ethnicity and birth state from the district's census shares.
+/// Draws citizenship, nationality and ethnic group from the district's census shares with the
+/// household's stream (members of a household share them), then sex, age and birth state with
+/// the person's own stream.
 pub(super) fn draw_attributes(
     district: &District,
     reference: NaiveDate,
+    household: &mut StreamRng,
     rng: &mut StreamRng,
 ) -> Attributes {
+    let citizen = !bernoulli(household, district.non_citizen_share);
+    let e = district.ethnicity;
+    let origin = NON_CITIZEN_ORIGINS
+        [Weighted::new(NON_CITIZEN_ORIGINS.iter().map(|o| o.1)).sample(household)]
+    .0;
+    let ethnicity = [
+        Ethnicity::Bumiputera,
+        Ethnicity::Chinese,
+        Ethnicity::Indian,
+        Ethnicity::Other,
+    ][Weighted::new([e.bumiputera, e.chinese, e.indian, e.other]).sample(household)];
+    let malay_naming = match district.state_code {
+        SABAH => bernoulli(household, EAST_MALAY_NAMING_SHARE.0),
+        SARAWAK => bernoulli(household, EAST_MALAY_NAMING_SHARE.1),
+        _ => true,
+    };
+
     let male = bernoulli(rng, district.male_share);
-    let citizen = !bernoulli(rng, district.non_citizen_share);
     let age_days = if citizen {
         let a = district.age;
         let years = match Weighted::new([a.under_15, a.from_15_to_64, a.over_64]).sample(rng) {
@@ -150,9 +169,6 @@ pub(super) fn draw_attributes(
     };
     let birth_date = reference - Duration::days(age_days);
     if !citizen {
-        let origin = NON_CITIZEN_ORIGINS
-            [Weighted::new(NON_CITIZEN_ORIGINS.iter().map(|o| o.1)).sample(rng)]
-        .0;
         let community = match origin {
             "IDN" => Community::Indonesian,
             "PHL" => Community::Other,
@@ -167,25 +183,10 @@ pub(super) fn draw_attributes(
             birth_state: None,
         };
     }
-    let e = district.ethnicity;
-    let ethnicity = [
-        Ethnicity::Bumiputera,
-        Ethnicity::Chinese,
-        Ethnicity::Indian,
-        Ethnicity::Other,
-    ][Weighted::new([e.bumiputera, e.chinese, e.indian, e.other]).sample(rng)];
     let community = match ethnicity {
-        Ethnicity::Bumiputera
-            if district.state_code == SABAH && !bernoulli(rng, EAST_MALAY_NAMING_SHARE.0) =>
-        {
-            Community::Kadazan
-        }
-        Ethnicity::Bumiputera
-            if district.state_code == SARAWAK && !bernoulli(rng, EAST_MALAY_NAMING_SHARE.1) =>
-        {
-            Community::Iban
-        }
-        Ethnicity::Bumiputera => Community::Malay,
+        Ethnicity::Bumiputera if malay_naming => Community::Malay,
+        Ethnicity::Bumiputera if district.state_code == SABAH => Community::Kadazan,
+        Ethnicity::Bumiputera => Community::Iban,
         Ethnicity::Chinese => Community::Chinese,
         Ethnicity::Indian => Community::Indian,
         _ => Community::Other,

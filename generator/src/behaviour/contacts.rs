@@ -1,0 +1,178 @@
+//! The contact graph: symmetric by construction, so both ends of a tie find each other without
+//! any shared state.
+//!
+//! Candidates a person can enumerate alone, each kept by a deterministic test on
+//! `(seed, min(a, b), max(a, b))`:
+//! * household members (always contacts, weight [`HOUSEHOLD_WEIGHT`]);
+//! * neighbours: persons of the same district whose ids lie within [`NEIGHBOUR_WINDOW`] (ids are
+//!   contiguous per district, so these live in the same district), kept with a probability giving
+//!   [`NEIGHBOURS`] contacts on average, weight [`NEIGHBOUR_WEIGHT`];
+//! * distant ties: persons whose id is congruent modulo `N / DISTANT_CANDIDATES` anywhere in the
+//!   population (family and friends elsewhere), kept with probability [`DISTANT_KEEP`], weight
+//!   [`DISTANT_WEIGHT`].
+//!
+//! Persons without a SIM have no ties. Numbers of contacts and weights are assumptions chosen to
+//! give a few strong household ties and a dozen weaker ones, as in mobile-phone social networks.
+
+use crate::population::Population;
+use crate::rng::{Purpose, key_hash, unit_f64};
+
+/// Weight of a household tie.
+pub const HOUSEHOLD_WEIGHT: f64 = 4.0;
+/// Weight of a neighbour tie.
+pub const NEIGHBOUR_WEIGHT: f64 = 1.0;
+/// Weight of a distant tie.
+pub const DISTANT_WEIGHT: f64 = 0.6;
+/// Half-width of the id window neighbours are drawn from.
+pub const NEIGHBOUR_WINDOW: u64 = 150;
+/// Expected neighbour contacts.
+pub const NEIGHBOURS: f64 = 5.0;
+/// Distant candidates per person.
+pub const DISTANT_CANDIDATES: u64 = 12;
+/// Probability a distant candidate is a contact.
+pub const DISTANT_KEEP: f64 = 0.25;
+
+/// Kind of tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// Same household.
+    Household,
+    /// Same neighbourhood.
+    Neighbour,
+    /// Elsewhere in the population.
+    Distant,
+}
+
+impl Tie {
+    /// Weight of the tie in call rates.
+    pub fn weight(self) -> f64 {
+        match self {
+            Tie::Household => HOUSEHOLD_WEIGHT,
+            Tie::Neighbour => NEIGHBOUR_WEIGHT,
+            Tie::Distant => DISTANT_WEIGHT,
+        }
+    }
+}
+
+/// One contact of a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contact {
+    /// The other person.
+    pub other: u64,
+    /// Kind of tie.
+    pub tie: Tie,
+}
+
+/// Uniform draw in [0, 1) for the unordered pair (a, b) and a test tag.
+fn pair_draw(seed: u64, a: u64, b: u64, tag: u64) -> f64 {
+    unit_f64(key_hash(
+        seed,
+        &[Purpose::Contact as u64, a.min(b), a.max(b), tag],
+    ))
+}
+
+/// Ties of `id` as either end would see them, before removing persons without SIMs; sorted by
+/// the other person's id.
+pub fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contact> {
+    let n = population.len();
+    let household = population.household(id);
+    let district = population.home_district(id);
+    let mut ties: Vec<Contact> = household
+        .clone()
+        .filter(|&o| o != id)
+        .map(|other| Contact {
+            other,
+            tie: Tie::Household,
+        })
+        .collect();
+
+    let keep = (NEIGHBOURS / (2 * NEIGHBOUR_WINDOW) as f64).min(1.0);
+    let lo = id.saturating_sub(NEIGHBOUR_WINDOW);
+    let hi = (id + NEIGHBOUR_WINDOW).min(n - 1);
+    for other in lo..=hi {
+        if other != id
+            && !household.contains(&other)
+            && population.home_district(other) == district
+            && pair_draw(seed, id, other, 1) < keep
+        {
+            ties.push(Contact {
+                other,
+                tie: Tie::Neighbour,
+            });
+        }
+    }
+
+    let modulus = (n / DISTANT_CANDIDATES).max(1);
+    let mut other = id % modulus;
+    while other < n {
+        let near =
+            other.abs_diff(id) <= NEIGHBOUR_WINDOW && population.home_district(other) == district;
+        if other != id
+            && !near
+            && !household.contains(&other)
+            && pair_draw(seed, id, other, 2) < DISTANT_KEEP
+        {
+            ties.push(Contact {
+                other,
+                tie: Tie::Distant,
+            });
+        }
+        other += modulus;
+    }
+    ties.sort_by_key(|c| c.other);
+    ties
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::PopulationSpec;
+    use crate::reference::{districts, operators};
+    use chrono::NaiveDate;
+
+    fn population(n: u64) -> Population {
+        Population::new(PopulationSpec {
+            seed: 4,
+            reference_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            districts: districts()
+                .iter()
+                .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+                .map(|d| d.index)
+                .collect(),
+            size: crate::scenario::PopulationSize::Persons(n),
+            sims_per_person: 1.35,
+            operator_shares: operators()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (i, o.market_share))
+                .collect(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn ties_are_symmetric() {
+        let pop = population(5_000);
+        for id in (0..5_000).step_by(37) {
+            for c in candidate_ties(4, &pop, id) {
+                let back = candidate_ties(4, &pop, c.other);
+                assert!(
+                    back.iter().any(|b| b.other == id && b.tie == c.tie),
+                    "{id} → {} not mirrored",
+                    c.other
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn degrees_are_a_dozen_on_average() {
+        let pop = population(20_000);
+        let total: usize = (0..20_000)
+            .step_by(11)
+            .map(|id| candidate_ties(4, &pop, id).len())
+            .sum();
+        let mean = total as f64 / (20_000f64 / 11.0).ceil();
+        assert!((8.0..16.0).contains(&mean), "mean degree {mean}");
+    }
+}

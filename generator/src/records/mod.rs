@@ -1,0 +1,93 @@
+//! From behaviour to the operator's records: serving cells, call outcomes, location estimates,
+//! data-record splitting and record numbering.
+
+pub mod communication;
+pub mod ids;
+pub mod location;
+pub mod radio;
+pub mod sessions;
+
+use crate::network::{Cell, Network, Technology};
+use crate::population::Population;
+use crate::rng::{key_hash, unit_f64};
+
+/// Share of SIMs in 5G-capable handsets: 5G subscriptions per mobile subscription at the end of
+/// 2024 (MCMC via the bundled market facts: 53%).
+pub const FIVE_G_HANDSET_SHARE: f64 = 0.53;
+
+/// Serving-cell lookups and cell load, shared by all workers.
+pub struct RadioNetwork<'a> {
+    network: &'a Network,
+    /// Subscribers per site relative to the operator's average, by site index.
+    crowding: Vec<f64>,
+    seed: u64,
+}
+
+impl<'a> RadioNetwork<'a> {
+    /// Computes each site's crowding from the residents of its district.
+    pub fn new(seed: u64, network: &'a Network, population: &Population) -> Self {
+        let districts = crate::reference::districts().len();
+        let mut residents = vec![0.0; districts];
+        for (d, n) in population.residents_by_district() {
+            residents[usize::from(d)] = n as f64;
+        }
+        let operators = crate::reference::operators().len();
+        let mut sites = vec![vec![0.0; districts]; operators];
+        for s in network.sites() {
+            sites[s.operator][usize::from(s.district)] += 1.0;
+        }
+        let mean: Vec<f64> = sites
+            .iter()
+            .map(|per| {
+                let total: f64 = per.iter().sum();
+                if total > 0.0 {
+                    residents.iter().sum::<f64>() / total
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let crowding = network
+            .sites()
+            .iter()
+            .map(|s| {
+                let per_site =
+                    residents[usize::from(s.district)] / sites[s.operator][usize::from(s.district)];
+                (per_site / mean[s.operator]).clamp(0.5, 2.0)
+            })
+            .collect();
+        RadioNetwork {
+            network,
+            crowding,
+            seed,
+        }
+    }
+
+    /// The network.
+    pub fn network(&self) -> &'a Network {
+        self.network
+    }
+
+    /// Whether the handset of a SIM supports 5G.
+    pub fn five_g(&self, sim_key: u64) -> bool {
+        unit_f64(key_hash(self.seed, &[0x3547, sim_key])) < FIVE_G_HANDSET_SHARE
+    }
+
+    /// The cell serving SIM `sim_key` of `operator` at `position`.
+    pub fn serve(&self, operator: usize, sim_key: u64, position: (f64, f64)) -> &'a Cell {
+        let max = if self.five_g(sim_key) {
+            Technology::Nr
+        } else {
+            Technology::Lte
+        };
+        self.network
+            .serving_cell(operator, position.0, position.1, max)
+            .expect("every network operator has sites")
+    }
+
+    /// Failure and drop risk factor of a cell at a local hour (see [`radio`]).
+    pub fn risk(&self, cell: &Cell, local_hour: usize) -> f64 {
+        let load = 0.5 + crate::behaviour::activity::voice_load(local_hour);
+        radio::technology_factor(cell.technology) * load * self.crowding[cell.site as usize]
+    }
+}

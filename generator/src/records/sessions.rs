@@ -1,0 +1,133 @@
+//! Packet-gateway records of a SIM's data day: one session per active period, split into a new
+//! record on every change of serving cell (checked every [`CELL_CHECK_S`] seconds along the true
+//! trajectory) and at least every hour ([`TIME_LIMIT_S`]), as gateways close interim records.
+//!
+//! Each session gets a private address in the RFC 6598 shared space and a carrier-grade NAT
+//! public address with a 1,024-port block from the operator's pool. Pools are synthetic, one
+//! /12 of public unicast space per operator, not the operators' real allocations.
+
+use crate::behaviour::data::{DataDay, OTT_BYTES_PER_S, UPLINK_SHARE};
+use crate::mobility::DayPlan;
+use crate::rng::{Purpose, key_hash, stream};
+use crate::sampling::log_normal;
+use crate::tables::ip_sessions::{IpCall, IpRecord};
+
+use super::RadioNetwork;
+use super::ids::RecordIds;
+use super::location::estimate;
+
+/// Interval at which the serving cell is re-evaluated during a session, seconds.
+pub const CELL_CHECK_S: i64 = 300;
+/// Longest record before an interim record is written, seconds.
+pub const TIME_LIMIT_S: i64 = 3_600;
+/// Ports per CGNAT block.
+const PORTS_PER_BLOCK: i32 = 1_024;
+
+/// The SIM whose data records are built.
+pub struct DataSim<'a> {
+    /// SIM key.
+    pub key: u64,
+    /// Operator index.
+    pub operator: usize,
+    /// Operator name.
+    pub operator_name: &'static str,
+    /// The SIM's data day.
+    pub data: &'a DataDay,
+    /// Its holder's day plan.
+    pub plan: &'a DayPlan,
+}
+
+/// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`.
+pub fn ip_records(
+    radio: &RadioNetwork<'_>,
+    ids: (&RecordIds, &RecordIds),
+    sim: &DataSim<'_>,
+    day: u32,
+    records: &mut Vec<IpRecord>,
+    calls: &mut Vec<IpCall>,
+) {
+    let (record_ids, session_ids) = ids;
+    let mut noise = stream(radio.seed, Purpose::Radio, sim.key, day);
+    let active: i64 = sim
+        .data
+        .periods
+        .iter()
+        .map(|p| (p.end - p.start).max(1))
+        .sum();
+    let bytes_per_s = sim.data.bytes / active as f64;
+    let mut sequence = 0u32;
+    let network = radio.network();
+    for (k, period) in sim.data.periods.iter().enumerate() {
+        let session_id = session_ids.id(sim.key, day, k as u32);
+        let h = key_hash(radio.seed, &[0x4950, sim.key, u64::from(day), k as u64]);
+        let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
+        let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
+        let port_start = 1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32;
+        let mut start = period.start;
+        let mut cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(start));
+        let mut part = 1i16;
+        let mut emit =
+            |from: i64, to: i64, cell: &crate::network::Cell, cause: &'static str, part: i16| {
+                let seconds = (to - from).max(1) as f64;
+                let total = bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3);
+                let site = &network.sites()[cell.site as usize];
+                records.push(IpRecord {
+                    record_id: record_ids.id(sim.key, day, sequence),
+                    session_id,
+                    sequence: part,
+                    operator: sim.operator_name,
+                    served: sim.key,
+                    start: from,
+                    end: to,
+                    cell: cell.key,
+                    rat: cell.technology.label(),
+                    apn: "internet",
+                    private_ip,
+                    public_ip,
+                    port_start,
+                    port_end: port_start + PORTS_PER_BLOCK - 1,
+                    bytes_up: (total * UPLINK_SHARE) as i64,
+                    bytes_down: (total * (1.0 - UPLINK_SHARE)) as i64,
+                    closing_cause: cause,
+                    roaming: "home",
+                    location: estimate(cell, site, sim.plan.position_at(from)),
+                });
+                sequence += 1;
+            };
+        let mut t = start;
+        while t < period.end {
+            let next = (t + CELL_CHECK_S).min(period.end);
+            let next_cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(next));
+            if next_cell.key != cell.key && next < period.end {
+                emit(start, next, cell, "cell_change", part);
+                (start, cell, part) = (next, next_cell, part + 1);
+            } else if next - start >= TIME_LIMIT_S && next < period.end {
+                emit(start, next, cell, "time_limit", part);
+                (start, part) = (next, part + 1);
+            }
+            t = next;
+        }
+        emit(start, period.end, cell, "normal", part);
+
+        for call in sim
+            .data
+            .ott_calls
+            .iter()
+            .filter(|c| period.start <= c.start && c.start <= period.end)
+        {
+            let cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(call.start));
+            let each_way = OTT_BYTES_PER_S * f64::from(call.duration_s);
+            calls.push(IpCall {
+                session_id,
+                operator: sim.operator_name,
+                served: sim.key,
+                service: call.service,
+                start: call.start,
+                duration_s: call.duration_s,
+                bytes_up: (each_way * log_normal(&mut noise, 0.0, 0.2)) as i64,
+                bytes_down: (each_way * log_normal(&mut noise, 0.0, 0.2)) as i64,
+                cell: cell.key,
+            });
+        }
+    }
+}

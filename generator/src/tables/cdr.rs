@@ -1,0 +1,195 @@
+//! Operator table `cdr`: voice and SMS call detail records, one per served party.
+
+use crate::table::schema::ColumnKind::*;
+use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+
+/// Schema of `cdr`.
+pub static CDR: TableSchema = TableSchema {
+    name: "cdr",
+    view: View::Operator,
+    doc: "One row per voice call or SMS leg as the served subscriber's operator records it: \
+          MOC/SMS_MO for the originating party, MTC/SMS_MT for the terminating party.",
+    columns: &[
+        Column::new("record_id", Int64, "Opaque unique record number."),
+        Column::new("record_type", Utf8, "MOC, MTC, SMS_MO or SMS_MT.").categorical(),
+        Column::new("operator", Utf8, "Operator of the served subscriber.").categorical(),
+        Column::new(
+            "served_msisdn",
+            Utf8,
+            "Served subscriber's MSISDN (E.164 with +).",
+        ),
+        Column::new("served_imsi", Utf8, "Served subscriber's IMSI."),
+        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI."),
+        Column::new(
+            "other_party",
+            Utf8,
+            "The other party's number (E.164 with +).",
+        ),
+        Column::new(
+            "start_time",
+            TimestampSeconds,
+            "Call set-up or SMS submission time, UTC.",
+        ),
+        Column::new(
+            "duration_s",
+            Int32,
+            "Conversation time in seconds (0 for SMS and unanswered calls).",
+        ),
+        Column::new(
+            "first_cell_key",
+            Int64,
+            "Serving cell at the start (cells.cell_key).",
+        ),
+        Column::new(
+            "last_cell_key",
+            Int64,
+            "Serving cell at the end, after any handover.",
+        ),
+        Column::new(
+            "result",
+            Utf8,
+            "answered, no_answer, busy, failed, dropped; SMS: delivered or failed.",
+        )
+        .categorical(),
+        Column::new(
+            "roaming",
+            Utf8,
+            "home for subscribers on their own network.",
+        )
+        .categorical(),
+        Column::new(
+            "location_lat",
+            Float64,
+            "Operator's location estimate (cell and timing advance), latitude; never the true position.",
+        ),
+        Column::new(
+            "location_lon",
+            Float64,
+            "Operator's location estimate, longitude.",
+        ),
+        Column::new(
+            "location_accuracy_m",
+            Int32,
+            "Radius of the location estimate's uncertainty, metres.",
+        ),
+    ],
+    sort_key: Some("start_time"),
+};
+
+/// One CDR row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdrRow {
+    /// Opaque record number.
+    pub record_id: i64,
+    /// MOC, MTC, SMS_MO or SMS_MT.
+    pub record_type: &'static str,
+    /// Operator name.
+    pub operator: &'static str,
+    /// Served subscriber's SIM key (to look up MSISDN, IMSI, IMEI).
+    pub served: u64,
+    /// The other party's number.
+    pub other_party: String,
+    /// Start, UTC seconds.
+    pub start: i64,
+    /// Duration, seconds.
+    pub duration_s: i32,
+    /// First serving cell.
+    pub first_cell: i64,
+    /// Last serving cell.
+    pub last_cell: i64,
+    /// Result label.
+    pub result: &'static str,
+    /// Roaming label.
+    pub roaming: &'static str,
+    /// Location estimate (lon, lat, accuracy in metres).
+    pub location: (f64, f64, i32),
+}
+
+/// Served-subscriber identifiers, looked up once per SIM.
+pub struct Served<'a> {
+    /// MSISDN.
+    pub msisdn: &'a str,
+    /// IMSI.
+    pub imsi: &'a str,
+    /// IMEI.
+    pub imei: &'a str,
+}
+
+/// Rows of `cdr` for one (block, day), sorted by start time when finished.
+#[derive(Default)]
+pub struct CdrBuilder {
+    rows: Vec<CdrRow>,
+}
+
+impl CdrBuilder {
+    /// Adds a row.
+    pub fn push(&mut self, row: CdrRow) {
+        self.rows.push(row);
+    }
+
+    /// Number of rows so far.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The finished batch, sorted by (start time, record id); `served` maps a SIM key to its
+    /// identifiers.
+    pub fn finish<'a>(mut self, served: impl Fn(u64) -> Served<'a>) -> Batch {
+        self.rows.sort_by_key(|r| (r.start, r.record_id));
+        let n = self.rows.len();
+        let text = |avg| StringColumn::with_capacity(n, avg);
+        let (mut kind, mut op, mut msisdn, mut imsi, mut imei, mut other) =
+            (text(3), text(10), text(13), text(15), text(15), text(13));
+        let (mut result, mut roaming) = (text(8), text(4));
+        let mut ints: [Vec<i64>; 4] = Default::default();
+        let (mut duration, mut accuracy) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut lat, mut lon) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for r in &self.rows {
+            let s = served(r.served);
+            ints[0].push(r.record_id);
+            kind.push(r.record_type);
+            op.push(r.operator);
+            msisdn.push(s.msisdn);
+            imsi.push(s.imsi);
+            imei.push(s.imei);
+            other.push(&r.other_party);
+            ints[1].push(r.start);
+            duration.push(r.duration_s);
+            ints[2].push(r.first_cell);
+            ints[3].push(r.last_cell);
+            result.push(r.result);
+            roaming.push(r.roaming);
+            lon.push(r.location.0);
+            lat.push(r.location.1);
+            accuracy.push(r.location.2);
+        }
+        let [id, start, first, last] = ints;
+        let utf8 = |c| ColumnBuffer::from(ColumnData::Utf8(c));
+        Batch::new(
+            &CDR,
+            vec![
+                ColumnData::Int64(id).into(),
+                utf8(kind),
+                utf8(op),
+                utf8(msisdn),
+                utf8(imsi),
+                utf8(imei),
+                utf8(other),
+                ColumnData::TimestampSeconds(start).into(),
+                ColumnData::Int32(duration).into(),
+                ColumnData::Int64(first).into(),
+                ColumnData::Int64(last).into(),
+                utf8(result),
+                utf8(roaming),
+                ColumnData::Float64(lat).into(),
+                ColumnData::Float64(lon).into(),
+                ColumnData::Int32(accuracy).into(),
+            ],
+        )
+    }
+}

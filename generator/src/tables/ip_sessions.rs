@@ -1,0 +1,289 @@
+//! Operator tables `ip_sessions` (packet-gateway data records) and `ip_calls` (over-the-top
+//! voice calls seen in the data sessions).
+
+use crate::table::schema::ColumnKind::*;
+use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+
+use super::cdr::Served;
+
+/// Schema of `ip_sessions`.
+pub static IP_SESSIONS: TableSchema = TableSchema {
+    name: "ip_sessions",
+    view: View::Operator,
+    doc: "One row per packet-gateway data record: a session is split into records on every cell \
+          change and at least every hour, as gateways do.",
+    columns: &[
+        Column::new("record_id", Int64, "Opaque unique record number."),
+        Column::new(
+            "session_id",
+            Int64,
+            "Charging id shared by the records of one session.",
+        ),
+        Column::new(
+            "sequence",
+            Int16,
+            "Record number within the session, from 1.",
+        ),
+        Column::new("operator", Utf8, "Operator of the served subscriber.").categorical(),
+        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN."),
+        Column::new("served_imsi", Utf8, "Served subscriber's IMSI."),
+        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI."),
+        Column::new("start_time", TimestampSeconds, "Start of the record, UTC."),
+        Column::new("end_time", TimestampSeconds, "End of the record, UTC."),
+        Column::new(
+            "cell_key",
+            Int64,
+            "Serving cell during the record (cells.cell_key).",
+        ),
+        Column::new("rat", Utf8, "Radio access technology: 2G, 4G or 5G.").categorical(),
+        Column::new("apn", Utf8, "Access point name.").categorical(),
+        Column::new(
+            "private_ip",
+            Utf8,
+            "Address assigned to the handset (RFC 1918 / RFC 6598 space).",
+        ),
+        Column::new("public_ip", Utf8, "Carrier-grade NAT public address."),
+        Column::new("port_start", Int32, "First port of the CGNAT port block."),
+        Column::new("port_end", Int32, "Last port of the CGNAT port block."),
+        Column::new("bytes_up", Int64, "Uplink bytes in the record."),
+        Column::new("bytes_down", Int64, "Downlink bytes in the record."),
+        Column::new("closing_cause", Utf8, "normal, cell_change or time_limit.").categorical(),
+        Column::new(
+            "roaming",
+            Utf8,
+            "home for subscribers on their own network.",
+        )
+        .categorical(),
+        Column::new(
+            "location_lat",
+            Float64,
+            "Operator's location estimate, latitude; never the true position.",
+        ),
+        Column::new(
+            "location_lon",
+            Float64,
+            "Operator's location estimate, longitude.",
+        ),
+        Column::new(
+            "location_accuracy_m",
+            Int32,
+            "Radius of the location estimate's uncertainty, metres.",
+        ),
+    ],
+    sort_key: Some("start_time"),
+};
+
+/// Schema of `ip_calls`.
+pub static IP_CALLS: TableSchema = TableSchema {
+    name: "ip_calls",
+    view: View::Operator,
+    doc: "One row per over-the-top voice call (WhatsApp, Telegram, …) detected in a data session.",
+    columns: &[
+        Column::new(
+            "session_id",
+            Int64,
+            "Data session carrying the call (ip_sessions.session_id).",
+        ),
+        Column::new("operator", Utf8, "Operator of the served subscriber.").categorical(),
+        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN."),
+        Column::new(
+            "service",
+            Utf8,
+            "Application: whatsapp, telegram, wechat, messenger, other.",
+        )
+        .categorical(),
+        Column::new(
+            "start_time",
+            TimestampSeconds,
+            "Start of the call flow, UTC.",
+        ),
+        Column::new("duration_s", Int32, "Duration, seconds."),
+        Column::new("bytes_up", Int64, "Uplink bytes of the flow."),
+        Column::new("bytes_down", Int64, "Downlink bytes of the flow."),
+        Column::new("cell_key", Int64, "Serving cell at the start of the call."),
+    ],
+    sort_key: Some("start_time"),
+};
+
+/// One `ip_sessions` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpRecord {
+    /// Opaque record number.
+    pub record_id: i64,
+    /// Charging id of the session.
+    pub session_id: i64,
+    /// Record number within the session.
+    pub sequence: i16,
+    /// Operator name.
+    pub operator: &'static str,
+    /// Served SIM key.
+    pub served: u64,
+    /// Start, UTC seconds.
+    pub start: i64,
+    /// End, UTC seconds.
+    pub end: i64,
+    /// Serving cell.
+    pub cell: i64,
+    /// RAT label.
+    pub rat: &'static str,
+    /// APN.
+    pub apn: &'static str,
+    /// Private address.
+    pub private_ip: u32,
+    /// Public CGNAT address.
+    pub public_ip: u32,
+    /// First port of the block.
+    pub port_start: i32,
+    /// Last port of the block.
+    pub port_end: i32,
+    /// Uplink bytes.
+    pub bytes_up: i64,
+    /// Downlink bytes.
+    pub bytes_down: i64,
+    /// Closing cause.
+    pub closing_cause: &'static str,
+    /// Roaming label.
+    pub roaming: &'static str,
+    /// Location estimate (lon, lat, accuracy in metres).
+    pub location: (f64, f64, i32),
+}
+
+/// One `ip_calls` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpCall {
+    /// Session carrying the call.
+    pub session_id: i64,
+    /// Operator name.
+    pub operator: &'static str,
+    /// Served SIM key.
+    pub served: u64,
+    /// Application.
+    pub service: &'static str,
+    /// Start, UTC seconds.
+    pub start: i64,
+    /// Duration, seconds.
+    pub duration_s: i32,
+    /// Uplink bytes.
+    pub bytes_up: i64,
+    /// Downlink bytes.
+    pub bytes_down: i64,
+    /// Serving cell.
+    pub cell: i64,
+}
+
+fn ipv4(a: u32) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        a >> 24,
+        (a >> 16) & 255,
+        (a >> 8) & 255,
+        a & 255
+    )
+}
+
+/// Builds the `ip_sessions` batch of one (block, day), sorted by (start, record id).
+pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Served<'a>) -> Batch {
+    rows.sort_by_key(|r| (r.start, r.record_id));
+    let n = rows.len();
+    let text = |avg| StringColumn::with_capacity(n, avg);
+    let (mut op, mut msisdn, mut imsi, mut imei, mut rat, mut apn) =
+        (text(10), text(13), text(15), text(15), text(2), text(8));
+    let (mut private, mut public, mut cause, mut roaming) = (text(12), text(13), text(8), text(4));
+    let mut i64s: [Vec<i64>; 7] = Default::default();
+    let (mut seq, mut p0, mut p1, mut acc) = (vec![], vec![], vec![], vec![]);
+    let (mut lat, mut lon) = (vec![], vec![]);
+    for r in &rows {
+        let s = served(r.served);
+        i64s[0].push(r.record_id);
+        i64s[1].push(r.session_id);
+        seq.push(r.sequence);
+        op.push(r.operator);
+        msisdn.push(s.msisdn);
+        imsi.push(s.imsi);
+        imei.push(s.imei);
+        i64s[2].push(r.start);
+        i64s[3].push(r.end);
+        i64s[4].push(r.cell);
+        rat.push(r.rat);
+        apn.push(r.apn);
+        private.push(&ipv4(r.private_ip));
+        public.push(&ipv4(r.public_ip));
+        p0.push(r.port_start);
+        p1.push(r.port_end);
+        i64s[5].push(r.bytes_up);
+        i64s[6].push(r.bytes_down);
+        cause.push(r.closing_cause);
+        roaming.push(r.roaming);
+        lon.push(r.location.0);
+        lat.push(r.location.1);
+        acc.push(r.location.2);
+    }
+    let [id, session, start, end, cell, up, down] = i64s;
+    let utf8 = |c| ColumnBuffer::from(ColumnData::Utf8(c));
+    Batch::new(
+        &IP_SESSIONS,
+        vec![
+            ColumnData::Int64(id).into(),
+            ColumnData::Int64(session).into(),
+            ColumnData::Int16(seq).into(),
+            utf8(op),
+            utf8(msisdn),
+            utf8(imsi),
+            utf8(imei),
+            ColumnData::TimestampSeconds(start).into(),
+            ColumnData::TimestampSeconds(end).into(),
+            ColumnData::Int64(cell).into(),
+            utf8(rat),
+            utf8(apn),
+            utf8(private),
+            utf8(public),
+            ColumnData::Int32(p0).into(),
+            ColumnData::Int32(p1).into(),
+            ColumnData::Int64(up).into(),
+            ColumnData::Int64(down).into(),
+            utf8(cause),
+            utf8(roaming),
+            ColumnData::Float64(lat).into(),
+            ColumnData::Float64(lon).into(),
+            ColumnData::Int32(acc).into(),
+        ],
+    )
+}
+
+/// Builds the `ip_calls` batch of one (block, day), sorted by (start, session).
+pub fn calls_batch<'a>(mut rows: Vec<IpCall>, served: impl Fn(u64) -> Served<'a>) -> Batch {
+    rows.sort_by_key(|r| (r.start, r.session_id, r.served));
+    let n = rows.len();
+    let (mut op, mut msisdn, mut service) = (
+        StringColumn::with_capacity(n, 10),
+        StringColumn::with_capacity(n, 13),
+        StringColumn::with_capacity(n, 8),
+    );
+    let (mut session, mut start, mut dur, mut up, mut down, mut cell) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for r in &rows {
+        session.push(r.session_id);
+        op.push(r.operator);
+        msisdn.push(served(r.served).msisdn);
+        service.push(r.service);
+        start.push(r.start);
+        dur.push(r.duration_s);
+        up.push(r.bytes_up);
+        down.push(r.bytes_down);
+        cell.push(r.cell);
+    }
+    Batch::new(
+        &IP_CALLS,
+        vec![
+            ColumnData::Int64(session).into(),
+            ColumnData::Utf8(op).into(),
+            ColumnData::Utf8(msisdn).into(),
+            ColumnData::Utf8(service).into(),
+            ColumnData::TimestampSeconds(start).into(),
+            ColumnData::Int32(dur).into(),
+            ColumnData::Int64(up).into(),
+            ColumnData::Int64(down).into(),
+            ColumnData::Int64(cell).into(),
+        ],
+    )
+}
