@@ -4,11 +4,14 @@ mod common;
 
 use common::*;
 
+/// The small test scenario (3 000 persons, two days).
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml");
+
 #[test]
 fn quickstart_writes_every_table_and_the_manifest() {
     let (_tmp, out) = generate("quickstart", &[]);
     let m = manifest(&out);
-    for table in ["subscribers", "cells", "persons", "person_sims"] {
+    for table in ["subscribers", "cells", "cdr", "ip_sessions", "ip_calls", "persons", "person_sims", "trajectories"] {
         let rows = m["tables"][table]["rows"].as_u64().unwrap_or(0);
         assert!(rows > 0, "{table} is empty");
         let read: usize = read_table(&out, table).iter().map(|b| b.num_rows()).sum();
@@ -60,7 +63,7 @@ fn a_different_seed_gives_different_data() {
     std::fs::write(&scenario, text).unwrap();
     let (_a, base) = generate("quickstart", &[]);
     let (_b, other) = generate(scenario.to_str().unwrap(), &[]);
-    for table in ["subscribers", "persons", "cells"] {
+    for table in ["subscribers", "persons", "cells", "cdr", "ip_sessions", "trajectories"] {
         let sha = |d| manifest(d)["tables"][table]["files"][0]["sha256"].clone();
         assert_ne!(
             sha(&base),
@@ -76,21 +79,21 @@ fn a_different_seed_gives_different_data() {
 
 #[test]
 fn a_non_empty_folder_is_refused_without_force() {
-    let (_tmp, out) = generate("quickstart", &[]);
-    let again = telcosynth(&["generate", "--out", out.to_str().unwrap()]);
+    let (_tmp, out) = generate(SMALL, &[]);
+    let again = telcosynth(&["generate", SMALL, "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(
         err.contains(out.to_str().unwrap()) && err.contains("--force"),
         "{err}"
     );
-    ok(&["generate", "--out", out.to_str().unwrap(), "--force"]);
+    ok(&["generate", SMALL, "--out", out.to_str().unwrap(), "--force"]);
     assert!(out.join("manifest.json").exists());
 }
 
 #[test]
 fn csv_output_has_headers_and_the_same_rows() {
-    let (_tmp, out) = generate("quickstart", &["--format", "csv"]);
+    let (_tmp, out) = generate(SMALL, &["--format", "csv"]);
     let m = manifest(&out);
     let path = out.join(
         m["tables"]["subscribers"]["files"][0]["path"]
