@@ -2,6 +2,7 @@
 
 mod failure;
 mod generate;
+mod inspect;
 mod scenario;
 
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ enum Command {
     Scenario(ScenarioCommand),
     /// Print the reference of every table and column (Markdown).
     Tables,
+    /// Print a dataset's realism figures beside their targets and sources, and write them as JSON.
+    Inspect(InspectArgs),
 }
 
 /// Arguments of `telcosynth generate`.
@@ -46,6 +49,16 @@ pub struct GenerateArgs {
     /// Replace the contents of a non-empty output folder.
     #[arg(long)]
     force: bool,
+}
+
+/// Arguments of `telcosynth inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Dataset folder (Parquet) with its manifest.json.
+    dataset: PathBuf,
+    /// Where to write the JSON report [default: DATASET/realism.json, not listed in the manifest].
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 /// Output file format.
@@ -80,6 +93,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::List) => scenario::list(),
         Command::Scenario(ScenarioCommand::Show { name }) => scenario::show(&name),
         Command::Scenario(ScenarioCommand::Validate { file }) => scenario::validate(&file),
+        Command::Inspect(args) => inspect::run(args),
         Command::Tables => {
             print!("{}", telcosynth_generator::tables::markdown());
             Ok(())

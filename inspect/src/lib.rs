@@ -1,0 +1,109 @@
+//! Realism figures of a telcosynth dataset, each beside its target and source.
+//!
+//! [`inspect`] reads a Parquet dataset folder through its `manifest.json` (only the files the
+//! manifest lists, one file and one record batch at a time, decoding only the columns it needs,
+//! so memory grows with the number of SIMs and persons, not rows) and computes:
+//!
+//! | figure | from |
+//! |---|---|
+//! | voice records, SMS sent and all cdr records per SIM per day | `cdr`, `subscribers` |
+//! | share of SIMs active per day (any cdr or ip_sessions record) | `cdr`, `ip_sessions`, `subscribers` |
+//! | radius of gyration p10, p50, p90 and share above 100 km | cell sites of `cdr` and `ip_sessions` records |
+//! | trips per person per day, commute distance p50 and p90 | `trajectories`, `persons` |
+//! | answered share and dropped rate of originating calls | `cdr` |
+//! | data volume per SIM per day | `ip_sessions`, `subscribers` |
+//! | home-detection accuracy (most frequent night cell → district) | `cdr`, `ip_sessions`, `cells`, `person_sims`, `persons` |
+//!
+//! Per-SIM figures cover the SIMs of `subscribers` (matched on IMSI) over the local days of the
+//! scenario period in the manifest; a figure whose tables are missing is reported as not
+//! available. Targets, their sources and the reasoning behind each band live in one file,
+//! `inspect/targets.toml`, embedded in the binary ([`targets`]).
+//!
+//! `telcosynth inspect DATASET` prints [`Report::to_text`] and writes [`Report::to_json`] to
+//! `DATASET/realism.json` ([`REPORT_FILE`]) unless `--json FILE` says otherwise. That file is
+//! not listed in the manifest and does not change the checksums of the data files.
+
+mod error;
+mod measure;
+mod period;
+mod read;
+mod report;
+mod targets;
+
+use std::path::Path;
+
+pub use error::InspectError;
+pub use measure::MIN_RECORDS;
+pub use period::Period;
+pub use report::{Figure, Report, Status};
+pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
+
+/// Default name of the JSON report inside the dataset folder (not listed in the manifest).
+pub const REPORT_FILE: &str = "realism.json";
+
+/// Computes the realism figures of the Parquet dataset in folder `dataset`.
+pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
+    let manifest = telcosynth_sinks::read_manifest(dataset).map_err(InspectError::Manifest)?;
+    let period = Period::from_manifest(dataset, &manifest)?;
+    let data = read::Dataset {
+        dir: dataset,
+        manifest: &manifest,
+    };
+    let (measures, warnings) = measure::measure(&data, &period)?;
+    Ok(Report::new(
+        manifest.scenario.name.clone(),
+        manifest.seed,
+        period,
+        targets(),
+        measures,
+        warnings,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use telcosynth_sinks::{Manifest, ScenarioInfo, ShardInfo, ToolInfo};
+
+    use super::*;
+
+    /// With no tables every figure is computed (as not available), once, for exactly the targets.
+    #[test]
+    fn every_target_has_exactly_one_figure() {
+        let manifest = Manifest {
+            format_version: telcosynth_sinks::MANIFEST_FORMAT_VERSION,
+            tool: ToolInfo {
+                name: "test".into(),
+                version: "0".into(),
+            },
+            scenario: ScenarioInfo {
+                name: "empty".into(),
+                sha256: String::new(),
+                text: "[period]\nstart = 2025-01-06\nend = 2025-01-07\n".into(),
+            },
+            seed: 1,
+            shard: ShardInfo { index: 0, count: 1 },
+            tables: BTreeMap::new(),
+            extra: serde_json::Value::Null,
+        };
+        let dir = Path::new("unused");
+        let period = Period::from_manifest(dir, &manifest).unwrap();
+        assert_eq!(period.days, 2);
+        let data = read::Dataset {
+            dir,
+            manifest: &manifest,
+        };
+        let (measures, warnings) = measure::measure(&data, &period).unwrap();
+        assert!(warnings.is_empty());
+        let mut ids: Vec<&str> = measures.iter().map(|m| m.id).collect();
+        let mut expected: Vec<&str> = targets().iter().map(|t| t.id.as_str()).collect();
+        ids.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(ids, expected);
+        for m in &measures {
+            let why = m.value.as_ref().unwrap_err();
+            assert!(why.contains("not in the dataset"), "{}: {why}", m.id);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The report: every figure beside its target and source, as text and as JSON.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::measure::Measure;
+use crate::period::Period;
+use crate::targets::{Target, number};
+
+/// Whether a figure meets its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The value lies in the target band.
+    Within,
+    /// The value lies outside the target band.
+    Outside,
+    /// The dataset lacks what the figure needs.
+    NotAvailable,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Within => "within",
+            Status::Outside => "OUTSIDE",
+            Status::NotAvailable => "n/a",
+        }
+    }
+}
+
+/// One realism figure with its target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Figure id.
+    pub id: String,
+    /// The value, absent when not available.
+    pub value: Option<f64>,
+    /// Unit of the value.
+    pub unit: String,
+    /// Within, outside or not available.
+    pub status: Status,
+    /// What the value was computed over, or why it is not available.
+    pub basis: String,
+    /// The target, with its source.
+    pub target: Target,
+}
+
+/// The realism figures of one dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Scenario name from the manifest.
+    pub scenario: String,
+    /// Master seed from the manifest.
+    pub seed: u64,
+    /// The period the figures cover.
+    pub period: Period,
+    /// The figures, in the order of the targets file.
+    pub figures: Vec<Figure>,
+    /// Records or rows left out, and why.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Pairs each target with its measure, in target order.
+    pub(crate) fn new(
+        scenario: String,
+        seed: u64,
+        period: Period,
+        targets: &[Target],
+        measures: Vec<Measure>,
+        warnings: Vec<String>,
+    ) -> Report {
+        let figures = targets
+            .iter()
+            .map(|target| {
+                let m = measures
+                    .iter()
+                    .find(|m| m.id == target.id)
+                    .unwrap_or_else(|| panic!("no figure computes target {}", target.id));
+                let (value, status, basis) = match &m.value {
+                    Ok(v) if target.contains(*v) => (Some(*v), Status::Within, m.basis.clone()),
+                    Ok(v) => (Some(*v), Status::Outside, m.basis.clone()),
+                    Err(why) => (None, Status::NotAvailable, why.clone()),
+                };
+                Figure {
+                    id: target.id.clone(),
+                    value,
+                    unit: target.unit.clone(),
+                    status,
+                    basis,
+                    target: target.clone(),
+                }
+            })
+            .collect();
+        Report {
+            scenario,
+            seed,
+            period,
+            figures,
+            warnings,
+        }
+    }
+
+    /// Pretty-printed JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a report serialises");
+        text.push('\n');
+        text
+    }
+
+    /// An aligned table (figure, value, target, status, source), then what each value was
+    /// computed over, the notes, the sources in full and any warnings.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "Realism of scenario {} (seed {}), {} to {} ({} days)\n\n",
+            self.scenario, self.seed, self.period.start, self.period.end, self.period.days
+        );
+        let rows: Vec<[String; 5]> = self
+            .figures
+            .iter()
+            .map(|f| {
+                let value = match f.value {
+                    Some(v) => format!("{} {}", number(v), f.unit),
+                    None => "not available".to_owned(),
+                };
+                [
+                    f.id.clone(),
+                    value,
+                    f.target.band_text(),
+                    f.status.label().to_owned(),
+                    f.target.cite.clone(),
+                ]
+            })
+            .collect();
+        let header = ["figure", "value", "target", "status", "source"].map(String::from);
+        let mut widths = [0; 4];
+        for row in std::iter::once(&header).chain(&rows) {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for row in std::iter::once(&header).chain(&rows) {
+            for (w, cell) in widths.iter().zip(row) {
+                let pad = w - cell.chars().count();
+                let _ = write!(out, "{cell}{:pad$}  ", "");
+            }
+            out.push_str(&row[4]);
+            out.push('\n');
+        }
+
+        out.push_str("\nComputed over:\n");
+        for f in &self.figures {
+            let _ = writeln!(out, "  {}: {}", f.id, f.basis);
+        }
+        let notes: Vec<&str> = self
+            .figures
+            .iter()
+            .filter_map(|f| f.target.note.as_deref())
+            .collect();
+        if !notes.is_empty() {
+            out.push_str("\nNotes:\n");
+            for note in notes {
+                let _ = writeln!(out, "  {note}");
+            }
+        }
+        out.push_str("\nSources:\n");
+        for f in &self.figures {
+            let _ = writeln!(
+                out,
+                "  {}: {} [band: {}]",
+                f.id, f.target.source, f.target.band
+            );
+        }
+        if !self.warnings.is_empty() {
+            out.push_str("\nWarnings:\n");
+            for w in &self.warnings {
+                let _ = writeln!(out, "  {w}");
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,91 @@
+//! End-to-end tests of `telcosynth inspect` through the CLI.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// The quickstart cut to 1 000 persons over two days, written to `dir`; returns its path.
+fn small_scenario(dir: &Path) -> String {
+    let text = include_str!("../scenarios/quickstart.toml")
+        .replace("persons = 20000", "persons = 1000")
+        .replace("end = 2025-01-12", "end = 2025-01-07")
+        .replace("persons_per_block = 5000", "persons_per_block = 1000");
+    assert!(
+        text.contains("persons = 1000") && text.contains("end = 2025-01-07"),
+        "the quickstart's population or period lines moved"
+    );
+    let path = dir.join("small.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_folder_without_manifest_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = telcosynth(&["inspect", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("manifest.json"), "{stderr}");
+}
+
+#[test]
+fn a_csv_dataset_is_bad_input_naming_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_data, out) = generate(&small_scenario(tmp.path()), &["--format", "csv"]);
+    let run = telcosynth(&["inspect", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(".csv") && stderr.contains("Parquet"),
+        "{stderr}"
+    );
+    assert!(!out.join("realism.json").exists());
+}
+
+#[test]
+fn generate_then_inspect_gives_every_figure_a_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_data, out) = generate(&small_scenario(tmp.path()), &[]);
+    let dataset = out.to_str().unwrap();
+    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
+    let run = ok(&["inspect", dataset]);
+    let text = String::from_utf8_lossy(&run.stdout);
+
+    let written = std::fs::read_to_string(out.join("realism.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let figures = json["figures"].as_array().unwrap();
+    let ids: Vec<&str> = figures.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = telcosynth_inspect::targets()
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(ids, expected);
+    for f in figures {
+        assert!(f["value"].as_f64().is_some_and(f64::is_finite), "{f}");
+        assert!(
+            ["within", "outside"].contains(&f["status"].as_str().unwrap()),
+            "{f}"
+        );
+        let id = f["id"].as_str().unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("{id} ")));
+        assert!(
+            line.is_some_and(|l| !l.contains("not available")),
+            "{id}: {text}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).unwrap(),
+        manifest_before,
+        "inspect leaves the manifest alone"
+    );
+
+    let elsewhere = tmp.path().join("report.json");
+    ok(&["inspect", dataset, "--json", elsewhere.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read_to_string(elsewhere).unwrap(),
+        written,
+        "same report, same bytes"
+    );
+}
