@@ -67,8 +67,8 @@ pub struct DayContext<'a> {
     pub rates: CallRates,
 }
 
+/// Where a party is at an instant and the cell serving it there.
 struct Leg<'a> {
-    sim: &'a ReachableSim,
     first: &'a Cell,
     position: (f64, f64),
 }
@@ -78,13 +78,9 @@ impl DayContext<'_> {
         ((t - self.midnight).rem_euclid(86_400) / 3_600) as usize
     }
 
-    fn leg<'s>(&self, cache: &mut PlanCache, person: u64, sim: &'s ReachableSim, t: i64) -> Leg<'s>
-    where
-        Self: 's,
-    {
+    fn leg(&self, cache: &mut PlanCache, person: u64, sim: &ReachableSim, t: i64) -> Leg<'_> {
         let position = cache.position(self.mobility, person, t);
         Leg {
-            sim,
             first: self.radio.serve(sim.operator, sim.key, position),
             position,
         }
@@ -135,6 +131,20 @@ pub fn person_day_cdr(
     }
 }
 
+/// A call or SMS seen from the served party's side.
+struct Exchange {
+    medium: Medium,
+    outgoing: bool,
+    slot: u8,
+    other_party: String,
+    start: i64,
+    talk_s: i32,
+    outcome: f64,
+    cut: f64,
+    /// Failure and drop risk of the other party's cell, when the other party is in the scenario.
+    other_risk: Option<f64>,
+}
+
 fn pair_record(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
@@ -145,54 +155,28 @@ fn pair_record(
     rows: &mut Vec<CdrRow>,
 ) {
     let outgoing = event.caller == me.id;
-    let (my_slot, other_slot) = if outgoing {
+    let (slot, other_slot) = if outgoing {
         (event.caller_slot, event.callee_slot)
     } else {
         (event.callee_slot, event.caller_slot)
     };
-    let my_sim = &me.sims[usize::from(my_slot)];
     let other_sim = &other.sims[usize::from(other_slot)];
-    let mine = ctx.leg(cache, me.id, my_sim, event.start);
-    let (result, duration, last) = match event.medium {
-        Medium::Voice => {
-            let theirs = ctx.leg(cache, other.id, other_sim, event.start);
-            let hour = ctx.local_hour(event.start);
-            let risk = ctx
-                .radio
-                .risk(mine.first, hour)
-                .max(ctx.radio.risk(theirs.first, hour));
-            let (result, duration) = call_outcome(event.outcome, event.cut, risk, event.talk_s);
-            let end = event.start + i64::from(duration);
-            let last = ctx.radio.serve(
-                my_sim.operator,
-                my_sim.key,
-                cache.position(ctx.mobility, me.id, end),
-            );
-            (result.label(), duration, last)
-        }
-        Medium::Sms => (
-            if event.outcome < SMS_FAILURE {
-                "failed"
-            } else {
-                "delivered"
-            },
-            0,
-            mine.first,
-        ),
+    let other_risk = (event.medium == Medium::Voice).then(|| {
+        let theirs = ctx.leg(cache, other.id, other_sim, event.start);
+        ctx.radio.risk(theirs.first, ctx.local_hour(event.start))
+    });
+    let exchange = Exchange {
+        medium: event.medium,
+        outgoing,
+        slot,
+        other_party: other_sim.msisdn.clone(),
+        start: event.start,
+        talk_s: event.talk_s,
+        outcome: event.outcome,
+        cut: event.cut,
+        other_risk,
     };
-    push(
-        ctx,
-        &mine,
-        record_type(event.medium, outgoing),
-        other_sim.msisdn.clone(),
-        event.start,
-        duration,
-        last,
-        result,
-        sequence,
-        my_slot,
-        rows,
-    );
+    record(ctx, cache, me, exchange, sequence, rows);
 }
 
 fn external_record(
@@ -203,47 +187,18 @@ fn external_record(
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
 ) {
-    let slot = usize::from(event.slot).min(me.sims.len() - 1);
-    let sim = &me.sims[slot];
-    let mine = ctx.leg(cache, me.id, sim, event.start);
-    let (result, duration, last) = match event.medium {
-        Medium::Voice => {
-            let risk = ctx.radio.risk(mine.first, ctx.local_hour(event.start));
-            let (result, duration) = call_outcome(event.outcome, event.cut, risk, event.talk_s);
-            let end = event.start + i64::from(duration);
-            (
-                result.label(),
-                duration,
-                ctx.radio.serve(
-                    sim.operator,
-                    sim.key,
-                    cache.position(ctx.mobility, me.id, end),
-                ),
-            )
-        }
-        Medium::Sms => (
-            if event.outcome < SMS_FAILURE {
-                "failed"
-            } else {
-                "delivered"
-            },
-            0,
-            mine.first,
-        ),
+    let exchange = Exchange {
+        medium: event.medium,
+        outgoing: event.outgoing,
+        slot: event.slot.min(me.sims.len() as u8 - 1),
+        other_party: event.other.clone(),
+        start: event.start,
+        talk_s: event.talk_s,
+        outcome: event.outcome,
+        cut: event.cut,
+        other_risk: None,
     };
-    push(
-        ctx,
-        &mine,
-        record_type(event.medium, event.outgoing),
-        event.other.clone(),
-        event.start,
-        duration,
-        last,
-        result,
-        sequence,
-        slot as u8,
-        rows,
-    );
+    record(ctx, cache, me, exchange, sequence, rows);
 }
 
 /// MOC/MTC for calls, SMS_MO/SMS_MT for messages.
@@ -256,35 +211,55 @@ fn record_type(medium: Medium, outgoing: bool) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push(
+/// Appends the served party's record of an exchange: serving cells at start and end, outcome
+/// from the worse of the two parties' cells, location estimate, record id.
+fn record(
     ctx: &DayContext<'_>,
-    leg: &Leg<'_>,
-    record_type: &'static str,
-    other_party: String,
-    start: i64,
-    duration_s: i32,
-    last: &Cell,
-    result: &'static str,
+    cache: &mut PlanCache,
+    me: &Party,
+    x: Exchange,
     sequence: &mut [u32],
-    slot: u8,
     rows: &mut Vec<CdrRow>,
 ) {
-    let site = &ctx.radio.network().sites()[leg.first.site as usize];
-    let seq = &mut sequence[usize::from(slot)];
+    let sim = &me.sims[usize::from(x.slot)];
+    let mine = ctx.leg(cache, me.id, sim, x.start);
+    let (result, duration_s, last) = match x.medium {
+        Medium::Voice => {
+            let own = ctx.radio.risk(mine.first, ctx.local_hour(x.start));
+            let risk = x.other_risk.map_or(own, |r| r.max(own));
+            let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
+            let end = x.start + i64::from(duration);
+            let last = ctx.radio.serve(
+                sim.operator,
+                sim.key,
+                cache.position(ctx.mobility, me.id, end),
+            );
+            (result.label(), duration, last)
+        }
+        Medium::Sms => {
+            let result = if x.outcome < SMS_FAILURE {
+                "failed"
+            } else {
+                "delivered"
+            };
+            (result, 0, mine.first)
+        }
+    };
+    let site = &ctx.radio.network().sites()[mine.first.site as usize];
+    let seq = &mut sequence[usize::from(x.slot)];
     rows.push(CdrRow {
-        record_id: ctx.ids.id(leg.sim.key, ctx.day, *seq),
-        record_type,
-        operator: operators()[leg.sim.operator].name,
-        served: leg.sim.key,
-        other_party,
-        start,
+        record_id: ctx.ids.id(sim.key, ctx.day, *seq),
+        record_type: record_type(x.medium, x.outgoing),
+        operator: operators()[sim.operator].name,
+        served: sim.key,
+        other_party: x.other_party,
+        start: x.start,
         duration_s,
-        first_cell: leg.first.key,
+        first_cell: mine.first.key,
         last_cell: last.key,
         result,
         roaming: "home",
-        location: estimate(leg.first, site, leg.position),
+        location: estimate(mine.first, site, mine.position),
     });
     *seq += 1;
 }
