@@ -11,7 +11,16 @@ const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.t
 fn quickstart_writes_every_table_and_the_manifest() {
     let (_tmp, out) = generate("quickstart", &[]);
     let m = manifest(&out);
-    for table in ["subscribers", "cells", "cdr", "ip_sessions", "ip_calls", "persons", "person_sims", "trajectories"] {
+    for table in [
+        "subscribers",
+        "cells",
+        "cdr",
+        "ip_sessions",
+        "ip_calls",
+        "persons",
+        "person_sims",
+        "trajectories",
+    ] {
         let rows = m["tables"][table]["rows"].as_u64().unwrap_or(0);
         assert!(rows > 0, "{table} is empty");
         let read: usize = read_table(&out, table).iter().map(|b| b.num_rows()).sum();
@@ -63,7 +72,14 @@ fn a_different_seed_gives_different_data() {
     std::fs::write(&scenario, text).unwrap();
     let (_a, base) = generate("quickstart", &[]);
     let (_b, other) = generate(scenario.to_str().unwrap(), &[]);
-    for table in ["subscribers", "persons", "cells", "cdr", "ip_sessions", "trajectories"] {
+    for table in [
+        "subscribers",
+        "persons",
+        "cells",
+        "cdr",
+        "ip_sessions",
+        "trajectories",
+    ] {
         let sha = |d| manifest(d)["tables"][table]["files"][0]["sha256"].clone();
         assert_ne!(
             sha(&base),

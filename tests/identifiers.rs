@@ -35,7 +35,10 @@ fn owner(msisdn: &str) -> Option<&'static str> {
 
 #[test]
 fn register_identifiers_are_valid_and_unique() {
-    let (_tmp, out) = generate(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml"), &[]);
+    let (_tmp, out) = generate(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml"),
+        &[],
+    );
     let state_codes: HashSet<&str> = (1..=16).flat_map(state_birthplace_codes).copied().collect();
     let (mut msisdns, mut imsis, mut imeis, mut ids) =
         (HashSet::new(), HashSet::new(), HashSet::new(), 0usize);

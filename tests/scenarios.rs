@@ -123,6 +123,10 @@ fn list_show_and_validate() {
 #[test]
 fn the_table_reference_is_current() {
     let printed = String::from_utf8(ok(&["tables"]).stdout).unwrap();
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TABLES.md")).unwrap();
-    assert!(printed == committed, "docs/TABLES.md is stale: run `cargo run -- tables > docs/TABLES.md`");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TABLES.md")).unwrap();
+    assert!(
+        printed == committed,
+        "docs/TABLES.md is stale: run `cargo run -- tables > docs/TABLES.md`"
+    );
 }

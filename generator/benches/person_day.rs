@@ -40,14 +40,18 @@ fn person_days(c: &mut Criterion) {
     let scenario = scenario::parse("bench", SCENARIO, &tables::names()).expect("bench scenario");
     let world = World::build(scenario).expect("world");
     let persons = world.population.len();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
     let mut group = c.benchmark_group("generate");
     group.throughput(Throughput::Elements(persons));
     group.sample_size(10);
     group.bench_function("person_day_all_tables_1_thread", |b| {
         b.iter(|| {
             let sink = CountingSink::default();
-            pool.install(|| generate::run(&world, Shard::ALL, &sink, &|_, _| {})).expect("run");
+            pool.install(|| generate::run(&world, Shard::ALL, &sink, &|_, _| {}))
+                .expect("run");
             sink.0.load(Ordering::Relaxed)
         })
     });

@@ -30,7 +30,8 @@ fn generated() -> &'static Generated {
     static DATA: std::sync::OnceLock<Generated> = std::sync::OnceLock::new();
     DATA.get_or_init(|| {
         let text = include_str!("../../tests/fixtures/small.toml");
-        let scenario = scenario::parse("small.toml", text, &tables::names()).expect("fixture parses");
+        let scenario =
+            scenario::parse("small.toml", text, &tables::names()).expect("fixture parses");
         let world = World::build(scenario).expect("world");
         let sink = MemorySink::default();
         generate::run(&world, Shard::ALL, &sink, &|_, _| {}).expect("generation");
@@ -41,7 +42,11 @@ fn generated() -> &'static Generated {
 }
 
 fn batches(table: &str) -> impl Iterator<Item = &'static Batch> {
-    generated().parts.iter().filter(move |(k, _)| k.table == table).map(|(_, b)| b)
+    generated()
+        .parts
+        .iter()
+        .filter(move |(k, _)| k.table == table)
+        .map(|(_, b)| b)
 }
 
 fn text(batch: &Batch, column: &str) -> Vec<String> {
@@ -73,8 +78,16 @@ struct Row {
 fn cdr_rows() -> Vec<Row> {
     batches("cdr")
         .flat_map(|b| {
-            let (kind, served, other) = (text(b, "record_type"), text(b, "served_msisdn"), text(b, "other_party"));
-            let (start, duration, cell) = (ints(b, "start_time"), ints(b, "duration_s"), ints(b, "first_cell_key"));
+            let (kind, served, other) = (
+                text(b, "record_type"),
+                text(b, "served_msisdn"),
+                text(b, "other_party"),
+            );
+            let (start, duration, cell) = (
+                ints(b, "start_time"),
+                ints(b, "duration_s"),
+                ints(b, "first_cell_key"),
+            );
             (0..b.num_rows())
                 .map(|i| Row {
                     kind: kind[i].clone(),
@@ -106,31 +119,55 @@ fn every_terminating_leg_pairs_with_its_originating_leg() {
     let rows = cdr_rows();
     let owners = owners();
     type Key = (String, String, i64, i64);
-    let key = |caller: &str, callee: &str, r: &Row| -> Key { (caller.to_string(), callee.to_string(), r.start, r.duration) };
+    let key = |caller: &str, callee: &str, r: &Row| -> Key {
+        (caller.to_string(), callee.to_string(), r.start, r.duration)
+    };
     let mut originating: HashMap<Key, usize> = HashMap::new();
-    for r in rows.iter().filter(|r| r.kind == "MOC" || r.kind == "SMS_MO") {
+    for r in rows
+        .iter()
+        .filter(|r| r.kind == "MOC" || r.kind == "SMS_MO")
+    {
         *originating.entry(key(&r.served, &r.other, r)).or_default() += 1;
     }
     let mut paired = 0;
-    for r in rows.iter().filter(|r| (r.kind == "MTC" || r.kind == "SMS_MT") && owners.contains_key(&r.other)) {
+    for r in rows
+        .iter()
+        .filter(|r| (r.kind == "MTC" || r.kind == "SMS_MT") && owners.contains_key(&r.other))
+    {
         let k = key(&r.other, &r.served, r);
-        let left = originating
-            .get_mut(&k)
-            .unwrap_or_else(|| panic!("no originating leg for {} <- {} at {}", r.served, r.other, r.start));
-        assert!(*left > 0, "terminating legs outnumber originating ones for {k:?}");
+        let left = originating.get_mut(&k).unwrap_or_else(|| {
+            panic!(
+                "no originating leg for {} <- {} at {}",
+                r.served, r.other, r.start
+            )
+        });
+        assert!(
+            *left > 0,
+            "terminating legs outnumber originating ones for {k:?}"
+        );
         *left -= 1;
         paired += 1;
     }
     assert!(paired > 1_000, "only {paired} paired legs");
-    let unpaired = originating.iter().filter(|((_, callee, _, _), n)| **n > 0 && owners.contains_key(callee)).count();
-    assert_eq!(unpaired, 0, "originating legs to scenario subscribers without a terminating leg");
+    let unpaired = originating
+        .iter()
+        .filter(|((_, callee, _, _), n)| **n > 0 && owners.contains_key(callee))
+        .count();
+    assert_eq!(
+        unpaired, 0,
+        "originating legs to scenario subscribers without a terminating leg"
+    );
 }
 
 #[test]
 fn serving_cells_follow_the_nearest_site_rule_at_the_true_position() {
     let g = generated();
     let owners = owners();
-    let mobility = Mobility::new(&g.world.population, &g.world.scenario.districts(), g.world.scenario.start_date());
+    let mobility = Mobility::new(
+        &g.world.population,
+        &g.world.scenario.districts(),
+        g.world.scenario.start_date(),
+    );
     let mut cache = PlanCache::new(10_000);
     let network = &g.world.network;
     let cells: HashMap<i64, _> = network.cells().iter().map(|c| (c.key, c)).collect();
@@ -138,9 +175,17 @@ fn serving_cells_follow_the_nearest_site_rule_at_the_true_position() {
     for r in cdr_rows().iter().step_by(7) {
         let position = cache.position(&mobility, owners[&r.served], r.start);
         let cell = cells[&r.first_cell];
-        let nearest = network.nearest_site(cell.operator, position.0, position.1).unwrap();
+        let nearest = network
+            .nearest_site(cell.operator, position.0, position.1)
+            .unwrap();
         let site = &network.sites()[cell.site as usize];
-        assert_eq!((site.lon, site.lat), (nearest.lon, nearest.lat), "record of {} at {}", r.served, r.start);
+        assert_eq!(
+            (site.lon, site.lat),
+            (nearest.lon, nearest.lat),
+            "record of {} at {}",
+            r.served,
+            r.start
+        );
         checked += 1;
     }
     assert!(checked > 500, "only {checked} records checked");
@@ -151,22 +196,33 @@ fn the_most_frequent_night_district_is_the_home_district() {
     let g = generated();
     let owners = owners();
     let network = &g.world.network;
-    let district: HashMap<i64, u16> =
-        network.cells().iter().map(|c| (c.key, network.sites()[c.site as usize].district)).collect();
+    let district: HashMap<i64, u16> = network
+        .cells()
+        .iter()
+        .map(|c| (c.key, network.sites()[c.site as usize].district))
+        .collect();
     let mut night: HashMap<String, HashMap<u16, usize>> = HashMap::new();
     let mut events: HashMap<String, usize> = HashMap::new();
     let mut add = |msisdn: &str, start: i64, cell: i64| {
         *events.entry(msisdn.to_string()).or_default() += 1;
         let hour = (start + 8 * 3_600).rem_euclid(86_400) / 3_600;
         if !(6..22).contains(&hour) {
-            *night.entry(msisdn.to_string()).or_default().entry(district[&cell]).or_default() += 1;
+            *night
+                .entry(msisdn.to_string())
+                .or_default()
+                .entry(district[&cell])
+                .or_default() += 1;
         }
     };
     for r in cdr_rows() {
         add(&r.served, r.start, r.first_cell);
     }
     for b in batches("ip_sessions") {
-        let (msisdn, start, cell) = (text(b, "served_msisdn"), ints(b, "start_time"), ints(b, "cell_key"));
+        let (msisdn, start, cell) = (
+            text(b, "served_msisdn"),
+            ints(b, "start_time"),
+            ints(b, "cell_key"),
+        );
         for i in 0..b.num_rows() {
             add(&msisdn[i], start[i], cell[i]);
         }
@@ -177,12 +233,19 @@ fn the_most_frequent_night_district_is_the_home_district() {
             continue;
         }
         let home = g.world.population.home_district(owners[msisdn]);
-        let top = districts.iter().max_by_key(|(d, n)| (**n, std::cmp::Reverse(**d))).unwrap().0;
+        let top = districts
+            .iter()
+            .max_by_key(|(d, n)| (**n, std::cmp::Reverse(**d)))
+            .unwrap()
+            .0;
         total += 1;
         right += usize::from(*top == home);
     }
     let share = right as f64 / total as f64;
-    assert!(total > 1_000 && share >= 0.85, "home detected for {right} of {total} SIMs ({share:.3})");
+    assert!(
+        total > 1_000 && share >= 0.85,
+        "home detected for {right} of {total} SIMs ({share:.3})"
+    );
 }
 
 #[test]
@@ -191,12 +254,21 @@ fn event_tables_have_one_file_per_day_and_block_sorted_by_time() {
     let days = g.world.scenario.days() as usize;
     let blocks = g.world.blocks() as usize;
     for table in ["cdr", "ip_sessions", "ip_calls", "trajectories"] {
-        let parts: Vec<&PartKey> = g.parts.iter().filter(|(k, _)| k.table == table).map(|(k, _)| k).collect();
+        let parts: Vec<&PartKey> = g
+            .parts
+            .iter()
+            .filter(|(k, _)| k.table == table)
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(parts.len(), days * blocks, "{table}");
         assert!(parts.iter().all(|k| k.day.is_some()));
     }
     for b in batches("cdr").chain(batches("ip_sessions")) {
         let start = ints(b, "start_time");
-        assert!(start.windows(2).all(|w| w[0] <= w[1]), "{} not sorted by start_time", b.schema.name);
+        assert!(
+            start.windows(2).all(|w| w[0] <= w[1]),
+            "{} not sorted by start_time",
+            b.schema.name
+        );
     }
 }
