@@ -12,7 +12,9 @@ use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError, TableSchema, 
 use crate::csv_writer::write_csv;
 use crate::error::SinkFailure;
 use crate::hashing::HashingWriter;
-use crate::manifest::{FileEntry, MANIFEST_FILE, Manifest, ManifestInfo, TableEntry};
+use crate::manifest::{
+    FileEntry, MANIFEST_FILE, Manifest, ManifestInfo, TableEntry, write_manifest,
+};
 use crate::parquet_writer::{Compression, write_parquet};
 
 /// File format of the data files.
@@ -133,15 +135,7 @@ impl DatasetWriter {
             entry.files.sort_by(|a, b| a.path.cmp(&b.path));
         }
         let manifest = Manifest::new(info, tables);
-
-        let path = self.dir.join(MANIFEST_FILE);
-        let json = manifest.to_json().map_err(|source| SinkFailure::Manifest {
-            path: path.clone(),
-            source,
-        })?;
-        let tmp = self.dir.join(format!(".{MANIFEST_FILE}.tmp"));
-        fs::write(&tmp, json).map_err(SinkFailure::io("write", &tmp))?;
-        fs::rename(&tmp, &path).map_err(SinkFailure::io("rename into", &path))?;
+        write_manifest(&self.dir, &manifest)?;
         Ok(manifest)
     }
 

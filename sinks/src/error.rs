@@ -17,6 +17,15 @@ pub enum SinkFailure {
         /// The folder.
         dir: PathBuf,
     },
+    /// A split run's folder or shard is not usable: bad shard numbers, a root that holds an
+    /// unsplit dataset, missing, incomplete or inconsistent shards.
+    #[error("{}: {problem}", dir.display())]
+    Split {
+        /// The root folder of the split run.
+        dir: PathBuf,
+        /// What is wrong, and what to do.
+        problem: String,
+    },
     /// A file-system operation failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {

@@ -1,5 +1,6 @@
 //! Output adapters for telcosynth: Arrow conversion, Parquet (GeoParquet) and CSV encoding,
-//! atomic dataset folders and their manifest.
+//! atomic dataset folders and their manifest, and split runs (one folder per shard, merged
+//! manifest).
 //!
 //! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
 //! the encoders below it are usable on their own.
@@ -12,6 +13,7 @@ mod geoparquet;
 mod hashing;
 mod manifest;
 mod parquet_writer;
+mod shards;
 
 pub use arrow_convert::{arrow_schema, data_type, to_record_batch, wkb_point};
 pub use csv_writer::write_csv;
@@ -19,7 +21,10 @@ pub use dataset::{DatasetWriter, Format, WriterOptions};
 pub use error::SinkFailure;
 pub use geoparquet::{GEO_KEY, geo_metadata};
 pub use manifest::{
-    FileEntry, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, Manifest, ManifestInfo, ScenarioInfo,
-    ShardInfo, TableEntry, TableView, ToolInfo, read_manifest,
+    FileEntry, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MERGED_SHARDS_KEY, Manifest, ManifestInfo,
+    ScenarioInfo, ShardInfo, TableEntry, TableView, ToolInfo, read_manifest,
 };
 pub use parquet_writer::{Compression, MAX_ROW_GROUP_ROWS, write_parquet, writer_properties};
+pub use shards::{
+    MAX_SHARDS, check_shard, merge_shards, parse_shard_folder_name, shard_dir, shard_folder_name,
+};

@@ -150,6 +150,28 @@ impl Manifest {
             text
         })
     }
+
+    /// Whether this manifest was made by merging the shards of a split run
+    /// ([`crate::merge_shards`]): its `extra` then lists the shard manifests.
+    pub fn is_merged(&self) -> bool {
+        self.extra.get(MERGED_SHARDS_KEY).is_some()
+    }
+}
+
+/// Key in a merged manifest's `extra` that lists the shard manifests it was made from.
+pub const MERGED_SHARDS_KEY: &str = "merged_shards";
+
+/// Writes `manifest` as `dir/manifest.json`, under a temporary name first and then renamed, so
+/// that a reader never sees a partial manifest.
+pub(crate) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), SinkFailure> {
+    let path = dir.join(MANIFEST_FILE);
+    let json = manifest.to_json().map_err(|source| SinkFailure::Manifest {
+        path: path.clone(),
+        source,
+    })?;
+    let tmp = dir.join(format!(".{MANIFEST_FILE}.tmp"));
+    fs::write(&tmp, json).map_err(SinkFailure::io("write", &tmp))?;
+    fs::rename(&tmp, &path).map_err(SinkFailure::io("rename into", &path))
 }
 
 /// Reads and checks the manifest of the dataset folder `dir`.
