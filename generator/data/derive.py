@@ -16,6 +16,7 @@ import math
 import re
 import sys
 from collections import OrderedDict, defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -687,6 +688,100 @@ def derive_names(src):
     write_text(NAMES_RS, "\n".join(out))
 
 
+# ---------------------------------------------------------------------------
+# Calendar: public and school holidays of 2025
+# ---------------------------------------------------------------------------
+
+
+def state_codes_by_name(src):
+    """State name (census spelling, and the python-holidays spelling of the federal
+    territories) -> DOSM code."""
+    codes = {}
+    for r in read_csv(src, "states.csv"):
+        code = int(r["code_state"])
+        codes[r["state"]] = code
+        if r["state"].startswith("W.P. "):
+            codes["Wilayah Persekutuan " + r["state"].removeprefix("W.P. ")] = code
+    return codes
+
+
+def state_list(codes):
+    return " ".join(str(c) for c in sorted(codes))
+
+
+def derive_public_holidays(src):
+    names = state_codes_by_name(src)
+    all_states = sorted(set(names.values()))
+    rows = []
+    for r in read_csv(src, "public_holidays_2025.csv"):
+        if r["scope"] == "national":
+            if r["subdivision_codes"].strip():
+                fail(f"national holiday {r['date']} lists subdivisions")
+            codes = all_states
+        else:
+            codes = sorted(int(c) for c in r["subdivision_codes"].split(";"))
+            by_name = sorted(names[n] for n in r["subdivision_names"].split(";"))
+            if codes != by_name or not set(codes) <= set(all_states):
+                fail(f"holiday {r['date']} {r['holiday_name']}: codes {codes} do not match names {by_name}")
+        if not re.fullmatch(r"2025-\d{2}-\d{2}", r["date"]):
+            fail(f"bad holiday date {r['date']}")
+        rows.append((r["date"], state_list(codes), clean(r["holiday_name"])))
+    rows.sort(key=lambda row: row[0])
+    write_csv("public_holidays_2025.csv", ["date", "states", "name"], rows)
+
+
+def derive_school_holidays(src):
+    """School breaks per state. A row of group Kumpulan A or B applies to the states of that
+    group in its session (states.csv school_group_<session>); a row without a definite group
+    applies to every state, ending at the latest on the day before the state's next session
+    starts (the start of its group in that session)."""
+    states = read_csv(src, "states.csv")
+    names = state_codes_by_name(src)
+    rows = read_csv(src, "school_holidays_2025.csv")
+
+    def group_of(state, session):
+        return state["school_group_" + session.replace("/", "_")]
+
+    def group_letter(text):
+        m = re.fullmatch(r"Kumpulan ([AB])", text.strip())
+        return m.group(1) if m else None
+
+    starts = {}  # (session, group letter) -> first school day
+    for r in rows:
+        if r["period_type"].startswith("session_start"):
+            starts[(r["session"], group_letter(r["group"]))] = r["start_date"]
+    out = []
+    for r in rows:
+        if not r["end_date"]:
+            continue
+        kind = r["period_type"].split(" ")[0]
+        start, end = r["start_date"], r["end_date"]
+        if start > end:
+            fail(f"school holiday {kind} ends before it starts")
+        letter = group_letter(r["group"])
+        if letter is not None:
+            codes = sorted(int(s["code_state"]) for s in states if group_of(s, r["session"]) == letter)
+            listed = [n for n in r["states"].split(";") if n in names]
+            if listed and sorted(names[n] for n in listed) != codes:
+                fail(f"school holiday {kind} {r['group']}: listed states do not match states.csv")
+            out.append((start, end, kind, state_list(codes)))
+            continue
+        ends = defaultdict(list)
+        for s in states:
+            later = sorted((first, session) for (session, g), first in starts.items()
+                           if first > start and g == group_of(s, session))
+            last = end
+            if later:
+                first = later[0][0]
+                day_before = (date.fromisoformat(first) - timedelta(days=1)).isoformat()
+                last = min(end, day_before)
+            ends[last].append(int(s["code_state"]))
+        for last, codes in sorted(ends.items()):
+            out.append((start, last, kind, state_list(codes)))
+    out.sort()
+    write_csv("school_holidays_2025.csv", ["start", "end", "kind", "states"], out)
+
+
 def main():
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT.parent / "shared" / "data" / "malaysia"
     src = src.resolve()
@@ -701,6 +796,8 @@ def main():
     derive_mykad(src)
     derive_postcodes(src)
     derive_names(src)
+    derive_public_holidays(src)
+    derive_school_holidays(src)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 //! What kind of day a date is for a state, and when a local day starts.
 //!
 //! Weekends follow the state's 2025 rule from the reference data (Friday–Saturday in Kedah,
-//! Kelantan and Terengganu, Saturday–Sunday elsewhere). Public holidays are not modelled yet:
-//! [`day_type`] is the one place to add them.
+//! Kelantan and Terengganu, Saturday–Sunday elsewhere). Public holidays are the state's 2025
+//! holidays of the reference calendar (python-holidays, from the federal and state gazettes);
+//! a holiday on a weekend day counts as a holiday. School days are working days outside the
+//! state's KPM school breaks. Dates outside 2025 have weekends only.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::reference::{Weekend, state};
+use crate::reference::{Weekend, is_school_holiday, public_holiday, state};
 
 /// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
 pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
@@ -33,6 +35,9 @@ impl DayType {
 
 /// The day type of `date` in the state with DOSM code `state_code` (Sat–Sun for unknown codes).
 pub fn day_type(state_code: u8, date: NaiveDate) -> DayType {
+    if public_holiday(state_code, date).is_some() {
+        return DayType::Holiday;
+    }
     let weekend = state(state_code).map_or(Weekend::SatSun, |s| s.weekend);
     let rest = match weekend {
         Weekend::FriSat => [Weekday::Fri, Weekday::Sat],
@@ -43,6 +48,11 @@ pub fn day_type(state_code: u8, date: NaiveDate) -> DayType {
     } else {
         DayType::Weekday
     }
+}
+
+/// Whether schools of the state are open on `date`: a working day outside the school breaks.
+pub fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
+    day_type(state_code, date).is_working_day() && !is_school_holiday(state_code, date)
 }
 
 /// UTC epoch seconds of local midnight (00:00 +08:00) starting `date`.
@@ -74,6 +84,71 @@ mod tests {
             .filter(|&d| day_type(SELANGOR, date(d)).is_working_day())
             .count();
         assert_eq!(weekdays, 5);
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const KELANTAN: u8 = 3;
+    const SELANGOR: u8 = 10;
+
+    #[test]
+    fn chinese_new_year_is_a_holiday_everywhere() {
+        for state in 1..=16 {
+            for day in [29, 30] {
+                assert_eq!(
+                    day_type(state, ymd(2025, 1, day)),
+                    DayType::Holiday,
+                    "{state}"
+                );
+            }
+            // CNY eve, Tuesday 28 January, is a working day everywhere.
+            assert_eq!(day_type(state, ymd(2025, 1, 28)), DayType::Weekday);
+        }
+    }
+
+    #[test]
+    fn state_holidays_follow_the_state() {
+        // Thaipusam, Tuesday 11 February 2025: Selangor, not Kelantan.
+        assert_eq!(day_type(SELANGOR, ymd(2025, 2, 11)), DayType::Holiday);
+        assert_eq!(day_type(KELANTAN, ymd(2025, 2, 11)), DayType::Weekday);
+        // Federal Territory Day falls on a Saturday: a holiday in Kuala Lumpur, a weekend day in
+        // Selangor.
+        assert_eq!(day_type(14, ymd(2025, 2, 1)), DayType::Holiday);
+        assert_eq!(day_type(SELANGOR, ymd(2025, 2, 1)), DayType::Weekend);
+        // Hari Raya Aidilfitri: two national days, a third in Melaka.
+        assert_eq!(day_type(SELANGOR, ymd(2025, 3, 31)), DayType::Holiday);
+        assert_eq!(day_type(4, ymd(2025, 4, 2)), DayType::Holiday);
+        assert_eq!(day_type(SELANGOR, ymd(2025, 4, 2)), DayType::Weekday);
+        // No holiday data outside 2025.
+        assert_eq!(day_type(SELANGOR, ymd(2026, 1, 1)), DayType::Weekday);
+    }
+
+    #[test]
+    fn friday_is_a_weekend_day_in_kelantan() {
+        // Friday 10 January and Friday 7 February 2025.
+        for day in [ymd(2025, 1, 10), ymd(2025, 2, 7)] {
+            assert_eq!(day_type(KELANTAN, day), DayType::Weekend);
+            assert_eq!(day_type(SELANGOR, day), DayType::Weekday);
+        }
+        assert_eq!(day_type(KELANTAN, ymd(2025, 1, 12)), DayType::Weekday); // Sunday
+    }
+
+    #[test]
+    fn school_days_skip_breaks_and_holidays() {
+        // Term time in the week of 6 January; the end-of-session break from 18 January to
+        // 16 February (15 February in the Friday–Saturday states, whose term starts on Sunday
+        // 16 February).
+        assert!(is_school_day(SELANGOR, ymd(2025, 1, 6)));
+        assert!(!is_school_day(SELANGOR, ymd(2025, 1, 20)));
+        assert!(!is_school_day(SELANGOR, ymd(2025, 2, 11)));
+        assert!(is_school_day(SELANGOR, ymd(2025, 2, 17)));
+        assert!(is_school_day(KELANTAN, ymd(2025, 2, 16)));
+        assert!(!is_school_day(KELANTAN, ymd(2025, 2, 13)));
+        // Extra Hari Raya school days off.
+        assert!(!is_school_day(SELANGOR, ymd(2025, 4, 3)));
+        assert!(is_school_day(SELANGOR, ymd(2025, 4, 7)));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! * Working day, worker present ([`WORK`] attendance): home → work → maybe one errand or leisure
 //!   stop → home. Pupils and students likewise with [`SCHOOL`] and [`UNIVERSITY`].
 //! * Weekend or holiday: workers work with probability [`WEEKEND_WORK`] (citizens, non-citizens);
-//!   pupils and students have no classes.
+//!   pupils and students have no classes. Pupils have none during their state's school breaks
+//!   either.
 //! * Any other day: 0 to 3 chained stops with probabilities [`FREE_DAY_STOPS`] (working day,
 //!   rest day), leaving home at N([`FREE_DEPARTURE_HOURS`]) hours.
 //!
@@ -22,6 +23,7 @@ use chrono::NaiveDate;
 
 use crate::geography::projection::distance_km;
 use crate::population::Person;
+use crate::reference::is_school_holiday;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
@@ -268,9 +270,12 @@ pub fn plan_day(
         Occupation::Student(p) => Some((p, StayPurpose::School, UNIVERSITY)),
         Occupation::Free => None,
     };
+    // Pupils stay home during the state's school breaks.
+    let open = !matches!(anchors.occupation, Occupation::Pupil(_))
+        || !is_school_holiday(person.state_code, date);
     let present = match anchored {
         Some((_, purpose, s)) => {
-            let p = match (kind.is_working_day(), purpose) {
+            let p = match (kind.is_working_day() && open, purpose) {
                 (true, _) => s.attendance,
                 (false, StayPurpose::Work) if person.is_citizen() => WEEKEND_WORK.0,
                 (false, StayPurpose::Work) => WEEKEND_WORK.1,

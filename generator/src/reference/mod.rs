@@ -1,10 +1,12 @@
 //! Public reference data on Malaysia, embedded in the binary: states, districts and their
-//! boundaries, operators and number ranges, handsets, identity-number codes, names and addresses.
+//! boundaries, operators and number ranges, handsets, identity-number codes, names and addresses,
+//! and the 2025 public and school holidays.
 //!
 //! Every table is derived from public sources by `generator/data/derive.py`; sources and licences
 //! are in `generator/data/README.md`. Tables are parsed once, on first use.
 
 pub mod address;
+pub mod calendar;
 pub mod districts;
 pub mod handsets;
 pub mod mykad;
@@ -16,6 +18,10 @@ mod table;
 mod tests;
 
 pub use address::postcode_ranges;
+pub use calendar::{
+    PublicHoliday, SchoolHoliday, is_school_holiday, public_holiday, public_holidays,
+    school_holidays,
+};
 pub use districts::{AgeMix, District, EthnicMix, districts};
 pub use handsets::{BrandShare, Tac, brand_tacs, handset_brand_shares, tacs};
 pub use mykad::{BirthplaceCode, birthplace_codes, state_birthplace_codes};

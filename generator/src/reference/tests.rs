@@ -269,3 +269,45 @@ fn name_lists_are_clean() {
     assert_eq!(TOWNSHIP_PREFIXES.len(), TOWNSHIP_PREFIX_WEIGHTS.len());
     assert_eq!(BUILDING_PREFIXES.len(), BUILDING_PREFIX_WEIGHTS.len());
 }
+
+#[test]
+fn calendar_tables_are_consistent() {
+    let holidays = public_holidays();
+    assert_eq!(holidays.len(), 58);
+    assert!(holidays.windows(2).all(|w| w[0].date <= w[1].date));
+    let national: Vec<&str> = holidays
+        .iter()
+        .filter(|h| h.is_national())
+        .map(|h| h.name)
+        .collect();
+    for name in [
+        "Chinese New Year",
+        "Eid al-Fitr",
+        "National Day",
+        "Malaysia Day",
+    ] {
+        assert!(national.contains(&name), "{name} is national");
+    }
+    let date = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    let thaipusam = public_holiday(10, date(2, 11)).expect("Thaipusam in Selangor");
+    assert_eq!(thaipusam.name, "Thaipusam");
+    assert!(public_holiday(3, date(2, 11)).is_none());
+    for s in states() {
+        // Every state has a dozen or more public holidays, and six school breaks from December
+        // 2024 to December 2025, none overlapping.
+        let days = holidays.iter().filter(|h| h.observed_in(s.code)).count();
+        assert!((12..=25).contains(&days), "{}: {days} holidays", s.name);
+        let breaks: Vec<_> = school_holidays()
+            .iter()
+            .filter(|h| h.applies_to(s.code))
+            .collect();
+        assert_eq!(breaks.len(), 6, "{}", s.name);
+        assert!(
+            breaks.windows(2).all(|w| w[0].end < w[1].start),
+            "{}",
+            s.name
+        );
+    }
+    assert!(is_school_holiday(14, date(1, 29)));
+    assert!(!is_school_holiday(14, date(1, 6)));
+}
