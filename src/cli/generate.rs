@@ -1,7 +1,8 @@
 //! `telcosynth generate`: scenario → dataset folder.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,9 +11,11 @@ use telcosynth_generator::scenario::{self, Compression, Format, normalised_toml}
 use telcosynth_generator::tables;
 use telcosynth_sinks::{
     DatasetWriter, Manifest, ManifestInfo, ShardInfo, SinkFailure, ToolInfo, WriterOptions,
+    shard_dir,
 };
 
-use super::{Failure, FormatArg, GenerateArgs};
+use super::estimate::Estimate;
+use super::{Failure, FormatArg, GenerateArgs, rss};
 
 /// Progress bars appear only for work that lasts longer than this.
 const PROGRESS_DELAY: Duration = Duration::from_secs(1);
@@ -38,22 +41,38 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
         Compression::Zstd => telcosynth_sinks::Compression::Zstd,
         Compression::None => telcosynth_sinks::Compression::None,
     };
-    let writer = DatasetWriter::create(
-        &out,
-        WriterOptions {
-            format,
-            compression,
-            force: args.force,
-        },
-    )
-    .map_err(|e| match e {
-        SinkFailure::NotEmpty { .. } => Failure::Input(e.to_string()),
-        other => Failure::Runtime(other.to_string()),
-    })?;
+    let shard = args.shard.unwrap_or(ShardInfo { index: 0, count: 1 });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+
+    if args.dry_run {
+        let threads = pool.current_num_threads();
+        return pool.install(|| {
+            let built = Instant::now();
+            let world = World::build(scenario)
+                .map_err(|e| Failure::Input(format!("{}: {e}", source_label(&args))))?;
+            let estimate = Estimate::new(&world, format, shard, threads, built.elapsed());
+            print!("{}", estimate.to_text(&dataset_dir(&out, args.shard)));
+            Ok(())
+        });
+    }
+
+    let options = WriterOptions {
+        format,
+        compression,
+        force: args.force,
+    };
+    let writer = match args.shard {
+        None => DatasetWriter::create(&out, options),
+        Some(shard) => DatasetWriter::create_shard(&out, shard, options),
+    }
+    .map_err(|e| match e {
+        SinkFailure::NotEmpty { .. } | SinkFailure::Split { .. } => Failure::Input(e.to_string()),
+        other => Failure::Runtime(other.to_string()),
+    })?;
+    let dir = dataset_dir(&out, args.shard);
 
     let name = scenario.name().to_owned();
     let text = normalised_toml(&scenario);
@@ -65,10 +84,16 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
             writer.declare(table);
         }
         let bar = Progress::new(world.population.len());
-        generate::run(&world, Shard::ALL, &writer, &|done, total| {
+        let persons = AtomicU64::new(0);
+        let split = Shard {
+            index: shard.index,
+            count: shard.count,
+        };
+        generate::run(&world, split, &writer, &|done, total| {
+            persons.store(total, Ordering::Relaxed);
             bar.update(done, total)
         })
-        .map_err(|e| Failure::Runtime(format!("writing {}: {e}", out.display())))?;
+        .map_err(|e| Failure::Runtime(format!("writing {}: {e}", dir.display())))?;
         bar.finish();
         let info = ManifestInfo {
             tool: ToolInfo {
@@ -78,16 +103,56 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
             scenario_name: name,
             scenario_text: text,
             seed,
-            shard: ShardInfo { index: 0, count: 1 },
+            shard,
             extra: serde_json::Value::Null,
         };
         let manifest = writer
             .finish(info)
             .map_err(|e| Failure::Runtime(e.to_string()))?;
-        Ok((manifest, world.population.len()))
+        let persons = if args.shard.is_some() {
+            persons.load(Ordering::Relaxed)
+        } else {
+            world.population.len()
+        };
+        Ok((manifest, persons))
     })?;
-    print_summary(&out, &manifest, persons, started.elapsed());
+    print_summary(&dir, &manifest, persons, started.elapsed());
+    if args.shard.is_some() {
+        println!(
+            "Shard {}/{} complete; when all {} shards are, run: telcosynth merge-manifests {}",
+            shard.index,
+            shard.count,
+            shard.count,
+            out.display()
+        );
+    }
+    if args.stats {
+        print_stats(started.elapsed());
+    }
     Ok(())
+}
+
+/// The folder a run writes its dataset into: `out`, or a shard's folder under it.
+fn dataset_dir(out: &Path, shard: Option<ShardInfo>) -> PathBuf {
+    match shard {
+        None => out.to_owned(),
+        Some(shard) => shard_dir(out, shard),
+    }
+}
+
+/// Prints peak memory and CPU time (`--stats`).
+fn print_stats(elapsed: Duration) {
+    match rss::usage() {
+        Some(u) => println!(
+            "stats: max RSS {} ({} bytes); CPU {:.2} s user + {:.2} s system over {:.2} s wall",
+            rss::mib(u.max_rss_bytes),
+            u.max_rss_bytes,
+            u.user.as_secs_f64(),
+            u.system.as_secs_f64(),
+            elapsed.as_secs_f64()
+        ),
+        None => println!("stats: this platform does not report resource use"),
+    }
 }
 
 fn source_label(args: &GenerateArgs) -> String {
@@ -133,7 +198,7 @@ impl Progress {
     }
 }
 
-fn print_summary(out: &std::path::Path, manifest: &Manifest, persons: u64, elapsed: Duration) {
+fn print_summary(out: &Path, manifest: &Manifest, persons: u64, elapsed: Duration) {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let mut total_rows = 0;
     let mut total_bytes = 0;

@@ -1,13 +1,18 @@
 //! Command-line interface: argument parsing and the commands.
 
+mod bench_speed;
+mod estimate;
 mod failure;
 mod generate;
 mod inspect;
+mod merge;
+mod rss;
 mod scenario;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use telcosynth_sinks::ShardInfo;
 
 pub use failure::Failure;
 
@@ -30,6 +35,12 @@ enum Command {
     Tables,
     /// Print a dataset's realism figures beside their targets and sources, and write them as JSON.
     Inspect(InspectArgs),
+    /// Check that a folder holds every shard of a split run, complete and consistent, and write
+    /// its manifest.json listing every shard's files.
+    MergeManifests(MergeArgs),
+    /// Measure the Parquet writer's ceiling and end-to-end generation speed of the cdr table
+    /// on this machine, on one thread and on all threads.
+    BenchSpeed(BenchSpeedArgs),
 }
 
 /// Arguments of `telcosynth generate`.
@@ -46,9 +57,62 @@ pub struct GenerateArgs {
     /// Output format, overriding the scenario's outputs.format.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Replace the contents of a non-empty output folder.
+    /// Replace the contents of a non-empty output folder (with --shard: of the shard's folder).
     #[arg(long)]
     force: bool,
+    /// Generate only shard I of N (0 <= I < N) into OUT/shard-IIII-of-NNNN/; person blocks
+    /// b with b mod N = I. `telcosynth merge-manifests OUT` combines the shards.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<ShardInfo>,
+    /// Estimate rows, bytes and time per table from the scenario's size, without generating.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print resource use after the summary: peak resident memory (max RSS) and CPU time.
+    #[arg(long)]
+    stats: bool,
+}
+
+/// Arguments of `telcosynth merge-manifests`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The --out folder the shards were written into (holding shard-IIII-of-NNNN folders).
+    dir: PathBuf,
+    /// Also re-hash every data file and compare with the shard manifests (reads all data).
+    #[arg(long)]
+    verify_hashes: bool,
+}
+
+/// Arguments of `telcosynth bench-speed`.
+#[derive(Debug, clap::Args)]
+pub struct BenchSpeedArgs {
+    /// Scenario whose cdr table is measured [default: quickstart].
+    scenario: Option<String>,
+    /// Rows the writer-ceiling measurement writes (the scenario's batches, repeated).
+    #[arg(long, default_value_t = 2_000_000)]
+    writer_rows: u64,
+    /// Threads of the "all threads" measurements [default: all cores].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Also print per-person-day rates of every table (rows and bytes), as used by --dry-run.
+    #[arg(long)]
+    rates: bool,
+}
+
+/// Parses `--shard I/N`.
+fn parse_shard(text: &str) -> Result<ShardInfo, String> {
+    let usage = "expected I/N: shard I of N, 0 <= I < N, e.g. 0/4";
+    let (index, count) = text.split_once('/').ok_or_else(|| format!("{usage}"))?;
+    let number = |part: &str, what: &str| {
+        part.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{what} {part:?} is not a whole number; {usage}"))
+    };
+    let shard = ShardInfo {
+        index: number(index, "shard index")?,
+        count: number(count, "shard count")?,
+    };
+    telcosynth_sinks::check_shard(shard)?;
+    Ok(shard)
 }
 
 /// Arguments of `telcosynth inspect`.
@@ -94,9 +158,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::Show { name }) => scenario::show(&name),
         Command::Scenario(ScenarioCommand::Validate { file }) => scenario::validate(&file),
         Command::Inspect(args) => inspect::run(args),
+        Command::MergeManifests(args) => merge::run(args),
+        Command::BenchSpeed(args) => bench_speed::run(args),
         Command::Tables => {
             print!("{}", telcosynth_generator::tables::markdown());
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_shard;
+
+    #[test]
+    fn shard_arguments() {
+        let ok = |t: &str| parse_shard(t).map(|s| (s.index, s.count));
+        assert_eq!(ok("0/1"), Ok((0, 1)));
+        assert_eq!(ok("2/3"), Ok((2, 3)));
+        assert_eq!(ok(" 1 / 4 "), Ok((1, 4)));
+        assert!(ok("3/3").unwrap_err().contains("use 0 to 2"));
+        assert!(ok("0/0").unwrap_err().contains("at least 1"));
+        assert!(ok("1").unwrap_err().contains("expected I/N"));
+        assert!(ok("-1/2").unwrap_err().contains("not a whole number"));
+        assert!(ok("0/10000").unwrap_err().contains("at most 9999"));
     }
 }

@@ -1,0 +1,377 @@
+//! `telcosynth generate --dry-run`: rows, bytes and time per table, estimated from the scenario's
+//! size and rates measured on the quickstart, without generating anything.
+//!
+//! The rates below were measured with `telcosynth bench-speed --rates` (release build, the
+//! bundled quickstart: 20,000 Klang Valley residents, Monday 2025-01-06 to Sunday 2025-01-12, so
+//! weekdays and a weekend in their usual proportion), on the machine described in
+//! docs/PERFORMANCE.md. Re-measure and paste the printed table here when the generator's
+//! behaviour changes; the estimate is only as good as its likeness to the quickstart (urban
+//! Klang Valley residents: rural regions make fewer trips and records).
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use telcosynth_generator::generate::World;
+use telcosynth_sinks::{Format, ShardInfo};
+
+/// How a table's rows grow with the scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Per {
+    /// Rows per person per day (event tables).
+    PersonDay(f64),
+    /// Rows per person (persons).
+    Person(f64),
+    /// Rows per SIM (subscribers, person_sims).
+    Sim(f64),
+    /// One row per cell of the network (cells), counted exactly.
+    Cell,
+}
+
+/// Measured rates of one table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableRate {
+    /// Table name.
+    pub table: &'static str,
+    /// Rows per unit of the scenario's size.
+    pub rows: Per,
+    /// Bytes per row in Parquet (zstd level 1, as written).
+    pub parquet_bytes_per_row: f64,
+    /// Bytes per row in CSV.
+    pub csv_bytes_per_row: f64,
+}
+
+/// Rows and bytes per table, measured on the quickstart (see the module documentation).
+pub const RATES: &[TableRate] = &[
+    TableRate {
+        table: "subscribers",
+        rows: Per::Sim(1.0),
+        parquet_bytes_per_row: 61.9,
+        csv_bytes_per_row: 277.3,
+    },
+    TableRate {
+        table: "cells",
+        rows: Per::Cell,
+        parquet_bytes_per_row: 8.5,
+        csv_bytes_per_row: 195.8,
+    },
+    TableRate {
+        table: "cdr",
+        rows: Per::PersonDay(3.5443),
+        parquet_bytes_per_row: 43.4,
+        csv_bytes_per_row: 186.9,
+    },
+    TableRate {
+        table: "ip_sessions",
+        rows: Per::PersonDay(12.2166),
+        parquet_bytes_per_row: 67.4,
+        csv_bytes_per_row: 264.3,
+    },
+    TableRate {
+        table: "ip_calls",
+        rows: Per::PersonDay(0.9749),
+        parquet_bytes_per_row: 24.6,
+        csv_bytes_per_row: 96.5,
+    },
+    TableRate {
+        table: "persons",
+        rows: Per::Person(1.0),
+        parquet_bytes_per_row: 7.4,
+        csv_bytes_per_row: 104.8,
+    },
+    TableRate {
+        table: "person_sims",
+        rows: Per::Sim(1.0),
+        parquet_bytes_per_row: 23.7,
+        csv_bytes_per_row: 77.7,
+    },
+    TableRate {
+        table: "trajectories",
+        rows: Per::PersonDay(5.4155),
+        parquet_bytes_per_row: 26.1,
+        csv_bytes_per_row: 149.4,
+    },
+];
+
+/// SIMs per person the generator draws, relative to the scenario's `sims_per_person` (the
+/// quickstart asks for 1.35 and gets 27,307 SIMs for 20,000 persons).
+pub const SIMS_FACTOR: f64 = 1.0114;
+
+/// Person-days one thread generates per second with every table written (Parquet, zstd).
+pub const PERSON_DAYS_PER_THREAD_SECOND: f64 = 10_600.0;
+
+/// Speed-up of the run per added thread beyond the first (1.0 = perfect scaling), as far as
+/// there are blocks to share out.
+pub const THREAD_EFFICIENCY: f64 = 0.9;
+
+/// One table's estimate; `None` for a table without a measured rate (a table added after the
+/// rates were measured: `telcosynth bench-speed --rates` measures it).
+#[derive(Debug, Clone, Copy)]
+pub struct TableEstimate {
+    /// Table name.
+    pub table: &'static str,
+    /// Rows.
+    pub rows: Option<f64>,
+    /// Bytes in the chosen format.
+    pub bytes: Option<f64>,
+}
+
+/// What a run would write and how long it would take.
+#[derive(Debug, Clone)]
+pub struct Estimate {
+    /// Scenario name.
+    pub scenario: String,
+    /// Persons in the whole run.
+    pub persons: u64,
+    /// Persons in the shard estimated.
+    pub shard_persons: u64,
+    /// Days of the scenario.
+    pub days: u32,
+    /// Cells of the networks.
+    pub cells: u64,
+    /// Estimated SIMs of the shard.
+    pub sims: f64,
+    /// Shard estimated (0 of 1 for the whole run).
+    pub shard: ShardInfo,
+    /// Person blocks of the shard.
+    pub shard_blocks: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Measured time to build the world (population plan and networks).
+    pub world_build: Duration,
+    /// Per-table estimates, in the scenario's table order.
+    pub tables: Vec<TableEstimate>,
+    /// Format.
+    pub format: Format,
+    /// Estimated generation time after the world is built.
+    pub generation: Duration,
+}
+
+impl Estimate {
+    /// Estimates a run of `world` (shard `shard`, `threads` workers) writing `format`.
+    pub fn new(
+        world: &World,
+        format: Format,
+        shard: ShardInfo,
+        threads: usize,
+        world_build: Duration,
+    ) -> Estimate {
+        let persons = world.population.len();
+        let per_block = u64::from(world.scenario.persons_per_block());
+        let blocks = world.blocks();
+        let shard_blocks: Vec<u64> = (0..blocks)
+            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
+            .collect();
+        let shard_persons: u64 = shard_blocks
+            .iter()
+            .map(|b| (persons - b * per_block).min(per_block))
+            .sum();
+        let days = world.scenario.days();
+        let sims = shard_persons as f64 * world.scenario.sims_per_person() * SIMS_FACTOR;
+        let cells = world.network.cells().len() as u64;
+        let person_days = shard_persons as f64 * f64::from(days);
+        let tables = world
+            .tables()
+            .iter()
+            .map(|schema| {
+                let Some(rate) = RATES.iter().find(|r| r.table == schema.name) else {
+                    return TableEstimate {
+                        table: schema.name,
+                        rows: None,
+                        bytes: None,
+                    };
+                };
+                let rows = match rate.rows {
+                    Per::PersonDay(r) => r * person_days,
+                    Per::Person(r) => r * shard_persons as f64,
+                    Per::Sim(r) => r * sims,
+                    Per::Cell if shard.index == 0 => cells as f64,
+                    Per::Cell => 0.0,
+                };
+                let per_row = match format {
+                    Format::Parquet => rate.parquet_bytes_per_row,
+                    Format::Csv => rate.csv_bytes_per_row,
+                };
+                TableEstimate {
+                    table: rate.table,
+                    rows: Some(rows),
+                    bytes: Some(rows * per_row),
+                }
+            })
+            .collect();
+        // Blocks are the unit of parallel work: more threads than blocks do not help.
+        let busy = threads.min(shard_blocks.len().max(1)) as f64;
+        let speedup = 1.0 + (busy - 1.0) * THREAD_EFFICIENCY;
+        let generation =
+            Duration::from_secs_f64(person_days / (PERSON_DAYS_PER_THREAD_SECOND * speedup));
+        Estimate {
+            scenario: world.scenario.name().to_owned(),
+            persons,
+            shard_persons,
+            days,
+            cells,
+            sims,
+            shard,
+            shard_blocks: shard_blocks.len() as u64,
+            threads,
+            world_build,
+            tables,
+            format,
+            generation,
+        }
+    }
+
+    /// Total estimated rows of the tables with a rate.
+    pub fn rows(&self) -> f64 {
+        self.tables.iter().filter_map(|t| t.rows).sum()
+    }
+
+    /// Total estimated bytes of the tables with a rate.
+    pub fn bytes(&self) -> f64 {
+        self.tables.iter().filter_map(|t| t.bytes).sum()
+    }
+
+    /// The report `--dry-run` prints.
+    pub fn to_text(&self, dir: &Path) -> String {
+        let mut out = String::new();
+        let part = if self.shard.count > 1 {
+            format!(", shard {}/{}", self.shard.index, self.shard.count)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "Dry run of {}{part}: nothing is written (would write {}).",
+            self.scenario,
+            dir.display()
+        );
+        let _ = writeln!(
+            out,
+            "size: {} persons{} x {} days = {} person-days; ~{} SIMs; {} cells; {} blocks",
+            self.shard_persons,
+            if self.shard.count > 1 {
+                format!(" (of {})", self.persons)
+            } else {
+                String::new()
+            },
+            self.days,
+            self.shard_persons * u64::from(self.days),
+            self.sims.round(),
+            self.cells,
+            self.shard_blocks
+        );
+        let _ = writeln!(
+            out,
+            "{:<14} {:>14} {:>12}",
+            "table",
+            "rows (est.)",
+            format!("{} (est.)", self.format.extension())
+        );
+        for t in &self.tables {
+            match (t.rows, t.bytes) {
+                (Some(rows), Some(bytes)) => {
+                    let _ = writeln!(
+                        out,
+                        "{:<14} {:>14.0} {:>12}",
+                        t.table,
+                        rows,
+                        human_bytes(bytes)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "{:<14} {:>14} {:>12}  (no rate measured yet: not in the totals)",
+                        t.table, "?", "?"
+                    );
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{:<14} {:>14.0} {:>12}",
+            "total",
+            self.rows(),
+            human_bytes(self.bytes())
+        );
+        let total = self.world_build + self.generation;
+        let _ = writeln!(
+            out,
+            "time (est.): {} on {} thread{} ({} to build the world, measured; {} to generate at \
+             {:.0} person-days/s per thread)",
+            human_duration(total),
+            self.threads,
+            if self.threads == 1 { "" } else { "s" },
+            human_duration(self.world_build),
+            human_duration(self.generation),
+            PERSON_DAYS_PER_THREAD_SECOND
+        );
+        let _ = writeln!(
+            out,
+            "Rates were measured on the quickstart (docs/PERFORMANCE.md); time assumes a machine \
+             like that one and counts all tables."
+        );
+        out
+    }
+}
+
+/// Bytes in B, kB, MB, GB or TB (powers of 1000).
+fn human_bytes(bytes: f64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value:.0} B")
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
+/// A duration as s, min or h.
+fn human_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 120.0 {
+        format!("{s:.1} s")
+    } else if s < 7200.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(human_bytes(999.0), "999 B");
+        assert_eq!(human_bytes(21_515_515.0), "21.5 MB");
+        assert_eq!(human_duration(Duration::from_secs(30)), "30.0 s");
+        assert_eq!(human_duration(Duration::from_secs(600)), "10.0 min");
+        assert_eq!(human_duration(Duration::from_secs(36_000)), "10.0 h");
+    }
+
+    #[test]
+    fn the_measured_tables_have_rates() {
+        for name in [
+            "subscribers",
+            "cells",
+            "cdr",
+            "ip_sessions",
+            "ip_calls",
+            "persons",
+            "person_sims",
+            "trajectories",
+        ] {
+            assert!(
+                RATES.iter().any(|r| r.table == name),
+                "no dry-run rate for {name}"
+            );
+        }
+    }
+}
