@@ -14,7 +14,7 @@ use crate::behaviour::activity::activity;
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::data_day;
-use crate::mobility::{Mobility, PlanCache, local_midnight};
+use crate::mobility::{Mobility, PlanCache, TravelSpec, local_midnight};
 use crate::network::Network;
 use crate::population::{NumberingExhausted, Person, Population, PopulationSpec, Sim};
 use crate::records::RadioNetwork;
@@ -27,6 +27,7 @@ use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
 use crate::tables::cdr::{CdrBuilder, Served};
 use crate::tables::ip_sessions::{calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
+use crate::tables::trips::TripsBuilder;
 use crate::tables::{
     self, cells::cells_batch, person_sims::PersonSimsBuilder, persons::PersonsBuilder,
     subscribers::SubscribersBuilder,
@@ -71,7 +72,14 @@ impl World {
             sims_per_person: scenario.sims_per_person(),
             operator_shares: scenario.operator_shares(),
         })?;
-        let network = Network::build(scenario.seed(), &scenario.operator_shares(), &districts);
+        // Cover the districts residents travel to as well, after the region's own cells.
+        let travel = TravelSpec::from_scenario(&scenario).coverage(&districts);
+        let network = Network::build_with_coverage(
+            scenario.seed(),
+            &scenario.operator_shares(),
+            &districts,
+            &travel,
+        );
         Ok(World {
             scenario,
             population,
@@ -155,10 +163,11 @@ pub fn run(
     let seed = world.scenario.seed();
     let run = Run {
         world,
-        mobility: Mobility::new(
+        mobility: Mobility::with_travel(
             &world.population,
             &world.scenario.districts(),
             world.scenario.start_date(),
+            TravelSpec::from_scenario(&world.scenario),
         ),
         radio: RadioNetwork::new(seed, &world.network, &world.population),
         cdr_ids: RecordIds::new(seed, 1),
@@ -243,7 +252,7 @@ impl Run<'_> {
         self.sink.write(part, batch)
     }
 
-    /// Writes the block's persons, person_sims and subscribers; returns its residents.
+    /// Writes the block's persons, person_sims, subscribers and trips; returns its residents.
     fn static_tables(
         &self,
         block: u64,
@@ -255,10 +264,15 @@ impl Run<'_> {
         let mut persons = PersonsBuilder::with_capacity((ids.end - ids.start) as usize);
         let mut person_sims = PersonSimsBuilder::default();
         let mut register = Vec::new();
+        let mut trips = TripsBuilder::default();
+        let want_trips = self.counter.wants(&tables::TRIPS);
         let mut residents = Vec::with_capacity((ids.end - ids.start) as usize);
         for id in ids {
             let person = population.person(id);
             persons.push(&person, person.age_on(reference));
+            if want_trips {
+                trips.push(id, &self.mobility.trips(&person));
+            }
             let sims = population.sims(&person);
             for sim in &sims {
                 person_sims.push(id, sim);
@@ -284,6 +298,9 @@ impl Run<'_> {
         }
         if self.counter.wants(&tables::PERSON_SIMS) {
             self.write(&tables::PERSON_SIMS, None, block, person_sims.finish())?;
+        }
+        if want_trips {
+            self.write(&tables::TRIPS, None, block, trips.finish())?;
         }
         if self.counter.wants(&tables::SUBSCRIBERS) {
             let mut builder = SubscribersBuilder::default();

@@ -55,6 +55,10 @@ pub enum Purpose {
     DataDay = 37,
     /// Radio conditions of one record (result, drop, timing advance).
     Radio = 38,
+    /// A household's trip for one holiday: whether it goes, when, and where it stays.
+    Trip = 64,
+    /// Location of one of a person's visited places while away on a trip.
+    TripPlace = 65,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

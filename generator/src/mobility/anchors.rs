@@ -25,6 +25,7 @@ use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
 
 use super::region::Region;
+use super::trips::Trip;
 
 /// Share employed by age band, citizens: (first age past the band, men, women). Assumption shaped
 /// on the DOSM Labour Force Survey 2023 age profile; the bands average about 0.83 for men and
@@ -93,6 +94,9 @@ pub struct Anchors {
     pub occupation: Occupation,
     /// Home-town district for holiday travel (any district of Malaysia), if any.
     pub kampung_district: Option<u16>,
+    /// The household's trips away from home that overlap the scenario period, in time order
+    /// (filled by [`super::Mobility::anchors`]; [`Anchors::draw`] leaves it empty).
+    pub trips: Vec<Trip>,
 }
 
 impl Anchors {
@@ -116,6 +120,7 @@ impl Anchors {
             home_district: person.district,
             occupation,
             kampung_district: kampung(person, &mut rng),
+            trips: Vec::new(),
         }
     }
 

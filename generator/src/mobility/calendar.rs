@@ -55,6 +55,12 @@ pub fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
     day_type(state_code, date).is_working_day() && !is_school_holiday(state_code, date)
 }
 
+/// The local date (UTC+8) of UTC epoch second `t`.
+pub fn local_date(t: i64) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    epoch + chrono::Days::new((t + UTC_OFFSET_SECONDS).div_euclid(DAY_SECONDS) as u64)
+}
+
 /// UTC epoch seconds of local midnight (00:00 +08:00) starting `date`.
 pub fn local_midnight(date: NaiveDate) -> i64 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
@@ -159,5 +165,7 @@ mod tests {
             local_midnight(date(7)) - local_midnight(date(6)),
             DAY_SECONDS
         );
+        assert_eq!(local_date(local_midnight(date(6))), date(6));
+        assert_eq!(local_date(local_midnight(date(7)) - 1), date(6));
     }
 }

@@ -29,9 +29,10 @@ use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
 use super::anchors::{Anchors, Occupation, Place};
 use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
-use super::places::{SLOTS_PER_DAY, visit};
+use super::places::{SLOTS_PER_DAY, trip_visit, visit};
 use super::region::Region;
-use super::travel::{Mode, travel_seconds};
+use super::travel::{MIN_MOVE_SECONDS, Mode, travel_seconds};
+use super::trips::overlaps_day;
 
 /// Start and length of an anchored activity (hours; normal draws clamped to the ranges).
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +112,8 @@ pub enum StayPurpose {
     Errand,
     /// Social and recreational visits.
     Leisure,
+    /// Where a person sleeps while away on a trip (the family home in the kampung).
+    Lodging,
 }
 
 impl StayPurpose {
@@ -122,6 +125,7 @@ impl StayPurpose {
             StayPurpose::School => "school",
             StayPurpose::Errand => "errand",
             StayPurpose::Leisure => "leisure",
+            StayPurpose::Lodging => "lodging",
         }
     }
 }
@@ -245,6 +249,11 @@ struct Activity {
 }
 
 /// The plan of `person` on `date`, day `day_index` of the scenario (0 on its first day).
+///
+/// On the days of a trip ([`Anchors::trips`]) the plan follows it: on the departure day the
+/// usual day ends at home before the drive to the lodging; on the days between, the person
+/// spends a rest day around the lodging; on the return day they stay there until the drive
+/// home.
 pub fn plan_day(
     seed: u64,
     region: &Region,
@@ -253,6 +262,76 @@ pub fn plan_day(
     date: NaiveDate,
     day_index: u32,
 ) -> DayPlan {
+    let midnight = local_midnight(date);
+    let day_end = midnight + DAY_SECONDS;
+    let home = anchors.home_place();
+    let latest = hours_to_seconds(LATEST_HOME_HOURS);
+    let Some(trip) = anchors.trips.iter().find(|t| overlaps_day(t, midnight)) else {
+        let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
+        return build(midnight, home, StayPurpose::Home, depart, &acts);
+    };
+    let lodging = trip.lodging;
+    let drive = |start: i64, end: i64, from: Place, to: Place| {
+        let km = distance_km(from.point(), to.point());
+        Segment::Move(Move {
+            start,
+            end,
+            from: from.point(),
+            to: to.point(),
+            district: to.district,
+            mode: Mode::for_distance(km),
+        })
+    };
+    if trip.depart >= midnight {
+        // Departure day: home at least a minute before leaving.
+        let latest = trip.depart - midnight - MIN_MOVE_SECONDS;
+        let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
+        let mut plan = build(midnight, home, StayPurpose::Home, depart, &acts);
+        if let Some(Segment::Stay(last)) = plan.segments.last_mut() {
+            last.end = trip.depart;
+        }
+        plan.segments
+            .push(drive(trip.depart, trip.arrive, home, lodging));
+        plan.segments
+            .push(stay(lodging, StayPurpose::Lodging, trip.arrive, day_end));
+        return plan;
+    }
+    if trip.back <= day_end {
+        // Return day.
+        let segments = vec![
+            stay(lodging, StayPurpose::Lodging, midnight, trip.leave),
+            drive(trip.leave, trip.back, lodging, home),
+            stay(home, StayPurpose::Home, trip.back, day_end),
+        ];
+        return DayPlan { segments };
+    }
+    // A whole day away: a rest day around the lodging.
+    let mut rng = stream(seed, Purpose::Day, person.id, day_index);
+    let stops = Weighted::new(FREE_DAY_STOPS.1).sample(&mut rng) as u32;
+    let (mean, sd, lo, hi) = FREE_DEPARTURE_HOURS;
+    let depart = hours_to_seconds(clamped_normal(&mut rng, (mean, sd), (lo, hi)));
+    let mut acts: Vec<Activity> = (0..stops)
+        .map(|k| {
+            let slot = day_index * SLOTS_PER_DAY + k;
+            let place = trip_visit(seed, region, person.id, lodging.point(), slot);
+            draw_stop(&mut rng, DayType::Holiday, place)
+        })
+        .collect();
+    fit_in_day(lodging, depart, &mut acts, latest);
+    build(midnight, lodging, StayPurpose::Lodging, depart, &acts)
+}
+
+/// The usual day's chain: when the person leaves home (seconds after midnight) and the stays
+/// away, fitted to be home by `latest` seconds after midnight.
+fn usual_day(
+    seed: u64,
+    region: &Region,
+    person: &Person,
+    anchors: &Anchors,
+    date: NaiveDate,
+    day_index: u32,
+    latest: i64,
+) -> (i64, Vec<Activity>) {
     let mut rng = stream(seed, Purpose::Day, person.id, day_index);
     let kind = day_type(person.state_code, date);
     let home = anchors.home_place();
@@ -316,8 +395,8 @@ pub fn plan_day(
             hours_to_seconds(depart)
         }
     };
-    fit_in_day(home, depart, &mut acts);
-    build(local_midnight(date), home, depart, &acts)
+    fit_in_day(home, depart, &mut acts, latest);
+    (depart, acts)
 }
 
 /// An errand or leisure stop at `place`.
@@ -362,9 +441,8 @@ fn return_time(home: Place, depart: i64, acts: &[Activity]) -> i64 {
 }
 
 /// Drops stops from the end, then shortens or drops the anchored stay, until the person is home
-/// by [`LATEST_HOME_HOURS`].
-fn fit_in_day(home: Place, depart: i64, acts: &mut Vec<Activity>) {
-    let latest = hours_to_seconds(LATEST_HOME_HOURS);
+/// by `latest` seconds after midnight ([`LATEST_HOME_HOURS`] on a usual day).
+fn fit_in_day(home: Place, depart: i64, acts: &mut Vec<Activity>, latest: i64) {
     while !acts.is_empty() {
         let late = return_time(home, depart, acts) - latest;
         if late <= 0 {
@@ -380,21 +458,22 @@ fn fit_in_day(home: Place, depart: i64, acts: &mut Vec<Activity>) {
     }
 }
 
-/// The segments of a chain that leaves home `depart` seconds after `midnight`.
-fn build(midnight: i64, home: Place, depart: i64, acts: &[Activity]) -> DayPlan {
+/// The segments of a chain that leaves `home` (where the person stays for `base`: home, or the
+/// lodging on a trip) `depart` seconds after `midnight` and returns there.
+fn build(midnight: i64, home: Place, base: StayPurpose, depart: i64, acts: &[Activity]) -> DayPlan {
     let day_end = midnight + DAY_SECONDS;
-    let mut segments = Vec::with_capacity(2 * acts.len() + 3);
+    let mut segments = Vec::with_capacity(2 * acts.len() + 5);
     if acts.is_empty() {
-        segments.push(stay(home, StayPurpose::Home, midnight, day_end));
+        segments.push(stay(home, base, midnight, day_end));
         return DayPlan { segments };
     }
     let mut t = midnight + depart;
-    segments.push(stay(home, StayPurpose::Home, midnight, t));
+    segments.push(stay(home, base, midnight, t));
     let mut at = home;
     let legs = acts
         .iter()
         .map(|a| (a.place, a.purpose, Some(a.seconds)))
-        .chain([(home, StayPurpose::Home, None)]);
+        .chain([(home, base, None)]);
     for (place, purpose, seconds) in legs {
         let km = distance_km(at.point(), place.point());
         let arrive = t + travel_seconds(km);

@@ -9,6 +9,8 @@
 //! * [`region`]: the scenario's districts with job attractiveness (commute gravity model) and
 //!   the settlements places snap to.
 //! * [`travel`]: trip modes and durations.
+//! * [`trips`]: trips away from home over several days (balik kampung around Chinese New Year
+//!   and Hari Raya) — a pure function of (seed, household, festival).
 //! * [`cache`]: a caller-owned cache of plans for looking up other persons' positions.
 //!
 //! Every behavioural parameter is a documented constant in its module, with its source or marked
@@ -30,6 +32,7 @@ pub mod region;
 #[cfg(test)]
 mod tests;
 pub mod travel;
+pub mod trips;
 
 use chrono::{Days, NaiveDate};
 
@@ -41,21 +44,36 @@ pub use calendar::{DayType, day_type, local_midnight};
 pub use day::{DayPlan, Move, Segment, Stay, StayPurpose, plan_day};
 pub use region::Region;
 pub use travel::Mode;
+pub use trips::{TravelSpec, Trip, TripKind};
 
-/// The mobility model of a scenario: its population, region and first day.
+/// The mobility model of a scenario: its population, region, first day and travel.
 pub struct Mobility<'a> {
     population: &'a Population,
     region: Region,
     start: NaiveDate,
+    travel: TravelSpec,
 }
 
 impl<'a> Mobility<'a> {
-    /// The model for `population` over the region `districts`, starting on `start`.
+    /// The model for `population` over the region `districts`, starting on `start`, without
+    /// trips away from home.
     pub fn new(population: &'a Population, districts: &[u16], start: NaiveDate) -> Self {
+        Mobility::with_travel(population, districts, start, TravelSpec::none())
+    }
+
+    /// The model with the trips of `travel`; the region then covers the districts trips may go
+    /// to ([`TravelSpec::coverage`]).
+    pub fn with_travel(
+        population: &'a Population,
+        districts: &[u16],
+        start: NaiveDate,
+        travel: TravelSpec,
+    ) -> Self {
         Mobility {
             population,
-            region: Region::new(districts),
+            region: Region::with_travel(districts, &travel.coverage(districts)),
             start,
+            travel,
         }
     }
 
@@ -74,9 +92,40 @@ impl<'a> Mobility<'a> {
         self.start
     }
 
-    /// A person's anchors (ages taken on the first day).
+    /// The travel settings.
+    pub fn travel(&self) -> &TravelSpec {
+        &self.travel
+    }
+
+    /// A person's anchors (ages taken on the first day), with the trips of their household that
+    /// overlap the period.
     pub fn anchors(&self, person: &Person) -> Anchors {
-        Anchors::draw(self.population.seed(), &self.region, person, self.start)
+        let mut anchors = Anchors::draw(self.population.seed(), &self.region, person, self.start);
+        anchors.trips = self.household_trips(person, &anchors);
+        anchors
+    }
+
+    /// The trips of a person (those of their household) that overlap the period.
+    pub fn trips(&self, person: &Person) -> Vec<Trip> {
+        if !self.travel.celebrated_by(person) {
+            return Vec::new();
+        }
+        self.anchors(person).trips
+    }
+
+    /// The household's trips, decided by its first member.
+    fn household_trips(&self, person: &Person, anchors: &Anchors) -> Vec<Trip> {
+        if !self.travel.celebrated_by(person) {
+            return Vec::new();
+        }
+        let seed = self.population.seed();
+        let head = self.population.household(person.id).start;
+        if head == person.id {
+            return trips::household_trips(seed, &self.travel, person, anchors);
+        }
+        let head = self.population.person(head);
+        let head_anchors = Anchors::draw(seed, &self.region, &head, self.start);
+        trips::household_trips(seed, &self.travel, &head, &head_anchors)
     }
 
     /// A person's plan on scenario day `day` (0 is the first day).

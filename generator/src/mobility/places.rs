@@ -43,6 +43,9 @@ pub const BETA: f64 = 1.75;
 pub const R0_KM: f64 = 1.5;
 /// Longest distance of a place from home, km (assumption: day trips stay within about 100 km).
 pub const MAX_PLACE_KM: f64 = 100.0;
+/// Longest distance of a place visited while away on a trip from where the traveller stays, km
+/// (assumption: visits around the kampung stay within a short drive).
+pub const TRIP_PLACE_MAX_KM: f64 = 30.0;
 
 /// Probability that visit slot `n` explores a new place (mean-field S̄(n)).
 pub fn explore_probability(n: u32) -> f64 {
@@ -80,12 +83,41 @@ pub fn visit(seed: u64, region: &Region, person: u64, home: (f64, f64), slot: u3
     place(seed, region, person, home, place_key(seed, person, slot))
 }
 
+/// A place visited at slot `slot` while staying at `lodging` on a trip: a fresh place each time
+/// (no preferential return over a few days away), at a jump from the lodging drawn like a new
+/// place's distance from home but truncated at [`TRIP_PLACE_MAX_KM`], snapped to the settlements
+/// of the region and its travel districts. Drawn from `stream(seed, Purpose::TripPlace, person,
+/// slot)`.
+pub fn trip_visit(
+    seed: u64,
+    region: &Region,
+    person: u64,
+    lodging: (f64, f64),
+    slot: u32,
+) -> Place {
+    let mut rng = stream(seed, Purpose::TripPlace, person, slot);
+    let r = truncated_jump_km(uniform(&mut rng), TRIP_PLACE_MAX_KM);
+    let theta = uniform_in(&mut rng, 0.0, std::f64::consts::TAU);
+    let target = offset(
+        lodging.0,
+        lodging.1,
+        r * libm::sin(theta),
+        r * libm::cos(theta),
+    );
+    region.snap_travel(target, &mut rng)
+}
+
 /// Inverse CDF of the truncated power law of jump lengths at `u` in [0, 1).
 fn jump_km(u: f64) -> f64 {
+    truncated_jump_km(u, MAX_PLACE_KM)
+}
+
+/// Inverse CDF at `u` of the power law of jump lengths truncated at `max` km.
+fn truncated_jump_km(u: f64, max: f64) -> f64 {
     let e = 1.0 - BETA;
     let lo = libm::pow(R0_KM, e);
-    let hi = libm::pow(MAX_PLACE_KM + R0_KM, e);
-    (libm::pow(lo - u * (lo - hi), 1.0 / e) - R0_KM).clamp(0.0, MAX_PLACE_KM)
+    let hi = libm::pow(max + R0_KM, e);
+    (libm::pow(lo - u * (lo - hi), 1.0 / e) - R0_KM).clamp(0.0, max)
 }
 
 #[cfg(test)]

@@ -13,6 +13,10 @@
 //! Visited places: a target point is kept where it lies inside a settlement of a region district,
 //! else moved into one of its [`SNAP_CANDIDATES`] nearest settlements, chosen with
 //! P ∝ residents × exp(−distance / [`SNAP_DECAY_KM`]), around which it is jittered the same way.
+//!
+//! Travel districts ([`Region::with_travel`]): districts outside the region that residents
+//! travel to (their kampung). Places visited while away snap to the settlements of the region
+//! and these districts alike; jobs and everyday places stay in the region.
 
 use geo::{Contains, Point};
 use rstar::RTree;
@@ -61,11 +65,23 @@ pub struct Region {
     centres: Vec<(f64, f64)>,
     attractiveness: Vec<f64>,
     settlements: RTree<SettlementRef>,
+    /// Districts trips may go to besides the region's, sorted.
+    travel: Vec<u16>,
+    /// Region and travel districts.
+    covered: Vec<bool>,
+    /// Settlements of the region and travel districts, when there are travel districts.
+    travel_settlements: Option<RTree<SettlementRef>>,
 }
 
 impl Region {
     /// The region made of `districts` (indices into the reference districts).
     pub fn new(districts: &[u16]) -> Region {
+        Region::with_travel(districts, &[])
+    }
+
+    /// The region made of `districts`, whose residents may also travel to `travel` districts
+    /// (trips away from home: places visited there snap to their settlements).
+    pub fn with_travel(districts: &[u16], travel: &[u16]) -> Region {
         let geo = Geography::get();
         let mut districts = districts.to_vec();
         districts.sort_unstable();
@@ -88,13 +104,51 @@ impl Region {
             centres.push((lon / jobs, lat / jobs));
             attractiveness.push(jobs * job_hub_factor(geo.district(d)));
         }
+        let mut travel: Vec<u16> = travel
+            .iter()
+            .copied()
+            .filter(|&d| !member[usize::from(d)])
+            .collect();
+        travel.sort_unstable();
+        travel.dedup();
+        let mut covered = member.clone();
+        let travel_settlements = (!travel.is_empty()).then(|| {
+            let mut all = refs.clone();
+            for &d in &travel {
+                covered[usize::from(d)] = true;
+                let settlements = &geo.settlements(d).settlements;
+                all.extend(
+                    settlements
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| SettlementRef::new(to_plane(s.lon, s.lat), (d, i as u32))),
+                );
+            }
+            RTree::bulk_load(all)
+        });
         Region {
             districts,
             member,
             centres,
             attractiveness,
             settlements: RTree::bulk_load(refs),
+            travel,
+            covered,
+            travel_settlements,
         }
+    }
+
+    /// Districts trips may go to besides the region's, sorted.
+    pub fn travel_districts(&self) -> &[u16] {
+        &self.travel
+    }
+
+    /// Whether a district belongs to the region or its travel districts.
+    pub fn covers(&self, district: u16) -> bool {
+        self.covered
+            .get(usize::from(district))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The region's districts, sorted.
@@ -132,33 +186,50 @@ impl Region {
     /// region district, else moved into one of the nearest [`SNAP_CANDIDATES`] settlements, chosen
     /// by residents × exp(−distance / [`SNAP_DECAY_KM`]).
     pub(super) fn snap(&self, target: (f64, f64), rng: &mut StreamRng) -> Place {
-        let geo = Geography::get();
-        let candidates: Vec<(u16, &crate::geography::Settlement, f64)> = self
-            .settlements
-            .nearest_neighbor_iter(&to_plane(target.0, target.1))
-            .take(SNAP_CANDIDATES)
-            .map(|r| {
-                let (d, i) = r.data;
-                let s = &geo.settlements(d).settlements[i as usize];
-                (d, s, distance_km(target, (s.lon, s.lat)))
-            })
-            .collect();
-        if candidates.iter().any(|&(_, s, gap)| gap <= s.radius_km)
-            && let Some(district) = geo.locate(target.0, target.1)
-            && self.contains(district)
-        {
-            return Place {
-                lon: target.0,
-                lat: target.1,
-                district,
-            };
-        }
-        let residents: Vec<f64> = candidates.iter().map(|c| c.1.residents).collect();
-        let gaps: Vec<f64> = candidates.iter().map(|c| c.2).collect();
-        let i = decayed_pick(&residents, &gaps, SNAP_DECAY_KM, uniform(rng));
-        let (district, s, _) = candidates[i];
-        jitter_in_district(district, (s.lon, s.lat), s.radius_km / 2.0, rng)
+        snap_to(&self.settlements, &self.member, target, rng)
     }
+
+    /// Like [`Region::snap`], over the settlements of the region and its travel districts.
+    pub(super) fn snap_travel(&self, target: (f64, f64), rng: &mut StreamRng) -> Place {
+        match &self.travel_settlements {
+            Some(tree) => snap_to(tree, &self.covered, target, rng),
+            None => self.snap(target, rng),
+        }
+    }
+}
+
+/// Snaps `target` to the settlements of `tree`, whose districts are those marked in `member`.
+fn snap_to(
+    tree: &RTree<SettlementRef>,
+    member: &[bool],
+    target: (f64, f64),
+    rng: &mut StreamRng,
+) -> Place {
+    let geo = Geography::get();
+    let candidates: Vec<(u16, &crate::geography::Settlement, f64)> = tree
+        .nearest_neighbor_iter(&to_plane(target.0, target.1))
+        .take(SNAP_CANDIDATES)
+        .map(|r| {
+            let (d, i) = r.data;
+            let s = &geo.settlements(d).settlements[i as usize];
+            (d, s, distance_km(target, (s.lon, s.lat)))
+        })
+        .collect();
+    if candidates.iter().any(|&(_, s, gap)| gap <= s.radius_km)
+        && let Some(district) = geo.locate(target.0, target.1)
+        && member.get(usize::from(district)).copied().unwrap_or(false)
+    {
+        return Place {
+            lon: target.0,
+            lat: target.1,
+            district,
+        };
+    }
+    let residents: Vec<f64> = candidates.iter().map(|c| c.1.residents).collect();
+    let gaps: Vec<f64> = candidates.iter().map(|c| c.2).collect();
+    let i = decayed_pick(&residents, &gaps, SNAP_DECAY_KM, uniform(rng));
+    let (district, s, _) = candidates[i];
+    jitter_in_district(district, (s.lon, s.lat), s.radius_km / 2.0, rng)
 }
 
 /// Job units per resident of a settlement kind.

@@ -380,3 +380,179 @@ fn plan_day_cost() {
         t.elapsed().as_secs_f64() * 1e6 / residents.len() as f64
     );
 }
+
+fn ymd(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, m, d).unwrap()
+}
+
+/// The Klang Valley model from `first` to `last` with the default festival shares.
+fn travelling(first: NaiveDate, last: NaiveDate) -> Mobility<'static> {
+    let travel = TravelSpec {
+        cny_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_CNY_SHARE,
+        raya_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
+        first,
+        last,
+    };
+    Mobility::with_travel(population(), &klang_valley(), first, travel)
+}
+
+/// Every trip of the population, with the traveller.
+fn all_trips(m: &Mobility<'_>) -> Vec<(Person, Trip)> {
+    (0..population().len())
+        .flat_map(|id| {
+            let p = population().person(id);
+            m.trips(&p).into_iter().map(move |t| (p.clone(), t))
+        })
+        .collect()
+}
+
+#[test]
+fn no_trips_outside_the_festivals() {
+    // The quickstart week: no festival, no travel, no extra coverage.
+    let m = travelling(start(), ymd(1, 12));
+    assert!(!m.travel().has_travel());
+    assert!(m.region().travel_districts().is_empty());
+    for id in sample_ids(2000) {
+        assert!(m.anchors(&population().person(id)).trips.is_empty());
+    }
+}
+
+#[test]
+fn chinese_new_year_exodus_leaves_in_a_wave_and_comes_back() {
+    let m = travelling(ymd(1, 13), ymd(2, 5));
+    let peninsular = |d: u16| {
+        districts()[usize::from(d)].state_code <= 11
+            || matches!(districts()[usize::from(d)].state_code, 14 | 16)
+    };
+    assert!(m.region().travel_districts().iter().all(|&d| peninsular(d)));
+    assert_eq!(
+        m.region().travel_districts().len() + klang_valley().len(),
+        districts().iter().filter(|d| peninsular(d.index)).count()
+    );
+    let trips = all_trips(&m);
+    let mut departures = std::collections::BTreeMap::new();
+    let mut returns = std::collections::BTreeMap::new();
+    let mut travellers = std::collections::HashSet::new();
+    for (p, t) in &trips {
+        assert_eq!(p.ethnicity, crate::population::Ethnicity::Chinese);
+        assert_eq!(t.holiday, Some("Chinese New Year"));
+        assert_eq!(t.origin.district, p.district);
+        assert_ne!(t.lodging.district, p.district);
+        assert!(peninsular(t.lodging.district), "{t:?}");
+        let geo = Geography::get();
+        assert_eq!(
+            geo.locate(t.lodging.lon, t.lodging.lat),
+            Some(t.lodging.district)
+        );
+        assert!(t.depart < t.arrive && t.arrive < t.leave && t.leave < t.back);
+        assert_eq!(calendar::local_date(t.arrive), t.depart_date(), "{t:?}");
+        *departures.entry(t.depart_date()).or_insert(0) += 1;
+        *returns.entry(t.return_date()).or_insert(0) += 1;
+        travellers.insert(p.id);
+    }
+    let count = |series: &std::collections::BTreeMap<NaiveDate, u32>, from: u32, to: u32| {
+        (from..=to)
+            .map(|d| series.get(&ymd(1, d)).copied().unwrap_or(0))
+            .sum::<u32>()
+    };
+    let (wave, before) = (count(&departures, 24, 28), count(&departures, 13, 17));
+    let chinese = (0..population().len())
+        .filter(|&id| population().person(id).ethnicity == crate::population::Ethnicity::Chinese)
+        .count();
+    eprintln!(
+        "CNY: {} of {chinese} Chinese residents travel; departures by day {departures:?}; \
+         returns by day {returns:?}",
+        travellers.len()
+    );
+    assert!(
+        wave >= 5 * before.max(1),
+        "{wave} in the wave, {before} on 13-17 Jan"
+    );
+    assert_eq!(wave as usize, trips.len(), "every departure in the wave");
+    let back: u32 = [(1, 31), (2, 1), (2, 2), (2, 3)]
+        .iter()
+        .map(|&(m, d)| returns.get(&ymd(m, d)).copied().unwrap_or(0))
+        .sum();
+    assert_eq!(back as usize, trips.len());
+    let share = travellers.len() as f64 / chinese as f64;
+    assert!(
+        (0.1..0.4).contains(&share),
+        "{share} of Chinese residents travel"
+    );
+    // Households travel together.
+    for (p, t) in trips.iter().step_by(7) {
+        for member in population().household(p.id) {
+            let other = m.trips(&population().person(member));
+            assert_eq!(other.len(), 1, "household of {} split", p.id);
+            assert_eq!((other[0].depart, other[0].lodging), (t.depart, t.lodging));
+        }
+    }
+}
+
+#[test]
+fn hari_raya_takes_malays_home() {
+    let m = travelling(ymd(3, 24), ymd(4, 8));
+    let trips = all_trips(&m);
+    assert!(trips.len() > 500, "{} Raya trips", trips.len());
+    for (p, t) in &trips {
+        assert_eq!(p.community, crate::population::Community::Malay);
+        assert_eq!(t.holiday, Some("Hari Raya Aidilfitri"));
+        assert!((ymd(3, 27)..=ymd(3, 30)).contains(&t.depart_date()));
+        assert!((ymd(4, 2)..=ymd(4, 6)).contains(&t.return_date()));
+    }
+}
+
+#[test]
+fn trip_days_follow_the_trip() {
+    let (first, last) = (ymd(1, 22), ymd(2, 4));
+    let m = travelling(first, last);
+    let days = (last - first).num_days() as u32 + 1;
+    let mut checked = 0;
+    for id in sample_ids(3000) {
+        let p = population().person(id);
+        let a = m.anchors(&p);
+        let Some(trip) = a.trips.first() else {
+            continue;
+        };
+        checked += 1;
+        for day in 0..days {
+            let date = first + chrono::Days::new(u64::from(day));
+            let plan = m.plan(&p, &a, day);
+            let midnight = local_midnight(date);
+            let segs = &plan.segments;
+            assert_eq!(segs[0].start(), midnight);
+            assert_eq!(segs[segs.len() - 1].end(), midnight + calendar::DAY_SECONDS);
+            for w in segs.windows(2) {
+                assert_eq!(w[0].end(), w[1].start(), "gap or overlap: {w:?}");
+                assert!(w[0].start() < w[0].end(), "empty segment {w:?}");
+            }
+            for s in segs.iter().skip(1) {
+                let (x, y) = (plan.position_at(s.start() - 1), plan.position_at(s.start()));
+                assert!(distance_km(x, y) < 0.05, "jump at {}", s.start());
+            }
+            for mv in plan.moves() {
+                let kmh = mv.distance_km() / ((mv.end - mv.start) as f64 / 3600.0);
+                assert!(kmh <= travel::ROAD_MAX_KMH, "{kmh} km/h");
+            }
+            let base = |s: &Segment| match s {
+                Segment::Stay(s) => Some((s.purpose, s.district)),
+                Segment::Move(_) => None,
+            };
+            let (morning, night) = (base(&segs[0]), base(&segs[segs.len() - 1]));
+            let away = (StayPurpose::Lodging, Some(trip.lodging.district));
+            let home = (StayPurpose::Home, Some(p.district));
+            let at = |b: Option<(StayPurpose, u16)>| b.map(|(s, d)| (s, Some(d)));
+            if date < trip.depart_date() || date > trip.return_date() {
+                assert_eq!((at(morning), at(night)), (Some(home), Some(home)));
+            } else if date == trip.depart_date() {
+                assert_eq!((at(morning), at(night)), (Some(home), Some(away)));
+            } else if date == trip.return_date() {
+                assert_eq!((at(morning), at(night)), (Some(away), Some(home)));
+            } else {
+                assert_eq!((at(morning), at(night)), (Some(away), Some(away)));
+                assert!(plan.stays().all(|s| s.purpose != StayPurpose::Work));
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} travellers checked");
+}

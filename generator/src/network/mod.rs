@@ -96,13 +96,31 @@ const OPERATORS_WITH_2G: &[&str] = &["celcomdigi", "maxis"];
 impl Network {
     /// Builds the networks carrying `(operator index, share)` over `districts`.
     pub fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
+        Network::build_with_coverage(seed, operator_shares, districts, &[])
+    }
+
+    /// Builds the networks over `districts` and the `extra` districts residents travel to.
+    /// The extra districts' sites and cells come after all others, so the cells of `districts`
+    /// are the same with or without them.
+    pub fn build_with_coverage(
+        seed: u64,
+        operator_shares: &[(usize, f64)],
+        districts: &[u16],
+        extra: &[u16],
+    ) -> Network {
         let (carrier, operator_shares) = network_shares(operator_shares);
         let operator_shares = &operator_shares[..];
         let largest = operator_shares.iter().map(|s| s.1).fold(0.0, f64::max);
-        let jobs: Vec<(usize, f64, u16)> = operator_shares
-            .iter()
-            .filter(|s| s.1 > 0.0)
-            .flat_map(|&(op, share)| districts.iter().map(move |&d| (op, share / largest, d)))
+        let jobs: Vec<(usize, f64, u16)> = [districts, extra]
+            .into_iter()
+            .flat_map(|districts| {
+                operator_shares
+                    .iter()
+                    .filter(|s| s.1 > 0.0)
+                    .flat_map(move |&(op, share)| {
+                        districts.iter().map(move |&d| (op, share / largest, d))
+                    })
+            })
             .collect();
         let placed: Vec<Vec<sites::SitePoint>> = jobs
             .par_iter()

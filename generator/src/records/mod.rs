@@ -24,18 +24,36 @@ pub struct RadioNetwork<'a> {
 }
 
 impl<'a> RadioNetwork<'a> {
-    /// Computes each site's crowding from the residents of its district.
+    /// Computes each site's crowding from the residents of its district; districts outside the
+    /// population's (those residents travel to) count their census population at the
+    /// population's scale.
     pub fn new(seed: u64, network: &'a Network, population: &Population) -> Self {
-        let districts = crate::reference::districts().len();
-        let mut residents = vec![0.0; districts];
+        let all = crate::reference::districts();
+        let districts = all.len();
+        let mut residents = vec![None; districts];
+        let mut census = 0.0;
         for (d, n) in population.residents_by_district() {
-            residents[usize::from(d)] = n as f64;
+            residents[usize::from(d)] = Some(n as f64);
+            census += all[usize::from(d)].population as f64;
         }
         let operators = crate::reference::operators().len();
         let mut sites = vec![vec![0.0; districts]; operators];
+        let mut covered = vec![false; districts];
         for s in network.sites() {
             sites[s.operator][usize::from(s.district)] += 1.0;
+            covered[usize::from(s.district)] = true;
         }
+        let scale = population.len() as f64 / census.max(1.0);
+        let residents: Vec<f64> = residents
+            .iter()
+            .zip(all)
+            .zip(&covered)
+            .map(|((n, d), &covered)| match n {
+                Some(n) => *n,
+                None if covered => d.population as f64 * scale,
+                None => 0.0,
+            })
+            .collect();
         let mean: Vec<f64> = sites
             .iter()
             .map(|per| {

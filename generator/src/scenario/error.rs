@@ -130,6 +130,8 @@ impl Source<'_> {
             "population.subscribers" => "subscribers = 27000",
             "population.sims_per_person" => "sims_per_person = 1.35",
             "operators" => "[operators] with maxis = { share = 0.25 } and one line per operator",
+            "holidays.balik_kampung_cny_share" => "balik_kampung_cny_share = 0.5",
+            "holidays.balik_kampung_raya_share" => "balik_kampung_raya_share = 0.6",
             "outputs.format" => "format = \"parquet\" (or \"csv\")",
             "outputs.compression" => "compression = \"zstd\" (or \"none\")",
             "outputs.persons_per_block" => "persons_per_block = 50000",

@@ -22,6 +22,10 @@
 //! maxis = { share = 0.5 }
 //! celcomdigi = { share = 0.5 }
 //!
+//! [holidays]                          # optional: balik kampung around the 2025 festivals
+//! balik_kampung_cny_share = 0.5       # share of eligible Chinese households, 0 to 1
+//! balik_kampung_raya_share = 0.6      # share of eligible Malay households, 0 to 1
+//!
 //! [outputs]                           # optional
 //! tables = ["persons"]                # default: all
 //! format = "parquet"                  # or "csv"
@@ -47,7 +51,10 @@ use chrono::NaiveDate;
 
 pub use bundled::{BundledScenario, ScenarioSource, bundled, resolve};
 pub use error::ScenarioError;
-pub use model::{Compression, DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format};
+pub use model::{
+    Compression, DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
+    DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format,
+};
 
 use error::Source;
 use model::ScenarioFile;
@@ -125,6 +132,16 @@ impl Scenario {
     /// order; shares are divided by their sum so they add up to 1, and may be 0.
     pub fn operator_shares(&self) -> Vec<(usize, f64)> {
         self.operator_shares.clone()
+    }
+
+    /// Share of eligible Chinese Malaysian households that go balik kampung for Chinese New Year.
+    pub fn balik_kampung_cny_share(&self) -> f64 {
+        *self.file.holidays.balik_kampung_cny_share.as_ref()
+    }
+
+    /// Share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri.
+    pub fn balik_kampung_raya_share(&self) -> f64 {
+        *self.file.holidays.balik_kampung_raya_share.as_ref()
     }
 
     /// Tables to write, in the order of the list given to [`parse`].

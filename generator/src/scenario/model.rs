@@ -12,6 +12,13 @@ use toml::Spanned;
 pub const DEFAULT_SIMS_PER_PERSON: f64 = 1.35;
 /// Default number of persons generated per block.
 pub const DEFAULT_PERSONS_PER_BLOCK: u32 = 50_000;
+/// Default share of eligible Chinese Malaysian households that go balik kampung for Chinese New
+/// Year (assumption; calibration target: the highway exodus figures of
+/// `balik_kampung_2025_facts.csv`, see [`crate::mobility::trips`]).
+pub const DEFAULT_BALIK_KAMPUNG_CNY_SHARE: f64 = 0.5;
+/// Default share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri
+/// (assumption, as for Chinese New Year; Raya is the larger exodus).
+pub const DEFAULT_BALIK_KAMPUNG_RAYA_SHARE: f64 = 0.6;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +34,8 @@ pub struct ScenarioFile {
     pub population: Spanned<PopulationFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
+    #[serde(default)]
+    pub holidays: HolidaysFile,
     #[serde(default)]
     pub outputs: OutputsFile,
 }
@@ -70,6 +79,25 @@ pub struct PopulationFile {
 #[serde(deny_unknown_fields)]
 pub struct OperatorShareFile {
     pub share: Spanned<f64>,
+}
+
+/// `[holidays]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaysFile {
+    #[serde(default = "default_cny_share")]
+    pub balik_kampung_cny_share: Spanned<f64>,
+    #[serde(default = "default_raya_share")]
+    pub balik_kampung_raya_share: Spanned<f64>,
+}
+
+impl Default for HolidaysFile {
+    fn default() -> Self {
+        HolidaysFile {
+            balik_kampung_cny_share: default_cny_share(),
+            balik_kampung_raya_share: default_raya_share(),
+        }
+    }
 }
 
 /// `[outputs]`.
@@ -121,6 +149,14 @@ pub enum Compression {
 
 fn default_sims_per_person() -> Spanned<f64> {
     Spanned::new(0..0, DEFAULT_SIMS_PER_PERSON)
+}
+
+fn default_cny_share() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_BALIK_KAMPUNG_CNY_SHARE)
+}
+
+fn default_raya_share() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE)
 }
 
 fn default_persons_per_block() -> Spanned<u32> {

@@ -69,7 +69,11 @@ fn quickstart_covers_the_klang_valley_for_a_week() {
     );
     assert_eq!(s.persons_per_block(), 5_000);
     assert_eq!(s.sims_per_person(), DEFAULT_SIMS_PER_PERSON);
-    let description = &bundled()[0].description;
+    let description = &bundled()
+        .iter()
+        .find(|b| b.name == "quickstart")
+        .unwrap()
+        .description;
     assert!(description.starts_with("Twenty thousand") && !description.contains('\n'));
 }
 
@@ -176,7 +180,7 @@ fn normalised_toml_round_trips() {
 
 #[test]
 fn resolve_tells_bundled_names_from_paths() {
-    let quickstart = &bundled()[0];
+    let quickstart = bundled().iter().find(|b| b.name == "quickstart").unwrap();
     assert_eq!(resolve("quickstart"), ScenarioSource::Bundled(quickstart));
     assert_eq!(
         resolve("bundled:quickstart"),
@@ -380,6 +384,35 @@ fn no_population_size() {
 }
 
 #[test]
+fn holiday_shares_default_and_validate() {
+    let s = parse(ORIGIN, BASE, TABLES).unwrap();
+    assert_eq!(s.balik_kampung_cny_share(), DEFAULT_BALIK_KAMPUNG_CNY_SHARE);
+    assert_eq!(
+        s.balik_kampung_raya_share(),
+        DEFAULT_BALIK_KAMPUNG_RAYA_SHARE
+    );
+    let text = format!("{BASE}\n[holidays]\nbalik_kampung_cny_share = 0.0\n");
+    let s = parse(ORIGIN, &text, TABLES).unwrap();
+    assert_eq!(s.balik_kampung_cny_share(), 0.0);
+    assert_eq!(
+        s.balik_kampung_raya_share(),
+        DEFAULT_BALIK_KAMPUNG_RAYA_SHARE
+    );
+    let text = format!("{BASE}\n[holidays]\nbalik_kampung_raya_share = 1.5\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:28: holidays.balik_kampung_raya_share: must be between 0 and 1",
+        &["Hari Raya Aidilfitri", "0.6"],
+    );
+    let text = format!("{BASE}\n[holidays]\nbalik_kampung = 0.5\n");
+    assert_error(
+        &text,
+        "scenarios/x.toml:12:1: holidays",
+        &["balik_kampung_cny_share"],
+    );
+}
+
+#[test]
 fn sims_per_person_out_of_range() {
     let text = BASE.replace("persons = 100", "persons = 100\nsims_per_person = 0.5");
     assert_error(
@@ -473,7 +506,8 @@ proptest! {
     fn mutated_quickstart_never_panics(
         edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8)
     ) {
-        let mut bytes = bundled()[0].text.as_bytes().to_vec();
+        let quickstart = bundled().iter().find(|b| b.name == "quickstart").unwrap();
+        let mut bytes = quickstart.text.as_bytes().to_vec();
         for (at, byte, kind) in edits {
             let i = at.index(bytes.len() + 1);
             match kind {

@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use super::error::{ScenarioError, Source};
 use super::model::{
+    DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, HolidaysFile,
     OperatorShareFile, OutputsFile, PeriodFile, PopulationFile, RegionFile, ScenarioFile,
 };
 use super::names::{self, valid_choices};
@@ -30,6 +31,7 @@ pub(crate) fn validate(
     let population = check_population(src, &file.population)?;
     let (operators, operator_shares) = resolve_operators(src, file.operators.take())?;
     file.operators = Some(operators);
+    check_holidays(src, &file.holidays)?;
     resolve_outputs(src, &mut file.outputs)?;
     Ok(Scenario {
         file,
@@ -330,6 +332,38 @@ fn resolve_operators(
         .map(|(i, s)| (i, s / sum))
         .collect();
     Ok((Spanned::new(span, normalised), resolved))
+}
+
+fn check_holidays(src: &Source<'_>, holidays: &HolidaysFile) -> Result<(), ScenarioError> {
+    let shares = [
+        (
+            "balik_kampung_cny_share",
+            &holidays.balik_kampung_cny_share,
+            "Chinese New Year",
+            DEFAULT_BALIK_KAMPUNG_CNY_SHARE,
+        ),
+        (
+            "balik_kampung_raya_share",
+            &holidays.balik_kampung_raya_share,
+            "Hari Raya Aidilfitri",
+            DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
+        ),
+    ];
+    for (field, share, festival, default) in shares {
+        if !(0.0..=1.0).contains(share.as_ref()) {
+            return Err(src.error(
+                share.span(),
+                &format!("holidays.{field}"),
+                format!(
+                    "must be between 0 and 1 (got {}); it is the share of eligible households \
+                     that travel to their kampung for {festival}: 0 turns the exodus off, omit \
+                     it for the default {default}",
+                    share.as_ref()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn resolve_outputs(src: &Source<'_>, outputs: &mut OutputsFile) -> Result<(), ScenarioError> {

@@ -7,6 +7,7 @@ pub mod person_sims;
 pub mod persons;
 pub mod subscribers;
 pub mod trajectories;
+pub mod trips;
 
 use chrono::NaiveDate;
 
@@ -20,6 +21,7 @@ pub use person_sims::PERSON_SIMS;
 pub use persons::PERSONS;
 pub use subscribers::SUBSCRIBERS;
 pub use trajectories::TRAJECTORIES;
+pub use trips::TRIPS;
 
 /// Every table, operator view first, then truth.
 pub static ALL: &[&TableSchema] = &[
@@ -31,6 +33,7 @@ pub static ALL: &[&TableSchema] = &[
     &PERSONS,
     &PERSON_SIMS,
     &TRAJECTORIES,
+    &TRIPS,
 ];
 
 /// Names of every table, in [`ALL`] order.

@@ -41,7 +41,7 @@ pub static TRAJECTORIES: TableSchema = TableSchema {
         Column::new(
             "purpose",
             Utf8,
-            "home, work, school, errand or leisure for stays; walk or road for moves.",
+            "home, work, school, errand or leisure for stays (lodging: where a person sleeps while away on a trip); walk or road for moves.",
         )
         .categorical(),
         Column::new(

@@ -1,0 +1,400 @@
+//! Trips away from home over several days. For now one kind: balik kampung, the return of
+//! households to their home town (kampung) around Chinese New Year and Hari Raya Aidilfitri.
+//!
+//! Who: a household (consecutive person ids sharing home, citizenship and ethnic group, see
+//! [`crate::population::Population::household`]) travels as a whole, decided by its first
+//! member, the head. It is eligible for a festival when the head celebrates it — Chinese
+//! Malaysians Chinese New Year, Malays (Bumiputera with Malay naming) Hari Raya — and has a
+//! kampung district ([`super::Anchors::kampung_district`]) other than the home district on the
+//! same landmass (Peninsular or East Malaysia: flights are not modelled, so kampungs across the
+//! South China Sea are not visited). A share of eligible households travel: scenario
+//! `[holidays] balik_kampung_cny_share` and `balik_kampung_raya_share` (defaults 0.5 and 0.6,
+//! assumptions; see below).
+//!
+//! When: a departure day and a return day drawn from the festival's waves ([`FESTIVALS`]), set
+//! from the 2025 highway figures of `balik_kampung_2025_facts.csv` (LLM: traffic leaving the
+//! Klang Valley rises 24–28 January, returns peak 1–2 February; PLUS: 2.2 million vehicles
+//! leave 27–29 March, return traffic is more than 20% above normal 4–6 April). Departure: on a
+//! working day in the evening, N(19:00, 1.5 h) clamped to 16:00–23:00, otherwise in the morning,
+//! N(09:00, 2.5 h) clamped to 05:00–20:00; return N(11:00, 2.5 h) clamped to 06:00–20:00; both
+//! are moved earlier when the drive would end after 23:45 (and never before 04:00), so a drive
+//! never crosses midnight; households whose drive would not fit in a day (across Sabah and
+//! Sarawak) do not travel. Drives take the road time of [`super::travel`] times
+//! [`FESTIVE_CONGESTION`].
+//!
+//! Where: the family home, a point of the kampung district drawn like a home (by settlement
+//! residents). On the days in between the household members spend rest days around it: 0–3
+//! stops at places within [`super::places::TRIP_PLACE_MAX_KM`] of it.
+//!
+//! Determinism: a household's trip for a festival is a pure function of (seed, head id,
+//! festival), drawn from `stream(seed, Purpose::Trip, head, festival id)`; a trip is used when
+//! it overlaps the scenario period. The share is compared with the stream's first draw, so a
+//! larger share only adds households.
+//!
+//! Calibration target, not fitted: the highway exodus figures above. With the defaults about
+//! half of Chinese Malaysian citizens have an eligible kampung (15% born in another state, 40% of
+//! the others with a kampung elsewhere in their state), so about a quarter of them travel for
+//! Chinese New Year.
+
+use chrono::NaiveDate;
+
+use crate::geography::Geography;
+use crate::geography::projection::distance_km;
+use crate::population::{Community, Ethnicity, Person};
+use crate::reference::{districts, state};
+use crate::rng::{Purpose, stream};
+use crate::sampling::{Weighted, standard_normal, uniform};
+
+use super::anchors::{Anchors, Place};
+use super::calendar::{DAY_SECONDS, day_type, local_date, local_midnight};
+use super::travel::travel_seconds;
+
+/// Factor on road time of festive drives (assumption: PLUS reported return trips taking up to
+/// twice their normal time at the 2025 Hari Raya peak; half again on average).
+pub const FESTIVE_CONGESTION: f64 = 1.5;
+/// Departure on a working day: mean and standard deviation in hours, and range.
+pub const WORKDAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (19.0, 1.5, 16.0, 23.0);
+/// Departure on a weekend day or holiday: mean and standard deviation in hours, and range.
+pub const REST_DAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (9.0, 2.5, 5.0, 20.0);
+/// Return departure: mean and standard deviation in hours, and range.
+pub const RETURN_HOURS: (f64, f64, f64, f64) = (11.0, 2.5, 6.0, 20.0);
+/// Latest arrival of a drive, hours after local midnight.
+pub const LATEST_ARRIVAL_HOURS: f64 = 23.75;
+/// Earliest departure of a drive, hours after local midnight.
+pub const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
+/// Longest festive drive: from the earliest departure to the latest arrival. Households whose
+/// kampung is farther (across Sabah and Sarawak) would fly, which is not modelled.
+const MAX_DRIVE_SECONDS: i64 = ((LATEST_ARRIVAL_HOURS - EARLIEST_DEPARTURE_HOURS) * 3600.0) as i64;
+
+/// What kind of trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TripKind {
+    /// A household's festive return to its kampung.
+    BalikKampung,
+}
+
+impl TripKind {
+    /// Lower-case label used in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            TripKind::BalikKampung => "balik_kampung",
+        }
+    }
+}
+
+/// Who celebrates a festival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Celebrants {
+    /// Chinese Malaysians.
+    Chinese,
+    /// Malays: Bumiputera with Malay naming.
+    Malay,
+}
+
+impl Celebrants {
+    /// Whether `person` celebrates.
+    pub fn include(self, person: &Person) -> bool {
+        match self {
+            Celebrants::Chinese => person.ethnicity == Ethnicity::Chinese,
+            Celebrants::Malay => {
+                person.ethnicity == Ethnicity::Bumiputera && person.community == Community::Malay
+            }
+        }
+    }
+}
+
+/// A festival with a balik kampung exodus.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Festival {
+    /// Stream key: the first public holiday as YYYYMMDD.
+    pub id: u32,
+    /// Name in the trips table.
+    pub name: &'static str,
+    /// Who travels.
+    pub celebrants: Celebrants,
+    /// The public holidays (first and last day).
+    pub holidays: ((i32, u32, u32), (i32, u32, u32)),
+    /// Departure days and their weights.
+    pub departures: &'static [((i32, u32, u32), f64)],
+    /// Return days and their weights.
+    pub returns: &'static [((i32, u32, u32), f64)],
+}
+
+impl Festival {
+    fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid festival date")
+    }
+
+    /// First possible departure and last possible return day.
+    pub fn window(&self) -> (NaiveDate, NaiveDate) {
+        let first = self.departures.iter().map(|d| Self::date(d.0)).min();
+        let last = self.returns.iter().map(|d| Self::date(d.0)).max();
+        (first.expect("departures"), last.expect("returns"))
+    }
+
+    /// First and last public holiday.
+    pub fn holiday_dates(&self) -> (NaiveDate, NaiveDate) {
+        (Self::date(self.holidays.0), Self::date(self.holidays.1))
+    }
+}
+
+/// Chinese New Year 2025: public holidays Wednesday 29 and Thursday 30 January. Departures
+/// 24–28 January (the LLM's outbound peak, the eve's reunion dinner on the 28th), returns
+/// 31 January – 3 February, most on the weekend of 1–2 February (the LLM's return peak).
+pub const CHINESE_NEW_YEAR_2025: Festival = Festival {
+    id: 20250129,
+    name: "Chinese New Year",
+    celebrants: Celebrants::Chinese,
+    holidays: ((2025, 1, 29), (2025, 1, 30)),
+    departures: &[
+        ((2025, 1, 24), 0.20),
+        ((2025, 1, 25), 0.25),
+        ((2025, 1, 26), 0.20),
+        ((2025, 1, 27), 0.15),
+        ((2025, 1, 28), 0.20),
+    ],
+    returns: &[
+        ((2025, 1, 31), 0.10),
+        ((2025, 2, 1), 0.35),
+        ((2025, 2, 2), 0.45),
+        ((2025, 2, 3), 0.10),
+    ],
+};
+
+/// Hari Raya Aidilfitri 2025: public holidays Monday 31 March and Tuesday 1 April. Departures
+/// 27–30 March (PLUS's outbound peak 27–29 March), returns 2–6 April, most on 4–6 April (PLUS's
+/// return flow; schools reopen on 7 April).
+pub const HARI_RAYA_2025: Festival = Festival {
+    id: 20250331,
+    name: "Hari Raya Aidilfitri",
+    celebrants: Celebrants::Malay,
+    holidays: ((2025, 3, 31), (2025, 4, 1)),
+    departures: &[
+        ((2025, 3, 27), 0.25),
+        ((2025, 3, 28), 0.30),
+        ((2025, 3, 29), 0.30),
+        ((2025, 3, 30), 0.15),
+    ],
+    returns: &[
+        ((2025, 4, 2), 0.10),
+        ((2025, 4, 3), 0.10),
+        ((2025, 4, 4), 0.20),
+        ((2025, 4, 5), 0.30),
+        ((2025, 4, 6), 0.30),
+    ],
+};
+
+/// Every festival with a balik kampung exodus.
+pub const FESTIVALS: [Festival; 2] = [CHINESE_NEW_YEAR_2025, HARI_RAYA_2025];
+
+/// A trip away from home: out, stay, back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trip {
+    /// Kind of trip.
+    pub kind: TripKind,
+    /// The holiday it is for, if any.
+    pub holiday: Option<&'static str>,
+    /// Where it starts and ends (home).
+    pub origin: Place,
+    /// Where the traveller sleeps.
+    pub lodging: Place,
+    /// Leaves home, UTC epoch seconds.
+    pub depart: i64,
+    /// Arrives at the lodging.
+    pub arrive: i64,
+    /// Leaves the lodging.
+    pub leave: i64,
+    /// Back home.
+    pub back: i64,
+}
+
+impl Trip {
+    /// Local date of the departure.
+    pub fn depart_date(&self) -> NaiveDate {
+        local_date(self.depart)
+    }
+
+    /// Local date of the return home.
+    pub fn return_date(&self) -> NaiveDate {
+        local_date(self.back)
+    }
+
+    /// Straight-line km from home to the lodging.
+    pub fn distance_km(&self) -> f64 {
+        distance_km(self.origin.point(), self.lodging.point())
+    }
+}
+
+/// What the scenario says about travel: festival shares and the period trips must overlap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TravelSpec {
+    /// Share of eligible households travelling for Chinese New Year.
+    pub cny_share: f64,
+    /// Share of eligible households travelling for Hari Raya Aidilfitri.
+    pub raya_share: f64,
+    /// First day of the period.
+    pub first: NaiveDate,
+    /// Last day of the period.
+    pub last: NaiveDate,
+}
+
+impl TravelSpec {
+    /// No travel.
+    pub fn none() -> TravelSpec {
+        let day = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+        TravelSpec {
+            cny_share: 0.0,
+            raya_share: 0.0,
+            first: day,
+            last: day,
+        }
+    }
+
+    /// The travel of a scenario.
+    pub fn from_scenario(scenario: &crate::scenario::Scenario) -> TravelSpec {
+        TravelSpec {
+            cny_share: scenario.balik_kampung_cny_share(),
+            raya_share: scenario.balik_kampung_raya_share(),
+            first: scenario.start_date(),
+            last: scenario.end_date(),
+        }
+    }
+
+    /// The share of eligible households travelling for `festival`.
+    pub fn share(&self, festival: &Festival) -> f64 {
+        match festival.celebrants {
+            Celebrants::Chinese => self.cny_share,
+            Celebrants::Malay => self.raya_share,
+        }
+    }
+
+    /// Festivals with travellers whose trips may overlap the period.
+    pub fn festivals(&self) -> impl Iterator<Item = &'static Festival> + '_ {
+        FESTIVALS.iter().filter(|f| {
+            let (first, last) = f.window();
+            self.share(f) > 0.0 && first <= self.last && last >= self.first
+        })
+    }
+
+    /// Whether anyone may travel in the period.
+    pub fn has_travel(&self) -> bool {
+        self.festivals().next().is_some()
+    }
+
+    /// Whether a festival of the period is celebrated by `person` (and so by their household).
+    pub fn celebrated_by(&self, person: &Person) -> bool {
+        self.festivals().any(|f| f.celebrants.include(person))
+    }
+
+    /// Districts outside `region` that residents of `region` may travel to in the period: every
+    /// district on the landmasses of the region's districts when anyone travels, else none.
+    pub fn coverage(&self, region: &[u16]) -> Vec<u16> {
+        if !self.has_travel() {
+            return Vec::new();
+        }
+        let all = districts();
+        let landmasses: Vec<_> = region
+            .iter()
+            .map(|&d| landmass(all[usize::from(d)].state_code))
+            .collect();
+        all.iter()
+            .filter(|d| !region.contains(&d.index))
+            .filter(|d| landmasses.contains(&landmass(d.state_code)))
+            .map(|d| d.index)
+            .collect()
+    }
+}
+
+/// Peninsular or East Malaysia.
+fn landmass(state_code: u8) -> Option<crate::reference::Region> {
+    state(state_code).map(|s| s.region)
+}
+
+/// The trips of the household headed by `head` (with its anchors) that overlap the period.
+pub fn household_trips(
+    seed: u64,
+    spec: &TravelSpec,
+    head: &Person,
+    anchors: &Anchors,
+) -> Vec<Trip> {
+    let Some(kampung) = anchors.kampung_district else {
+        return Vec::new();
+    };
+    let kampung_state = districts()[usize::from(kampung)].state_code;
+    if kampung == head.district || landmass(kampung_state) != landmass(head.state_code) {
+        return Vec::new();
+    }
+    let mut trips = Vec::new();
+    for festival in spec.festivals() {
+        if !festival.celebrants.include(head) {
+            continue;
+        }
+        let mut rng = stream(seed, Purpose::Trip, head.id, festival.id);
+        if uniform(&mut rng) >= spec.share(festival) {
+            continue;
+        }
+        let pick = |rng: &mut _, days: &[((i32, u32, u32), f64)]| {
+            let i = Weighted::new(days.iter().map(|d| d.1)).sample(rng);
+            Festival::date(days[i].0)
+        };
+        let out = pick(&mut rng, festival.departures);
+        let back = pick(&mut rng, festival.returns);
+        let out_hours = if day_type(head.state_code, out).is_working_day() {
+            clamped(&mut rng, WORKDAY_DEPARTURE_HOURS)
+        } else {
+            clamped(&mut rng, REST_DAY_DEPARTURE_HOURS)
+        };
+        let back_hours = clamped(&mut rng, RETURN_HOURS);
+        let (lon, lat) = Geography::get().sample_home(kampung, &mut rng);
+        let lodging = Place {
+            lon,
+            lat,
+            district: kampung,
+        };
+        let origin = anchors.home_place();
+        let drive = festive_drive_seconds(distance_km(origin.point(), lodging.point()));
+        if drive > MAX_DRIVE_SECONDS {
+            continue; // a flight, which is not modelled
+        }
+        let depart = local_midnight(out) + start_seconds(out_hours, drive);
+        let leave = local_midnight(back) + start_seconds(back_hours, drive);
+        let trip = Trip {
+            kind: TripKind::BalikKampung,
+            holiday: Some(festival.name),
+            origin,
+            lodging,
+            depart,
+            arrive: depart + drive,
+            leave,
+            back: leave + drive,
+        };
+        if trip.depart_date() <= spec.last && trip.return_date() >= spec.first {
+            trips.push(trip);
+        }
+    }
+    trips
+}
+
+/// Seconds a festive drive of `km` straight-line kilometres takes.
+pub fn festive_drive_seconds(km: f64) -> i64 {
+    libm::round(travel_seconds(km) as f64 * FESTIVE_CONGESTION) as i64
+}
+
+/// Seconds after midnight to leave at `hours`, moved earlier so that a drive of `drive` seconds
+/// ends by [`LATEST_ARRIVAL_HOURS`], and never before [`EARLIEST_DEPARTURE_HOURS`].
+fn start_seconds(hours: f64, drive: i64) -> i64 {
+    let wanted = libm::round(hours * 3600.0) as i64;
+    let latest = libm::round(LATEST_ARRIVAL_HOURS * 3600.0) as i64 - drive;
+    let earliest = libm::round(EARLIEST_DEPARTURE_HOURS * 3600.0) as i64;
+    wanted.min(latest).max(earliest)
+}
+
+/// A normal draw (mean, sd) clamped to (lo, hi).
+fn clamped(rng: &mut crate::rng::StreamRng, (mean, sd, lo, hi): (f64, f64, f64, f64)) -> f64 {
+    (mean + sd * standard_normal(rng)).clamp(lo, hi)
+}
+
+/// Whether the local day starting at `midnight` overlaps the trip.
+pub(super) fn overlaps_day(trip: &Trip, midnight: i64) -> bool {
+    trip.depart < midnight + DAY_SECONDS && trip.back > midnight
+}
