@@ -14,6 +14,10 @@
 //! | data volume per SIM per day | `ip_sessions`, `subscribers` |
 //! | home-detection accuracy (most frequent night cell → district) | `cdr`, `ip_sessions`, `cells`, `person_sims`, `persons` |
 //!
+//! When the dataset has trips, the report adds holiday travel ([`Travel`]): balik kampung
+//! departures, returns and travellers away per day out of the Klang Valley, and visitor-days per
+//! destination district (`trips`). These series have no targets.
+//!
 //! Per-SIM figures cover the SIMs of `subscribers` (matched on IMSI) over the local days of the
 //! scenario period in the manifest; a figure whose tables are missing is reported as not
 //! available. Targets, their sources and the reasoning behind each band live in one file,
@@ -29,6 +33,7 @@ mod period;
 mod read;
 mod report;
 mod targets;
+mod travel;
 
 use std::path::Path;
 
@@ -37,6 +42,7 @@ pub use measure::MIN_RECORDS;
 pub use period::Period;
 pub use report::{Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
+pub use travel::{Destination, Travel, TravelDay};
 
 /// Default name of the JSON report inside the dataset folder (not listed in the manifest).
 pub const REPORT_FILE: &str = "realism.json";
@@ -50,6 +56,7 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
         manifest: &manifest,
     };
     let (measures, warnings) = measure::measure(&data, &period)?;
+    let travel = travel::travel(&data, &period)?;
     Ok(Report::new(
         manifest.scenario.name.clone(),
         manifest.seed,
@@ -57,7 +64,8 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
         targets(),
         measures,
         warnings,
-    ))
+    )
+    .with_travel(travel))
 }
 
 #[cfg(test)]

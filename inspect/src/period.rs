@@ -66,11 +66,38 @@ impl Period {
 
     /// Index (from 0) of the local day of `utc_seconds` within the period, if inside it.
     pub(crate) fn day_index(&self, utc_seconds: i64) -> Option<u32> {
-        let day = (utc_seconds + LOCAL_OFFSET_S).div_euclid(DAY_S) - self.first_day;
+        let day = self.local_day(utc_seconds);
         (0..i64::from(self.days))
             .contains(&day)
             .then_some(day as u32)
     }
+
+    /// Local days from the first day of the period to the day of `utc_seconds` (negative
+    /// before the period).
+    pub(crate) fn local_day(&self, utc_seconds: i64) -> i64 {
+        (utc_seconds + LOCAL_OFFSET_S).div_euclid(DAY_S) - self.first_day
+    }
+
+    /// The date `YYYY-MM-DD` of day `index` of the period.
+    pub(crate) fn date(&self, index: u32) -> String {
+        let (y, m, d) = civil_from_days(self.first_day + i64::from(index));
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// Whether `utc_seconds` falls in local night hours, 22:00 to 06:00.
@@ -137,6 +164,29 @@ mod tests {
         assert_eq!(epoch_day("2024-02-29"), Some(19_782));
         assert_eq!(epoch_day("2025-02-29"), None);
         assert_eq!(epoch_day("2025-1-06"), None);
+    }
+
+    #[test]
+    fn dates_round_trip_through_day_counts() {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2000-03-01",
+            "2024-12-31",
+            "2025-01-29",
+        ] {
+            let (y, m, d) = civil_from_days(epoch_day(text).unwrap());
+            assert_eq!(format!("{y:04}-{m:02}-{d:02}"), text);
+        }
+        let p = Period {
+            start: "2025-01-20".into(),
+            end: "2025-02-05".into(),
+            days: 17,
+            first_day: epoch_day("2025-01-20").unwrap(),
+        };
+        assert_eq!(p.date(0), "2025-01-20");
+        assert_eq!(p.date(12), "2025-02-01");
+        assert_eq!(p.local_day(p.first_day * DAY_S - LOCAL_OFFSET_S - 1), -1);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::measure::Measure;
 use crate::period::Period;
 use crate::targets::{Target, number};
+use crate::travel::Travel;
 
 /// Whether a figure meets its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,6 +61,8 @@ pub struct Report {
     pub figures: Vec<Figure>,
     /// Records or rows left out, and why.
     pub warnings: Vec<String>,
+    /// Holiday travel series, when the dataset has trips.
+    pub travel: Option<Travel>,
 }
 
 impl Report {
@@ -100,7 +103,14 @@ impl Report {
             period,
             figures,
             warnings,
+            travel: None,
         }
+    }
+
+    /// The report with the holiday travel series.
+    pub(crate) fn with_travel(mut self, travel: Option<Travel>) -> Report {
+        self.travel = travel;
+        self
     }
 
     /// Pretty-printed JSON with a trailing newline.
@@ -172,6 +182,10 @@ impl Report {
                 "  {}: {} [band: {}]",
                 f.id, f.target.source, f.target.band
             );
+        }
+        if let Some(travel) = &self.travel {
+            out.push_str("\nHoliday travel:\n");
+            out.push_str(&travel.to_text());
         }
         if !self.warnings.is_empty() {
             out.push_str("\nWarnings:\n");

@@ -6,10 +6,16 @@ use std::sync::OnceLock;
 use super::{Scenario, ScenarioError, load, parse};
 
 /// Name and text of every bundled scenario.
-const FILES: &[(&str, &str)] = &[(
-    "quickstart",
-    include_str!("../../../scenarios/quickstart.toml"),
-)];
+const FILES: &[(&str, &str)] = &[
+    (
+        "chinese-new-year-2025",
+        include_str!("../../../scenarios/chinese-new-year-2025.toml"),
+    ),
+    (
+        "quickstart",
+        include_str!("../../../scenarios/quickstart.toml"),
+    ),
+];
 
 /// A scenario shipped with the binary.
 #[derive(Debug, Clone, PartialEq, Eq)]

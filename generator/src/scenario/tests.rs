@@ -78,6 +78,29 @@ fn quickstart_covers_the_klang_valley_for_a_week() {
 }
 
 #[test]
+fn chinese_new_year_covers_the_peninsula_over_the_festival() {
+    let b = bundled()
+        .iter()
+        .find(|b| b.name == "chinese-new-year-2025")
+        .expect("bundled");
+    let s =
+        parse("bundled:chinese-new-year-2025", b.text, TABLES).unwrap_or_else(|e| panic!("{e}"));
+    let peninsular: Vec<u16> = reference::districts()
+        .iter()
+        .filter(|d| reference::state(d.state_code).unwrap().region == reference::Region::Peninsular)
+        .map(|d| d.index)
+        .collect();
+    assert_eq!(s.districts(), peninsular);
+    assert_eq!(
+        s.start_date(),
+        NaiveDate::from_ymd_opt(2025, 1, 20).unwrap()
+    );
+    assert_eq!(s.days(), 17);
+    assert_eq!(s.balik_kampung_cny_share(), DEFAULT_BALIK_KAMPUNG_CNY_SHARE);
+    assert!(b.description.starts_with("Chinese New Year 2025"));
+}
+
+#[test]
 fn defaults_cover_malaysia_and_the_market_shares() {
     let s = parse(ORIGIN, BASE, TABLES).unwrap();
     assert_eq!(s.districts().len(), reference::districts().len());
