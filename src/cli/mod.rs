@@ -96,6 +96,10 @@ pub struct BenchSpeedArgs {
     /// Also print per-person-day rates of every table (rows and bytes), as used by --dry-run.
     #[arg(long)]
     rates: bool,
+    /// Repeat every measurement this many times and keep the fastest (filters out other load
+    /// on a shared machine).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    repeat: u16,
 }
 
 /// Parses `--shard I/N`.
