@@ -782,6 +782,93 @@ def derive_school_holidays(src):
     write_csv("school_holidays_2025.csv", ["start", "end", "kind", "states"], out)
 
 
+# ---------------------------------------------------------------------------
+# Inbound visitors: origins, entry states, entry points, attractions, home networks
+# ---------------------------------------------------------------------------
+
+# Arrival year used for the origin mix and the entry states (the latest in the shared data;
+# it covers January to October).
+ARRIVALS_YEAR = "2024"
+# Nationalities kept: at least this share of the year's foreign arrivals; the rest are folded
+# into the kept ones in proportion.
+MIN_ORIGIN_SHARE = 0.0025
+# ITU-T E.164 country calling codes of the kept nationalities (facts; the shared data has none).
+CALLING_CODES = {
+    "SGP": "65", "IDN": "62", "CHN": "86", "THA": "66", "BRN": "673", "IND": "91", "PHL": "63",
+    "KOR": "82", "TWN": "886", "AUS": "61", "GBR": "44", "VNM": "84", "JPN": "81", "BGD": "880",
+    "USA": "1", "FRA": "33", "MMR": "95", "DEU": "49", "PAK": "92", "RUS": "7", "NPL": "977",
+    "NLD": "31", "CAN": "1",
+}
+# The neighbouring country each land checkpoint and ferry terminal connects to (from the
+# entry points' names in the shared file); airports and the cruise terminal connect anywhere.
+CROSSING_COUNTRY = {
+    "L01": "SGP", "L02": "SGP", "L03": "THA", "L04": "THA", "L05": "THA", "L06": "BRN",
+    "L07": "IDN", "F01": "IDN",
+}
+
+
+def derive_inbound(src):
+    names = state_codes_by_name(src)
+    year = [r for r in read_csv(src, "foreign_arrivals_by_country_year.csv") if r["year"] == ARRIVALS_YEAR]
+    total = sum(int(r["arrivals"]) for r in year)
+    kept = sorted((r for r in year if int(r["arrivals"]) >= MIN_ORIGIN_SHARE * total),
+                  key=lambda r: (-int(r["arrivals"]), r["country_iso3"]))
+    kept_total = sum(int(r["arrivals"]) for r in kept)
+    missing = [r["country_iso3"] for r in kept if r["country_iso3"] not in CALLING_CODES]
+    if missing:
+        fail(f"no calling code for {missing}")
+    print(f"  inbound origins: {len(kept)} nationalities, {kept_total / total:.4f} of {ARRIVALS_YEAR} arrivals")
+    write_csv("inbound_origins.csv", ["iso3", "name", "calling_code", "share", "arrivals"], [
+        (r["country_iso3"], clean(r["country_name"]), CALLING_CODES[r["country_iso3"]],
+         fmt(int(r["arrivals"]) / kept_total, 6), r["arrivals"]) for r in kept])
+
+    points = read_csv(src, "tourism_poi_and_entry_points.csv")
+    entry = [p for p in points if p["poi_type"] in ("airport", "land_checkpoint", "ferry_terminal")]
+    entry_states = {names[p["immigration_state_of_entry"]] for p in entry}
+    kept_codes = {r["country_iso3"] for r in kept}
+    per_origin = defaultdict(lambda: defaultdict(int))
+    for r in read_csv(src, "foreign_arrivals_soe_monthly_2020_2024.csv"):
+        if r["date"].startswith(ARRIVALS_YEAR) and r["country_iso3"] in kept_codes:
+            per_origin[r["country_iso3"]][names[r["state_of_entry"]]] += int(r["arrivals"])
+    rows = []
+    dropped = defaultdict(int)
+    for r in kept:
+        states = per_origin[r["country_iso3"]]
+        usable = {s: n for s, n in states.items() if s in entry_states and n > 0}
+        for s, n in states.items():
+            if s not in entry_states:
+                dropped[s] += n
+        n_total = sum(usable.values())
+        rows.extend((r["country_iso3"], s, fmt(n / n_total, 6)) for s, n in sorted(usable.items()))
+    print(f"  entry states without a listed entry point, folded: {dict(sorted(dropped.items()))}")
+    write_csv("inbound_entry_states.csv", ["iso3", "state_code", "share"], rows)
+
+    out = []
+    for p in entry:
+        crossing = CROSSING_COUNTRY.get(p["poi_id"], "")
+        if p["poi_type"] == "land_checkpoint" and not crossing:
+            fail(f"land checkpoint {p['poi_id']} has no neighbouring country")
+        out.append((p["poi_id"], p["poi_type"], clean(p["name"]), names[p["immigration_state_of_entry"]],
+                    p["code_state_district"], fmt(float(p["lat"]), 4), fmt(float(p["lon"]), 4),
+                    p["iata_or_code"], crossing))
+    write_csv("entry_points.csv", ["id", "kind", "name", "state_code", "district_code", "lat", "lon",
+                                   "iata", "crossing_country"], out)
+    write_csv("attractions.csv", ["id", "name", "district_code", "lat", "lon"], [
+        (p["poi_id"], clean(p["name"]), p["code_state_district"], fmt(float(p["lat"]), 4),
+         fmt(float(p["lon"]), 4)) for p in points if p["poi_type"] == "attraction"])
+
+    plmns = []
+    for r in read_csv(src, "mcc_mnc_world.csv"):
+        if r["country_iso3"] in kept_codes and r["status"] == "Operational" and r["type"] == "National":
+            brand = clean(r["brand"]) or clean(r["operator"]) or "unknown"
+            plmns.append((r["country_iso3"], r["mcc"], r["mnc"], brand))
+    without = sorted(kept_codes - {p[0] for p in plmns})
+    if without:
+        fail(f"no operational network for {without}")
+    plmns.sort(key=lambda p: (p[0], p[1], p[2]))
+    write_csv("roaming_plmns.csv", ["iso3", "mcc", "mnc", "brand"], plmns)
+
+
 def main():
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT.parent / "shared" / "data" / "malaysia"
     src = src.resolve()
@@ -798,6 +885,7 @@ def main():
     derive_names(src)
     derive_public_holidays(src)
     derive_school_holidays(src)
+    derive_inbound(src)
 
 
 if __name__ == "__main__":

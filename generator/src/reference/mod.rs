@@ -1,6 +1,7 @@
 //! Public reference data on Malaysia, embedded in the binary: states, districts and their
 //! boundaries, operators and number ranges, handsets, identity-number codes, names and addresses,
-//! and the 2025 public and school holidays.
+//! the 2025 public and school holidays, and foreign visitors' origins, entry points and home
+//! networks.
 //!
 //! Every table is derived from public sources by `generator/data/derive.py`; sources and licences
 //! are in `generator/data/README.md`. Tables are parsed once, on first use.
@@ -16,6 +17,7 @@ pub mod states;
 mod table;
 #[cfg(test)]
 mod tests;
+pub mod visitors;
 
 pub use address::postcode_ranges;
 pub use calendar::{
@@ -27,3 +29,7 @@ pub use handsets::{BrandShare, Tac, brand_tacs, handset_brand_shares, tacs};
 pub use mykad::{BirthplaceCode, birthplace_codes, state_birthplace_codes};
 pub use operators::{MsisdnPrefix, Operator, operator_for_number, operators};
 pub use states::{Region, State, Weekend, state, states};
+pub use visitors::{
+    Attraction, EntryKind, EntryPoint, InboundOrigin, RoamingPlmn, attractions, country_plmns,
+    entry_points, inbound_origins, roaming_plmns,
+};

@@ -311,3 +311,60 @@ fn calendar_tables_are_consistent() {
     assert!(is_school_holiday(14, date(1, 29)));
     assert!(!is_school_holiday(14, date(1, 6)));
 }
+
+#[test]
+fn visitor_tables_are_consistent() {
+    let origins = inbound_origins();
+    assert_eq!(origins.len(), 23);
+    assert_eq!(origins[0].iso3, "SGP");
+    assert!(close(origins.iter().map(|o| o.share).sum(), 1.0, 1e-4));
+    assert!(origins.windows(2).all(|w| w[0].arrivals >= w[1].arrivals));
+    let points = entry_points();
+    for o in origins {
+        assert!(
+            close(o.entry_states.iter().map(|s| s.1).sum(), 1.0, 1e-4),
+            "{}",
+            o.iso3
+        );
+        for &(state, _) in &o.entry_states {
+            assert!(
+                points.iter().any(|p| p.state_code == state),
+                "{} enters {state}, which has no entry point",
+                o.iso3
+            );
+        }
+        let plmns = country_plmns(o.iso3);
+        assert!(!plmns.is_empty(), "{} has no network", o.iso3);
+        assert!(plmns.iter().all(|p| p.iso3 == o.iso3));
+        assert!(!o.calling_code.is_empty() && o.calling_code.bytes().all(|b| b.is_ascii_digit()));
+    }
+    // Singaporeans enter mostly through Johor, over the causeway and the second link.
+    let sg = &origins[0];
+    let johor = sg.entry_states.iter().find(|s| s.0 == 1).unwrap().1;
+    assert!(johor > 0.9, "{johor}");
+    assert!(country_plmns("SGP").iter().all(|p| p.mcc == "525"));
+    let crossings: Vec<&str> = points
+        .iter()
+        .filter(|p| p.kind == EntryKind::LandCheckpoint)
+        .map(|p| p.crossing_country.unwrap())
+        .collect();
+    assert_eq!(crossings, ["SGP", "SGP", "THA", "THA", "THA", "BRN", "IDN"]);
+    let causeway = points.iter().find(|p| p.id == "L01").unwrap();
+    assert!(causeway.connects_to("SGP") && !causeway.connects_to("THA"));
+    let klia = points.iter().find(|p| p.iata == Some("KUL")).unwrap();
+    assert!(klia.connects_to("CHN") && klia.state_code == 10);
+    // Points lie in (or, on the coast, within 3 km of) their district.
+    use geo::Distance;
+    let geo_check = |lon: f64, lat: f64, district: u16| {
+        let d = &districts()[usize::from(district)];
+        d.boundary.contains(&Point::new(lon, lat))
+            || geo::Euclidean.distance(&d.boundary, &Point::new(lon, lat)) < 0.03
+    };
+    for p in points {
+        assert!(geo_check(p.lon, p.lat, p.district), "{}", p.id);
+    }
+    assert_eq!(attractions().len(), 25);
+    for a in attractions() {
+        assert!(geo_check(a.lon, a.lat, a.district), "{}", a.id);
+    }
+}
