@@ -97,8 +97,15 @@ pub const RATES: &[TableRate] = &[
 /// quickstart asks for 1.35 and gets 27,307 SIMs for 20,000 persons).
 pub const SIMS_FACTOR: f64 = 1.0114;
 
-/// Person-days one thread generates per second with every table written (Parquet, zstd).
-pub const PERSON_DAYS_PER_THREAD_SECOND: f64 = 10_600.0;
+/// CPU seconds one thread spends per person of a run, once (person, SIMs, identities, contact
+/// list, static tables), with every table written (Parquet, zstd). Fitted, together with
+/// [`SECONDS_PER_PERSON_DAY`], to two `generate --stats --threads 1` runs: the quickstart
+/// (20,000 persons x 7 days: 10.66 s CPU) and 100,000 of its residents x 1 day (11.44 s CPU);
+/// the fit predicts 107 s for 200,000 x 7 days, measured 121 s (docs/PERFORMANCE.md).
+pub const SECONDS_PER_PERSON: f64 = 45e-6;
+
+/// CPU seconds one thread spends per person-day (mobility, records, every event table written).
+pub const SECONDS_PER_PERSON_DAY: f64 = 70e-6;
 
 /// Speed-up of the run per added thread beyond the first (1.0 = perfect scaling), as far as
 /// there are blocks to share out.
@@ -202,8 +209,8 @@ impl Estimate {
         // Blocks are the unit of parallel work: more threads than blocks do not help.
         let busy = threads.min(shard_blocks.len().max(1)) as f64;
         let speedup = 1.0 + (busy - 1.0) * THREAD_EFFICIENCY;
-        let generation =
-            Duration::from_secs_f64(person_days / (PERSON_DAYS_PER_THREAD_SECOND * speedup));
+        let cpu = shard_persons as f64 * SECONDS_PER_PERSON + person_days * SECONDS_PER_PERSON_DAY;
+        let generation = Duration::from_secs_f64(cpu / speedup);
         Estimate {
             scenario: world.scenario.name().to_owned(),
             persons,
@@ -298,18 +305,21 @@ impl Estimate {
         let _ = writeln!(
             out,
             "time (est.): {} on {} thread{} ({} to build the world, measured; {} to generate at \
-             {:.0} person-days/s per thread)",
+             {:.0} us per person and {:.0} us per person-day of one thread)",
             human_duration(total),
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             human_duration(self.world_build),
             human_duration(self.generation),
-            PERSON_DAYS_PER_THREAD_SECOND
+            SECONDS_PER_PERSON * 1e6,
+            SECONDS_PER_PERSON_DAY * 1e6
         );
         let _ = writeln!(
             out,
-            "Rates were measured on the quickstart (docs/PERFORMANCE.md); time assumes a machine \
-             like that one and counts all tables."
+            "Rates were measured on the quickstart (Klang Valley, one week; docs/PERFORMANCE.md): \
+             row counts held within 2% on the chinese-new-year-2025 scenario, but its CPU time was \
+             1.8x this estimate (wider region, long trips); time assumes a machine like that one \
+             and counts all tables."
         );
         out
     }
