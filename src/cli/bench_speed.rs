@@ -5,7 +5,8 @@
 //!    day, exactly as a run hands them to the sink); the time of that run is the generation
 //!    alone, without any Arrow conversion or encoding.
 //! 2. Writer ceiling: those batches, repeated until `--writer-rows` rows, are converted and
-//!    written with the sinks' own `write_parquet` (the project's writer settings) into files, on
+//!    written with the sinks' own `write_parquet` (the project's writer settings, with the
+//!    scenario's `outputs.compression`) into files, on
 //!    one thread and on all threads. Cloning the repeated batches is not timed.
 //! 3. End to end: the scenario restricted to `cdr` is generated into a `DatasetWriter` in a
 //!    temporary folder (generation, conversion, Parquet encoding, hashing, files, manifest), on
@@ -55,6 +56,7 @@ pub fn run(args: BenchSpeedArgs) -> Result<(), Failure> {
     let source = scenario::resolve(args.scenario.as_deref().unwrap_or("quickstart"));
     let full = source.load(&tables::names())?;
     let cdr_only = with_tables(&full, &["cdr"])?;
+    let codec = compression(&full);
     let all = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -65,10 +67,11 @@ pub fn run(args: BenchSpeedArgs) -> Result<(), Failure> {
     let runtime = |e: SinkError| Failure::Runtime(e.to_string());
 
     println!(
-        "bench-speed: scenario {} ({} days), cdr table, {all} thread{} for \"all\", fastest of \
-         {}; {}",
+        "bench-speed: scenario {} ({} days), cdr table, Parquet {:?}, {all} thread{} for \"all\", \
+         fastest of {}; {}",
         full.name(),
         full.days(),
+        codec,
         if all == 1 { "" } else { "s" },
         args.repeat,
         machine()
@@ -118,10 +121,10 @@ pub fn run(args: BenchSpeedArgs) -> Result<(), Failure> {
     );
     let (mut written_1, mut written_all) = (0, 0);
     for _ in 0..repeat {
-        let (rows, took) = write_batches(&one_pool, &batches, args.writer_rows, tmp.path())?;
+        let (rows, took) = write_batches(&one_pool, &batches, args.writer_rows, codec, tmp.path())?;
         written_1 = rows;
         w_1 = w_1.best(took);
-        let (rows, took) = write_batches(&all_pool, &batches, args.writer_rows, tmp.path())?;
+        let (rows, took) = write_batches(&all_pool, &batches, args.writer_rows, codec, tmp.path())?;
         written_all = rows;
         w_all = w_all.best(took);
         let (rows, took) =
@@ -238,6 +241,7 @@ fn write_batches(
     pool: &rayon::ThreadPool,
     batches: &[Batch],
     rows: u64,
+    compression: Compression,
     tmp: &Path,
 ) -> Result<(u64, Spent), Failure> {
     let dir = tmp.join(format!("writer-{}", pool.current_num_threads()));
@@ -263,7 +267,7 @@ fn write_batches(
                     let path = dir.join(format!("cdr-{n:06}.parquet"));
                     let file = File::create(&path)
                         .map_err(|e| format!("create {}: {e}", path.display()))?;
-                    let out = write_parquet(BufWriter::new(file), batch, Compression::Zstd)
+                    let out = write_parquet(BufWriter::new(file), batch, compression)
                         .map_err(|e| format!("write {}: {e}", path.display()))?;
                     out.into_inner()
                         .map_err(|e| format!("write {}: {e}", path.display()))?;
@@ -293,7 +297,7 @@ fn end_to_end(
             dir,
             WriterOptions {
                 format: Format::Parquet,
-                compression: Compression::Zstd,
+                compression: compression(&world.scenario),
                 force: false,
             },
         )?;
@@ -375,7 +379,7 @@ fn write_all(
         dir,
         WriterOptions {
             format,
-            compression: Compression::Zstd,
+            compression: compression(&world.scenario),
             force: false,
         },
     )?;
@@ -403,6 +407,14 @@ fn manifest_info(scenario: &Scenario) -> ManifestInfo {
         seed: scenario.seed(),
         shard: ShardInfo { index: 0, count: 1 },
         extra: serde_json::Value::Null,
+    }
+}
+
+/// The Parquet compression the scenario asks for (`outputs.compression`).
+fn compression(scenario: &Scenario) -> Compression {
+    match scenario.compression() {
+        scenario::Compression::Zstd => Compression::Zstd,
+        scenario::Compression::None => Compression::None,
     }
 }
 
