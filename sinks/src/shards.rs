@@ -87,8 +87,11 @@ impl DatasetWriter {
             problem,
         })?;
         let root_manifest = root.join(MANIFEST_FILE);
-        let merged = if root_manifest.exists() {
-            if !read_manifest(root)?.is_merged() {
+        // Other shards may run at the same time and remove a merged manifest first: a manifest
+        // that vanishes between these steps counts as absent.
+        let merged = match read_manifest(root) {
+            Ok(manifest) if manifest.is_merged() => true,
+            Ok(_) => {
                 return Err(SinkFailure::Split {
                     dir: root.to_owned(),
                     problem: "it holds an unsplit dataset (manifest.json): write shards into \
@@ -96,9 +99,10 @@ impl DatasetWriter {
                         .into(),
                 });
             }
-            true
-        } else {
-            false
+            Err(SinkFailure::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                false
+            }
+            Err(e) => return Err(e),
         };
         let dir = root.join(shard_folder_name(shard));
         let non_empty = match fs::read_dir(&dir) {
@@ -110,7 +114,12 @@ impl DatasetWriter {
             return Err(SinkFailure::NotEmpty { dir });
         }
         if merged {
-            fs::remove_file(&root_manifest).map_err(SinkFailure::io("remove", &root_manifest))?;
+            match fs::remove_file(&root_manifest) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(SinkFailure::io("remove", &root_manifest)(e));
+                }
+                _ => {}
+            }
         }
         DatasetWriter::create(&dir, options)
     }

@@ -236,3 +236,26 @@ fn shards_are_refused_in_an_unsplit_dataset() {
     .unwrap_err();
     assert!(problem(err).contains("use 0 to 1"));
 }
+
+#[test]
+fn shards_rerun_at_the_same_time_all_remove_the_merged_manifest_without_failing() {
+    let root = tempfile::tempdir().unwrap();
+    for i in 0..4 {
+        write_shard(root.path(), i, 4, 42);
+    }
+    merge_shards(root.path(), false).unwrap();
+    std::thread::scope(|scope| {
+        for index in 0..4 {
+            let root = root.path();
+            scope.spawn(move || {
+                let shard = ShardInfo { index, count: 4 };
+                DatasetWriter::create_shard(root, shard, options(true)).unwrap();
+            });
+        }
+    });
+    assert!(!root.path().join(MANIFEST_FILE).exists());
+    for i in 0..4 {
+        write_shard(root.path(), i, 4, 42);
+    }
+    merge_shards(root.path(), true).unwrap();
+}
