@@ -4,7 +4,7 @@
 //! Work is split by person id into blocks of `outputs.persons_per_block`; block `b` belongs to
 //! shard `b mod N`. A block's files depend only on the scenario and the block, never on the thread
 //! that ran it, so output is identical for any thread count, and the shards of a split together
-//! write exactly the files of the unsplit run.
+//! write exactly the rows of the unsplit run (file names carry the shard).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
