@@ -126,27 +126,20 @@ pub fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contac
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::PopulationSpec;
-    use crate::reference::{districts, operators};
-    use chrono::NaiveDate;
+    use crate::population::test_spec;
+    use crate::reference::districts;
 
     fn population(n: u64) -> Population {
-        Population::new(PopulationSpec {
-            seed: 4,
-            reference_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
-            districts: districts()
-                .iter()
-                .filter(|d| matches!(d.state_code, 10 | 14 | 16))
-                .map(|d| d.index)
-                .collect(),
-            size: crate::scenario::PopulationSize::Persons(n),
-            sims_per_person: 1.35,
-            operator_shares: operators()
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (i, o.market_share))
-                .collect(),
-        })
+        let klang_valley = districts()
+            .iter()
+            .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+            .map(|d| d.index)
+            .collect();
+        Population::new(test_spec(
+            4,
+            klang_valley,
+            crate::scenario::PopulationSize::Persons(n),
+        ))
         .unwrap()
     }
 

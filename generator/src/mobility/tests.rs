@@ -8,8 +8,8 @@ use geo::{Distance, Euclidean};
 use super::*;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
-use crate::population::PopulationSpec;
-use crate::reference::{District, districts, operators};
+use crate::population::test_spec;
+use crate::reference::{District, districts};
 use crate::scenario::PopulationSize;
 use crate::tables::trajectories::TrajectoriesBuilder;
 
@@ -31,18 +31,11 @@ fn klang_valley() -> Vec<u16> {
 fn population() -> &'static Population {
     static POPULATION: OnceLock<Population> = OnceLock::new();
     POPULATION.get_or_init(|| {
-        Population::new(PopulationSpec {
-            seed: 11,
-            reference_date: start(),
-            districts: klang_valley(),
-            size: PopulationSize::Persons(20_000),
-            sims_per_person: 1.35,
-            operator_shares: operators()
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (i, o.market_share))
-                .collect(),
-        })
+        Population::new(test_spec(
+            11,
+            klang_valley(),
+            PopulationSize::Persons(20_000),
+        ))
         .unwrap()
     })
 }

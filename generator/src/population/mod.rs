@@ -289,6 +289,24 @@ fn passport_number(nationality: &str, rng: &mut crate::rng::StreamRng) -> String
     format!("{letter}{n:0width$}", width = digits as usize)
 }
 
+/// A population spec for tests: starting Monday 2025-01-06, 1.35 SIMs per person, default
+/// operator shares.
+#[cfg(test)]
+pub(crate) fn test_spec(seed: u64, districts: Vec<u16>, size: PopulationSize) -> PopulationSpec {
+    PopulationSpec {
+        seed,
+        reference_date: NaiveDate::from_ymd_opt(2025, 1, 6).expect("date"),
+        districts,
+        size,
+        sims_per_person: 1.35,
+        operator_shares: operators()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, o.market_share))
+            .collect(),
+    }
+}
+
 /// Persons per household in a district: its census average, rounded, at least 1.
 fn household_size(district: &District) -> u64 {
     (district.household_size.round() as u64).max(1)
@@ -341,18 +359,7 @@ mod tests {
     use crate::reference::districts;
 
     fn spec(size: PopulationSize, districts: Vec<u16>) -> PopulationSpec {
-        PopulationSpec {
-            seed: 7,
-            reference_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
-            districts,
-            size,
-            sims_per_person: 1.35,
-            operator_shares: operators()
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (i, o.market_share))
-                .collect(),
-        }
+        test_spec(7, districts, size)
     }
 
     #[test]
