@@ -1,0 +1,5 @@
+//! Benchmark harness: runs an anonymisation pipeline on the operator's view of a telcosynth
+//! dataset and scores its release on utility (do official statistics survive?) and
+//! re-identification risk (can an adversary with background knowledge find people?).
+
+pub mod risk;
