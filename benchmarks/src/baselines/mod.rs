@@ -1,0 +1,58 @@
+//! Baseline pipelines that calibrate the scale: each reads the contract's input folder and
+//! writes a release under the contract, like any pipeline under test. The `telcosynth baseline`
+//! command runs them, so the harness invokes them as ordinary commands.
+
+mod hash_pseudonyms;
+mod identity;
+mod k_anon_aggregates;
+mod salted_pseudonyms;
+
+use std::path::Path;
+
+use telcosynth_generator::tables;
+
+use crate::contract::{RELEASE_MANIFEST, ReleaseManifest};
+use crate::error::HarnessError;
+
+/// Names of the baselines, in the order reports list them.
+pub const NAMES: [&str; 4] = [
+    "identity",
+    "hash-pseudonyms",
+    "salted-pseudonyms-district-hour",
+    "k-anon-aggregates",
+];
+
+/// Runs baseline `name` on `input`, writing its release into `output`.
+pub fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<(), HarnessError> {
+    std::fs::create_dir_all(output).map_err(HarnessError::io("create", output))?;
+    match name {
+        "identity" => identity::run(input, output),
+        "hash-pseudonyms" => hash_pseudonyms::run(input, output),
+        "salted-pseudonyms-district-hour" => salted_pseudonyms::run(input, output, seed),
+        "k-anon-aggregates" => k_anon_aggregates::run(input, output),
+        other => Err(HarnessError::Dataset(format!(
+            "unknown baseline {other}; the baselines are {}",
+            NAMES.join(", ")
+        ))),
+    }
+}
+
+/// Writes the release manifest, last.
+fn write_manifest(output: &Path, manifest: &ReleaseManifest) -> Result<(), HarnessError> {
+    let path = output.join(RELEASE_MANIFEST);
+    let mut text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
+    text.push('\n');
+    std::fs::write(&path, text).map_err(HarnessError::io("write", path))
+}
+
+/// A SELECT list over `table`'s input columns: `rewrite` maps a column to its expression, or
+/// `None` to drop it.
+fn select_list(table: &str, mut rewrite: impl FnMut(&str) -> Option<String>) -> String {
+    tables::by_name(table)
+        .expect("input tables are known")
+        .columns
+        .iter()
+        .filter_map(|c| rewrite(c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

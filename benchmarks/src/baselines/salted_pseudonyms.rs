@@ -1,0 +1,161 @@
+//! `salted-pseudonyms-district-hour`: keyed pseudonyms that change every local day
+//! (HMAC-SHA-256 of the number and the day under a key derived from the run's seed, which the
+//! release does not contain), cells generalised to their district, times truncated to the hour,
+//! and every other identifier or quasi-identifier (IMSI, IMEI, IP addresses, location
+//! estimates, record and session ids, the subscriber register) left out.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_schema::DataType;
+use datafusion::arrow::compute::cast;
+use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+use sha2::{Digest, Sha256};
+
+use crate::contract::{CONTRACT_VERSION, Kind, ReleaseManifest, SpatialLevel};
+use crate::engine::Engine;
+use crate::error::HarnessError;
+
+/// Hex characters kept of each pseudonym (64 bits).
+const PSEUDONYM_HEX: usize = 16;
+
+/// HMAC-SHA-256 (RFC 2104) of `message` under a 32-byte `key`.
+fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    let mut ipad = [0x36u8; 64];
+    let mut opad = [0x5cu8; 64];
+    for (i, k) in key.iter().enumerate() {
+        ipad[i] ^= k;
+        opad[i] ^= k;
+    }
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(message)
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(opad)
+        .chain_update(inner)
+        .finalize();
+    outer.into()
+}
+
+/// The day's pseudonym of `value`: HMAC(key, value "|" day), hex, truncated.
+fn pseudonym(key: &[u8; 32], value: &str, day: &str) -> String {
+    let mac = hmac_sha256(key, format!("{value}|{day}").as_bytes());
+    mac.iter().map(|b| format!("{b:02x}")).collect::<String>()[..PSEUDONYM_HEX].to_owned()
+}
+
+/// Registers `pseudonym(value, day)` with the key derived from `seed`.
+fn register_udf(engine: &Engine, seed: u64) {
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(b"telcosynth salted-pseudonyms key")
+        .chain_update(seed.to_le_bytes())
+        .finalize()
+        .into();
+    let fun = Arc::new(
+        move |args: &[ColumnarValue]| -> datafusion::error::Result<ColumnarValue> {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let text = |a: &ArrayRef| -> datafusion::error::Result<StringArray> {
+                let c = cast(a, &DataType::Utf8)?;
+                Ok(c.as_any()
+                    .downcast_ref::<StringArray>()
+                    .expect("utf8")
+                    .clone())
+            };
+            let (values, days) = (text(&arrays[0])?, text(&arrays[1])?);
+            let out: StringArray = (0..values.len())
+                .map(|i| {
+                    (values.is_valid(i) && days.is_valid(i))
+                        .then(|| pseudonym(&key, values.value(i), days.value(i)))
+                })
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(out) as ArrayRef))
+        },
+    );
+    engine.context().register_udf(create_udf(
+        "pseudonym",
+        vec![DataType::Utf8, DataType::Utf8],
+        DataType::Utf8,
+        Volatility::Immutable,
+        fun,
+    ));
+}
+
+/// The local day of `start_time`, as text, for the pseudonyms' rotation.
+const DAY: &str = "CAST((to_unixtime(t.start_time) + 28800) / 86400 AS VARCHAR)";
+
+pub(super) fn run(input: &Path, output: &Path, seed: u64) -> Result<(), HarnessError> {
+    let engine = Engine::new()?;
+    register_udf(&engine, seed);
+    for table in ["cells", "cdr", "ip_sessions"] {
+        engine.register_parquet(table, &input.join(table))?;
+    }
+    let micro = output.join("microdata");
+    engine.write_parquet(
+        "generalise cdr",
+        &format!(
+            "SELECT pseudonym(t.served_msisdn, {DAY}) AS served_msisdn, \
+             pseudonym(t.other_party, {DAY}) AS other_party, t.record_type, t.operator, \
+             date_trunc('hour', t.start_time) AS start_time, t.duration_s, t.result, t.roaming, \
+             x.district_code AS district_code \
+             FROM cdr AS t JOIN cells AS x ON t.first_cell_key = x.cell_key"
+        ),
+        &micro.join("cdr").join("part-0.parquet"),
+    )?;
+    engine.write_parquet(
+        "generalise ip_sessions",
+        &format!(
+            "SELECT pseudonym(t.served_msisdn, {DAY}) AS served_msisdn, t.operator, \
+             date_trunc('hour', t.start_time) AS start_time, \
+             date_trunc('hour', t.end_time) AS end_time, t.rat, t.apn, t.bytes_up, \
+             t.bytes_down, t.roaming, x.district_code AS district_code \
+             FROM ip_sessions AS t JOIN cells AS x ON t.cell_key = x.cell_key"
+        ),
+        &micro.join("ip_sessions").join("part-0.parquet"),
+    )?;
+    super::write_manifest(
+        output,
+        &ReleaseManifest {
+            contract_version: CONTRACT_VERSION,
+            kind: Kind::Microdata,
+            pseudonym_columns: vec![
+                "cdr.other_party".into(),
+                "cdr.served_msisdn".into(),
+                "ip_sessions.served_msisdn".into(),
+            ],
+            spatial_level: SpatialLevel::District,
+            time_bin_s: 3600,
+            suppression: None,
+            privacy_claim: None,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2_shape() {
+        // RFC 4231 test case 2 uses a 4-byte key; ours pads a 32-byte key the same way, so
+        // check the construction against the published value with the key zero-padded.
+        let mut key = [0u8; 32];
+        key[..4].copy_from_slice(b"Jefe");
+        let mac = hmac_sha256(&key, b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn pseudonyms_rotate_daily_and_depend_on_the_key() {
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let a = pseudonym(&k1, "+60123456789", "20098");
+        assert_eq!(a.len(), PSEUDONYM_HEX);
+        assert_eq!(a, pseudonym(&k1, "+60123456789", "20098"));
+        assert_ne!(a, pseudonym(&k1, "+60123456789", "20099"));
+        assert_ne!(a, pseudonym(&k2, "+60123456789", "20098"));
+    }
+}

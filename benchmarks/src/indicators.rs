@@ -1,0 +1,577 @@
+//! Official-statistics indicators as SQL (`benchmarks/indicators/`), run by the embedded
+//! engine over the truth, the raw operator view or a microdata release; see `INDICATORS.md`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use arrow_array::{Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::DataType;
+use datafusion::arrow::compute::cast;
+use serde::Serialize;
+
+use crate::contract::SpatialLevel;
+use crate::engine::Engine;
+use crate::error::HarnessError;
+use crate::prepare::{LOCAL_OFFSET_S, Period};
+
+/// One indicator's SQL: over the operator view (also used for releases) and, for indicators
+/// about people, over the truth.
+#[derive(Debug, Clone, Copy)]
+pub struct IndicatorSql {
+    /// Indicator name (the contract's vocabulary).
+    pub name: &'static str,
+    /// Query over `events`, `cdr_located`, `ip_located`, `period`, `mcc_country`.
+    pub view: &'static str,
+    /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `period`, `days`;
+    /// `None` for network indicators, whose truth is the operator's own records.
+    pub truth: Option<&'static str>,
+    /// Whether the indicator needs the `visitors` truth table (skipped without it).
+    pub needs_visitors: bool,
+}
+
+macro_rules! indicator {
+    ($name:literal, truth, $visitors:expr) => {
+        IndicatorSql {
+            name: $name,
+            view: include_str!(concat!("../indicators/", $name, ".sql")),
+            truth: Some(include_str!(concat!("../indicators/truth/", $name, ".sql"))),
+            needs_visitors: $visitors,
+        }
+    };
+    ($name:literal) => {
+        IndicatorSql {
+            name: $name,
+            view: include_str!(concat!("../indicators/", $name, ".sql")),
+            truth: None,
+            needs_visitors: false,
+        }
+    };
+}
+
+/// Every indicator, in the contract's order.
+pub const ALL: [IndicatorSql; 9] = [
+    indicator!("present_population", truth, false),
+    indicator!("residents", truth, false),
+    indicator!("od_trips", truth, false),
+    indicator!("inbound_visitors", truth, true),
+    indicator!("inbound_nights", truth, true),
+    indicator!("calls"),
+    indicator!("call_drop_rate"),
+    indicator!("data_volume"),
+    indicator!("throughput_p50"),
+];
+
+/// One row of the aggregates table, times as UTC epoch seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Indicator name.
+    pub indicator: String,
+    /// `district`, `country`, …
+    pub zone_level: String,
+    /// Zone identifier.
+    pub zone_id: String,
+    /// Start of the time bin.
+    pub t_start: i64,
+    /// End of the time bin.
+    pub t_end: i64,
+    /// Breakdown dimension, if any.
+    pub breakdown_key: Option<String>,
+    /// Breakdown value, if any.
+    pub breakdown_value: Option<String>,
+    /// The value; `None` when suppressed with the null marker.
+    pub value: Option<f64>,
+}
+
+/// Key of a row: everything but the value and t_end.
+pub type RowKey = (String, String, i64, Option<String>, Option<String>);
+
+impl Row {
+    /// The key that identifies the row within its indicator.
+    pub fn key(&self) -> RowKey {
+        (
+            self.zone_level.clone(),
+            self.zone_id.clone(),
+            self.t_start,
+            self.breakdown_key.clone(),
+            self.breakdown_value.clone(),
+        )
+    }
+}
+
+/// Indicator values by indicator name, and why any indicator is missing.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorSet {
+    /// Rows by indicator, sorted by key.
+    pub rows: BTreeMap<String, Vec<Row>>,
+    /// Indicators not computed, with the reason.
+    pub missing: BTreeMap<String, String>,
+}
+
+impl IndicatorSet {
+    /// Groups `rows` by indicator, sorted by key.
+    pub fn from_rows(rows: Vec<Row>) -> IndicatorSet {
+        let mut set = IndicatorSet::default();
+        for row in rows {
+            set.rows.entry(row.indicator.clone()).or_default().push(row);
+        }
+        for rows in set.rows.values_mut() {
+            rows.sort_by(|a, b| a.key().cmp(&b.key()));
+        }
+        set
+    }
+}
+
+/// Which computation of an indicator to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The operator-view SQL (raw view or a microdata release).
+    View,
+    /// The truth SQL where it exists, else the operator-view SQL on the raw view.
+    Truth,
+}
+
+/// Runs every indicator on `engine` (set up by [`register_view`] and, for the truth,
+/// [`register_truth`]).
+pub fn compute(engine: &Engine, side: Side, has_visitors: bool) -> IndicatorSet {
+    let mut set = IndicatorSet::default();
+    for ind in ALL {
+        if ind.needs_visitors && !has_visitors {
+            set.missing.insert(
+                ind.name.to_owned(),
+                "skipped: the dataset has no visitors table".to_owned(),
+            );
+            continue;
+        }
+        let sql = match side {
+            Side::Truth => ind.truth.unwrap_or(ind.view),
+            Side::View => ind.view,
+        };
+        match run(engine, ind.name, sql) {
+            Ok(rows) => {
+                set.rows.insert(ind.name.to_owned(), sorted(rows));
+            }
+            Err(e) => {
+                set.missing
+                    .insert(ind.name.to_owned(), format!("not computable: {e}"));
+            }
+        }
+    }
+    set
+}
+
+fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort_by(|a, b| a.key().cmp(&b.key()));
+    rows
+}
+
+/// Runs one query with the aggregates table's columns and reads its rows.
+pub fn run(engine: &Engine, context: &str, sql: &str) -> Result<Vec<Row>, HarnessError> {
+    let batches = engine.sql(context, sql)?;
+    let mut rows = Vec::new();
+    for batch in &batches {
+        read_rows(batch, &mut rows)
+            .map_err(|e| HarnessError::Dataset(format!("{context}: {e}")))?;
+    }
+    Ok(rows)
+}
+
+/// Appends the rows of a batch with the aggregates table's columns (any text, integer or float
+/// types; times as epoch seconds).
+fn read_rows(batch: &RecordBatch, rows: &mut Vec<Row>) -> Result<(), String> {
+    let col = |name: &str, to: &DataType| {
+        let c = batch
+            .column_by_name(name)
+            .ok_or_else(|| format!("column {name} is missing"))?;
+        cast(c, to).map_err(|e| format!("column {name}: {e}"))
+    };
+    let text = |name: &str| -> Result<StringArray, String> {
+        let c = col(name, &DataType::Utf8)?;
+        Ok(c.as_any()
+            .downcast_ref::<StringArray>()
+            .expect("utf8")
+            .clone())
+    };
+    let (indicator, level, zone) = (text("indicator")?, text("zone_level")?, text("zone_id")?);
+    let (bkey, bvalue) = (text("breakdown_key")?, text("breakdown_value")?);
+    let t_start = col("t_start", &DataType::Int64)?;
+    let t_end = col("t_end", &DataType::Int64)?;
+    let value = col("value", &DataType::Float64)?;
+    let t_start = t_start.as_any().downcast_ref::<Int64Array>().expect("i64");
+    let t_end = t_end.as_any().downcast_ref::<Int64Array>().expect("i64");
+    let value = value.as_any().downcast_ref::<Float64Array>().expect("f64");
+    let opt = |a: &StringArray, i: usize| a.is_valid(i).then(|| a.value(i).to_owned());
+    for i in 0..batch.num_rows() {
+        for (name, a) in [
+            ("indicator", &indicator),
+            ("zone_level", &level),
+            ("zone_id", &zone),
+        ] {
+            if a.is_null(i) {
+                return Err(format!("row {i}: {name} is null; it is required"));
+            }
+        }
+        if t_start.is_null(i) || t_end.is_null(i) {
+            return Err(format!("row {i}: t_start and t_end are required"));
+        }
+        rows.push(Row {
+            indicator: indicator.value(i).to_owned(),
+            zone_level: level.value(i).to_owned(),
+            zone_id: zone.value(i).to_owned(),
+            t_start: t_start.value(i),
+            t_end: t_end.value(i),
+            breakdown_key: opt(&bkey, i),
+            breakdown_value: opt(&bvalue, i),
+            value: value.is_valid(i).then(|| value.value(i)),
+        });
+    }
+    Ok(())
+}
+
+/// Registers the helper tables every side uses: `period`, `days` and `mcc_country`.
+pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessError> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let day = |d: chrono::NaiveDate| d.signed_duration_since(epoch).num_days();
+    engine.sql(
+        "create the period table",
+        &format!(
+            "CREATE TABLE period AS SELECT CAST({} AS BIGINT) AS t_start, \
+             CAST({} AS BIGINT) AS t_end, CAST({} AS BIGINT) AS start_day, \
+             CAST({} AS BIGINT) AS end_day",
+            period.t_start,
+            period.t_end,
+            day(period.start),
+            day(period.end),
+        ),
+    )?;
+    let days: Vec<String> = period
+        .start
+        .iter_days()
+        .take_while(|d| *d <= period.end)
+        .map(|d| {
+            let t = d
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp()
+                - LOCAL_OFFSET_S;
+            format!("(CAST('{d}' AS DATE), CAST({t} AS BIGINT))")
+        })
+        .collect();
+    engine.sql(
+        "create the days table",
+        &format!(
+            "CREATE TABLE days AS SELECT column1 AS day, column2 AS t_start FROM (VALUES {})",
+            days.join(", ")
+        ),
+    )?;
+    let mut mcc: BTreeMap<&str, &str> = BTreeMap::new();
+    for plmn in telcosynth_generator::reference::visitors::roaming_plmns() {
+        mcc.entry(plmn.mcc).or_insert(plmn.iso3);
+    }
+    let values: Vec<String> = mcc.iter().map(|(m, c)| format!("('{m}', '{c}')")).collect();
+    engine.sql(
+        "create the mcc_country table",
+        &format!(
+            "CREATE TABLE mcc_country AS SELECT column1 AS mcc, column2 AS country FROM (VALUES {})",
+            values.join(", ")
+        ),
+    )?;
+    Ok(())
+}
+
+/// Columns the located views take from `cdr` (`NULL` when a release lacks them).
+const CDR_COLUMNS: [(&str, &str); 5] = [
+    ("served_imsi", "imsi"),
+    ("record_type", "record_type"),
+    ("result", "result"),
+    ("duration_s", "duration_s"),
+    ("roaming", "roaming"),
+];
+/// Columns the located views take from `ip_sessions`.
+const IP_COLUMNS: [(&str, &str); 4] = [
+    ("served_imsi", "imsi"),
+    ("bytes_up", "bytes_up"),
+    ("bytes_down", "bytes_down"),
+    ("roaming", "roaming"),
+];
+
+/// Registers the operator-view tables of `dir` (`cdr`, `ip_sessions`; cells from `cells_dir`)
+/// and the views the indicator SQL reads: `cdr_located`, `ip_located` (every record with its
+/// subscriber, epoch-second times, district `zone` and position: the cell's site, or the
+/// district's centroid for district-level releases) and `events` (both, with [start, end)).
+/// A table missing from `dir` gives an empty view.
+pub fn register_view(
+    engine: &Engine,
+    dir: &Path,
+    cells_dir: &Path,
+    level: SpatialLevel,
+) -> Result<(), HarnessError> {
+    engine.register_parquet("cells", cells_dir)?;
+    engine.sql(
+        "create view zone_centroids",
+        "CREATE VIEW zone_centroids AS SELECT district_code AS zone, AVG(lat) AS lat, \
+         AVG(lon) AS lon FROM cells GROUP BY district_code",
+    )?;
+    let (cdr_loc, ip_loc) = level.location_columns();
+    for (table, loc, extra, view) in [
+        ("cdr", cdr_loc, &CDR_COLUMNS[..], "cdr_located"),
+        ("ip_sessions", ip_loc, &IP_COLUMNS[..], "ip_located"),
+    ] {
+        let path = dir.join(table);
+        let sql = if path.is_dir() {
+            engine.register_parquet(table, &path)?;
+            let present: Vec<String> = column_types(engine, table)?
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            located_view(table, view, loc, extra, &present, level)
+        } else {
+            empty_view(view, extra)
+        };
+        engine.sql(&format!("create view {view}"), &sql)?;
+    }
+    engine.sql(
+        "create view events",
+        "CREATE VIEW events AS \
+         SELECT subscriber, start_s, start_s + 1 AS end_s, zone, lat, lon FROM cdr_located \
+         UNION ALL \
+         SELECT subscriber, start_s, GREATEST(end_s, start_s + 1) AS end_s, zone, lat, lon \
+         FROM ip_located",
+    )?;
+    Ok(())
+}
+
+/// Column names and types of a registered table.
+pub fn column_types(engine: &Engine, table: &str) -> Result<Vec<(String, DataType)>, HarnessError> {
+    let df = engine
+        .block_on(engine.context().table(table))
+        .map_err(HarnessError::query(format!("read the schema of {table}")))?;
+    Ok(df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect())
+}
+
+fn located_view(
+    table: &str,
+    view: &str,
+    loc: &str,
+    extra: &[(&str, &str)],
+    present: &[String],
+    level: SpatialLevel,
+) -> String {
+    let has = |c: &str| present.iter().any(|p| p == c);
+    let mut cols = vec!["t.served_msisdn AS subscriber".to_owned()];
+    cols.push("to_unixtime(t.start_time) AS start_s".to_owned());
+    if table == "ip_sessions" {
+        cols.push("to_unixtime(t.end_time) AS end_s".to_owned());
+    }
+    for (c, alias) in extra {
+        cols.push(if has(c) {
+            format!("t.{c} AS {alias}")
+        } else {
+            format!("NULL AS {alias}")
+        });
+    }
+    match level {
+        SpatialLevel::Cell => format!(
+            "CREATE VIEW {view} AS SELECT {}, x.district_code AS zone, x.lat AS lat, \
+             x.lon AS lon FROM {table} AS t JOIN cells AS x ON t.{loc} = x.cell_key",
+            cols.join(", ")
+        ),
+        SpatialLevel::District => format!(
+            "CREATE VIEW {view} AS SELECT {}, CAST(t.{loc} AS VARCHAR) AS zone, z.lat AS lat, \
+             z.lon AS lon FROM {table} AS t \
+             LEFT JOIN zone_centroids AS z ON CAST(t.{loc} AS VARCHAR) = z.zone",
+            cols.join(", ")
+        ),
+        SpatialLevel::State => format!(
+            "CREATE VIEW {view} AS SELECT {}, CAST(t.{loc} AS VARCHAR) AS zone, \
+             CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon FROM {table} AS t",
+            cols.join(", ")
+        ),
+    }
+}
+
+fn empty_view(view: &str, extra: &[(&str, &str)]) -> String {
+    let mut cols = vec![
+        "CAST(NULL AS VARCHAR) AS subscriber",
+        "CAST(NULL AS BIGINT) AS start_s",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>();
+    if view == "ip_located" {
+        cols.push("CAST(NULL AS BIGINT) AS end_s".to_owned());
+    }
+    for (_, alias) in extra {
+        cols.push(format!("NULL AS {alias}"));
+    }
+    cols.push("CAST(NULL AS VARCHAR) AS zone".to_owned());
+    cols.push("CAST(NULL AS DOUBLE) AS lat".to_owned());
+    cols.push("CAST(NULL AS DOUBLE) AS lon".to_owned());
+    format!(
+        "CREATE VIEW {view} AS SELECT {} WHERE FALSE",
+        cols.join(", ")
+    )
+}
+
+/// Registers the truth tables of `dataset` (`persons`, `person_sims`, `trajectories`, and
+/// `visitors` when present) and `target_persons`: persons holding a SIM of `operator_name`.
+/// Returns whether `visitors` exists.
+pub fn register_truth(
+    engine: &Engine,
+    dataset: &Path,
+    operator_name: &str,
+) -> Result<bool, HarnessError> {
+    for table in ["persons", "person_sims", "trajectories"] {
+        let dir = dataset.join(table);
+        if !dir.is_dir() {
+            return Err(HarnessError::Dataset(format!(
+                "{}: truth table {table} is missing; generate it (outputs.tables)",
+                dataset.display()
+            )));
+        }
+        engine.register_parquet(table, &dir)?;
+    }
+    let visitors = dataset.join("visitors");
+    let has_visitors = visitors.is_dir();
+    if has_visitors {
+        engine.register_parquet("visitors", &visitors)?;
+    }
+    engine.sql(
+        "create view target_persons",
+        &format!(
+            "CREATE VIEW target_persons AS SELECT DISTINCT person_id FROM person_sims \
+             WHERE operator = '{}'",
+            operator_name.replace('\'', "''")
+        ),
+    )?;
+    Ok(has_visitors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2025-01-10 00:00 local time (UTC+8), epoch seconds.
+    const DAY0: i64 = 1_736_438_400;
+
+    fn ts(s: i64) -> String {
+        format!("to_timestamp_seconds({s})")
+    }
+
+    /// A hand-built operator view: cells 1 and 2 in districts A (urban) and B (rural); two
+    /// subscribers on one local day.
+    fn view() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = Engine::new().unwrap();
+        let file = |t: &str| dir.path().join(t).join("part-0.parquet");
+        write
+            .write_parquet(
+                "cells",
+                "SELECT * FROM (VALUES (CAST(1 AS BIGINT), 'A', 'urban', 3.0, 101.0), \
+                 (CAST(2 AS BIGINT), 'B', 'rural', 3.0, 101.1)) \
+                 AS t(cell_key, district_code, environment, lat, lon)",
+                &file("cells"),
+            )
+            .unwrap();
+        // s1: 01:00 MOC in A (answered), 02:30 MTC in B (dropped); s2: 23:00 MOC in A.
+        let h = 3600;
+        write
+            .write_parquet(
+                "cdr",
+                &format!(
+                    "SELECT served_msisdn, served_imsi, record_type, result, roaming, \
+                     duration_s, start_time, first_cell_key FROM (VALUES \
+                     ('s1', '502130000000001', 'MOC', 'answered', 'home', 60, {}, CAST(1 AS BIGINT)), \
+                     ('s1', '502130000000001', 'MTC', 'dropped', 'home', 10, {}, CAST(2 AS BIGINT)), \
+                     ('s2', '502130000000002', 'MOC', 'answered', 'home', 30, {}, CAST(1 AS BIGINT))) \
+                     AS t(served_msisdn, served_imsi, record_type, result, roaming, duration_s, \
+                     start_time, first_cell_key)",
+                    ts(DAY0 + h),
+                    ts(DAY0 + 2 * h + h / 2),
+                    ts(DAY0 + 23 * h)
+                ),
+                &file("cdr"),
+            )
+            .unwrap();
+        // s1: a data record 02:40–03:20 in B, 4000 bytes over 2400 s.
+        write
+            .write_parquet(
+                "ip_sessions",
+                &format!(
+                    "SELECT * FROM (VALUES ('s1', '502130000000001', 'home', \
+                     CAST(1000 AS BIGINT), CAST(3000 AS BIGINT), {}, {}, CAST(2 AS BIGINT))) \
+                     AS t(served_msisdn, served_imsi, roaming, bytes_up, bytes_down, \
+                     start_time, end_time, cell_key)",
+                    ts(DAY0 + 2 * h + 40 * 60),
+                    ts(DAY0 + 3 * h + 20 * 60)
+                ),
+                &file("ip_sessions"),
+            )
+            .unwrap();
+        let engine = Engine::new().unwrap();
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        register_helpers(&engine, &Period::new(d("2025-01-10"), d("2025-01-10"))).unwrap();
+        register_view(
+            &engine,
+            dir.path(),
+            &dir.path().join("cells"),
+            SpatialLevel::Cell,
+        )
+        .unwrap();
+        (dir, engine)
+    }
+
+    fn values(set: &IndicatorSet, name: &str) -> Vec<(String, i64, Option<String>, f64)> {
+        set.rows[name]
+            .iter()
+            .map(|r| {
+                (
+                    r.zone_id.clone(),
+                    r.t_start,
+                    r.breakdown_value.clone(),
+                    r.value.unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indicators_of_a_hand_built_view() {
+        let (_dir, engine) = view();
+        let set = compute(&engine, Side::View, false);
+        let h = 3600;
+        let a = |t, v| ("A".to_owned(), t, None, v);
+        let b = |t, v| ("B".to_owned(), t, None, v);
+        assert_eq!(
+            values(&set, "present_population"),
+            vec![
+                a(DAY0 + h, 1.0),
+                a(DAY0 + 23 * h, 1.0),
+                b(DAY0 + 2 * h, 1.0),
+                b(DAY0 + 3 * h, 1.0)
+            ]
+        );
+        // Night events (before 06:00, from 22:00): s1 at 01:00 in A, 02:30 and 02:40 in B → B;
+        // s2 at 23:00 in A → A.
+        assert_eq!(values(&set, "residents"), vec![a(DAY0, 1.0), b(DAY0, 1.0)]);
+        assert_eq!(
+            values(&set, "od_trips"),
+            vec![("A".to_owned(), DAY0, Some("B".to_owned()), 1.0)]
+        );
+        assert_eq!(values(&set, "calls"), vec![a(DAY0, 2.0), b(DAY0, 1.0)]);
+        assert_eq!(
+            values(&set, "call_drop_rate"),
+            vec![a(DAY0, 0.0), b(DAY0, 1.0)]
+        );
+        assert_eq!(values(&set, "data_volume"), vec![b(DAY0, 4000.0)]);
+        let p50 = values(&set, "throughput_p50");
+        assert_eq!(p50.len(), 1);
+        assert!((p50[0].3 - 4000.0 * 8.0 / 2400.0).abs() < 1e-9, "{p50:?}");
+        assert!(set.missing["inbound_visitors"].contains("no visitors table"));
+    }
+}

@@ -1,0 +1,409 @@
+//! Running a pipeline under the contract: `COMMAND --input IN --output OUT --seed N` (and the
+//! same as environment variables) in its own working folder, with a wall-clock limit, an
+//! address-space limit and, where bubblewrap is installed, a sandbox without network that
+//! sees only IN (read-only), OUT, its working folder and the system's programs.
+
+use std::fs::{self, File};
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// Resource limits of one pipeline run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Wall-clock limit; the process group is killed after it.
+    pub timeout: Duration,
+    /// Address-space limit (RLIMIT_AS), MiB.
+    pub memory_mib: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(600),
+            memory_mib: 8192,
+        }
+    }
+}
+
+/// How pipelines are isolated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Sandbox {
+    /// bubblewrap: no network, read-only IN and system folders, writable OUT and work folder.
+    Bubblewrap {
+        /// Path of the bwrap program.
+        program: PathBuf,
+    },
+    /// No sandbox: the pipeline runs as the harness's user and could read anything it can.
+    None {
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl Sandbox {
+    /// bubblewrap when `bwrap` is on PATH and can start a sandbox here, else none.
+    pub fn detect() -> Sandbox {
+        let Some(program) = find_on_path("bwrap") else {
+            return Sandbox::None {
+                reason: "bwrap (bubblewrap) is not on PATH".into(),
+            };
+        };
+        let probe = Command::new(&program)
+            .args(["--ro-bind", "/", "/", "--unshare-net", "--", "true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output();
+        match probe {
+            Ok(out) if out.status.success() => Sandbox::Bubblewrap { program },
+            Ok(out) => Sandbox::None {
+                reason: format!(
+                    "bwrap cannot create a sandbox here: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            },
+            Err(e) => Sandbox::None {
+                reason: format!("bwrap does not start: {e}"),
+            },
+        }
+    }
+}
+
+/// Why a pipeline produced no scorable release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PipelineFailure {
+    /// What went wrong, e.g. "exit status 1" or the contract violation.
+    pub reason: String,
+    /// The last lines of the pipeline's stderr.
+    pub stderr_tail: String,
+}
+
+/// A finished run that exited with status 0 within its limits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunOk {
+    /// Wall-clock seconds.
+    pub wall_s: f64,
+    /// The last lines of the pipeline's stderr.
+    pub stderr_tail: String,
+}
+
+/// Bytes of stderr kept in reports.
+const TAIL_BYTES: u64 = 4000;
+
+/// One pipeline invocation.
+#[derive(Debug, Clone)]
+pub struct Invocation<'a> {
+    /// Shell command (run by `sh -c`, followed by the contract's arguments).
+    pub command: &'a str,
+    /// Input folder (read-only for the pipeline).
+    pub input: &'a Path,
+    /// Output folder, created empty.
+    pub output: &'a Path,
+    /// Working folder, created empty; holds `stdout.log` and `stderr.log`.
+    pub work: &'a Path,
+    /// Seed passed to the pipeline.
+    pub seed: u64,
+}
+
+/// Runs `inv` under `limits` and `sandbox`; returns the run or why it failed.
+pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk, PipelineFailure> {
+    let fail = |reason: String| PipelineFailure {
+        reason,
+        stderr_tail: String::new(),
+    };
+    for dir in [inv.output, inv.work] {
+        if dir.exists() {
+            fs::remove_dir_all(dir)
+                .map_err(|e| fail(format!("cannot clear {}: {e}", dir.display())))?;
+        }
+        fs::create_dir_all(dir)
+            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (input, output, work) = (abs(inv.input), abs(inv.output), abs(inv.work));
+    let stderr_path = work.join("stderr.log");
+    let stdout = File::create(work.join("stdout.log"))
+        .map_err(|e| fail(format!("cannot create stdout.log: {e}")))?;
+    let stderr =
+        File::create(&stderr_path).map_err(|e| fail(format!("cannot create stderr.log: {e}")))?;
+    let seed = inv.seed.to_string();
+    let script = format!("{} \"$@\"", inv.command);
+    let contract_args = [
+        "--input",
+        input.to_str().unwrap_or_default(),
+        "--output",
+        output.to_str().unwrap_or_default(),
+        "--seed",
+        &seed,
+    ];
+    let mut cmd = match sandbox {
+        Sandbox::Bubblewrap { program } => {
+            let mut c = Command::new(program);
+            c.args(bwrap_args(inv.command, &input, &output, &work));
+            c.args(["sh", "-c", &script, "pipeline"]);
+            c
+        }
+        Sandbox::None { .. } => {
+            let mut c = Command::new("sh");
+            c.args(["-c", &script, "pipeline"]);
+            c
+        }
+    };
+    cmd.args(contract_args)
+        .current_dir(&work)
+        .env("TELCOSYNTH_INPUT", &input)
+        .env("TELCOSYNTH_OUTPUT", &output)
+        .env("TELCOSYNTH_SEED", &seed)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .process_group(0);
+    let limit = limits.memory_mib.saturating_mul(1 << 20);
+    // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rl = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: limit as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let started = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| fail(format!("cannot start the pipeline: {e}")))?;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if started.elapsed() >= limits.timeout => {
+                kill_group(child.id());
+                let _ = child.wait();
+                break Err(format!(
+                    "timed out after {} s (--timeout-s); the process group was killed",
+                    limits.timeout.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                kill_group(child.id());
+                break Err(format!("cannot wait for the pipeline: {e}"));
+            }
+        }
+    };
+    // Children left behind by a pipeline that exited go with its group.
+    kill_group(child.id());
+    let wall_s = started.elapsed().as_secs_f64();
+    let stderr_tail = tail(&stderr_path);
+    match status {
+        Ok(s) if s.success() => Ok(RunOk {
+            wall_s,
+            stderr_tail,
+        }),
+        Ok(s) => Err(PipelineFailure {
+            reason: describe_exit(s, limits),
+            stderr_tail,
+        }),
+        Err(reason) => Err(PipelineFailure {
+            reason,
+            stderr_tail,
+        }),
+    }
+}
+
+fn kill_group(pid: u32) {
+    // SAFETY: kill with a negative pid signals the process group the child leads.
+    unsafe {
+        libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+    }
+}
+
+fn describe_exit(status: ExitStatus, limits: Limits) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(sig)) => format!(
+            "killed by signal {sig}{}",
+            if sig == libc::SIGKILL || sig == libc::SIGSEGV || sig == libc::SIGABRT {
+                format!(
+                    " (memory limit {} MiB may have been reached)",
+                    limits.memory_mib
+                )
+            } else {
+                String::new()
+            }
+        ),
+        _ => "ended abnormally".into(),
+    }
+}
+
+/// The last [`TAIL_BYTES`] of a log file, from a line start, lossily decoded.
+fn tail(path: &Path) -> String {
+    let Ok(mut file) = File::open(path) else {
+        return String::new();
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let start = len.saturating_sub(TAIL_BYTES);
+    let mut bytes = Vec::new();
+    if file.seek(SeekFrom::Start(start)).is_err() || file.read_to_end(&mut bytes).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let text = if start > 0 {
+        text.split_once('\n').map_or(&*text, |(_, rest)| rest)
+    } else {
+        &text
+    };
+    text.trim_end().to_owned()
+}
+
+/// bubblewrap arguments: fresh namespaces (no network), the system's programs and libraries
+/// read-only, IN read-only, OUT and the work folder writable, a private /tmp, and the
+/// command's own program when it is given by path.
+fn bwrap_args(command: &str, input: &Path, output: &Path, work: &Path) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "--unshare-all",
+        "--die-with-parent",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for dir in [
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/lib",
+        "/lib64",
+        "/etc/alternatives",
+        "/etc/ssl",
+    ] {
+        a.extend(["--ro-bind-try".into(), dir.into(), dir.into()]);
+    }
+    for file in ["/etc/ld.so.cache", "/etc/localtime", "/etc/passwd"] {
+        a.extend(["--ro-bind-try".into(), file.into(), file.into()]);
+    }
+    if let Some(program) = command
+        .split_whitespace()
+        .next()
+        .filter(|p| p.contains('/'))
+        && let Ok(path) = fs::canonicalize(program)
+    {
+        let p = path.display().to_string();
+        a.extend(["--ro-bind".into(), p.clone(), p]);
+    }
+    let s = |p: &Path| p.display().to_string();
+    a.extend(["--ro-bind".into(), s(input), s(input)]);
+    a.extend(["--bind".into(), s(output), s(output)]);
+    a.extend(["--bind".into(), s(work), s(work)]);
+    a.extend(["--chdir".into(), s(work), "--".into()]);
+    a
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_script(
+        script: &str,
+        limits: Limits,
+    ) -> (Result<RunOk, PipelineFailure>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        let (output, work) = (dir.path().join("out"), dir.path().join("work"));
+        let inv = Invocation {
+            command: script,
+            input: &input,
+            output: &output,
+            work: &work,
+            seed: 7,
+        };
+        let none = Sandbox::None {
+            reason: "test".into(),
+        };
+        (run(&inv, limits, &none), dir)
+    }
+
+    #[test]
+    fn arguments_and_environment_reach_the_pipeline() {
+        let script =
+            "f() { echo \"$@\" > args; echo $TELCOSYNTH_SEED > \"$TELCOSYNTH_OUTPUT/seed\"; }; f";
+        let (r, dir) = run_script(script, Limits::default());
+        r.unwrap();
+        let args = fs::read_to_string(dir.path().join("work/args")).unwrap();
+        assert!(
+            args.contains("--input ") && args.contains("--output ") && args.ends_with("--seed 7\n"),
+            "{args}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("out/seed")).unwrap(),
+            "7\n"
+        );
+    }
+
+    #[test]
+    fn failures_keep_the_stderr_tail() {
+        let (r, _dir) = run_script("echo oops >&2; exit 3; :", Limits::default());
+        let f = r.unwrap_err();
+        assert_eq!(f.reason, "exit status 3");
+        assert_eq!(f.stderr_tail, "oops");
+    }
+
+    #[test]
+    fn a_hanging_pipeline_is_killed() {
+        let limits = Limits {
+            timeout: Duration::from_millis(300),
+            memory_mib: 8192,
+        };
+        let started = Instant::now();
+        let (r, _dir) = run_script("sleep 30; :", limits);
+        assert!(r.unwrap_err().reason.starts_with("timed out"));
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_memory_limit_applies() {
+        let limits = Limits {
+            timeout: Duration::from_secs(30),
+            memory_mib: 64,
+        };
+        // Allocating 200 MiB under a 64 MiB address-space limit fails.
+        let (r, _dir) = run_script(
+            "head -c 200000000 /dev/zero | tr '\\0' a | { v=$(cat); echo ${#v}; }; exit $?; :",
+            limits,
+        );
+        assert!(r.is_err(), "allocation under the limit succeeded");
+    }
+
+    #[test]
+    fn tails_start_at_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log");
+        let text: String = (0..2000).map(|i| format!("line {i}\n")).collect();
+        fs::write(&p, text).unwrap();
+        let t = tail(&p);
+        assert!(t.starts_with("line ") && t.ends_with("line 1999"), "{t}");
+        assert!(t.len() as u64 <= TAIL_BYTES);
+    }
+}
