@@ -1,2 +1,233 @@
 //! Re-identification risk of a release: attacks with Wilson intervals, baselines on a control
 //! population and Anonymeter's normalised risk.
+//!
+//! [`assess`] loads the truth of the generated dataset, the operator view the pipeline was given
+//! and the pipeline's release, samples targets (persons with a SIM of the view's operator) and
+//! controls (persons without one, whose numbers never appear in the view), and runs each attack
+//! that applies to the release. Parameters and baselines are documented in `benchmarks/RISK.md`.
+
+mod aggregates;
+mod attribute;
+mod direct;
+#[cfg(test)]
+mod fixture;
+mod linkage;
+mod read;
+mod reversal;
+mod sample;
+mod stats;
+mod unicity;
+mod world;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use aggregates::AggregatesReport;
+pub use direct::DirectReport;
+pub use linkage::HomeWorkReport;
+pub use reversal::{ReversalReport, ReversalSpace};
+pub use stats::{AttackResult, Rate, normalised_risk, wilson};
+
+/// The spatial resolution of released locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpatialLevel {
+    /// Cells (`cells.cell_key`).
+    Cell,
+    /// Districts (`cells.district_code`).
+    District,
+    /// States (`cells.state`).
+    State,
+}
+
+/// What the pipeline's manifest declares about its release.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseView {
+    /// `OUT/microdata/<table>/` holds event microdata.
+    pub microdata: bool,
+    /// `OUT/aggregates.parquet` holds aggregates.
+    pub aggregates: bool,
+    /// Columns whose identifiers were replaced by pseudonyms (e.g. `served_msisdn`).
+    pub pseudonym_columns: Vec<String>,
+    /// Spatial level of released locations.
+    pub spatial_level: SpatialLevel,
+    /// Width of released time bins in seconds (1 or less: exact times). Bins are aligned to local
+    /// midnight (UTC+8).
+    pub time_bin_s: i64,
+}
+
+/// Attack parameters. [`RiskParams::default`] gives the fixed defaults that make scores
+/// comparable between pipelines.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskParams {
+    /// Target persons sampled (default 1 000).
+    pub targets: usize,
+    /// Control persons sampled (default 1 000).
+    pub controls: usize,
+    /// Known points for unicity and linkage (default 1 to 5).
+    pub points: Vec<u32>,
+    /// Known points the linkage preceding attribute inference uses (default 3).
+    pub attribute_points: u32,
+    /// Uniform noise on a known point's time, ± seconds (default 900).
+    pub time_noise_s: i64,
+    /// Uniform noise on a known point's position: a random offset within this radius (default
+    /// 300 m).
+    pub position_noise_m: f64,
+    /// A released event matches a known point within this time (default 3 600 s) ...
+    pub match_window_s: i64,
+    /// ... and, at cell level, at a cell whose site lies within this distance (default 2 000 m).
+    pub match_radius_m: f64,
+    /// Count thresholds for small published cells (default 5 and 15).
+    pub k: Vec<u32>,
+    /// Largest population the trajectory recovery attack on aggregates links (default 300: the
+    /// Hungarian algorithm is cubic); a larger one is reported as skipped.
+    pub recovery_max_population: usize,
+    /// Identifier space of the pseudonym reversal dictionary.
+    pub reversal_space: ReversalSpace,
+    /// Seed of every sample and random draw (default 1).
+    pub seed: u64,
+}
+
+impl Default for RiskParams {
+    fn default() -> Self {
+        RiskParams {
+            targets: 1_000,
+            controls: 1_000,
+            points: vec![1, 2, 3, 4, 5],
+            attribute_points: 3,
+            time_noise_s: 900,
+            position_noise_m: 300.0,
+            match_window_s: 3_600,
+            match_radius_m: 2_000.0,
+            k: vec![5, 15],
+            recovery_max_population: 300,
+            reversal_space: ReversalSpace::InputIdentifiers,
+            seed: 1,
+        }
+    }
+}
+
+/// Everything an assessment reads.
+#[derive(Debug, Clone)]
+pub struct RiskInputs<'a> {
+    /// The generated dataset, truth tables included.
+    pub dataset: &'a Path,
+    /// The operator view the pipeline was given.
+    pub input: &'a Path,
+    /// The pipeline's output folder.
+    pub release: &'a Path,
+    /// What the release declares.
+    pub view: ReleaseView,
+    /// Attack parameters.
+    pub params: RiskParams,
+}
+
+/// Every attack's outcome; attacks that do not apply to the release are absent, with the
+/// reason in `skipped`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskReport {
+    /// Operator of the view (the target population's operator).
+    pub operator: String,
+    /// The release as declared.
+    pub view: ReleaseView,
+    /// Parameters used.
+    pub params: RiskParams,
+    /// Target and control persons sampled.
+    pub targets: usize,
+    /// Control persons sampled.
+    pub controls: usize,
+    /// Direct identifiers left in the release.
+    pub direct: DirectReport,
+    /// Pseudonyms reversed by a dictionary of hashes.
+    pub reversal: Option<ReversalReport>,
+    /// Unicity for each number of points.
+    pub unicity: Vec<AttackResult>,
+    /// Linkage with noisy known points, for each number of points.
+    pub linkage: Vec<AttackResult>,
+    /// Linkage knowing home and work district only.
+    pub home_work: Option<HomeWorkReport>,
+    /// Attribute inference after linkage: home district, nationality, sensitive place.
+    pub attributes: Vec<AttackResult>,
+    /// Attacks on published aggregates.
+    pub aggregates: Option<AggregatesReport>,
+    /// Attacks not run, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// A failure to read the inputs of an assessment.
+#[derive(Debug, thiserror::Error)]
+pub enum RiskError {
+    /// A file could not be read or decoded.
+    #[error("{path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The inputs do not hold what an assessment needs.
+    #[error("{0}")]
+    Missing(String),
+}
+
+impl RiskError {
+    fn read(path: &Path, e: impl std::fmt::Display) -> RiskError {
+        RiskError::Read {
+            path: path.to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Runs every attack that applies to the release.
+pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
+    let params = &inputs.params;
+    let world = world::World::load(inputs)?;
+    let mut skipped = Vec::new();
+    let direct = direct::assess(inputs, &world)?;
+    let reversal = if world.release.pseudonyms.is_empty() {
+        skipped.push("reversal: the release has no pseudonym values".to_owned());
+        None
+    } else {
+        Some(reversal::assess(&world, params.reversal_space)?)
+    };
+    let (mut unicity, mut linkage, mut home_work, mut attributes) =
+        (Vec::new(), Vec::new(), None, Vec::new());
+    if world.release.events.is_empty() {
+        skipped.push(
+            "unicity, linkage, home-work, attributes: the release has no event microdata with a pseudonym, time and place".to_owned(),
+        );
+    } else {
+        unicity = unicity::assess(&world, params);
+        if world.release.owners_known() {
+            linkage = linkage::assess(&world, params);
+            home_work = Some(linkage::home_work(&world, params));
+            attributes = attribute::assess(&world, params);
+        } else {
+            skipped.push(
+                "linkage, home-work, attributes: released rows cannot be traced to raw rows (no record_id, no exact time and cell)".to_owned(),
+            );
+        }
+    }
+    let aggregates = if inputs.view.aggregates {
+        aggregates::assess(inputs, &mut skipped)?
+    } else {
+        None
+    };
+    Ok(RiskReport {
+        operator: world.operator.clone(),
+        view: inputs.view.clone(),
+        params: params.clone(),
+        targets: world.targets.len(),
+        controls: world.controls.len(),
+        direct,
+        reversal,
+        unicity,
+        linkage,
+        home_work,
+        attributes,
+        aggregates,
+        skipped,
+    })
+}

@@ -1,0 +1,323 @@
+//! Direct identifiers left in the release: an exact scan for the identifiers of the view's
+//! register (MSISDN in three spellings, IMSI, IMEI, account number, holder name, MyKad or
+//! passport number, e-mail) over every string and integer column of every file of the release,
+//! and pattern scans over every string column.
+//!
+//! Attack rate: share of sampled targets with any identifier of their SIMs of the view's
+//! operator found. Baseline: the same for control persons, whose identifiers never reach the
+//! pipeline, so a hit is a coincidence (a shared name, say).
+
+use std::collections::{BTreeMap, HashSet};
+
+use arrow_schema::DataType;
+use serde::Serialize;
+use telcosynth_generator::population::imei::luhn_valid;
+
+use super::read::{self, text};
+use super::stats::{AttackResult, Rate};
+use super::world::{World, need};
+use super::{RiskError, RiskInputs};
+
+/// Direct identifiers found in the release.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectReport {
+    /// Persons with an identifier found.
+    pub attack: AttackResult,
+    /// Register rows of the view with the identifier of this kind found, per kind.
+    pub register_rows_found: BTreeMap<String, u64>,
+    /// Register rows of the view.
+    pub register_rows: u64,
+    /// Values matching an identifier pattern, per `table.column` and pattern.
+    pub pattern_hits: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// Identifier kinds and the register column they come from.
+const KINDS: [(&str, &str); 7] = [
+    ("msisdn", "msisdn"),
+    ("imsi", "imsi"),
+    ("imei", "imei"),
+    ("account", "subscriber_id"),
+    ("name", "holder_name"),
+    ("id_number", "id_number"),
+    ("email", "email"),
+];
+
+/// The spellings of an identifier an exact scan looks for.
+pub(crate) fn spellings(kind: &str, value: &str) -> Vec<String> {
+    if value.is_empty() {
+        return Vec::new();
+    }
+    match kind {
+        "msisdn" => {
+            let e164 = value.trim_start_matches('+');
+            let national = e164.strip_prefix("60").map(|n| format!("0{n}"));
+            let mut s = vec![format!("+{e164}"), e164.to_owned()];
+            s.extend(national);
+            s
+        }
+        "id_number" if value.contains('-') => vec![value.to_owned(), value.replace('-', "")],
+        _ => vec![value.to_owned()],
+    }
+}
+
+/// The patterns a string value or token matches.
+pub(crate) fn patterns(token: &str) -> Vec<&'static str> {
+    let b = token.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let mut hits = Vec::new();
+    if b.len() == 14 && b[6] == b'-' && b[9] == b'-' {
+        if digits(&b[..6]) && digits(&b[7..9]) && digits(&b[10..]) {
+            hits.push("mykad");
+        }
+    }
+    if b.len() == 15 && digits(b) {
+        if token.starts_with("502") {
+            hits.push("imsi");
+        }
+        if luhn_valid(token) {
+            hits.push("imei");
+        }
+    }
+    let msisdn = match b {
+        [b'+', b'6', b'0', b'1', rest @ ..] => digits(rest) && (8..=9).contains(&rest.len()),
+        [b'6', b'0', b'1', rest @ ..] => digits(rest) && (8..=9).contains(&rest.len()),
+        [b'0', b'1', rest @ ..] => digits(rest) && (8..=9).contains(&rest.len()),
+        _ => false,
+    };
+    if msisdn {
+        hits.push("msisdn");
+    }
+    hits
+}
+
+/// Tokens of a value: the value and its parts between separators.
+fn tokens(value: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(value).chain(
+        value
+            .split(|c: char| c.is_whitespace() || ",;|/:=<>()[]{}\"'".contains(c))
+            .filter(|t| !t.is_empty() && t.len() < value.len()),
+    )
+}
+
+/// Runs the scans.
+pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport, RiskError> {
+    // Every identifier looked for: the view's register and the sampled persons' SIMs.
+    let mut register: Vec<[String; 7]> = Vec::new();
+    let columns: Vec<&str> = KINDS.iter().map(|k| k.1).collect();
+    read::scan(inputs.input, "subscribers", &columns, |rows| {
+        let cols = columns
+            .iter()
+            .map(|c| rows.strings(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        need(cols[0].as_ref(), "subscribers.msisdn")?;
+        for i in 0..rows.len() {
+            register.push(std::array::from_fn(|k| {
+                cols[k]
+                    .as_ref()
+                    .and_then(|c| text(c, i))
+                    .unwrap_or("")
+                    .to_owned()
+            }));
+        }
+        Ok(())
+    })?;
+    let mut wanted: HashSet<String> = HashSet::new();
+    for row in &register {
+        for (k, (kind, _)) in KINDS.iter().enumerate() {
+            wanted.extend(spellings(kind, &row[k]));
+        }
+    }
+    let person_ids = |id: &i64, only_operator: bool| -> Vec<Vec<String>> {
+        world.persons[id]
+            .sims
+            .iter()
+            .filter(|s| !only_operator || s.operator == world.operator)
+            .map(|s| {
+                let values = [
+                    &s.msisdn,
+                    &s.imsi,
+                    &s.imei,
+                    &s.subscriber_id,
+                    &s.holder_name,
+                    &s.id_number,
+                    &s.email,
+                ];
+                KINDS
+                    .iter()
+                    .zip(values)
+                    .flat_map(|((kind, _), v)| spellings(kind, v))
+                    .collect()
+            })
+            .collect()
+    };
+    for id in world.targets.iter().chain(&world.controls) {
+        for ids in person_ids(id, false) {
+            wanted.extend(ids);
+        }
+    }
+
+    let mut found: HashSet<String> = HashSet::new();
+    let mut pattern_hits: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for path in read::parquet_files(inputs.release) {
+        let table = path
+            .strip_prefix(inputs.release)
+            .ok()
+            .and_then(|p| p.iter().find(|c| *c != "microdata"))
+            .and_then(|c| c.to_str())
+            .unwrap_or("")
+            .trim_end_matches(".parquet")
+            .to_owned();
+        read::scan_files(std::slice::from_ref(&path), None, |rows| {
+            let schema = rows.batch().schema();
+            for field in schema.fields() {
+                let is_text = match field.data_type() {
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+                    DataType::Dictionary(_, v) => {
+                        matches!(
+                            **v,
+                            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                        )
+                    }
+                    DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
+                        false
+                    }
+                    _ => continue,
+                };
+                let Some(values) = rows.strings(field.name())? else {
+                    continue;
+                };
+                for value in values.iter().flatten() {
+                    for token in tokens(value) {
+                        if wanted.contains(token) && !found.contains(token) {
+                            found.insert(token.to_owned());
+                        }
+                        if is_text {
+                            for p in patterns(token) {
+                                *pattern_hits
+                                    .entry(format!("{table}.{}", field.name()))
+                                    .or_default()
+                                    .entry(p.to_owned())
+                                    .or_default() += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
+
+    let mut register_rows_found: BTreeMap<String, u64> =
+        KINDS.iter().map(|k| (k.0.to_owned(), 0)).collect();
+    for row in &register {
+        for (k, (kind, _)) in KINDS.iter().enumerate() {
+            if spellings(kind, &row[k]).iter().any(|s| found.contains(s)) {
+                *register_rows_found.get_mut(*kind).expect("every kind") += 1;
+            }
+        }
+    }
+    let hit = |ids: &[i64], only_operator: bool| {
+        let hits = ids
+            .iter()
+            .filter(|id| {
+                person_ids(id, only_operator)
+                    .iter()
+                    .flatten()
+                    .any(|s| found.contains(s))
+            })
+            .count();
+        Rate::new(hits as f64, ids.len() as u64)
+    };
+    Ok(DirectReport {
+        attack: AttackResult::new(
+            "direct_identifiers",
+            None,
+            hit(&world.targets, true),
+            hit(&world.controls, false),
+        ),
+        register_rows_found,
+        register_rows: register.len() as u64,
+        pattern_hits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_recognise_identifier_formats() {
+        assert_eq!(patterns("900101-14-5678"), vec!["mykad"]);
+        assert_eq!(patterns("+60123456789"), vec!["msisdn"]);
+        assert_eq!(patterns("60123456789"), vec!["msisdn"]);
+        assert_eq!(patterns("0112345678"), vec!["msisdn"]);
+        assert!(patterns("502130123456789").contains(&"imsi"));
+        // A real-format IMEI: TAC 35 209900, serial, Luhn digit.
+        assert_eq!(patterns("490154203237518"), vec!["imei"]);
+        assert!(patterns("490154203237519").is_empty());
+        assert!(patterns("a1b2c3").is_empty());
+        assert!(patterns("+6012345").is_empty());
+    }
+
+    #[test]
+    fn spellings_cover_e164_and_national() {
+        assert_eq!(
+            spellings("msisdn", "+60123456789"),
+            vec!["+60123456789", "60123456789", "0123456789"]
+        );
+        assert_eq!(
+            spellings("id_number", "900101-14-5678"),
+            vec!["900101-14-5678", "900101145678"]
+        );
+        assert!(spellings("name", "").is_empty());
+    }
+
+    #[test]
+    fn tokens_split_embedded_identifiers() {
+        let t: Vec<&str> = tokens("call from +60123456789; ok").collect();
+        assert!(t.contains(&"+60123456789"));
+        assert_eq!(t[0], "call from +60123456789; ok");
+    }
+}
+
+#[cfg(test)]
+mod release_tests {
+    use crate::risk::fixture::{Fixture, IDENTITY, Transform, keyed, microdata_view};
+    use crate::risk::{SpatialLevel, assess};
+
+    #[test]
+    fn identifiers_left_in_are_caught_and_pseudonyms_are_not() {
+        let f = Fixture::new();
+        let out = f.release("identity", &IDENTITY);
+        let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
+        let d = &report.direct;
+        assert_eq!(d.attack.attack_rate.rate, 1.0);
+        assert_eq!(d.attack.baseline_rate.rate, 0.0);
+        assert_eq!(d.register_rows, 40);
+        for kind in [
+            "msisdn",
+            "imsi",
+            "imei",
+            "name",
+            "id_number",
+            "email",
+            "account",
+        ] {
+            assert_eq!(d.register_rows_found[kind], 40, "{kind}");
+        }
+        assert_eq!(d.pattern_hits["subscribers.id_number"]["mykad"], 40);
+        assert_eq!(d.pattern_hits["cdr.served_msisdn"]["msisdn"], 40 * 16);
+        assert_eq!(d.pattern_hits["cdr.served_imsi"]["imsi"], 40 * 16);
+
+        let hashed = Transform {
+            pseudonym: keyed,
+            cell: |c| c,
+            time: |t| t,
+            keep_register: false,
+        };
+        let out = f.release("keyed", &hashed);
+        let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
+        assert_eq!(report.direct.attack.attack_rate.rate, 0.0);
+        assert!(report.direct.pattern_hits.is_empty(), "{:?}", report.direct);
+    }
+}

@@ -1,0 +1,108 @@
+//! Unicity (de Montjoye et al. 2013): for each sampled target, `p` distinct points of the
+//! target's raw records in the view, placed at the release's spatial level and time bin, chosen
+//! at random; the target is unique when exactly one released pseudonym has all of them. Targets
+//! with fewer than `p` distinct points are left out. Baseline: the same for control persons,
+//! from their own operator's records (at cell level placed at the view's nearest cell): a
+//! control matching exactly one pseudonym is a false unique.
+
+use super::RiskParams;
+use super::sample::{Purpose, choose};
+use super::stats::{AttackResult, Rate};
+use super::world::World;
+
+/// Pseudonyms whose released trace holds every point of `points`.
+pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
+    let mut candidates: Option<Vec<u32>> = None;
+    for &(b, zone) in points {
+        let here = world.release.subjects_at(zone, b, b);
+        candidates = Some(match candidates {
+            None => here,
+            Some(c) => c
+                .into_iter()
+                .filter(|s| here.binary_search(s).is_ok())
+                .collect(),
+        });
+        if candidates.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
+    }
+    candidates.unwrap_or_default()
+}
+
+/// Share of `persons` whose `p` random points match exactly one pseudonym.
+fn unique_share(world: &World, persons: &[i64], p: u32, seed: u64) -> Rate {
+    let (mut n, mut unique) = (0u64, 0u64);
+    for &id in persons {
+        let tokens = &world.persons[&id].tokens;
+        if tokens.len() < p as usize {
+            continue;
+        }
+        let chosen: Vec<(i64, u32)> = choose(
+            tokens.len(),
+            p as usize,
+            seed,
+            Purpose::Points,
+            &[id as u64, u64::from(p)],
+        )
+        .into_iter()
+        .map(|i| tokens[i])
+        .collect();
+        n += 1;
+        unique += u64::from(matching(world, &chosen).len() == 1);
+    }
+    Rate::new(unique as f64, n)
+}
+
+/// Unicity for each number of points.
+pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
+    params
+        .points
+        .iter()
+        .map(|&p| {
+            AttackResult::new(
+                "unicity",
+                Some(p),
+                unique_share(world, &world.targets, p, params.seed),
+                unique_share(world, &world.controls, p, params.seed),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::fixture::{Fixture, GENERALISED, Transform, keyed, microdata_view};
+    use crate::risk::{SpatialLevel, assess};
+
+    #[test]
+    fn cell_hour_release_is_unique_and_a_generalised_one_is_not() {
+        let f = Fixture::new();
+        let hourly = Transform {
+            pseudonym: keyed,
+            cell: |c| c,
+            time: |t| t - t.rem_euclid(3_600),
+            keep_register: false,
+        };
+        let out = f.release("hourly", &hourly);
+        let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 3_600))).unwrap();
+        let at = |p: u32| {
+            report
+                .unicity
+                .iter()
+                .find(|r| r.p == Some(p))
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(at(4).attack_rate.n, 40);
+        assert!(at(4).attack_rate.rate >= 0.9, "{:?}", at(4));
+        assert!(at(4).baseline_rate.rate <= 0.1, "{:?}", at(4));
+        assert!(at(1).attack_rate.rate <= at(4).attack_rate.rate);
+
+        let out = f.release("generalised", &GENERALISED);
+        let view = microdata_view(SpatialLevel::District, 86_400);
+        let report = assess(&f.inputs(&out, view)).unwrap();
+        for r in &report.unicity {
+            assert!(r.attack_rate.rate <= 0.1, "{r:?}");
+        }
+    }
+}
