@@ -1,14 +1,20 @@
 //! Benchmark harness: runs an anonymisation pipeline on the operator's view of a telcosynth
 //! dataset and scores its release on utility (do official statistics survive?) and
 //! re-identification risk (can an adversary with background knowledge find people?).
+//!
+//! [`bench::bench`] is the whole run: [`prepare`] the operator's view, compute the reference
+//! [`indicators`] (SQL run by the embedded [`engine`]), [`runner`] each pipeline under the
+//! [`contract`], read its [`release`], score [`utility`] and [`risk`], and write the [`report`].
 
 pub mod baselines;
+pub mod bench;
 pub mod contract;
 pub mod engine;
 pub mod error;
 pub mod indicators;
 pub mod prepare;
 pub mod release;
+pub mod report;
 pub mod risk;
 pub mod runner;
 pub mod utility;

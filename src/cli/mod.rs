@@ -1,5 +1,7 @@
 //! Command-line interface: argument parsing and the commands.
 
+mod baseline;
+mod bench;
 mod bench_speed;
 mod estimate;
 mod failure;
@@ -41,6 +43,11 @@ enum Command {
     /// Measure the Parquet writer's ceiling and end-to-end generation speed of the cdr table
     /// on this machine, on one thread and on all threads.
     BenchSpeed(BenchSpeedArgs),
+    /// Run anonymisation pipelines on a dataset's operator view and score their releases on
+    /// utility and re-identification risk (report.json, report.md).
+    Bench(bench::BenchArgs),
+    /// Run a baseline anonymisation pipeline under the pipeline contract.
+    Baseline(baseline::BaselineArgs),
 }
 
 /// Arguments of `telcosynth generate`.
@@ -164,6 +171,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Inspect(args) => inspect::run(args),
         Command::MergeManifests(args) => merge::run(args),
         Command::BenchSpeed(args) => bench_speed::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Baseline(args) => baseline::run(args),
         Command::Tables => {
             print!("{}", telcosynth_generator::tables::markdown());
             Ok(())

@@ -1,7 +1,8 @@
-//! `hash-pseudonyms`: the classic mistake — MSISDN, IMSI, IMEI and account numbers replaced
-//! by their unsalted SHA-256 (hex of the text as written, e.g. `+60123456789`), names, ID
-//! numbers, e-mail and address dropped, everything else (cells, exact times, birth dates)
-//! kept. The identifier space is small enough to hash in full, so the pseudonyms reverse.
+//! `hash-pseudonyms`: the classic mistake — MSISDNs (the subscriber's and the other party's),
+//! IMSIs and IMEIs replaced by their unsalted SHA-256 (hex of the text as written, e.g.
+//! `+60123456789`), account numbers, names, ID numbers, e-mail and address dropped, everything
+//! else (cells, exact times, birth dates) kept. The identifier space is small enough to hash in
+//! full, so the pseudonyms reverse.
 
 use std::path::Path;
 
@@ -10,8 +11,7 @@ use crate::engine::Engine;
 use crate::error::HarnessError;
 
 /// Columns replaced by their SHA-256.
-const HASHED: [&str; 8] = [
-    "subscriber_id",
+const HASHED: [&str; 7] = [
     "msisdn",
     "imsi",
     "imei",
@@ -21,7 +21,14 @@ const HASHED: [&str; 8] = [
     "other_party",
 ];
 /// Columns dropped.
-const DROPPED: [&str; 5] = ["holder_name", "id_number", "email", "address", "id_type"];
+const DROPPED: [&str; 6] = [
+    "subscriber_id",
+    "holder_name",
+    "id_number",
+    "email",
+    "address",
+    "id_type",
+];
 
 pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
     let engine = Engine::new()?;

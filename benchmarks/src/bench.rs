@@ -1,0 +1,296 @@
+//! A benchmark run: prepare the operator's view once, compute the reference indicators from the
+//! truth and the raw view, then run every pipeline, check its release and score it. A pipeline
+//! that fails is recorded as such; the run always goes on to the next one.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::contract::{self, ReleaseManifest};
+use crate::engine::Engine;
+use crate::error::HarnessError;
+use crate::indicators::{self, IndicatorSet, Side};
+use crate::prepare::{self, Prepared};
+use crate::release;
+use crate::report::{
+    BenchReport, DatasetInfo, Outcome, PipelineReport, RawView, RiskSection, Scored, Utility,
+};
+use crate::risk;
+use crate::runner::{self, Invocation, Limits, PipelineFailure, Sandbox};
+use crate::utility::{self, Histograms};
+
+/// A pipeline under test: a name (folder-safe) and the shell command that runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pipeline {
+    /// Name in reports and folder names: letters, digits, `-`, `_`, `.`.
+    pub name: String,
+    /// Shell command; the harness appends `--input IN --output OUT --seed N`.
+    pub command: String,
+}
+
+impl Pipeline {
+    /// Parses `NAME=COMMAND`.
+    pub fn parse(text: &str) -> Result<Pipeline, String> {
+        let (name, command) = text
+            .split_once('=')
+            .ok_or_else(|| format!("{text:?}: write NAME=COMMAND, e.g. mine=./anonymise.py"))?;
+        let ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !ok {
+            return Err(format!(
+                "{name:?}: a pipeline name uses letters, digits, '-', '_' and '.' only"
+            ));
+        }
+        if command.trim().is_empty() {
+            return Err(format!("{name}: the command is empty"));
+        }
+        Ok(Pipeline {
+            name: name.to_owned(),
+            command: command.to_owned(),
+        })
+    }
+}
+
+/// What to benchmark and how.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Generated dataset folder (with its manifest and truth tables).
+    pub dataset: PathBuf,
+    /// Run folder: `input/`, `releases/<name>/`, `work/<name>/`, `report.json`, `report.md`.
+    pub out: PathBuf,
+    /// Target operator (key or name); the largest by default.
+    pub operator: Option<String>,
+    /// Pipelines in order.
+    pub pipelines: Vec<Pipeline>,
+    /// Seed passed to every pipeline.
+    pub seed: u64,
+    /// Limits of every pipeline run.
+    pub limits: Limits,
+    /// Whether to run the re-identification risk assessment on each release.
+    pub risk: bool,
+}
+
+/// Runs the benchmark and writes `report.json` and `report.md` into the run folder.
+pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
+    std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
+    let started = Instant::now();
+    let target = prepare::choose_target(&opts.dataset, opts.operator.as_deref())?;
+    let prepared = prepare::prepare(&opts.dataset, target, &opts.out.join("input"))?;
+    let reference = Reference::compute(&opts.dataset, &prepared)?;
+    let prepare_s = started.elapsed().as_secs_f64();
+    let sandbox = Sandbox::detect();
+    let mut pipelines = Vec::new();
+    for p in &opts.pipelines {
+        pipelines.push(run_one(opts, p, &prepared, &reference, &sandbox));
+    }
+    let (vs_truth, notes) = utility::score_all(&reference.truth, &reference.raw, &reference.rural);
+    let manifest = &prepared.manifest;
+    let report = BenchReport {
+        tool: format!("telcosynth-benchmarks {}", env!("CARGO_PKG_VERSION")),
+        dataset: DatasetInfo {
+            path: opts.dataset.display().to_string(),
+            scenario: manifest.scenario.name.clone(),
+            scenario_sha256: manifest.scenario.sha256.clone(),
+            seed: manifest.seed,
+        },
+        target: prepared.target.clone(),
+        period: prepared.period,
+        sandbox,
+        limits: opts.limits,
+        seed: opts.seed,
+        rural_districts: reference.rural.iter().cloned().collect(),
+        raw_view: RawView { vs_truth, notes },
+        prepare_s,
+        pipelines,
+    };
+    report.write(&opts.out)?;
+    Ok(report)
+}
+
+/// The indicators a release is scored against, and the context needed to score it.
+struct Reference {
+    truth: IndicatorSet,
+    raw: IndicatorSet,
+    raw_histograms: Histograms,
+    rural: BTreeSet<String>,
+    has_visitors: bool,
+}
+
+impl Reference {
+    fn compute(dataset: &Path, prepared: &Prepared) -> Result<Reference, HarnessError> {
+        let engine = Engine::new()?;
+        indicators::register_helpers(&engine, &prepared.period)?;
+        indicators::register_view(
+            &engine,
+            &prepared.dir,
+            &prepared.dir.join("cells"),
+            contract::SpatialLevel::Cell,
+        )?;
+        let has_visitors = indicators::register_truth(&engine, dataset, &prepared.target.name)?;
+        let raw = indicators::compute(&engine, Side::View, has_visitors);
+        let truth = indicators::compute(&engine, Side::Truth, has_visitors);
+        let raw_histograms = utility::histograms(&engine)?;
+        let rural = indicators::run(
+            &engine,
+            "rural districts",
+            "SELECT 'rural' AS indicator, 'district' AS zone_level, district_code AS zone_id, \
+             0 AS t_start, 0 AS t_end, NULL AS breakdown_key, NULL AS breakdown_value, \
+             AVG(CASE WHEN environment = 'rural' THEN 1.0 ELSE 0.0 END) AS value \
+             FROM cells GROUP BY district_code",
+        )?
+        .into_iter()
+        .filter(|r| r.value.is_some_and(|v| v > 0.5))
+        .map(|r| r.zone_id)
+        .collect();
+        Ok(Reference {
+            truth,
+            raw,
+            raw_histograms,
+            rural,
+            has_visitors,
+        })
+    }
+}
+
+fn run_one(
+    opts: &BenchOptions,
+    pipeline: &Pipeline,
+    prepared: &Prepared,
+    reference: &Reference,
+    sandbox: &Sandbox,
+) -> PipelineReport {
+    let output = opts.out.join("releases").join(&pipeline.name);
+    let work = opts.out.join("work").join(&pipeline.name);
+    let inv = Invocation {
+        command: &pipeline.command,
+        input: &prepared.dir,
+        output: &output,
+        work: &work,
+        seed: opts.seed,
+    };
+    let started = Instant::now();
+    let outcome = match runner::run(&inv, opts.limits, sandbox) {
+        Err(failure) => Outcome::Failed(failure),
+        Ok(run) => match score_release(opts, &output, prepared, reference) {
+            Ok(scored) => Outcome::Scored(Box::new(scored)),
+            Err(reason) => Outcome::Failed(PipelineFailure {
+                reason,
+                stderr_tail: run.stderr_tail,
+            }),
+        },
+    };
+    PipelineReport {
+        name: pipeline.name.clone(),
+        command: pipeline.command.clone(),
+        wall_s: started.elapsed().as_secs_f64(),
+        outcome,
+    }
+}
+
+/// Checks a release against the contract and scores it; the error is the failure's reason.
+fn score_release(
+    opts: &BenchOptions,
+    out: &Path,
+    prepared: &Prepared,
+    reference: &Reference,
+) -> Result<Scored, String> {
+    let manifest = contract::read_release_manifest(out).map_err(|e| e.to_string())?;
+    let engine = Engine::new().map_err(|e| e.to_string())?;
+    let aggregates = if manifest.kind.aggregates() {
+        let set = release::read_aggregates(&engine, out, &manifest).map_err(|e| e.to_string())?;
+        Some(utility_of(&set, reference))
+    } else {
+        None
+    };
+    let (microdata, distributions) = if manifest.kind.microdata() {
+        release::check_microdata(&engine, out, &manifest).map_err(|e| e.to_string())?;
+        let set = release::microdata_indicators(
+            &engine,
+            out,
+            &prepared.dir,
+            &manifest,
+            &prepared.period,
+            reference.has_visitors,
+        )
+        .map_err(|e| format!("the microdata cannot be read: {e}"))?;
+        let distributions = if manifest.spatial_level == contract::SpatialLevel::State {
+            None
+        } else {
+            let hist = utility::histograms(&engine).map_err(|e| e.to_string())?;
+            Some(utility::distribution_distances(
+                &reference.raw_histograms,
+                &hist,
+            ))
+        };
+        (Some(utility_of(&set, reference)), distributions)
+    } else {
+        (None, None)
+    };
+    let risk = if opts.risk {
+        assess_risk(opts, out, prepared, &manifest)
+    } else {
+        RiskSection::not_run("risk assessment not requested (--no-risk)")
+    };
+    Ok(Scored {
+        manifest,
+        aggregates,
+        microdata,
+        distributions,
+        risk,
+    })
+}
+
+fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
+    let (vs_raw, mut notes) = utility::score_all(&reference.raw, set, &reference.rural);
+    let (vs_truth, truth_notes) = utility::score_all(&reference.truth, set, &reference.rural);
+    for (k, v) in truth_notes {
+        notes.entry(k).or_insert(v);
+    }
+    Utility {
+        vs_raw,
+        vs_truth,
+        notes,
+    }
+}
+
+fn assess_risk(
+    opts: &BenchOptions,
+    out: &Path,
+    prepared: &Prepared,
+    manifest: &ReleaseManifest,
+) -> RiskSection {
+    let mut columns: Vec<String> = manifest
+        .pseudonym_columns
+        .iter()
+        .filter_map(|c| c.split_once('.').map(|(_, col)| col.to_owned()))
+        .collect();
+    columns.sort();
+    columns.dedup();
+    let view = risk::ReleaseView {
+        microdata: manifest.kind.microdata(),
+        aggregates: manifest.kind.aggregates(),
+        pseudonym_columns: columns,
+        spatial_level: match manifest.spatial_level {
+            contract::SpatialLevel::Cell => risk::SpatialLevel::Cell,
+            contract::SpatialLevel::District => risk::SpatialLevel::District,
+            contract::SpatialLevel::State => risk::SpatialLevel::State,
+        },
+        time_bin_s: manifest.time_bin_s as i64,
+    };
+    let inputs = risk::RiskInputs {
+        dataset: &opts.dataset,
+        input: &prepared.dir,
+        release: out,
+        view,
+        params: risk::RiskParams::default(),
+    };
+    match risk::assess(&inputs) {
+        Ok(report) => RiskSection {
+            report: Some(Box::new(report)),
+            note: None,
+        },
+        Err(e) => RiskSection::not_run(&format!("risk assessment failed: {e}")),
+    }
+}

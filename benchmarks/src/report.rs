@@ -1,0 +1,395 @@
+//! The report of a benchmark run: `report.json` (every figure) and `report.md` (readable).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::ReleaseManifest;
+use crate::error::HarnessError;
+use crate::prepare::{Period, Target};
+use crate::risk::RiskReport;
+use crate::runner::{Limits, PipelineFailure, Sandbox};
+use crate::utility::{Score, Subset};
+
+/// A whole benchmark run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    /// Harness name and version.
+    pub tool: String,
+    /// The dataset benchmarked on.
+    pub dataset: DatasetInfo,
+    /// The operator whose view pipelines received.
+    pub target: Target,
+    /// The scenario period.
+    pub period: Period,
+    /// How pipelines were isolated.
+    pub sandbox: Sandbox,
+    /// Limits of every run.
+    pub limits: Limits,
+    /// Seed passed to pipelines.
+    pub seed: u64,
+    /// Districts reported separately as rural (most of their cells rural).
+    pub rural_districts: Vec<String>,
+    /// How far the raw operator view itself is from the truth (coverage and detection, before
+    /// any anonymisation).
+    pub raw_view: RawView,
+    /// Seconds spent preparing the input and the reference indicators.
+    pub prepare_s: f64,
+    /// Every pipeline, in the order run.
+    pub pipelines: Vec<PipelineReport>,
+}
+
+/// The dataset a run used.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetInfo {
+    /// Folder.
+    pub path: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the normalised scenario.
+    pub scenario_sha256: String,
+    /// The dataset's master seed.
+    pub seed: u64,
+}
+
+/// Scores of the raw operator view against the truth.
+#[derive(Debug, Clone, Serialize)]
+pub struct RawView {
+    /// Per indicator and subset.
+    pub vs_truth: Vec<Score>,
+    /// Indicators not compared, with the reason.
+    pub notes: BTreeMap<String, String>,
+}
+
+/// One pipeline's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineReport {
+    /// Name given on the command line.
+    pub name: String,
+    /// Command run.
+    pub command: String,
+    /// Seconds from start to scored (or failed).
+    pub wall_s: f64,
+    /// Scores or the failure.
+    pub outcome: Outcome,
+}
+
+/// A pipeline's outcome.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// The release met the contract and was scored.
+    Scored(Box<Scored>),
+    /// The pipeline failed or broke the contract.
+    Failed(PipelineFailure),
+}
+
+/// Scores of a release that met the contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scored {
+    /// The release's manifest (its privacy claim recorded, not trusted).
+    pub manifest: ReleaseManifest,
+    /// Utility of the aggregates table, if released.
+    pub aggregates: Option<Utility>,
+    /// Utility of indicators recomputed from the microdata, if released.
+    pub microdata: Option<Utility>,
+    /// Jensen–Shannon distance between raw and released distributions (microdata).
+    pub distributions: Option<BTreeMap<String, Option<f64>>>,
+    /// Re-identification risk.
+    pub risk: RiskSection,
+}
+
+/// Utility against the raw view and against the truth.
+#[derive(Debug, Clone, Serialize)]
+pub struct Utility {
+    /// Against the indicators of the raw operator view (what anonymisation lost).
+    pub vs_raw: Vec<Score>,
+    /// Against the true indicators (coverage, detection and anonymisation together).
+    pub vs_truth: Vec<Score>,
+    /// Indicators not compared, with the reason.
+    pub notes: BTreeMap<String, String>,
+}
+
+/// The risk assessment of a release, or why it was not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskSection {
+    /// The assessment; `null` when not run.
+    pub report: Option<Box<RiskReport>>,
+    /// Why not, when `report` is null.
+    pub note: Option<String>,
+}
+
+impl RiskSection {
+    /// A section for an assessment that did not run.
+    pub fn not_run(note: &str) -> RiskSection {
+        RiskSection {
+            report: None,
+            note: Some(note.to_owned()),
+        }
+    }
+}
+
+impl BenchReport {
+    /// Writes `report.json` and `report.md` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<(), HarnessError> {
+        let mut json = serde_json::to_string_pretty(self).expect("report serialises");
+        json.push('\n');
+        let path = dir.join("report.json");
+        std::fs::write(&path, json).map_err(HarnessError::io("write", &path))?;
+        let path = dir.join("report.md");
+        std::fs::write(&path, self.markdown()).map_err(HarnessError::io("write", &path))
+    }
+
+    /// The readable report.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let _ = writeln!(md, "# telcosynth benchmark\n");
+        let _ = writeln!(
+            md,
+            "Dataset `{}` (scenario `{}`, seed {}, {} to {}); operator view of **{}** ({} subscribers, cells of {}). Harness: {}.\n",
+            self.dataset.path,
+            self.dataset.scenario,
+            self.dataset.seed,
+            self.period.start,
+            self.period.end,
+            self.target.name,
+            self.target.subscribers,
+            self.target.network_name,
+            self.tool,
+        );
+        let _ = match &self.sandbox {
+            Sandbox::Bubblewrap { program } => writeln!(
+                md,
+                "Sandbox: bubblewrap (`{}`): no network, input read-only, nothing else of the file system but the system's programs.\n",
+                program.display()
+            ),
+            Sandbox::None { reason } => writeln!(
+                md,
+                "Sandbox: **none** ({reason}): pipelines ran as the harness's user and could read anything it can, the truth included.\n"
+            ),
+        };
+        let _ = writeln!(
+            md,
+            "Limits: {} s wall clock, {} MiB address space per pipeline. Input and reference indicators prepared in {:.1} s.\n",
+            self.limits.timeout.as_secs(),
+            self.limits.memory_mib,
+            self.prepare_s
+        );
+        md.push_str("## Leaderboard\n\n");
+        md.push_str("Utility: median over indicators of the median relative error against the raw view (lower is better), for each part of the release. Risk: the highest attack rate and normalised risk over the attacks that ran.\n\n");
+        md.push_str("| pipeline | status | release | aggregates error | microdata error | worst attack | time (s) |\n|---|---|---|---|---|---|---|\n");
+        for p in &self.pipelines {
+            let (status, release, agg, micro, risk) = match &p.outcome {
+                Outcome::Failed(f) => (
+                    "failed".to_owned(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    first_line(&f.reason),
+                ),
+                Outcome::Scored(s) => (
+                    "scored".to_owned(),
+                    format!(
+                        "{:?}, {:?}, {} s",
+                        s.manifest.kind, s.manifest.spatial_level, s.manifest.time_bin_s
+                    )
+                    .to_lowercase(),
+                    headline(s.aggregates.as_ref()),
+                    headline(s.microdata.as_ref()),
+                    worst_attack(&s.risk),
+                ),
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {status} | {release} | {agg} | {micro} | {risk} | {:.1} |",
+                p.name, p.wall_s
+            );
+        }
+        md.push_str("\n## Raw operator view against the truth\n\n");
+        md.push_str("What the operator's own records lose before any anonymisation (one operator's subscribers, events only when they use the phone).\n\n");
+        scores_table(&mut md, &self.raw_view.vs_truth);
+        notes(&mut md, &self.raw_view.notes);
+        for p in &self.pipelines {
+            let _ = writeln!(
+                md,
+                "\n## Pipeline `{}`\n\nCommand: `{}`\n",
+                p.name, p.command
+            );
+            match &p.outcome {
+                Outcome::Failed(f) => {
+                    let _ = writeln!(md, "**Failed**: {}\n", f.reason);
+                    if !f.stderr_tail.is_empty() {
+                        let _ = writeln!(md, "Tail of stderr:\n\n```\n{}\n```", f.stderr_tail);
+                    }
+                }
+                Outcome::Scored(s) => scored(&mut md, s),
+            }
+        }
+        md
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().replace('|', "/")
+}
+
+/// Median over indicators (all rows) of the median relative error against the raw view.
+fn headline(u: Option<&Utility>) -> String {
+    let Some(u) = u else {
+        return "—".into();
+    };
+    let mut v: Vec<f64> = u
+        .vs_raw
+        .iter()
+        .filter(|s| s.subset == Subset::All)
+        .map(|s| s.median_relative_error)
+        .collect();
+    if v.is_empty() {
+        return "n/a".into();
+    }
+    v.sort_by(f64::total_cmp);
+    format!("{:.3} ({} indicators)", v[(v.len() - 1) / 2], v.len())
+}
+
+/// Every object of the risk report with an attack rate, as (attack, p, rate, normalised risk).
+fn attacks(risk: &RiskSection) -> Vec<(String, Option<u64>, f64, f64, Option<f64>)> {
+    fn walk(v: &Value, out: &mut Vec<(String, Option<u64>, f64, f64, Option<f64>)>) {
+        match v {
+            Value::Object(m) => {
+                if let (Some(name), Some(rate)) = (m.get("attack"), m.get("attack_rate")) {
+                    out.push((
+                        name.as_str().unwrap_or_default().to_owned(),
+                        m.get("p").and_then(Value::as_u64),
+                        rate["rate"].as_f64().unwrap_or(f64::NAN),
+                        m.get("baseline_rate")
+                            .map_or(f64::NAN, |b| b["rate"].as_f64().unwrap_or(f64::NAN)),
+                        m.get("normalised_risk").and_then(Value::as_f64),
+                    ));
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(r) = &risk.report {
+        walk(&serde_json::to_value(r).expect("risk serialises"), &mut out);
+    }
+    out
+}
+
+fn worst_attack(risk: &RiskSection) -> String {
+    let all = attacks(risk);
+    if all.is_empty() {
+        return risk
+            .note
+            .clone()
+            .unwrap_or_else(|| "no attack applied".into());
+    }
+    let best = all
+        .iter()
+        .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)))
+        .expect("non-empty");
+    let p = best.1.map(|p| format!(" p={p}")).unwrap_or_default();
+    let norm = best
+        .4
+        .map(|n| format!(", normalised {n:.2}"))
+        .unwrap_or_default();
+    format!("{}{p}: {:.2}{norm}", best.0, best.2)
+}
+
+fn scored(md: &mut String, s: &Scored) {
+    let m = &s.manifest;
+    let _ = writeln!(
+        md,
+        "Release: {:?}, spatial level {:?}, time bin {} s, pseudonym columns [{}], suppression {}.",
+        m.kind,
+        m.spatial_level,
+        m.time_bin_s,
+        m.pseudonym_columns.join(", "),
+        m.suppression
+            .as_ref()
+            .map_or("none".to_owned(), |s| format!(
+                "k = {} ({:?})",
+                s.k, s.marker
+            )),
+    );
+    if let Some(c) = &m.privacy_claim {
+        let _ = writeln!(
+            md,
+            "Privacy claim (recorded, not verified): {} ε = {:?}, δ = {:?}, unit {:?}.",
+            c.mechanism, c.epsilon, c.delta, c.unit
+        );
+    }
+    for (part, u) in [("Aggregates", &s.aggregates), ("Microdata", &s.microdata)] {
+        let Some(u) = u else { continue };
+        let _ = writeln!(md, "\n### {part}: utility against the raw view\n");
+        scores_table(md, &u.vs_raw);
+        let _ = writeln!(md, "\n### {part}: utility against the truth\n");
+        scores_table(md, &u.vs_truth);
+        notes(md, &u.notes);
+    }
+    if let Some(d) = &s.distributions {
+        md.push_str("\n### Distributions (Jensen–Shannon distance, raw view vs release)\n\n| distribution | distance |\n|---|---|\n");
+        for (name, v) in d {
+            let v = v.map_or("n/a".to_owned(), |v| format!("{v:.3}"));
+            let _ = writeln!(md, "| {name} | {v} |");
+        }
+    }
+    md.push_str("\n### Re-identification risk\n\n");
+    let all = attacks(&s.risk);
+    if let Some(note) = &s.risk.note {
+        let _ = writeln!(md, "{note}.");
+    } else if all.is_empty() {
+        md.push_str("No attack applied to this release.\n");
+    } else {
+        md.push_str("| attack | p | attack rate | baseline rate | normalised risk |\n|---|---|---|---|---|\n");
+        for (name, p, rate, base, norm) in all {
+            let p = p.map(|p| p.to_string()).unwrap_or_default();
+            let norm = norm.map_or("—".to_owned(), |n| format!("{n:.3}"));
+            let _ = writeln!(md, "| {name} | {p} | {rate:.3} | {base:.3} | {norm} |");
+        }
+    }
+}
+
+fn scores_table(md: &mut String, scores: &[Score]) {
+    if scores.is_empty() {
+        md.push_str("No indicator could be compared.\n");
+        return;
+    }
+    md.push_str("| indicator | rows | median rel. error | p90 rel. error | MAE | Spearman | top-10 recall | suppressed mass | extra rows |\n|---|---|---|---|---|---|---|---|---|\n");
+    for s in scores {
+        let name = match s.subset {
+            Subset::All => s.indicator.clone(),
+            Subset::Rural => format!("{} (rural)", s.indicator),
+            Subset::SmallCountries => format!("{} (small countries)", s.indicator),
+        };
+        let opt = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
+        let _ = writeln!(
+            md,
+            "| {name} | {} | {:.3} | {:.3} | {:.4} | {} | {} | {:.3} | {} |",
+            s.rows,
+            s.median_relative_error,
+            s.p90_relative_error,
+            s.mean_absolute_error,
+            opt(s.spearman),
+            opt(s.top10_recall),
+            s.suppressed_mass_share,
+            s.extra_rows
+        );
+    }
+}
+
+fn notes(md: &mut String, notes: &BTreeMap<String, String>) {
+    if notes.is_empty() {
+        return;
+    }
+    md.push('\n');
+    for (k, v) in notes {
+        let _ = writeln!(md, "- `{k}`: {}", first_line(v));
+    }
+}

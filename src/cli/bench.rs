@@ -1,0 +1,104 @@
+//! `telcosynth bench`: run anonymisation pipelines on a dataset's operator view and score their
+//! releases on utility and re-identification risk.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use telcosynth_benchmarks::baselines;
+use telcosynth_benchmarks::bench::{BenchOptions, Pipeline, bench};
+use telcosynth_benchmarks::report::Outcome;
+use telcosynth_benchmarks::runner::Limits;
+
+use super::Failure;
+
+/// Arguments of `telcosynth bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Generated dataset folder (Parquet, with manifest.json and the truth tables).
+    dataset: PathBuf,
+    /// A pipeline as NAME=COMMAND; the command is run by sh with `--input IN --output OUT
+    /// --seed N` appended (repeatable).
+    #[arg(long = "pipeline", value_name = "NAME=COMMAND", value_parser = Pipeline::parse)]
+    pipelines: Vec<Pipeline>,
+    /// Also run every baseline pipeline (identity, hash-pseudonyms,
+    /// salted-pseudonyms-district-hour, k-anon-aggregates); the default without --pipeline.
+    #[arg(long)]
+    baselines: bool,
+    /// Target operator, key or name [default: the one with the most subscribers].
+    #[arg(long)]
+    operator: Option<String>,
+    /// Run folder for the input, releases and reports [default: DATASET-bench].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Wall-clock limit per pipeline, seconds.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout_s: u64,
+    /// Address-space limit per pipeline, MiB.
+    #[arg(long, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(16..))]
+    memory_mib: u64,
+    /// Seed passed to every pipeline.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Skip the re-identification risk assessment.
+    #[arg(long)]
+    no_risk: bool,
+}
+
+/// Runs `bench`: prints where the reports are and one line per pipeline.
+pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    if !args.dataset.join("manifest.json").is_file() {
+        return Err(Failure::Input(format!(
+            "{}: not a dataset folder (no manifest.json); generate one with telcosynth generate",
+            args.dataset.display()
+        )));
+    }
+    let mut pipelines = Vec::new();
+    if args.baselines || args.pipelines.is_empty() {
+        let exe = std::env::current_exe()
+            .map_err(|e| Failure::Runtime(format!("cannot find the telcosynth binary: {e}")))?;
+        for name in baselines::NAMES {
+            pipelines.push(Pipeline {
+                name: name.to_owned(),
+                command: format!("'{}' baseline {name}", exe.display()),
+            });
+        }
+    }
+    pipelines.extend(args.pipelines);
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = pipelines.iter().find(|p| !seen.insert(p.name.clone())) {
+        return Err(Failure::Input(format!(
+            "--pipeline {}: the name is used twice; give each pipeline its own name",
+            dup.name
+        )));
+    }
+    let out = args.out.unwrap_or_else(|| {
+        let mut name = args.dataset.file_name().unwrap_or_default().to_os_string();
+        name.push("-bench");
+        args.dataset.with_file_name(name)
+    });
+    let options = BenchOptions {
+        dataset: args.dataset,
+        out: out.clone(),
+        operator: args.operator,
+        pipelines,
+        seed: args.seed,
+        limits: Limits {
+            timeout: Duration::from_secs(args.timeout_s),
+            memory_mib: args.memory_mib,
+        },
+        risk: !args.no_risk,
+    };
+    let report = bench(&options).map_err(|e| Failure::Runtime(e.to_string()))?;
+    for p in &report.pipelines {
+        match &p.outcome {
+            Outcome::Scored(_) => println!("{:<34} scored in {:.1} s", p.name, p.wall_s),
+            Outcome::Failed(f) => println!("{:<34} FAILED: {}", p.name, f.reason),
+        }
+    }
+    println!(
+        "\nReports: {} and {}",
+        out.join("report.md").display(),
+        out.join("report.json").display()
+    );
+    Ok(())
+}
