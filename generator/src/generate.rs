@@ -332,6 +332,13 @@ impl Run<'_> {
                 imei: &sim.imei,
             }
         };
+        // Every table's rows come from their own random streams: work for a table that is not
+        // requested is skipped without changing the others.
+        let want = WantedEvents {
+            trajectories: self.counter.wants(&tables::TRAJECTORIES),
+            cdr: self.counter.wants(&tables::CDR),
+            data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
+        };
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -348,8 +355,15 @@ impl Run<'_> {
             let mut trajectories = TrajectoriesBuilder::default();
             for r in residents {
                 let plan = cache.plan(&self.mobility, r.person.id, day);
-                trajectories.push(r.person.id, &plan);
-                person_day_cdr(&ctx, &mut cache, &r.party, &r.links, &mut cdr);
+                if want.trajectories {
+                    trajectories.push(r.person.id, &plan);
+                }
+                if want.cdr {
+                    person_day_cdr(&ctx, &mut cache, &r.party, &r.links, &mut cdr);
+                }
+                if !want.data {
+                    continue;
+                }
                 for sim in &r.sims {
                     let level = r.party.activity / r.sims.len() as f64;
                     let data = data_day(seed, sim.key, sim.slot, level, midnight, day);
@@ -398,6 +412,14 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Which kinds of event rows a run computes.
+struct WantedEvents {
+    trajectories: bool,
+    cdr: bool,
+    /// ip_sessions or ip_calls.
+    data: bool,
 }
 
 /// A person as a call party: activity and reachable SIMs.

@@ -216,10 +216,22 @@ impl Network {
         lat: f64,
         max_tech: Technology,
     ) -> Option<&Cell> {
+        self.serving_cell_index(operator, lon, lat, max_tech)
+            .map(|i| &self.cells[i])
+    }
+
+    /// Index in [`Network::cells`] of the [`Network::serving_cell`].
+    pub fn serving_cell_index(
+        &self,
+        operator: usize,
+        lon: f64,
+        lat: f64,
+        max_tech: Technology,
+    ) -> Option<usize> {
         let site = self.nearest_site(operator, lon, lat)?;
         let bearing = bearing_deg((site.lon, site.lat), (lon, lat));
-        let cells = &self.cells
-            [site.first_cell as usize..site.first_cell as usize + usize::from(site.cell_count)];
+        let first = site.first_cell as usize;
+        let cells = &self.cells[first..first + usize::from(site.cell_count)];
         let tech = cells
             .iter()
             .map(|c| c.technology)
@@ -228,12 +240,14 @@ impl Network {
             .unwrap_or(Technology::Lte);
         cells
             .iter()
-            .filter(|c| c.technology == tech)
-            .min_by(|a, b| {
+            .enumerate()
+            .filter(|(_, c)| c.technology == tech)
+            .min_by(|(_, a), (_, b)| {
                 angular_gap(a.azimuth, bearing)
                     .total_cmp(&angular_gap(b.azimuth, bearing))
                     .then(a.sector.cmp(&b.sector))
             })
+            .map(|(i, _)| first + i)
     }
 
     /// District of a site.

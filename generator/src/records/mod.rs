@@ -5,7 +5,13 @@ pub mod communication;
 pub mod ids;
 pub mod location;
 pub mod radio;
+mod serving_cache;
 pub mod sessions;
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serving_cache::{ServingCache, ServingKey};
 
 use crate::network::{Cell, Network, Technology};
 use crate::population::Population;
@@ -21,6 +27,16 @@ pub struct RadioNetwork<'a> {
     /// Subscribers per site relative to the operator's average, by site index.
     crowding: Vec<f64>,
     seed: u64,
+    /// Distinguishes this network's entries in the per-thread [`ServingCache`].
+    id: u64,
+}
+
+/// Source of [`RadioNetwork`] ids.
+static NEXT_RADIO_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Recent serving-cell answers of this worker thread.
+    static SERVING_CACHE: RefCell<ServingCache> = RefCell::new(ServingCache::new());
 }
 
 impl<'a> RadioNetwork<'a> {
@@ -78,6 +94,7 @@ impl<'a> RadioNetwork<'a> {
             network,
             crowding,
             seed,
+            id: NEXT_RADIO_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -92,15 +109,31 @@ impl<'a> RadioNetwork<'a> {
     }
 
     /// The cell serving SIM `sim_key` of `operator` at `position`.
+    ///
+    /// People query the same few positions (home, work, a stay) many times a day, so each
+    /// worker thread remembers recent answers in a small direct-mapped [`ServingCache`]; the
+    /// answer is a pure function of its key, so the cache never changes the output.
     pub fn serve(&self, operator: usize, sim_key: u64, position: (f64, f64)) -> &'a Cell {
         let max = if self.five_g(sim_key) {
             Technology::Nr
         } else {
             Technology::Lte
         };
-        self.network
-            .serving_cell(operator, position.0, position.1, max)
-            .expect("every network operator has sites")
+        let key = ServingKey {
+            network: self.id,
+            operator: operator as u32,
+            max,
+            lon: position.0.to_bits(),
+            lat: position.1.to_bits(),
+        };
+        let index = SERVING_CACHE.with_borrow_mut(|cache| {
+            cache.get_or_insert(key, || {
+                self.network
+                    .serving_cell_index(operator, position.0, position.1, max)
+                    .expect("every network operator has sites")
+            })
+        });
+        &self.network.cells()[index]
     }
 
     /// Failure and drop risk factor of a cell at a local hour (see [`radio`]).

@@ -1,0 +1,81 @@
+//! A small direct-mapped cache of serving-cell answers, one per worker thread.
+
+use crate::network::Technology;
+use crate::rng::key_hash;
+
+/// Entries in a cache: a few persons' positions of a day.
+const SLOTS: usize = 4096;
+
+/// What a serving-cell answer depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ServingKey {
+    /// Which [`super::RadioNetwork`] asked.
+    pub network: u64,
+    /// Operator index.
+    pub operator: u32,
+    /// Best technology of the handset.
+    pub max: Technology,
+    /// Longitude, as bits.
+    pub lon: u64,
+    /// Latitude, as bits.
+    pub lat: u64,
+}
+
+/// Direct-mapped: a key lives in one slot, and a newer key evicts it.
+pub(crate) struct ServingCache {
+    slots: Vec<Option<(ServingKey, usize)>>,
+}
+
+impl ServingCache {
+    pub(crate) fn new() -> Self {
+        ServingCache {
+            slots: vec![None; SLOTS],
+        }
+    }
+
+    /// The cached answer for `key`, or `compute()`'s, remembered.
+    pub(crate) fn get_or_insert(
+        &mut self,
+        key: ServingKey,
+        compute: impl FnOnce() -> usize,
+    ) -> usize {
+        let hash = key_hash(
+            key.network,
+            &[u64::from(key.operator), key.max as u64, key.lon, key.lat],
+        );
+        let slot = &mut self.slots[(hash as usize) % SLOTS];
+        match slot {
+            Some((cached, value)) if *cached == key => *value,
+            _ => {
+                let value = compute();
+                *slot = Some((key, value));
+                value
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_and_evicts_by_key() {
+        let mut cache = ServingCache::new();
+        let key = |lon: f64| ServingKey {
+            network: 1,
+            operator: 0,
+            max: Technology::Lte,
+            lon: lon.to_bits(),
+            lat: 3.0f64.to_bits(),
+        };
+        assert_eq!(cache.get_or_insert(key(101.0), || 7), 7);
+        assert_eq!(cache.get_or_insert(key(101.0), || panic!("cached")), 7);
+        assert_eq!(cache.get_or_insert(key(101.5), || 9), 9);
+        let other_network = ServingKey {
+            network: 2,
+            ..key(101.0)
+        };
+        assert_eq!(cache.get_or_insert(other_network, || 3), 3);
+    }
+}
