@@ -1,8 +1,12 @@
 //! A writer that hashes and counts what passes through it.
 
+use std::fs::File;
 use std::io::{self, Write};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
+
+use crate::error::SinkFailure;
 
 /// Forwards writes to `inner` while computing their SHA-256 and byte count.
 pub(crate) struct HashingWriter<W> {
@@ -42,6 +46,14 @@ impl<W: Write> Write for HashingWriter<W> {
 /// Lowercase hex SHA-256 of `data`.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
+}
+
+/// Lowercase hex SHA-256 of a file's contents, read in a stream.
+pub(crate) fn file_sha256(path: &Path) -> Result<String, SinkFailure> {
+    let mut file = File::open(path).map_err(SinkFailure::io("open", path))?;
+    let mut hashing = HashingWriter::new(io::sink());
+    io::copy(&mut file, &mut hashing).map_err(SinkFailure::io("read", path))?;
+    Ok(hashing.finish().1)
 }
 
 fn hex(bytes: &[u8]) -> String {

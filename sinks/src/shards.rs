@@ -14,13 +14,13 @@
 //! `manifest.json` only once every shard of the split was complete and checked.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::dataset::{DatasetWriter, WriterOptions};
 use crate::error::SinkFailure;
-use crate::hashing::HashingWriter;
+use crate::hashing::file_sha256;
 use crate::manifest::{
     MANIFEST_FILE, MERGED_SHARDS_KEY, Manifest, ManifestInfo, ShardInfo, TableEntry, read_manifest,
     write_manifest,
@@ -309,14 +309,6 @@ fn abbreviate(names: &[String]) -> String {
         text.push_str(&format!(" and {} more", names.len() - 5));
     }
     text
-}
-
-/// Lowercase hex SHA-256 of a file's contents, read in a stream.
-fn file_sha256(path: &Path) -> Result<String, SinkFailure> {
-    let mut file = File::open(path).map_err(SinkFailure::io("open", path))?;
-    let mut hashing = HashingWriter::new(io::sink());
-    io::copy(&mut file, &mut hashing).map_err(SinkFailure::io("read", path))?;
-    Ok(hashing.finish().1)
 }
 
 /// The shard folder of `shard` under `root`.

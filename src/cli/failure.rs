@@ -2,13 +2,16 @@
 
 use std::fmt;
 
-/// A failed command: bad input (exit code 2) or a failure while running (exit code 1).
+/// A failed command: a failure while running (exit code 1), bad input (exit code 2), or a
+/// dataset that differs from its reference (exit code 3).
 #[derive(Debug)]
 pub enum Failure {
     /// The user's input is wrong: scenario, flags or output folder.
     Input(String),
     /// Something failed while running.
     Runtime(String),
+    /// `verify` found a difference from the reference.
+    Mismatch(String),
 }
 
 impl Failure {
@@ -17,6 +20,7 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
+            Failure::Mismatch(_) => 3,
         }
     }
 }
@@ -24,7 +28,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Input(m) | Failure::Runtime(m) => f.write_str(m),
+            Failure::Input(m) | Failure::Runtime(m) | Failure::Mismatch(m) => f.write_str(m),
         }
     }
 }

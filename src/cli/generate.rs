@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use telcosynth_generator::generate::{self, Shard, World};
-use telcosynth_generator::scenario::{self, Compression, Format, normalised_toml};
+use telcosynth_generator::scenario::{self, Compression, Format, Scenario, normalised_toml};
 use telcosynth_generator::tables;
 use telcosynth_sinks::{
     DatasetWriter, Manifest, ManifestInfo, ShardInfo, SinkFailure, ToolInfo, WriterOptions,
@@ -64,58 +64,10 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
         compression,
         force: args.force,
     };
-    let writer = match args.shard {
-        None => DatasetWriter::create(&out, options),
-        Some(shard) => DatasetWriter::create_shard(&out, shard, options),
-    }
-    .map_err(|e| match e {
-        SinkFailure::NotEmpty { .. } | SinkFailure::Split { .. } => Failure::Input(e.to_string()),
-        other => Failure::Runtime(other.to_string()),
-    })?;
     let dir = dataset_dir(&out, args.shard);
-
-    let name = scenario.name().to_owned();
-    let text = normalised_toml(&scenario);
-    let seed = scenario.seed();
-    let (manifest, persons) = pool.install(|| -> Result<(Manifest, u64), Failure> {
-        let world = World::build(scenario)
-            .map_err(|e| Failure::Input(format!("{}: {e}", source_label(&args))))?;
-        for table in world.tables() {
-            writer.declare(table);
-        }
-        let bar = Progress::new(world.population.len());
-        let persons = AtomicU64::new(0);
-        let split = Shard {
-            index: shard.index,
-            count: shard.count,
-        };
-        generate::run(&world, split, &writer, &|done, total| {
-            persons.store(total, Ordering::Relaxed);
-            bar.update(done, total)
-        })
-        .map_err(|e| Failure::Runtime(format!("writing {}: {e}", dir.display())))?;
-        bar.finish();
-        let info = ManifestInfo {
-            tool: ToolInfo {
-                name: "telcosynth".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-            scenario_name: name,
-            scenario_text: text,
-            seed,
-            shard,
-            extra: serde_json::Value::Null,
-        };
-        let manifest = writer
-            .finish(info)
-            .map_err(|e| Failure::Runtime(e.to_string()))?;
-        let persons = if args.shard.is_some() {
-            persons.load(Ordering::Relaxed)
-        } else {
-            world.population.len()
-        };
-        Ok((manifest, persons))
-    })?;
+    let label = source_label(&args);
+    let (manifest, persons) =
+        pool.install(|| write_dataset(scenario, &label, &out, args.shard, options))?;
     print_summary(&dir, &manifest, persons, started.elapsed());
     if args.shard.is_some() {
         println!(
@@ -130,6 +82,66 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
         print_stats(started.elapsed());
     }
     Ok(())
+}
+
+/// Generates `scenario` into `out` (or its shard's folder under it) on the current thread pool;
+/// returns the manifest and the number of persons generated.
+pub fn write_dataset(
+    scenario: Scenario,
+    label: &str,
+    out: &Path,
+    shard: Option<ShardInfo>,
+    options: WriterOptions,
+) -> Result<(Manifest, u64), Failure> {
+    let writer = match shard {
+        None => DatasetWriter::create(out, options),
+        Some(shard) => DatasetWriter::create_shard(out, shard, options),
+    }
+    .map_err(|e| match e {
+        SinkFailure::NotEmpty { .. } | SinkFailure::Split { .. } => Failure::Input(e.to_string()),
+        other => Failure::Runtime(other.to_string()),
+    })?;
+    let dir = dataset_dir(out, shard);
+    let name = scenario.name().to_owned();
+    let text = normalised_toml(&scenario);
+    let seed = scenario.seed();
+    let world = World::build(scenario).map_err(|e| Failure::Input(format!("{label}: {e}")))?;
+    for table in world.tables() {
+        writer.declare(table);
+    }
+    let bar = Progress::new(world.population.len());
+    let persons = AtomicU64::new(0);
+    let split = shard.unwrap_or(ShardInfo { index: 0, count: 1 });
+    let split = Shard {
+        index: split.index,
+        count: split.count,
+    };
+    generate::run(&world, split, &writer, &|done, total| {
+        persons.store(total, Ordering::Relaxed);
+        bar.update(done, total)
+    })
+    .map_err(|e| Failure::Runtime(format!("writing {}: {e}", dir.display())))?;
+    bar.finish();
+    let info = ManifestInfo {
+        tool: ToolInfo {
+            name: "telcosynth".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        scenario_name: name,
+        scenario_text: text,
+        seed,
+        shard: shard.unwrap_or(ShardInfo { index: 0, count: 1 }),
+        extra: serde_json::Value::Null,
+    };
+    let manifest = writer
+        .finish(info)
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let persons = if shard.is_some() {
+        persons.load(Ordering::Relaxed)
+    } else {
+        world.population.len()
+    };
+    Ok((manifest, persons))
 }
 
 /// The folder a run writes its dataset into: `out`, or a shard's folder under it.

@@ -10,6 +10,7 @@ mod inspect;
 mod merge;
 mod rss;
 mod scenario;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -43,11 +44,48 @@ enum Command {
     /// Measure the Parquet writer's ceiling and end-to-end generation speed of the cdr table
     /// on this machine, on one thread and on all threads.
     BenchSpeed(BenchSpeedArgs),
+    /// Check that a dataset is byte-identical to a published reference: regenerate the
+    /// reference's scenario (or read --dataset) and compare every table and file. Exit code 0
+    /// when identical, 3 when it differs (naming the first table, file, columns and rows),
+    /// 2 for a bad reference or arguments, 1 when generation or reading fails.
+    Verify(VerifyArgs),
+    /// Generate a scenario and write its reference folder (manifest and fingerprints, no data).
+    Reference(ReferenceArgs),
     /// Run anonymisation pipelines on a dataset's operator view and score their releases on
     /// utility and re-identification risk (report.json, report.md).
     Bench(bench::BenchArgs),
     /// Run a baseline anonymisation pipeline under the pipeline contract.
     Baseline(baseline::BaselineArgs),
+}
+
+/// Arguments of `telcosynth verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Reference folder, e.g. reference-outputs/quickstart.
+    reference: PathBuf,
+    /// Compare this dataset folder instead of regenerating the reference's scenario.
+    #[arg(long, value_name = "DIR")]
+    dataset: Option<PathBuf>,
+    /// Worker threads for regenerating [default: all cores]; the output is the same for any value.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Folder to regenerate in (a temporary folder inside it, removed afterwards)
+    /// [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR")]
+    scratch: Option<PathBuf>,
+}
+
+/// Arguments of `telcosynth reference`.
+#[derive(Debug, clap::Args)]
+pub struct ReferenceArgs {
+    /// Scenario file path or bundled scenario name.
+    scenario: String,
+    /// Reference folder to write [default: reference-outputs/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all cores]; the output is the same for any value.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 /// Arguments of `telcosynth generate`.
@@ -173,6 +211,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::BenchSpeed(args) => bench_speed::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Baseline(args) => baseline::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Reference(args) => verify::publish(args),
         Command::Tables => {
             print!("{}", telcosynth_generator::tables::markdown());
             Ok(())

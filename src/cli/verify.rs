@@ -1,0 +1,151 @@
+//! `telcosynth verify` and `telcosynth reference`: published reference outputs.
+
+use std::path::Path;
+
+use telcosynth_generator::scenario::{self, normalised_toml};
+use telcosynth_generator::tables;
+use telcosynth_sinks::{
+    Compression, Format, MANIFEST_FILE, Reference, WriterOptions, compare, read_reference,
+    write_reference,
+};
+
+use super::generate::write_dataset;
+use super::{Failure, ReferenceArgs, VerifyArgs};
+
+/// Differences printed in full; the rest are counted.
+const SHOWN: usize = 20;
+
+/// Runs `verify`: regenerates the reference's scenario (or reads `--dataset`) and compares.
+pub fn run(args: VerifyArgs) -> Result<(), Failure> {
+    let reference = read_reference(&args.reference).map_err(|e| {
+        Failure::Input(format!(
+            "{e}; a reference folder holds {MANIFEST_FILE} and fingerprints.json, e.g. reference-outputs/quickstart"
+        ))
+    })?;
+    let scratch;
+    let dataset = match &args.dataset {
+        Some(dir) => dir.as_path(),
+        None => {
+            scratch = tempfile::Builder::new()
+                .prefix(".telcosynth-verify-")
+                .tempdir_in(args.scratch.as_deref().unwrap_or(&std::env::temp_dir()))
+                .map_err(|e| Failure::Runtime(format!("cannot create a scratch folder: {e}")))?;
+            regenerate(&reference, &args.reference, scratch.path(), args.threads)?;
+            scratch.path()
+        }
+    };
+    let differences = compare(&reference, dataset).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let expected = &reference.manifest;
+    if differences.is_empty() {
+        let files: usize = expected.tables.values().map(|t| t.files.len()).sum();
+        let rows: u64 = expected.tables.values().map(|t| t.rows).sum();
+        println!(
+            "verify: {} ({} tables, {files} files, {rows} rows) is byte-identical to {}",
+            dataset_label(&args),
+            expected.tables.len(),
+            args.reference.display()
+        );
+        return Ok(());
+    }
+    println!(
+        "verify: {} differs from {} in {} place{}:",
+        dataset_label(&args),
+        args.reference.display(),
+        differences.len(),
+        if differences.len() == 1 { "" } else { "s" }
+    );
+    for difference in differences.iter().take(SHOWN) {
+        println!("  {difference}");
+    }
+    if differences.len() > SHOWN {
+        println!("  … and {} more", differences.len() - SHOWN);
+    }
+    Err(Failure::Mismatch(format!(
+        "{} differs from reference {}: {}",
+        dataset_label(&args),
+        args.reference.display(),
+        differences[0]
+    )))
+}
+
+fn dataset_label(args: &VerifyArgs) -> String {
+    match &args.dataset {
+        Some(dir) => dir.display().to_string(),
+        None => "the regenerated dataset".into(),
+    }
+}
+
+/// Generates the scenario stored in the reference's manifest into `out`.
+fn regenerate(
+    reference: &Reference,
+    dir: &Path,
+    out: &Path,
+    threads: Option<u16>,
+) -> Result<(), Failure> {
+    let origin = format!("{} (scenario)", dir.join(MANIFEST_FILE).display());
+    let scenario = scenario::parse(&origin, &reference.manifest.scenario.text, &tables::names())?;
+    if normalised_toml(&scenario) != reference.manifest.scenario.text {
+        return Err(Failure::Input(format!(
+            "{origin}: this build normalises the reference's scenario differently, so it cannot \
+             regenerate it; use the telcosynth version named in the manifest ({})",
+            reference.manifest.tool.version
+        )));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, usize::from))
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+    let options = WriterOptions {
+        format: Format::Parquet,
+        compression: compression_of(&scenario),
+        force: true,
+    };
+    pool.install(|| write_dataset(scenario, &origin, out, None, options))?;
+    Ok(())
+}
+
+fn compression_of(scenario: &scenario::Scenario) -> Compression {
+    match scenario.compression() {
+        scenario::Compression::Zstd => Compression::Zstd,
+        scenario::Compression::None => Compression::None,
+    }
+}
+
+/// Runs `reference`: generates a scenario and writes its reference folder.
+pub fn publish(args: ReferenceArgs) -> Result<(), Failure> {
+    let scenario = scenario::resolve(&args.scenario).load(&tables::names())?;
+    if !matches!(scenario.format(), scenario::Format::Parquet) {
+        return Err(Failure::Input(format!(
+            "{}: reference outputs are Parquet datasets; remove outputs.format = \"csv\"",
+            args.scenario
+        )));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reference-outputs").join(scenario.name()));
+    let scratch = tempfile::Builder::new()
+        .prefix(".telcosynth-reference-")
+        .tempdir()
+        .map_err(|e| Failure::Runtime(format!("cannot create a scratch folder: {e}")))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+    let options = WriterOptions {
+        format: Format::Parquet,
+        compression: compression_of(&scenario),
+        force: true,
+    };
+    pool.install(|| write_dataset(scenario, &args.scenario, scratch.path(), None, options))?;
+    let reference =
+        write_reference(scratch.path(), &out).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let rows: u64 = reference.manifest.tables.values().map(|t| t.rows).sum();
+    println!(
+        "Wrote reference {} ({} tables, {rows} rows); check with: telcosynth verify {}",
+        out.display(),
+        reference.manifest.tables.len(),
+        out.display()
+    );
+    Ok(())
+}
