@@ -12,6 +12,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/chinese-new-year-2025.toml"),
     ),
     (
+        "klang-valley-week",
+        include_str!("../../../scenarios/klang-valley-week.toml"),
+    ),
+    (
+        "malaysia-q1-2025",
+        include_str!("../../../scenarios/malaysia-q1-2025.toml"),
+    ),
+    (
         "quickstart",
         include_str!("../../../scenarios/quickstart.toml"),
     ),

@@ -551,3 +551,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_scenario_file_is_bundled_valid_and_says_its_size() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "scenarios/ holds {files:?}");
+    for path in &files {
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let b = bundled()
+            .iter()
+            .find(|b| b.name == stem)
+            .unwrap_or_else(|| panic!("{} is not bundled (scenario/bundled.rs)", path.display()));
+        assert_eq!(b.text, text, "{stem}: bundled text");
+        let s = parse(stem, &text, TABLES).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.name(),
+            stem,
+            "a scenario file is named after its scenario"
+        );
+        let header: String = text.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(
+            header.contains("Size:"),
+            "{stem}: the header comment says what the scenario is for and its size"
+        );
+        assert!(!b.description.is_empty(), "{stem}: description");
+    }
+    assert_eq!(
+        files.len(),
+        bundled().len(),
+        "bundled scenarios without a file"
+    );
+}
