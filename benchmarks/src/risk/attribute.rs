@@ -3,9 +3,9 @@
 //! linked pseudonym's
 //! - home district: the most frequent region of its night events (state at state level);
 //! - nationality: from a released `subscribers` row under the same pseudonym, if any;
-//! - sensitive place: the most frequent region of its events outside its inferred home and
-//!   work, standing in for a clinic or place of worship visited; the truth is the region of the
-//!   target's errand and leisure stays with the longest time.
+//! - sensitive place: the most frequent region of its events in free time (waking hours outside
+//!   weekday 09:00–17:00), standing in for a clinic or place of worship visited; the truth is
+//!   the region of the target's errand and leisure stays with the longest time.
 //!
 //! Success: the inferred value equals the truth. Baseline: guessing the most common true value
 //! of the control population, scored on the control population.
@@ -49,7 +49,7 @@ fn inferred(world: &World, profile: &Profile, subject: u32, attribute: &str) -> 
     match attribute {
         "home_district" => profile.home.clone(),
         "nationality" => world.release.nationality[subject as usize].clone(),
-        _ => profile.elsewhere.clone(),
+        _ => profile.free_time.clone(),
     }
 }
 

@@ -40,6 +40,8 @@ pub(crate) struct Transform {
     pub time: fn(i64) -> i64,
     /// Keep names, MyKad numbers and e-mails in the released register.
     pub keep_register: bool,
+    /// Keep `record_id` in the released event tables.
+    pub record_id: bool,
 }
 
 /// The identity release.
@@ -48,6 +50,7 @@ pub(crate) const IDENTITY: Transform = Transform {
     cell: |c| c,
     time: |t| t,
     keep_register: true,
+    record_id: true,
 };
 
 /// Unsalted SHA-256 of the identifier as written.
@@ -191,7 +194,6 @@ fn write_events(dir: &Path, keep: fn(i64) -> bool, t: &Transform) {
     {
         let rows: Vec<&(i64, i64, i64, i64)> = rows.iter().filter(|r| r.0 % 2 == parity).collect();
         let mut columns = vec![
-            ("record_id", ints(rows.iter().map(|r| r.0))),
             (
                 "served_msisdn",
                 strings(rows.iter().map(|r| (t.pseudonym)(&msisdn(r.1)))),
@@ -210,6 +212,9 @@ fn write_events(dir: &Path, keep: fn(i64) -> bool, t: &Transform) {
             ("start_time", times(rows.iter().map(|r| (t.time)(r.2)))),
             (cell_col, ints(rows.iter().map(|r| (t.cell)(r.3)))),
         ];
+        if t.record_id {
+            columns.push(("record_id", ints(rows.iter().map(|r| r.0))));
+        }
         if table == "cdr" {
             let other = |p: i64| {
                 msisdn(if p <= TARGETS {
@@ -375,6 +380,7 @@ pub(crate) const GENERALISED: Transform = Transform {
     cell: |c| if (c - 1) % 20 < 10 { 1 } else { 11 },
     time: |t| t - (t + 8 * 3600).rem_euclid(86_400),
     keep_register: false,
+    record_id: false,
 };
 
 /// Writes `OUT-name/aggregates.parquet` with the hourly present population of the view per

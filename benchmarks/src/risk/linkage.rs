@@ -170,13 +170,14 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
         .collect()
 }
 
-/// A pseudonym's inferred places: home region, work region, and its most frequent region
-/// outside both.
+/// A pseudonym's inferred places: the most frequent region of its events at night (home), on
+/// weekdays 09:00–17:00 (work) and in the remaining waking hours (free time); with day bins,
+/// home and free time are its most frequent region and work is unknown.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Profile {
     pub home: Option<String>,
     pub work: Option<String>,
-    pub elsewhere: Option<String>,
+    pub free_time: Option<String>,
 }
 
 /// The [`Profile`] of every subject.
@@ -194,16 +195,15 @@ pub(crate) fn profiles(world: &World) -> Vec<Profile> {
                 let (hour, weekday) = local_hour_weekday(b, world.bin_s);
                 (!day_bins && weekday < 5 && (9..17).contains(&hour)).then(|| region(z))
             }));
-            let elsewhere = mode(
-                events
-                    .iter()
-                    .map(|&(_, _, z)| region(z))
-                    .filter(|r| Some(r) != home.as_ref() && Some(r) != work.as_ref()),
-            );
+            let free_time = mode(events.iter().filter_map(|&(_, b, z)| {
+                let (hour, weekday) = local_hour_weekday(b, world.bin_s);
+                let free = (6..22).contains(&hour) && (weekday >= 5 || !(9..17).contains(&hour));
+                (day_bins || free).then(|| region(z))
+            }));
             Profile {
                 home,
                 work,
-                elsewhere,
+                free_time,
             }
         })
         .collect()
@@ -277,6 +277,7 @@ mod tests {
             cell: |c| c,
             time: |t| t,
             keep_register: false,
+            record_id: true,
         };
         let out = f.release("keyed", &pseudonymised);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
@@ -297,13 +298,27 @@ mod tests {
         assert!(hw.mean_anonymity_set >= 4.0, "{hw:?}");
         assert!(hw.attack.attack_rate.rate <= 0.3, "{hw:?}");
 
-        let out = f.release("generalised", &GENERALISED);
+        let traced = Transform {
+            record_id: true,
+            ..GENERALISED
+        };
+        let out = f.release("generalised-traced", &traced);
         let view = microdata_view(SpatialLevel::District, 86_400);
-        let report = assess(&f.inputs(&out, view)).unwrap();
+        let report = assess(&f.inputs(&out, view.clone())).unwrap();
         let gen3 = report.linkage.iter().find(|r| r.p == Some(3)).unwrap();
         assert!(
             gen3.attack_rate.rate <= 0.5 * cell3.attack_rate.rate,
             "{gen3:?}"
+        );
+
+        // District–day points are shared by many persons: without record_id nothing is traced.
+        let out = f.release("generalised", &GENERALISED);
+        let report = assess(&f.inputs(&out, view)).unwrap();
+        assert!(report.linkage.is_empty());
+        assert!(
+            report.skipped.iter().any(|s| s.contains("traced")),
+            "{:?}",
+            report.skipped
         );
     }
 }

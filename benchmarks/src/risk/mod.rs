@@ -206,7 +206,7 @@ pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
             attributes = attribute::assess(&world, params);
         } else {
             skipped.push(
-                "linkage, home-work, attributes: released rows cannot be traced to raw rows (no record_id, no exact time and cell)".to_owned(),
+                "linkage, home-work, attributes: no released pseudonym can be traced to one person (by record_id or by its points)".to_owned(),
             );
         }
     }

@@ -1,6 +1,7 @@
 //! Pseudonym reversal by a dictionary of unsalted hashes.
 //!
-//! Every identifier of the dictionary's space is hashed with MD5, SHA-1 and SHA-256, MSISDNs in
+//! Every identifier of the dictionary's space (MSISDNs, IMSIs, IMEIs and account numbers) is
+//! hashed with MD5, SHA-1 and SHA-256, MSISDNs in
 //! three spellings (E.164 with and without `+`, national with `0`); a released pseudonym is
 //! reversed when it equals one of these digests in hex (either case). Attack rate: share of the
 //! distinct released pseudonym values reversed. Baseline: share of control persons (whose
@@ -23,8 +24,8 @@ use super::world::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReversalSpace {
-    /// Every MSISDN, IMSI and IMEI of the view's register and every number in the view's
-    /// records. A pipeline can only hash identifiers it was given, so a dictionary of the whole
+    /// Every MSISDN, IMSI, IMEI and account number of the view's register and every number in
+    /// the view's records. A pipeline can only hash identifiers it was given, so a dictionary of the whole
     /// numbering space reverses exactly the same pseudonyms (barring digest collisions); this
     /// space gives that result at a cost proportional to the view.
     InputIdentifiers,
@@ -126,6 +127,7 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
             hit |= dictionary.try_identifier("msisdn", &sim.msisdn);
             hit |= dictionary.try_identifier("imsi", &sim.imsi);
             hit |= dictionary.try_identifier("imei", &sim.imei);
+            hit |= dictionary.try_identifier("account", &sim.subscriber_id);
         }
         control_hits += u64::from(hit);
     }
@@ -183,6 +185,7 @@ mod tests {
             cell: |c| c,
             time: |t| t,
             keep_register: false,
+            record_id: true,
         };
         f.release(name, &t)
     }

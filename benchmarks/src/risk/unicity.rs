@@ -82,6 +82,7 @@ mod tests {
             cell: |c| c,
             time: |t| t - t.rem_euclid(3_600),
             keep_register: false,
+            record_id: false,
         };
         let out = f.release("hourly", &hourly);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 3_600))).unwrap();
@@ -97,6 +98,9 @@ mod tests {
         assert!(at(4).attack_rate.rate >= 0.9, "{:?}", at(4));
         assert!(at(4).baseline_rate.rate <= 0.1, "{:?}", at(4));
         assert!(at(1).attack_rate.rate <= at(4).attack_rate.rate);
+        // Without record_id, pseudonyms are traced to persons by their points.
+        let link3 = report.linkage.iter().find(|r| r.p == Some(3)).unwrap();
+        assert!(link3.attack_rate.rate >= 0.8, "{link3:?}");
 
         let out = f.release("generalised", &GENERALISED);
         let view = microdata_view(SpatialLevel::District, 86_400);

@@ -2,10 +2,10 @@
 //! and identifiers, the release's events per pseudonym at its spatial level and time bin, and
 //! the owner (true person) of each released pseudonym.
 //!
-//! Owners are found by joining released rows to the raw rows of the view on `record_id`; when
-//! the release has no `record_id`, on the exact `(start_time, cell)` of the row, counting only
-//! raw rows that key alone identifies. A pseudonym's owner is the person most of its rows
-//! belong to.
+//! Owners are found by joining released rows to the raw rows of the view on `record_id` (a
+//! pseudonym's owner is the person most of its rows belong to); for a pseudonym without such
+//! rows, the owner is the one view person whose raw points, placed at the release's level and
+//! time bin, include every released point of the pseudonym (none when several do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -237,48 +237,21 @@ pub(crate) struct World {
     pub targets: Vec<i64>,
     pub controls: Vec<i64>,
     pub release: Release,
-    /// `(kind, value)` of every MSISDN, IMSI and IMEI of the view's register and every number
-    /// in its records, sorted and distinct.
+    /// `(kind, value)` of every MSISDN, IMSI, IMEI and account number of the view's register
+    /// and every number in its records, sorted and distinct.
     pub identifiers: Vec<(&'static str, String)>,
 }
 
-/// Raw rows of the view keyed for the owner join: `(record_id, person)` and
-/// `((time, cell), person)` (person `-1` when the key is ambiguous), sorted.
+/// Raw rows of the view keyed for the owner join: `(record_id, person)`, sorted.
 #[derive(Default)]
 struct RawIndex {
     by_record: Vec<(i64, i64)>,
-    by_content: Vec<((i64, i64), i64)>,
 }
 
 impl RawIndex {
-    fn finish(&mut self) {
-        self.by_record.sort_unstable();
-        self.by_content.sort_unstable();
-        let mut merged: Vec<((i64, i64), i64)> = Vec::with_capacity(self.by_content.len());
-        for &(key, person) in &self.by_content {
-            match merged.last_mut() {
-                Some(last) if last.0 == key => {
-                    if last.1 != person {
-                        last.1 = -1;
-                    }
-                }
-                _ => merged.push((key, person)),
-            }
-        }
-        self.by_content = merged;
-    }
-
     fn record(&self, id: i64) -> Option<i64> {
         let i = self.by_record.partition_point(|r| r.0 < id);
         self.by_record.get(i).filter(|r| r.0 == id).map(|r| r.1)
-    }
-
-    fn content(&self, key: (i64, i64)) -> Option<i64> {
-        let i = self.by_content.partition_point(|r| r.0 < key);
-        self.by_content
-            .get(i)
-            .filter(|r| r.0 == key && r.1 >= 0)
-            .map(|r| r.1)
     }
 }
 
@@ -357,13 +330,12 @@ impl World {
                         if let Some(Some(r)) = records.as_ref().map(|r| r[i]) {
                             index.by_record.push((r, person));
                         }
-                        index.by_content.push(((t, c), person));
                         view_events.push((person, t, c));
                     }
                     Ok(())
                 },
             )?;
-            index.finish();
+            index.by_record.sort_unstable();
         }
 
         let mut identifiers: Vec<(&'static str, String)> = other_parties
@@ -422,19 +394,26 @@ impl World {
         load_sims(inputs.dataset, &sims_of, &mut persons)?;
         load_stays(inputs.dataset, &mut persons)?;
 
+        // Every view person's points at the release's level, for owners without record_id.
+        let mut view_tokens: Vec<((i64, u32), i64)> = Vec::with_capacity(view_events.len());
         for &(person, t, cell) in &view_events {
-            if let (Some(p), Some(zone)) = (persons.get_mut(&person), zones.of_cell(cell)) {
-                p.tokens.push((bin(t, bin_s), zone));
+            if let Some(zone) = zones.of_cell(cell) {
+                view_tokens.push(((bin(t, bin_s), zone), person));
+                if let Some(p) = persons.get_mut(&person) {
+                    p.tokens.push((bin(t, bin_s), zone));
+                }
             }
         }
         drop(view_events);
+        view_tokens.sort_unstable();
+        view_tokens.dedup();
         load_control_tokens(inputs.dataset, &zones, bin_s, &controls, &mut persons)?;
         for p in persons.values_mut() {
             p.tokens.sort_unstable();
             p.tokens.dedup();
         }
 
-        let release = load_release(inputs, &zones, &raw)?;
+        let release = load_release(inputs, &zones, &raw, &view_tokens)?;
         Ok(World {
             operator,
             bin_s,
@@ -764,6 +743,7 @@ fn load_release(
     inputs: &RiskInputs,
     zones: &Zones,
     raw: &BTreeMap<&str, RawIndex>,
+    view_tokens: &[((i64, u32), i64)],
 ) -> Result<Release, RiskError> {
     let mut release = Release::default();
     if !inputs.view.microdata {
@@ -850,10 +830,10 @@ fn load_release(
                     let Some(zone) = zone else {
                         continue;
                     };
-                    let owner = match &records {
-                        Some(r) => r[i].and_then(|r| index.record(r)),
-                        None => cell.and_then(|c| index.content((t, c))),
-                    };
+                    let owner = records
+                        .as_ref()
+                        .and_then(|r| r[i])
+                        .and_then(|r| index.record(r));
                     let next = subject_ids.len() as u32;
                     let s = *subject_ids.entry(name.to_owned()).or_insert(next);
                     rows_out.push((s, bin(t, inputs.view.time_bin_s), zone, owner));
@@ -889,16 +869,45 @@ fn load_release(
     for chunk in votes.chunk_by(|a, b| a.0 == b.0) {
         release.owner[chunk[0].0 as usize] = mode(chunk.iter().map(|v| v.1));
     }
-    release.nationality = release_nationalities(&micro, &declared, &release.subjects)?;
+    release.owner = (0..release.subjects.len() as u32)
+        .map(|s| {
+            release.owner[s as usize].or_else(|| covering_person(release.events_of(s), view_tokens))
+        })
+        .collect();
+    release.nationality = release_nationalities(&micro, &release.subjects)?;
     release.pseudonyms = pseudonyms.into_iter().collect();
     Ok(release)
+}
+
+/// The one view person whose raw points, at the release's level, include every released point
+/// of a subject; `None` when no person or several do.
+fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]) -> Option<i64> {
+    let mut lists: Vec<&[((i64, u32), i64)]> = events
+        .iter()
+        .map(|&(_, b, z)| {
+            let lo = view_tokens.partition_point(|t| t.0 < (b, z));
+            let hi = view_tokens.partition_point(|t| t.0 <= (b, z));
+            &view_tokens[lo..hi]
+        })
+        .collect();
+    lists.sort_by_key(|l| l.len());
+    let mut candidates: Vec<i64> = lists.first()?.iter().map(|t| t.1).collect();
+    for list in &lists[1..] {
+        candidates.retain(|p| list.iter().any(|t| t.1 == *p));
+        if candidates.len() <= 1 {
+            break;
+        }
+    }
+    match candidates.as_slice() {
+        [one] if lists.iter().all(|l| l.iter().any(|t| t.1 == *one)) => Some(*one),
+        _ => None,
+    }
 }
 
 /// Nationality of each subject from a released `subscribers` table whose pseudonymised
 /// `msisdn` (or `imsi`) equals the subject's pseudonym.
 fn release_nationalities(
     micro: &Path,
-    declared: &[String],
     subjects: &[String],
 ) -> Result<Vec<Option<String>>, RiskError> {
     let mut out = vec![None; subjects.len()];
@@ -908,7 +917,7 @@ fn release_nationalities(
     }
     let keys: Vec<&str> = ["msisdn", "imsi", "imei"]
         .into_iter()
-        .filter(|c| columns.iter().any(|x| x == c) && declared.iter().any(|d| d == c))
+        .filter(|c| columns.iter().any(|x| x == c))
         .collect();
     let mut wanted = keys.clone();
     wanted.push("nationality");
