@@ -2,6 +2,8 @@
 //! deliberately broken pipelines. The broken ones must be reported as failures with their
 //! reason while the harness completes and the baselines are scored.
 
+#![cfg(feature = "harness")]
+
 mod common;
 
 use std::path::Path;
@@ -102,6 +104,8 @@ fn baselines_score_and_broken_pipelines_fail() {
     ] {
         assert!(!out.join("input").join(table).exists(), "{table} leaked");
     }
+    let schema = std::fs::metadata(out.join("input").join("schema.json")).unwrap();
+    assert!(schema.permissions().readonly(), "the input is read-only");
     let target = report["target"]["name"].as_str().unwrap();
     for op in common::strings(&out.join("input"), "subscribers", "operator") {
         assert_eq!(op.as_deref(), Some(target));

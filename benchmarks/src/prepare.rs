@@ -162,11 +162,13 @@ pub fn choose_target(dataset: &Path, requested: Option<&str>) -> Result<Target, 
     })
 }
 
-/// Writes the operator's view of `dataset` for `target` into the new folder `dir`.
+/// Writes the operator's view of `dataset` for `target` into the folder `dir` (replacing it),
+/// read-only.
 pub fn prepare(dataset: &Path, target: Target, dir: &Path) -> Result<Prepared, HarnessError> {
     let manifest = read_manifest(dataset).map_err(|e| HarnessError::Dataset(e.to_string()))?;
     let period = period_of(&manifest)?;
     if dir.exists() {
+        set_read_only(dir, false)?;
         fs::remove_dir_all(dir).map_err(HarnessError::io("clear", dir))?;
     }
     for table in INPUT_TABLES {
@@ -193,12 +195,31 @@ pub fn prepare(dataset: &Path, target: Target, dir: &Path) -> Result<Prepared, H
     let description = schema_json(&target, &period);
     let path = dir.join(SCHEMA_FILE);
     fs::write(&path, description).map_err(HarnessError::io("write", &path))?;
+    set_read_only(dir, true)?;
     Ok(Prepared {
         dir: dir.to_path_buf(),
         target,
         period,
         manifest,
     })
+}
+
+/// Makes every file under `dir` read-only (or writable again), so that an unsandboxed pipeline
+/// cannot change by accident the input the next pipeline receives. Folders stay writable so
+/// that the run folder can always be removed.
+fn set_read_only(dir: &Path, read_only: bool) -> Result<(), HarnessError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if read_only { 0o444 } else { 0o644 };
+    for entry in fs::read_dir(dir).map_err(HarnessError::io("read", dir))? {
+        let path = entry.map_err(HarnessError::io("read", dir))?.path();
+        if path.is_dir() {
+            set_read_only(&path, read_only)?;
+        } else {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+                .map_err(HarnessError::io("set permissions of", &path))?;
+        }
+    }
+    Ok(())
 }
 
 /// Files of `table` listed in the manifest (Parquet only), relative to the dataset.

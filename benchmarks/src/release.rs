@@ -305,3 +305,73 @@ pub fn microdata_indicators(
         has_visitors,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::parse_release_manifest;
+
+    fn manifest(level: &str) -> ReleaseManifest {
+        let text = format!(
+            r#"{{"contract_version": 1, "kind": "microdata", "spatial_level": "{level}",
+            "pseudonym_columns": ["cdr.served_msisdn"], "time_bin_s": 1}}"#
+        );
+        parse_release_manifest(Path::new("manifest.json"), &text).unwrap()
+    }
+
+    /// Writes `OUT/microdata/<table>/part-0.parquet` from a query and checks the release.
+    fn check(table: &str, select: &str, level: &str) -> Result<(), ContractError> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir
+            .path()
+            .join("microdata")
+            .join(table)
+            .join("part-0.parquet");
+        Engine::new()
+            .unwrap()
+            .write_parquet("write", select, &file)
+            .unwrap();
+        check_microdata(&Engine::new().unwrap(), dir.path(), &manifest(level))
+    }
+
+    const GOOD: &str = "SELECT 'p1' AS served_msisdn, to_timestamp_seconds(1736470800) AS start_time, \
+                        CAST(7 AS BIGINT) AS first_cell_key";
+
+    #[test]
+    fn a_conforming_cdr_release_passes() {
+        check("cdr", GOOD, "cell").unwrap();
+    }
+
+    #[test]
+    fn a_wrong_column_type_is_named() {
+        let e = check(
+            "cdr",
+            "SELECT 'p1' AS served_msisdn, '2025-01-10 01:00' AS start_time, \
+             CAST(7 AS BIGINT) AS first_cell_key",
+            "cell",
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "start_time", "{e}");
+        assert!(e.message.contains("timestamp"), "{e}");
+    }
+
+    #[test]
+    fn the_location_column_of_the_level_is_required() {
+        let e = check("cdr", GOOD, "district").unwrap_err();
+        assert_eq!(e.field, "district_code", "{e}");
+    }
+
+    #[test]
+    fn unknown_tables_and_undeclared_pseudonym_columns_are_refused() {
+        let e = check("persons", GOOD, "cell").unwrap_err();
+        assert!(e.message.contains("unknown table folder"), "{e}");
+        let e = check(
+            "cdr",
+            "SELECT to_timestamp_seconds(0) AS start_time, CAST(7 AS BIGINT) AS first_cell_key, \
+             'x' AS served_msisdn_hash",
+            "cell",
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "served_msisdn", "{e}");
+    }
+}

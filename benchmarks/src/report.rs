@@ -179,7 +179,7 @@ impl BenchReport {
             self.prepare_s
         );
         md.push_str("## Leaderboard\n\n");
-        md.push_str("Utility: median over indicators of the median relative error against the raw view (lower is better), for each part of the release. Risk: the highest attack rate and normalised risk over the attacks that ran.\n\n");
+        md.push_str("Utility, for each part of the release: the median over indicators of the median relative error against the raw view, then the worst 90th percentile and the worst share of mass suppressed (lower is better). Risk: the highest attack rate, with its normalised risk, over the attacks that ran.\n\n");
         md.push_str("| pipeline | status | release | aggregates error | microdata error | worst attack | time (s) |\n|---|---|---|---|---|---|---|\n");
         for p in &self.pipelines {
             let (status, release, agg, micro, risk) = match &p.outcome {
@@ -236,22 +236,30 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().replace('|', "/")
 }
 
-/// Median over indicators (all rows) of the median relative error against the raw view.
+/// Median over indicators (all rows) of the median relative error against the raw view, and
+/// the worst 90th percentile and suppressed mass share.
 fn headline(u: Option<&Utility>) -> String {
     let Some(u) = u else {
         return "—".into();
     };
-    let mut v: Vec<f64> = u
+    let all: Vec<&Score> = u
         .vs_raw
         .iter()
         .filter(|s| s.subset == Subset::All)
-        .map(|s| s.median_relative_error)
         .collect();
-    if v.is_empty() {
+    if all.is_empty() {
         return "n/a".into();
     }
-    v.sort_by(f64::total_cmp);
-    format!("{:.3} ({} indicators)", v[(v.len() - 1) / 2], v.len())
+    let mut medians: Vec<f64> = all.iter().map(|s| s.median_relative_error).collect();
+    medians.sort_by(f64::total_cmp);
+    let worst = |f: fn(&Score) -> f64| all.iter().map(|s| f(s)).fold(0.0, f64::max);
+    format!(
+        "{:.3}; worst p90 {:.3}, worst suppressed {:.3} ({} indicators)",
+        medians[(medians.len() - 1) / 2],
+        worst(|s| s.p90_relative_error),
+        worst(|s| s.suppressed_mass_share),
+        all.len()
+    )
 }
 
 /// Every object of the risk report with an attack rate, as (attack, p, rate, normalised risk).
