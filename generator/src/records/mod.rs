@@ -6,6 +6,7 @@ pub mod ids;
 pub mod location;
 pub mod radio;
 pub mod sessions;
+pub mod visitor;
 
 use crate::network::{Cell, Network, Technology};
 use crate::population::Population;
