@@ -69,6 +69,10 @@ impl Tourism {
             "Inbound visitors: {} arrivals in the period ({} visitors in the dataset)\n\n",
             self.arrivals, self.visitors
         );
+        out.push_str(
+            "Targets are the national shares: they hold when the region has every entry point \
+             (all of Malaysia); a smaller region keeps only the visitors who enter it.\n",
+        );
         out.push_str("origin  arrivals  share %  target %  within ±2 pp\n");
         for o in &self.origins {
             let _ = writeln!(
