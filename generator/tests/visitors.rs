@@ -69,9 +69,8 @@ fn inbound_roaming_records_carry_foreign_identifiers_only() {
             assert!(!imsi.starts_with("502"), "{table}: Malaysian IMSI {imsi}");
             let country = &visitors[&sims[msisdn]["person_id"]]["origin_country"];
             assert!(
-                roaming_plmns()
-                    .iter()
-                    .any(|p| &p.iso3 == country && imsi.starts_with(&format!("{}{}", p.mcc, p.mnc))),
+                roaming_plmns().iter().any(|p| p.iso3 == country.as_str()
+                    && imsi.starts_with(&format!("{}{}", p.mcc, p.mnc))),
                 "{table}: IMSI {imsi} is not a network of {country}"
             );
         }

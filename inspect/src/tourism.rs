@@ -206,7 +206,7 @@ pub(crate) fn tourism(
             visitor_days,
         })
         .collect();
-    districts.sort_by(|a, b| b.visitor_days.cmp(&a.visitor_days));
+    districts.sort_by_key(|d| std::cmp::Reverse(d.visitor_days));
     Ok(Some(Tourism {
         arrivals: total,
         visitors: ids.len() as u64,

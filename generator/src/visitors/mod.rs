@@ -222,21 +222,6 @@ impl Inbound {
         self.len() == 0
     }
 
-    /// Arrivals per day.
-    pub fn per_day(&self) -> u64 {
-        self.per_day
-    }
-
-    /// The region's attractions.
-    pub fn attractions(&self) -> &[&'static Attraction] {
-        &self.attractions
-    }
-
-    /// The scenario seed.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     fn in_region(&self, district: u16) -> bool {
         self.region.binary_search(&district).is_ok()
     }
