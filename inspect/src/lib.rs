@@ -44,7 +44,7 @@ pub use period::Period;
 pub use report::{Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
 pub use tourism::{ORIGIN_TOLERANCE_PP, OriginShare, Tourism, VisitorDistrict};
-pub use travel::{Destination, Travel, TravelDay};
+pub use travel::{Destination, HolidayWave, Travel, TravelDay};
 
 /// Default name of the JSON report inside the dataset folder (not listed in the manifest).
 pub const REPORT_FILE: &str = "realism.json";
