@@ -155,7 +155,7 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
     ];
     data.scan("trips", &columns, |rows| {
         let kind = rows.strings("kind")?;
-        let holiday = rows.strings("holiday")?;
+        let holiday = rows.nullable_strings("holiday")?;
         let (depart, back) = (rows.seconds("depart_time")?, rows.seconds("return_time")?);
         let origin = rows.strings("origin_district_code")?;
         let destination = rows.strings("destination_district_code")?;
