@@ -44,8 +44,17 @@ fn quickstart_writes_every_table_and_the_manifest() {
 /// with one thread, on two.
 #[test]
 fn output_is_identical_with_one_and_four_threads() {
-    let (_a, one) = generate("quickstart", &["--threads", "1"]);
-    let (_b, two) = generate("quickstart", &["--threads", "4"]);
+    for scenario in ["quickstart", TOURISM] {
+        identical_with_one_and_four_threads(scenario);
+    }
+}
+
+/// The tourism test scenario (residents and inbound visitors, three days).
+const TOURISM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tourism.toml");
+
+fn identical_with_one_and_four_threads(scenario: &str) {
+    let (_a, one) = generate(scenario, &["--threads", "1"]);
+    let (_b, two) = generate(scenario, &["--threads", "4"]);
     let bytes = |d: &std::path::Path| std::fs::read(d.join("manifest.json")).unwrap();
     assert_eq!(
         bytes(&one),

@@ -89,3 +89,37 @@ fn generate_then_inspect_gives_every_figure_a_value() {
         "same report, same bytes"
     );
 }
+
+#[test]
+fn inspect_reports_inbound_arrivals_by_origin_and_visitor_days() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tourism.toml");
+    let (_data, out) = generate(fixture, &[]);
+    let run = ok(&["inspect", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("Inbound tourism:"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("realism.json")).unwrap()).unwrap();
+    let tourism = &json["tourism"];
+    let arrivals = tourism["arrivals"].as_u64().unwrap();
+    assert!(arrivals > 50, "{arrivals} arrivals");
+    let origins = tourism["origins"].as_array().unwrap();
+    let counted: u64 = origins
+        .iter()
+        .map(|o| o["arrivals"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, arrivals);
+    let sgp = origins.iter().find(|o| o["country"] == "SGP").unwrap();
+    assert!((sgp["target_pct"].as_f64().unwrap() - 48.97).abs() < 0.01);
+    let districts = tourism["districts"].as_array().unwrap();
+    assert!(districts.iter().any(|d| d["district_code"] == "1_2"));
+    assert!(
+        districts
+            .iter()
+            .all(|d| d["visitor_days"].as_u64().unwrap() > 0)
+    );
+    let nights: u64 = districts
+        .iter()
+        .map(|d| d["nights"].as_u64().unwrap())
+        .sum();
+    assert!(nights > 0);
+}

@@ -22,9 +22,14 @@ fn bin() -> &'static str {
 
 /// Runs shard `index` of `count` of the small scenario into `root`.
 fn shard(root: &Path, index: u32, count: u32) {
+    shard_of(SMALL, root, index, count);
+}
+
+/// Runs shard `index` of `count` of `scenario` into `root`.
+fn shard_of(scenario: &str, root: &Path, index: u32, count: u32) {
     ok(&[
         "generate",
-        SMALL,
+        scenario,
         "--shard",
         &format!("{index}/{count}"),
         "--out",
@@ -203,6 +208,24 @@ fn one_two_and_three_shards_hold_the_rows_of_the_unsplit_run() {
                 manifest(&plain)["tables"][table]["rows"]
             );
         }
+    }
+}
+
+#[test]
+fn visitors_split_over_two_shards_hold_the_rows_of_the_unsplit_run() {
+    let tourism = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tourism.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let (_plain_tmp, plain) = generate(tourism, &["--threads", "2"]);
+    let expected = sorted_rows(&plain);
+    assert!(expected["visitors"].len() > 100);
+    let root = tmp.path().join("split");
+    for index in 0..2 {
+        shard_of(tourism, &root, index, 2);
+    }
+    ok(&["merge-manifests", root.to_str().unwrap()]);
+    let split = sorted_rows(&root);
+    for (table, rows) in &expected {
+        assert!(&split[table] == rows, "{table}: rows differ with 2 shards");
     }
 }
 

@@ -13,14 +13,17 @@ use rayon::prelude::*;
 use crate::behaviour::activity::activity;
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::contacts::candidate_ties;
-use crate::behaviour::data::data_day;
-use crate::mobility::{Mobility, PlanCache, TravelSpec, local_midnight};
+use crate::behaviour::data::{ActivePeriod, DataDay, data_day};
+use crate::mobility::{Mobility, PlanCache, TravelSpec, TripKind, local_midnight};
 use crate::network::Network;
-use crate::population::{NumberingExhausted, Person, Population, PopulationSpec, Sim};
+use crate::population::{
+    Identity, MAX_SIMS, NumberingExhausted, Person, Population, PopulationSpec, Sim,
+};
 use crate::records::RadioNetwork;
 use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
 use crate::records::ids::RecordIds;
 use crate::records::sessions::{DataSim, ip_records};
+use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
 use crate::reference::operators;
 use crate::scenario::Scenario;
 use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
@@ -28,10 +31,12 @@ use crate::tables::cdr::{CdrBuilder, Served};
 use crate::tables::ip_sessions::{calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
 use crate::tables::trips::TripsBuilder;
+use crate::tables::visitors::VisitorsBuilder;
 use crate::tables::{
     self, cells::cells_batch, person_sims::PersonSimsBuilder, persons::PersonsBuilder,
     subscribers::SubscribersBuilder,
 };
+use crate::visitors::{Inbound, MAX_VISITORS, PhoneKind, VISITOR_SIM_KEY_BASE, Visitor};
 
 /// Rows per file of the `cells` table.
 const CELLS_PER_FILE: usize = 1_000_000;
@@ -58,6 +63,8 @@ pub struct World {
     pub population: Population,
     /// Its operators' networks.
     pub network: Network,
+    /// Its inbound visitors.
+    pub inbound: Inbound,
 }
 
 impl World {
@@ -80,10 +87,15 @@ impl World {
             &districts,
             &travel,
         );
+        let inbound = Inbound::new(&scenario);
+        inbound.check_numbers(&population)?;
+        debug_assert!(population.len() * MAX_SIMS <= VISITOR_SIM_KEY_BASE);
+        debug_assert!(inbound.len() <= MAX_VISITORS);
         Ok(World {
             scenario,
             population,
             network,
+            inbound,
         })
     }
 
@@ -96,11 +108,18 @@ impl World {
             .collect()
     }
 
-    /// Number of person blocks of the whole run.
+    /// Number of blocks of the whole run: residents' blocks, then visitors' blocks.
     pub fn blocks(&self) -> u64 {
-        self.population
-            .len()
-            .div_ceil(u64::from(self.scenario.persons_per_block()))
+        self.resident_blocks() + self.inbound.len().div_ceil(self.per_block())
+    }
+
+    /// Number of blocks of residents; the blocks after them hold visitor indices.
+    pub fn resident_blocks(&self) -> u64 {
+        self.population.len().div_ceil(self.per_block())
+    }
+
+    fn per_block(&self) -> u64 {
+        u64::from(self.scenario.persons_per_block())
     }
 }
 
@@ -194,14 +213,21 @@ pub fn run(
     let blocks: Vec<u64> = (0..world.blocks())
         .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
         .collect();
+    let residents = world.resident_blocks();
     let shard_persons: u64 = blocks
         .iter()
+        .filter(|&&b| b < residents)
         .map(|b| (world.population.len() - b * per_block).min(per_block))
         .sum();
     let done = AtomicU64::new(0);
     blocks
         .par_iter()
         .try_for_each(|&block| -> Result<(), SinkError> {
+            if block >= residents {
+                let first = (block - residents) * per_block;
+                let indices = first..(first + per_block).min(world.inbound.len());
+                return run.visitor_block(block, indices);
+            }
             let ids = block * per_block..((block + 1) * per_block).min(world.population.len());
             let residents = run.static_tables(block, ids.clone())?;
             if EVENT_TABLES.iter().any(|t| run.counter.wants(t)) {
@@ -266,12 +292,18 @@ impl Run<'_> {
         let mut register = Vec::new();
         let mut trips = TripsBuilder::default();
         let want_trips = self.counter.wants(&tables::TRIPS);
+        let want_visitors = self.counter.wants(&tables::VISITORS);
+        let mut visitors = VisitorsBuilder::default();
         let mut residents = Vec::with_capacity((ids.end - ids.start) as usize);
         for id in ids {
             let person = population.person(id);
             persons.push(&person, person.age_on(reference));
-            if want_trips {
-                trips.push(id, &self.mobility.trips(&person));
+            if want_trips || want_visitors {
+                let all = self.mobility.trips(&person);
+                for t in all.iter().filter(|t| t.kind == TripKind::Leisure) {
+                    visitors.push_domestic(id, t);
+                }
+                trips.push(id, &all);
             }
             let sims = population.sims(&person);
             for sim in &sims {
@@ -301,6 +333,9 @@ impl Run<'_> {
         }
         if want_trips {
             self.write(&tables::TRIPS, None, block, trips.finish())?;
+        }
+        if want_visitors {
+            self.write(&tables::VISITORS, None, block, visitors.finish())?;
         }
         if self.counter.wants(&tables::SUBSCRIBERS) {
             let mut builder = SubscribersBuilder::default();
@@ -364,15 +399,20 @@ impl Run<'_> {
                 if !want.data {
                     continue;
                 }
+                let abroad = plan.abroad_spans();
                 for sim in &r.sims {
                     let level = r.party.activity / r.sims.len() as f64;
-                    let data = data_day(seed, sim.key, sim.slot, level, midnight, day);
+                    let mut data = data_day(seed, sim.key, sim.slot, level, midnight, day);
+                    if !abroad.is_empty() {
+                        data = restrict(data, &outside(&abroad, midnight));
+                    }
                     let data_sim = DataSim {
                         key: sim.key,
                         operator: sim.numbers.operator,
                         operator_name: operators()[sim.numbers.operator].name,
                         data: &data,
                         plan: &plan,
+                        roaming: "home",
                     };
                     ip_records(
                         &self.radio,
@@ -420,6 +460,176 @@ struct WantedEvents {
     cdr: bool,
     /// ip_sessions or ip_calls.
     data: bool,
+}
+
+impl Run<'_> {
+    /// Writes a block of visitor indices: the visitors present in the region during the period,
+    /// their SIMs (register entries for tourist SIMs) and their days.
+    fn visitor_block(&self, block: u64, indices: std::ops::Range<u64>) -> Result<(), SinkError> {
+        let world = self.world;
+        let seed = world.scenario.seed();
+        let visitors: Vec<Visitor> = indices
+            .filter_map(|i| world.inbound.visitor(&world.population, i))
+            .collect();
+        if self.counter.wants(&tables::VISITORS) {
+            let mut builder = VisitorsBuilder::default();
+            visitors.iter().for_each(|v| builder.push(v));
+            self.write(&tables::VISITORS, None, block, builder.finish())?;
+        }
+        if self.counter.wants(&tables::PERSON_SIMS) {
+            let mut builder = PersonSimsBuilder::default();
+            for v in &visitors {
+                if let Some(sim) = &v.phone.sim {
+                    builder.push(v.id, sim);
+                }
+            }
+            self.write(&tables::PERSON_SIMS, None, block, builder.finish())?;
+        }
+        if self.counter.wants(&tables::SUBSCRIBERS) {
+            let tourists: Vec<(&Visitor, Person, Identity)> = visitors
+                .iter()
+                .filter(|v| v.phone.kind == PhoneKind::TouristSim)
+                .map(|v| (v, v.holder(), v.registration(seed)))
+                .collect();
+            let mut builder = SubscribersBuilder::default();
+            for (v, holder, identity) in &tourists {
+                if let Some(sim) = &v.phone.sim {
+                    builder.push(holder, identity, sim);
+                }
+            }
+            self.write(&tables::SUBSCRIBERS, None, block, builder.finish())?;
+        }
+        if EVENT_TABLES.iter().any(|t| self.counter.wants(t)) {
+            self.visitor_days(block, &visitors)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the visitors' cdr, ip_sessions, ip_calls and trajectories, day by day.
+    fn visitor_days(&self, block: u64, visitors: &[Visitor]) -> Result<(), SinkError> {
+        let seed = self.world.scenario.seed();
+        let start = self.world.scenario.start_date();
+        let served: std::collections::HashMap<u64, &Sim> = visitors
+            .iter()
+            .filter_map(|v| v.phone.sim.as_ref().map(|s| (s.key, s)))
+            .collect();
+        let lookup = |key: u64| {
+            let sim = served[&key];
+            Served {
+                msisdn: &sim.numbers.msisdn,
+                imsi: &sim.numbers.imsi,
+                imei: &sim.imei,
+            }
+        };
+        for day in 0..self.world.scenario.days() {
+            let date = start + chrono::Days::new(u64::from(day));
+            let midnight = local_midnight(date);
+            let (mut cdr, mut sessions, mut calls) = (Vec::new(), Vec::new(), Vec::new());
+            let mut trajectories = TrajectoriesBuilder::default();
+            for v in visitors {
+                let Some(plan) = self.world.inbound.plan(v, date) else {
+                    continue;
+                };
+                trajectories.push(v.id, &plan);
+                let Some(sim) = &v.phone.sim else {
+                    continue;
+                };
+                let roaming = v.phone.kind.roaming();
+                let on_day = VisitorSim {
+                    sim,
+                    country: v.origin.iso3,
+                    calling_code: v.origin.calling_code,
+                    roaming,
+                    plan: &plan,
+                };
+                visitor_day_cdr(&self.radio, &self.cdr_ids, &on_day, day, midnight, &mut cdr);
+                let level = if v.phone.kind == PhoneKind::Roaming {
+                    ROAMER_FACTOR
+                } else {
+                    1.0
+                };
+                let present = [(
+                    plan.segments[0].start(),
+                    plan.segments[plan.segments.len() - 1].end(),
+                )];
+                let data = restrict(data_day(seed, sim.key, 0, level, midnight, day), &present);
+                let data_sim = DataSim {
+                    key: sim.key,
+                    operator: sim.numbers.operator,
+                    operator_name: operators()[sim.numbers.operator].name,
+                    data: &data,
+                    plan: &plan,
+                    roaming,
+                };
+                ip_records(
+                    &self.radio,
+                    (&self.ip_ids, &self.session_ids),
+                    &data_sim,
+                    day,
+                    &mut sessions,
+                    &mut calls,
+                );
+            }
+            let day_key = Some(tables::date_days(date));
+            if self.counter.wants(&tables::TRAJECTORIES) {
+                self.write(&tables::TRAJECTORIES, day_key, block, trajectories.finish())?;
+            }
+            if self.counter.wants(&tables::CDR) {
+                let mut builder = CdrBuilder::default();
+                cdr.into_iter().for_each(|row| builder.push(row));
+                self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
+            }
+            if self.counter.wants(&tables::IP_SESSIONS) {
+                let batch = sessions_batch(sessions, lookup);
+                self.write(&tables::IP_SESSIONS, day_key, block, batch)?;
+            }
+            if self.counter.wants(&tables::IP_CALLS) {
+                let batch = calls_batch(calls, lookup);
+                self.write(&tables::IP_CALLS, day_key, block, batch)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A data day cut to the intervals `keep` (sorted, disjoint): periods clipped and split, bytes in
+/// proportion to the active time kept, over-the-top calls that start in a kept period.
+fn restrict(mut data: DataDay, keep: &[(i64, i64)]) -> DataDay {
+    let active = |d: &DataDay| -> i64 { d.periods.iter().map(|p| (p.end - p.start).max(1)).sum() };
+    let before = active(&data).max(1);
+    data.periods = data
+        .periods
+        .iter()
+        .flat_map(|p| {
+            keep.iter()
+                .filter(move |k| k.0 < p.end && p.start < k.1)
+                .map(move |k| ActivePeriod {
+                    start: p.start.max(k.0),
+                    end: p.end.min(k.1),
+                })
+        })
+        .collect();
+    data.ott_calls.retain(|c| {
+        data.periods
+            .iter()
+            .any(|p| p.start <= c.start && c.start <= p.end)
+    });
+    data.bytes *= active(&data) as f64 / before as f64;
+    data
+}
+
+/// The parts of the local day from `midnight` outside the sorted, disjoint `spans`.
+fn outside(spans: &[(i64, i64)], midnight: i64) -> Vec<(i64, i64)> {
+    let mut keep = Vec::with_capacity(spans.len() + 1);
+    let mut t = midnight;
+    for &(s, e) in spans {
+        if s > t {
+            keep.push((t, s));
+        }
+        t = t.max(e);
+    }
+    keep.push((t, midnight + 86_400));
+    keep
 }
 
 /// A person as a call party: activity and reachable SIMs.

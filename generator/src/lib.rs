@@ -16,3 +16,4 @@ pub mod sampling;
 pub mod scenario;
 pub mod table;
 pub mod tables;
+pub mod visitors;

@@ -59,6 +59,18 @@ pub enum Purpose {
     Trip = 64,
     /// Location of one of a person's visited places while away on a trip.
     TripPlace = 65,
+    /// An inbound visitor's static attributes: origin, entry, stay, itinerary.
+    Visitor = 66,
+    /// An inbound visitor's outings on one day.
+    VisitorDay = 67,
+    /// An inbound visitor's phone: roaming, tourist SIM or none, and its identifiers.
+    VisitorPhone = 68,
+    /// An inbound visitor's calls and messages on one day.
+    VisitorCalls = 69,
+    /// Whether a Johor resident works in Singapore, and where.
+    CrossBorder = 70,
+    /// A household's leisure trip over one run of rest days: whether it goes, where, when.
+    LeisureTrip = 71,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -33,6 +33,7 @@ mod period;
 mod read;
 mod report;
 mod targets;
+mod tourism;
 mod travel;
 
 use std::path::Path;
@@ -42,7 +43,8 @@ pub use measure::MIN_RECORDS;
 pub use period::Period;
 pub use report::{Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
-pub use travel::{Destination, Travel, TravelDay};
+pub use tourism::{ORIGIN_TOLERANCE_PP, OriginShare, Tourism, VisitorDistrict};
+pub use travel::{Destination, HolidayWave, Travel, TravelDay};
 
 /// Default name of the JSON report inside the dataset folder (not listed in the manifest).
 pub const REPORT_FILE: &str = "realism.json";
@@ -57,6 +59,7 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     };
     let (measures, warnings) = measure::measure(&data, &period)?;
     let travel = travel::travel(&data, &period)?;
+    let tourism = tourism::tourism(&data, &period)?;
     Ok(Report::new(
         manifest.scenario.name.clone(),
         manifest.seed,
@@ -65,7 +68,8 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
         measures,
         warnings,
     )
-    .with_travel(travel))
+    .with_travel(travel)
+    .with_tourism(tourism))
 }
 
 #[cfg(test)]

@@ -158,8 +158,28 @@ impl Rows<'_> {
         }
     }
 
+    /// A Utf8 column that may hold nulls (a null reads as "").
+    pub fn nullable_strings(&self, name: &str) -> Result<&StringArray, InspectError> {
+        let column = self.typed(name, "Utf8", |t| *t == DataType::Utf8)?;
+        Ok(column.as_string::<i32>())
+    }
+
     /// A non-null column of the expected type.
     fn column(
+        &self,
+        name: &str,
+        expected: &'static str,
+        ok: impl Fn(&DataType) -> bool,
+    ) -> Result<&dyn Array, InspectError> {
+        let column = self.typed(name, expected, ok)?;
+        if column.null_count() > 0 {
+            return Err(self.bad_value(name, "null in a required column".into()));
+        }
+        Ok(column)
+    }
+
+    /// A column of the expected type.
+    fn typed(
         &self,
         name: &str,
         expected: &'static str,
@@ -176,9 +196,6 @@ impl Rows<'_> {
                 expected,
                 found: column.data_type().to_string(),
             });
-        }
-        if column.null_count() > 0 {
-            return Err(self.bad_value(name, "null in a required column".into()));
         }
         Ok(column.as_ref())
     }

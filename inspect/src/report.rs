@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::measure::Measure;
 use crate::period::Period;
 use crate::targets::{Target, number};
+use crate::tourism::Tourism;
 use crate::travel::Travel;
 
 /// Whether a figure meets its target.
@@ -63,6 +64,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Holiday travel series, when the dataset has trips.
     pub travel: Option<Travel>,
+    /// Inbound tourism, when the dataset has inbound visitors.
+    pub tourism: Option<Tourism>,
 }
 
 impl Report {
@@ -104,12 +107,19 @@ impl Report {
             figures,
             warnings,
             travel: None,
+            tourism: None,
         }
     }
 
     /// The report with the holiday travel series.
     pub(crate) fn with_travel(mut self, travel: Option<Travel>) -> Report {
         self.travel = travel;
+        self
+    }
+
+    /// The report with the inbound tourism section.
+    pub(crate) fn with_tourism(mut self, tourism: Option<Tourism>) -> Report {
+        self.tourism = tourism;
         self
     }
 
@@ -186,6 +196,10 @@ impl Report {
         if let Some(travel) = &self.travel {
             out.push_str("\nHoliday travel:\n");
             out.push_str(&travel.to_text());
+        }
+        if let Some(tourism) = &self.tourism {
+            out.push_str("\nInbound tourism:\n");
+            out.push_str(&tourism.to_text());
         }
         if !self.warnings.is_empty() {
             out.push_str("\nWarnings:\n");

@@ -51,6 +51,20 @@ pub struct Destination {
     pub visitor_days: u64,
 }
 
+/// The departure wave of one holiday's balik kampung trips from the Klang Valley.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HolidayWave {
+    /// The holiday (trips.holiday).
+    pub holiday: String,
+    /// Trips for it overlapping the period.
+    pub trips: u64,
+    /// The day with most departures, `YYYY-MM-DD`, and their number (empty and 0 when every
+    /// departure is before the period).
+    pub peak_day: String,
+    /// Departures on the peak day.
+    pub peak_departures: u64,
+}
+
 /// Balik kampung from the Klang Valley over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Travel {
@@ -62,6 +76,8 @@ pub struct Travel {
     pub days: Vec<TravelDay>,
     /// Destinations by visitor-days, most first (ties by district code).
     pub destinations: Vec<Destination>,
+    /// One wave per holiday, in name order.
+    pub holidays: Vec<HolidayWave>,
 }
 
 impl Travel {
@@ -78,6 +94,13 @@ impl Travel {
                 out,
                 "{}  {:>10}  {:>7}  {:>4}",
                 d.date, d.departures, d.returns, d.away
+            );
+        }
+        for w in &self.holidays {
+            let _ = writeln!(
+                out,
+                "{}: {} trips, departures peak on {} ({})",
+                w.holiday, w.trips, w.peak_day, w.peak_departures
             );
         }
         let shown = self.destinations.len().min(PRINTED_DESTINATIONS);
@@ -121,8 +144,10 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
     let (mut departures, mut returns, mut away) = (vec![0; days], vec![0; days], vec![0; days]);
     let mut destinations: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let (mut trips, mut all_trips) = (0, 0);
+    let mut waves: BTreeMap<String, (u64, Vec<u64>)> = BTreeMap::new();
     let columns = [
         "kind",
+        "holiday",
         "depart_time",
         "return_time",
         "origin_district_code",
@@ -130,6 +155,7 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
     ];
     data.scan("trips", &columns, |rows| {
         let kind = rows.strings("kind")?;
+        let holiday = rows.nullable_strings("holiday")?;
         let (depart, back) = (rows.seconds("depart_time")?, rows.seconds("return_time")?);
         let origin = rows.strings("origin_district_code")?;
         let destination = rows.strings("destination_district_code")?;
@@ -147,10 +173,15 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
                 continue;
             }
             trips += 1;
+            let wave = waves
+                .entry(holiday.value(i).to_owned())
+                .or_insert_with(|| (0, vec![0; days]));
+            wave.0 += 1;
             if let Ok(d) = usize::try_from(first)
                 && d < days
             {
                 departures[d] += 1;
+                wave.1[d] += 1;
             }
             if let Ok(d) = usize::try_from(last)
                 && d < days
@@ -195,10 +226,28 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
         })
         .collect();
     destinations.sort_by(|a, b| b.visitor_days.cmp(&a.visitor_days));
+    let holidays = waves
+        .into_iter()
+        .map(|(holiday, (trips, per_day))| {
+            // The first day with the most departures.
+            let peak = (0..per_day.len()).fold(None, |best: Option<usize>, d| match best {
+                Some(b) if per_day[b] >= per_day[d] => Some(b),
+                _ if per_day[d] > 0 => Some(d),
+                other => other,
+            });
+            HolidayWave {
+                holiday,
+                trips,
+                peak_day: peak.map_or(String::new(), |d| period.date(d as u32)),
+                peak_departures: peak.map_or(0, |d| per_day[d]),
+            }
+        })
+        .collect();
     Ok(Some(Travel {
         trips,
         all_trips,
         days,
         destinations,
+        holidays,
     }))
 }

@@ -65,6 +65,15 @@ fn chinese_new_year_departures_come_in_a_wave() {
         departures("2025-01-13", "2025-01-17"),
     );
     assert!(wave >= 100, "{wave} departures on 24-28 Jan");
+    let cny = travel
+        .holidays
+        .iter()
+        .find(|w| w.holiday == "Chinese New Year")
+        .expect("a Chinese New Year wave");
+    assert!(
+        ("2025-01-24".."2025-01-29").contains(&cny.peak_day.as_str()),
+        "{cny:?}"
+    );
     assert!(
         wave >= 5 * before.max(1),
         "{wave} on 24-28 Jan, {before} on 13-17 Jan"

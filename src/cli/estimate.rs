@@ -165,7 +165,8 @@ impl Estimate {
     ) -> Estimate {
         let persons = world.population.len();
         let per_block = u64::from(world.scenario.persons_per_block());
-        let blocks = world.blocks();
+        // Residents' blocks only: visitors (their own blocks after these) are not estimated.
+        let blocks = world.resident_blocks();
         let shard_blocks: Vec<u64> = (0..blocks)
             .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
             .collect();

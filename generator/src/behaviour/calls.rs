@@ -123,7 +123,7 @@ fn slot(rng: &mut StreamRng, sims: u8) -> u8 {
     u8::from(sims > 1 && bernoulli(rng, SECOND_SIM_SHARE))
 }
 
-fn talk_seconds(rng: &mut StreamRng) -> i32 {
+pub(crate) fn talk_seconds(rng: &mut StreamRng) -> i32 {
     log_normal(rng, libm::log(MEDIAN_CALL_S), CALL_SIGMA).clamp(1.0, MAX_CALL_S) as i32
 }
 

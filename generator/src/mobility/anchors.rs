@@ -13,6 +13,7 @@
 //! * Kampung: citizens born in another state have one in their birth state (a district drawn by
 //!   population); others, with probability [`KAMPUNG_IN_STATE`], in another district of their home
 //!   state; non-citizens have none. Districts may lie outside the scenario region.
+//! * Some workers of Johor Bahru and Kulai work in Singapore instead ([`super::border`]).
 
 use chrono::NaiveDate;
 use geo::{Contains, Point};
@@ -94,6 +95,9 @@ pub struct Anchors {
     pub occupation: Occupation,
     /// Home-town district for holiday travel (any district of Malaysia), if any.
     pub kampung_district: Option<u16>,
+    /// The checkpoint a worker in Singapore crosses at ([`super::border`]); their work place is
+    /// then in Singapore.
+    pub crossing: Option<Place>,
     /// The household's trips away from home that overlap the scenario period, in time order
     /// (filled by [`super::Mobility::anchors`]; [`Anchors::draw`] leaves it empty).
     pub trips: Vec<Trip>,
@@ -105,21 +109,30 @@ impl Anchors {
     pub fn draw(seed: u64, region: &Region, person: &Person, reference: NaiveDate) -> Anchors {
         let mut rng = stream(seed, Purpose::Anchors, person.id, 0);
         let age = person.age_on(reference);
-        let occupation = if (18..65).contains(&age) && bernoulli(&mut rng, employment(person, age))
+        let mut occupation =
+            if (18..65).contains(&age) && bernoulli(&mut rng, employment(person, age)) {
+                Occupation::Worker(region.job_place(person.home, &mut rng))
+            } else if (18..24).contains(&age) && bernoulli(&mut rng, UNIVERSITY_SHARE) {
+                Occupation::Student(region.job_place(person.home, &mut rng))
+            } else if (SCHOOL_AGES.0..=SCHOOL_AGES.1).contains(&age) {
+                Occupation::Pupil(school(person, &mut rng))
+            } else {
+                Occupation::Free
+            };
+        let kampung_district = kampung(person, &mut rng);
+        let mut crossing = None;
+        if let Occupation::Worker(_) = occupation
+            && let Some(c) = super::border::singapore_work(seed, person)
         {
-            Occupation::Worker(region.job_place(person.home, &mut rng))
-        } else if (18..24).contains(&age) && bernoulli(&mut rng, UNIVERSITY_SHARE) {
-            Occupation::Student(region.job_place(person.home, &mut rng))
-        } else if (SCHOOL_AGES.0..=SCHOOL_AGES.1).contains(&age) {
-            Occupation::Pupil(school(person, &mut rng))
-        } else {
-            Occupation::Free
-        };
+            occupation = Occupation::Worker(c.work);
+            crossing = Some(c.checkpoint);
+        }
         Anchors {
             home: person.home,
             home_district: person.district,
             occupation,
-            kampung_district: kampung(person, &mut rng),
+            kampung_district,
+            crossing,
             trips: Vec::new(),
         }
     }

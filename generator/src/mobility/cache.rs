@@ -71,6 +71,13 @@ impl PlanCache {
         })
     }
 
+    /// Whether person `id` is outside Malaysia at UTC epoch second `t`.
+    pub fn abroad(&mut self, mobility: &Mobility<'_>, id: u64, t: i64) -> bool {
+        let since = t - local_midnight(mobility.start_date());
+        let day = u32::try_from(since.div_euclid(DAY_SECONDS)).unwrap_or(0);
+        self.plan(mobility, id, day).abroad_at(t)
+    }
+
     /// Position (lon, lat) of person `id` at UTC epoch second `t` (home before the first day).
     pub fn position(&mut self, mobility: &Mobility<'_>, id: u64, t: i64) -> (f64, f64) {
         let since = t - local_midnight(mobility.start_date());

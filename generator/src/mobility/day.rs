@@ -28,6 +28,7 @@ use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
 use super::anchors::{Anchors, Occupation, Place};
+use super::border::{self, ABROAD};
 use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
 use super::places::{SLOTS_PER_DAY, trip_visit, visit};
 use super::region::Region;
@@ -112,8 +113,11 @@ pub enum StayPurpose {
     Errand,
     /// Social and recreational visits.
     Leisure,
-    /// Where a person sleeps while away on a trip (the family home in the kampung).
+    /// Where a person sleeps while away on a trip (the family home in the kampung, a visitor's
+    /// hotel).
     Lodging,
+    /// At a border crossing: a visitor entering or leaving the country.
+    Transit,
 }
 
 impl StayPurpose {
@@ -126,6 +130,7 @@ impl StayPurpose {
             StayPurpose::Errand => "errand",
             StayPurpose::Leisure => "leisure",
             StayPurpose::Lodging => "lodging",
+            StayPurpose::Transit => "transit",
         }
     }
 }
@@ -222,6 +227,42 @@ impl DayPlan {
                 )
             }
         }
+    }
+
+    /// Whether the person is outside Malaysia at `t`: at a stay abroad, or on a move to or from
+    /// one ([`border`]).
+    pub fn abroad_at(&self, t: i64) -> bool {
+        let i = self
+            .segments
+            .partition_point(|s| s.end() <= t)
+            .min(self.segments.len() - 1);
+        self.segment_abroad(i)
+    }
+
+    /// The intervals (start, end) the person spends outside Malaysia, in time order.
+    pub fn abroad_spans(&self) -> Vec<(i64, i64)> {
+        let mut spans: Vec<(i64, i64)> = Vec::new();
+        for (i, s) in self.segments.iter().enumerate() {
+            if !self.segment_abroad(i) {
+                continue;
+            }
+            match spans.last_mut() {
+                Some(last) if last.1 == s.start() => last.1 = s.end(),
+                _ => spans.push((s.start(), s.end())),
+            }
+        }
+        spans
+    }
+
+    fn segment_abroad(&self, i: usize) -> bool {
+        let abroad = |s: &Segment| match s {
+            Segment::Stay(s) => s.district == ABROAD,
+            Segment::Move(m) => m.district == ABROAD,
+        };
+        abroad(&self.segments[i])
+            || (matches!(self.segments[i], Segment::Move(_))
+                && i > 0
+                && abroad(&self.segments[i - 1]))
     }
 
     /// The stays, in time order.
@@ -366,6 +407,28 @@ fn usual_day(
     };
     let mut acts = Vec::with_capacity(SLOTS_PER_DAY as usize + 1);
     let depart = match anchored {
+        Some((place, StayPurpose::Work, s)) if present && anchors.crossing.is_some() => {
+            // Across the border: through the checkpoint both ways, leaving before dawn.
+            let checkpoint = anchors.crossing.expect("a crossing");
+            let hours = clamped_normal(&mut rng, s.hours, s.hours_range);
+            let depart = border::departure_hours(&mut rng);
+            let wait = |rng: &mut StreamRng| Activity {
+                place: checkpoint,
+                purpose: StayPurpose::Transit,
+                seconds: border::checkpoint_seconds(rng),
+            };
+            acts.push(wait(&mut rng));
+            acts.push(Activity {
+                place,
+                purpose: StayPurpose::Work,
+                seconds: hours_to_seconds(hours),
+            });
+            acts.push(wait(&mut rng));
+            if bernoulli(&mut rng, s.stop_after) {
+                acts.push(stop(&mut rng, 0));
+            }
+            hours_to_seconds(depart)
+        }
         Some((place, purpose, s)) if present => {
             let start = clamped_normal(&mut rng, s.start, s.start_range);
             let hours = clamped_normal(&mut rng, s.hours, s.hours_range);

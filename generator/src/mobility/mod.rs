@@ -1,6 +1,7 @@
 //! Ground-truth mobility: where each person is at every second of the scenario.
 //!
 //! * [`anchors`]: home, work or school, kampung — a pure function of (seed, person).
+//! * [`border`]: Johor residents who work in Singapore.
 //! * [`calendar`]: weekday, weekend or holiday per state and date.
 //! * [`day`]: the day's activity chain as contiguous stays and moves — a pure function of
 //!   (seed, person, day).
@@ -11,6 +12,7 @@
 //! * [`travel`]: trip modes and durations.
 //! * [`trips`]: trips away from home over several days (balik kampung around Chinese New Year
 //!   and Hari Raya) — a pure function of (seed, household, festival).
+//! * [`leisure`]: weekend and holiday trips of city households to resorts and heritage towns.
 //! * [`cache`]: a caller-owned cache of plans for looking up other persons' positions.
 //!
 //! Every behavioural parameter is a documented constant in its module, with its source or marked
@@ -24,9 +26,11 @@
 //! person).
 
 pub mod anchors;
+pub mod border;
 pub mod cache;
 pub mod calendar;
 pub mod day;
+pub mod leisure;
 pub mod places;
 pub mod region;
 #[cfg(test)]
@@ -107,25 +111,39 @@ impl<'a> Mobility<'a> {
 
     /// The trips of a person (those of their household) that overlap the period.
     pub fn trips(&self, person: &Person) -> Vec<Trip> {
-        if !self.travel.celebrated_by(person) {
+        if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
             return Vec::new();
         }
         self.anchors(person).trips
     }
 
-    /// The household's trips, decided by its first member.
+    /// The household's trips, decided by its first member, in time order.
     fn household_trips(&self, person: &Person, anchors: &Anchors) -> Vec<Trip> {
-        if !self.travel.celebrated_by(person) {
+        if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
             return Vec::new();
         }
         let seed = self.population.seed();
         let head = self.population.household(person.id).start;
-        if head == person.id {
-            return trips::household_trips(seed, &self.travel, person, anchors);
-        }
-        let head = self.population.person(head);
-        let head_anchors = Anchors::draw(seed, &self.region, &head, self.start);
-        trips::household_trips(seed, &self.travel, &head, &head_anchors)
+        let other;
+        let (head, head_anchors) = if head == person.id {
+            (person, anchors)
+        } else {
+            let p = self.population.person(head);
+            let a = Anchors::draw(seed, &self.region, &p, self.start);
+            other = (p, a);
+            (&other.0, &other.1)
+        };
+        let mut all = if self.travel.celebrated_by(head) {
+            trips::household_trips(seed, &self.travel, head, head_anchors)
+        } else {
+            Vec::new()
+        };
+        let period = (self.travel.first, self.travel.last);
+        let share = self.travel.leisure_share;
+        let leisure = leisure::household_trips(seed, share, period, head, head_anchors, &all);
+        all.extend(leisure);
+        all.sort_by_key(|t| t.depart);
+        all
     }
 
     /// A person's plan on scenario day `day` (0 is the first day).

@@ -383,6 +383,7 @@ fn travelling(first: NaiveDate, last: NaiveDate) -> Mobility<'static> {
     let travel = TravelSpec {
         cny_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_CNY_SHARE,
         raya_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
+        leisure_share: 0.0,
         first,
         last,
     };
@@ -549,4 +550,45 @@ fn trip_days_follow_the_trip() {
         }
     }
     assert!(checked > 50, "{checked} travellers checked");
+}
+
+#[test]
+fn leisure_trips_span_rest_days_reach_resorts_and_never_overlap() {
+    let (first, last) = (ymd(1, 6), ymd(1, 26));
+    let travel = TravelSpec {
+        cny_share: 0.0,
+        raya_share: 0.0,
+        leisure_share: 0.05,
+        first,
+        last,
+    };
+    let m = Mobility::with_travel(population(), &klang_valley(), first, travel);
+    let mut n = 0;
+    for id in sample_ids(3000) {
+        let p = population().person(id);
+        let trips = m.trips(&p);
+        for w in trips.windows(2) {
+            assert!(w[0].back < w[1].depart, "overlapping trips {w:?}");
+        }
+        let head = population().person(population().household(id).start);
+        assert_eq!(m.trips(&head), trips, "a household travels together");
+        for t in &trips {
+            n += 1;
+            assert_eq!(t.kind, TripKind::Leisure);
+            assert!(t.destination.is_some() && t.holiday.is_none());
+            for d in [t.depart_date(), t.return_date()] {
+                assert!(
+                    !day_type(p.state_code, d).is_working_day(),
+                    "{d} is a working day"
+                );
+            }
+            assert!(t.depart < t.arrive && t.arrive < t.leave && t.leave < t.back);
+            assert!(
+                (35.0..=355.0).contains(&t.distance_km()),
+                "{} km",
+                t.distance_km()
+            );
+        }
+    }
+    assert!(n > 30, "{n} leisure trips");
 }

@@ -78,6 +78,8 @@ const MAX_DRIVE_SECONDS: i64 = ((LATEST_ARRIVAL_HOURS - EARLIEST_DEPARTURE_HOURS
 pub enum TripKind {
     /// A household's festive return to its kampung.
     BalikKampung,
+    /// A household's weekend or holiday trip to a resort or heritage town.
+    Leisure,
 }
 
 impl TripKind {
@@ -85,6 +87,7 @@ impl TripKind {
     pub fn label(self) -> &'static str {
         match self {
             TripKind::BalikKampung => "balik_kampung",
+            TripKind::Leisure => "leisure",
         }
     }
 }
@@ -201,6 +204,8 @@ pub struct Trip {
     pub kind: TripKind,
     /// The holiday it is for, if any.
     pub holiday: Option<&'static str>,
+    /// Id of the attraction visited (`attractions.csv`), for leisure trips.
+    pub destination: Option<&'static str>,
     /// Where it starts and ends (home).
     pub origin: Place,
     /// Where the traveller sleeps.
@@ -239,6 +244,8 @@ pub struct TravelSpec {
     pub cny_share: f64,
     /// Share of eligible households travelling for Hari Raya Aidilfitri.
     pub raya_share: f64,
+    /// Share of city households away on a leisure trip over a run of rest days.
+    pub leisure_share: f64,
     /// First day of the period.
     pub first: NaiveDate,
     /// Last day of the period.
@@ -252,6 +259,7 @@ impl TravelSpec {
         TravelSpec {
             cny_share: 0.0,
             raya_share: 0.0,
+            leisure_share: 0.0,
             first: day,
             last: day,
         }
@@ -262,6 +270,7 @@ impl TravelSpec {
         TravelSpec {
             cny_share: scenario.balik_kampung_cny_share(),
             raya_share: scenario.balik_kampung_raya_share(),
+            leisure_share: scenario.domestic_trip_share(),
             first: scenario.start_date(),
             last: scenario.end_date(),
         }
@@ -285,7 +294,7 @@ impl TravelSpec {
 
     /// Whether anyone may travel in the period.
     pub fn has_travel(&self) -> bool {
-        self.festivals().next().is_some()
+        self.festivals().next().is_some() || self.leisure_share > 0.0
     }
 
     /// Whether a festival of the period is celebrated by `person` (and so by their household).
@@ -369,6 +378,7 @@ pub fn household_trips(
         let trip = Trip {
             kind: TripKind::BalikKampung,
             holiday: Some(festival.name),
+            destination: None,
             origin,
             lodging,
             depart,

@@ -89,10 +89,25 @@ impl ImeiPlan {
 
     /// The IMEI of SIM key `sim_key`, and the brand and model of its handset.
     pub fn imei(&self, sim_key: u64) -> (String, &'static str, &'static str) {
+        self.imei_with(sim_key, |serial| serial)
+    }
+
+    /// As [`Self::imei`] with serials counted down from the top of each TAC: a plan used this way
+    /// (for visitors' handsets) never collides with one used by [`Self::imei`] (for residents')
+    /// while a TAC's two segments together fit in its serials.
+    pub fn imei_from_top(&self, sim_key: u64) -> (String, &'static str, &'static str) {
+        self.imei_with(sim_key, |serial| SERIALS_PER_TAC - 1 - serial)
+    }
+
+    fn imei_with(
+        &self,
+        sim_key: u64,
+        serial: impl Fn(u64) -> u64,
+    ) -> (String, &'static str, &'static str) {
         let x = self.permutation.apply(sim_key);
         let t = self.starts.partition_point(|&s| s <= x) - 1;
         let tac = &tacs()[t];
-        let body = format!("{}{:06}", tac.tac, x - self.starts[t]);
+        let body = format!("{}{:06}", tac.tac, serial(x - self.starts[t]));
         let check = luhn_check_digit(&body);
         (format!("{body}{check}"), tac.brand, tac.model)
     }

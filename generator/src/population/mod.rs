@@ -248,6 +248,17 @@ impl Population {
         }
     }
 
+    /// Identifiers of reserved number `j` of `operator`, never a resident's (see
+    /// [`NumberingPlan::reserved_numbers`]).
+    pub fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
+        self.numbering.reserved_numbers(operator, j)
+    }
+
+    /// How many reserved numbers `operator` has.
+    pub fn reserved_room(&self, operator: usize) -> u64 {
+        self.numbering.reserved_room(operator)
+    }
+
     /// The identity the operator registered for a person.
     pub fn identity(&self, person: &Person) -> Identity {
         let seed = self.spec.seed;
@@ -277,7 +288,7 @@ impl Population {
 }
 
 /// A passport number in the common one-letter, seven- or eight-digit shape of the country.
-fn passport_number(nationality: &str, rng: &mut crate::rng::StreamRng) -> String {
+pub(crate) fn passport_number(nationality: &str, rng: &mut crate::rng::StreamRng) -> String {
     const LETTERS: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
     let letter = char::from(LETTERS[index(rng, LETTERS.len())]);
     let digits = if matches!(nationality, "IDN" | "PHL") {

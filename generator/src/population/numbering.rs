@@ -151,6 +151,51 @@ impl NumberingPlan {
     }
 }
 
+impl NumberingPlan {
+    /// Identifiers of reserved number `j` of `operator` (tourist SIMs sold at the border): the
+    /// images of the top ranks of the operator's MSISDN, MSIN and account permutations, counted
+    /// down from the last, while residents' SIMs take the ranks from 0 up. The two never meet, so
+    /// a reserved number can never be a resident's. `None` when the operator has no SIMs in the
+    /// scenario or `j` is beyond the room left above the residents' ranks.
+    pub fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
+        if j >= self.reserved_room(operator) {
+            return None;
+        }
+        let plan = self.operators.iter().find(|p| p.operator == operator)?;
+        // Rank `space - 1 - j`, valid while above the residents' ranks `0..segment_len`.
+        let top = |p: &Permutation| {
+            let rank = p.len().checked_sub(1 + j)?;
+            (rank >= plan.segment_len).then(|| p.apply(rank))
+        };
+        let op = &operators()[operator];
+        Some(SimNumbers {
+            operator,
+            msisdn: msisdn(plan, top(&plan.msisdn)?),
+            imsi: format!(
+                "{}{}{:0width$}",
+                op.mcc,
+                op.mncs[0],
+                top(&plan.msin)?,
+                width = msin_digits(op) as usize
+            ),
+            account: format!("{}{:010}", account_letters(op), top(&plan.account)?),
+        })
+    }
+}
+
+impl NumberingPlan {
+    /// How many reserved numbers `operator` has (0 when it has no SIMs in the scenario).
+    pub fn reserved_room(&self, operator: usize) -> u64 {
+        self.operators
+            .iter()
+            .find(|p| p.operator == operator)
+            .map_or(0, |p| {
+                let space = p.msisdn.len().min(p.msin.len()).min(p.account.len());
+                space.saturating_sub(p.segment_len)
+            })
+    }
+}
+
 /// Largest-remainder split of `total` by shares.
 fn apportion(total: u64, shares: &[(usize, f64)]) -> Vec<u64> {
     let sum: f64 = shares.iter().map(|s| s.1).sum();
@@ -304,6 +349,36 @@ mod tests {
             let got = per_op[i] as f64 / 60_000.0;
             assert!((got - o.market_share).abs() < 1e-3, "{}: {got}", o.name);
         }
+    }
+
+    #[test]
+    fn reserved_numbers_never_meet_residents_numbers() {
+        let plan = NumberingPlan::new(5, 30_000, &default_shares()).unwrap();
+        let residents: HashSet<String> = (0..30_000).map(|k| plan.numbers(k).msisdn).collect();
+        let mut reserved = HashSet::new();
+        for op in 0..operators().len() {
+            for j in 0..2_000 {
+                let n = plan
+                    .reserved_numbers(op, j)
+                    .expect("room above the residents");
+                assert_eq!(owner(&n.msisdn), op, "{}", n.msisdn);
+                assert!(
+                    !residents.contains(&n.msisdn),
+                    "{} is a resident's",
+                    n.msisdn
+                );
+                assert!(reserved.insert(n.msisdn));
+            }
+        }
+        let yes = operators().iter().position(|o| o.key == "yes").unwrap();
+        let room = plan.operators.iter().find(|p| p.operator == yes).unwrap();
+        let left = [room.msisdn.len(), room.msin.len(), room.account.len()]
+            .into_iter()
+            .min()
+            .unwrap()
+            - room.segment_len;
+        assert!(plan.reserved_numbers(yes, left - 1).is_some());
+        assert!(plan.reserved_numbers(yes, left).is_none());
     }
 
     #[test]

@@ -212,7 +212,8 @@ fn record_type(medium: Medium, outgoing: bool) -> &'static str {
 }
 
 /// Appends the served party's record of an exchange: serving cells at start and end, outcome
-/// from the worse of the two parties' cells, location estimate, record id.
+/// from the worse of the two parties' cells, location estimate, record id; nothing when the
+/// served party is abroad at the start.
 fn record(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
@@ -221,6 +222,10 @@ fn record(
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
 ) {
+    // Abroad (a commuter in Singapore), the phone is on another country's network.
+    if cache.abroad(ctx.mobility, me.id, x.start) {
+        return;
+    }
     let sim = &me.sims[usize::from(x.slot)];
     let mine = ctx.leg(cache, me.id, sim, x.start);
     let (result, duration_s, last) = match x.medium {

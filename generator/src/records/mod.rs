@@ -7,6 +7,7 @@ pub mod location;
 pub mod radio;
 mod serving_cache;
 pub mod sessions;
+pub mod visitor;
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};

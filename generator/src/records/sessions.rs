@@ -35,6 +35,8 @@ pub struct DataSim<'a> {
     pub data: &'a DataDay,
     /// Its holder's day plan.
     pub plan: &'a DayPlan,
+    /// `home`, or `inbound` for a visitor's SIM roaming on its home network.
+    pub roaming: &'static str,
 }
 
 /// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`.
@@ -89,7 +91,7 @@ pub fn ip_records(
                     bytes_up: (total * UPLINK_SHARE) as i64,
                     bytes_down: (total * (1.0 - UPLINK_SHARE)) as i64,
                     closing_cause: cause,
-                    roaming: "home",
+                    roaming: sim.roaming,
                     location: estimate(cell, site, sim.plan.position_at(from)),
                 });
                 sequence += 1;

@@ -12,6 +12,18 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/chinese-new-year-2025.toml"),
     ),
     (
+        "hari-raya-2025",
+        include_str!("../../../scenarios/hari-raya-2025.toml"),
+    ),
+    (
+        "inbound-tourism-q1-2025",
+        include_str!("../../../scenarios/inbound-tourism-q1-2025.toml"),
+    ),
+    (
+        "johor-singapore-border",
+        include_str!("../../../scenarios/johor-singapore-border.toml"),
+    ),
+    (
         "klang-valley-week",
         include_str!("../../../scenarios/klang-valley-week.toml"),
     ),

@@ -26,6 +26,10 @@
 //! balik_kampung_cny_share = 0.5       # share of eligible Chinese households, 0 to 1
 //! balik_kampung_raya_share = 0.6      # share of eligible Malay households, 0 to 1
 //!
+//! [tourism]                           # optional: foreign visitors
+//! inbound_scale = 0.001               # fraction of the country's arrivals, 0 (default) to 1
+//! domestic_trip_share = 0.03          # city households away per weekend/holiday, 0 (default)
+//!
 //! [outputs]                           # optional
 //! tables = ["persons"]                # default: all
 //! format = "parquet"                  # or "csv"
@@ -142,6 +146,18 @@ impl Scenario {
     /// Share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri.
     pub fn balik_kampung_raya_share(&self) -> f64 {
         *self.file.holidays.balik_kampung_raya_share.as_ref()
+    }
+
+    /// Fraction of Malaysia's foreign arrivals that arrive in the scenario (see
+    /// [`crate::visitors`]).
+    pub fn inbound_scale(&self) -> f64 {
+        *self.file.tourism.inbound_scale.as_ref()
+    }
+
+    /// Share of city households away on a leisure trip over each run of rest days (see
+    /// [`crate::mobility::leisure`]).
+    pub fn domestic_trip_share(&self) -> f64 {
+        *self.file.tourism.domestic_trip_share.as_ref()
     }
 
     /// Tables to write, in the order of the list given to [`parse`].

@@ -36,6 +36,9 @@ pub struct ScenarioFile {
     pub operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
     #[serde(default)]
     pub holidays: HolidaysFile,
+    /// Omitted from the normalised file when off, so scenarios without visitors keep their hash.
+    #[serde(default, skip_serializing_if = "TourismFile::is_off")]
+    pub tourism: TourismFile,
     #[serde(default)]
     pub outputs: OutputsFile,
 }
@@ -100,6 +103,31 @@ impl Default for HolidaysFile {
     }
 }
 
+/// `[tourism]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TourismFile {
+    #[serde(default = "default_zero")]
+    pub inbound_scale: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub domestic_trip_share: Spanned<f64>,
+}
+
+impl TourismFile {
+    fn is_off(&self) -> bool {
+        *self.inbound_scale.as_ref() == 0.0 && *self.domestic_trip_share.as_ref() == 0.0
+    }
+}
+
+impl Default for TourismFile {
+    fn default() -> Self {
+        TourismFile {
+            inbound_scale: default_zero(),
+            domestic_trip_share: default_zero(),
+        }
+    }
+}
+
 /// `[outputs]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +185,10 @@ fn default_cny_share() -> Spanned<f64> {
 
 fn default_raya_share() -> Spanned<f64> {
     Spanned::new(0..0, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE)
+}
+
+fn default_zero() -> Spanned<f64> {
+    Spanned::new(0..0, 0.0)
 }
 
 fn default_persons_per_block() -> Spanned<u32> {

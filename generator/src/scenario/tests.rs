@@ -589,3 +589,30 @@ fn every_scenario_file_is_bundled_valid_and_says_its_size() {
         "bundled scenarios without a file"
     );
 }
+
+#[test]
+fn inbound_scale_is_a_fraction_and_off_by_default() {
+    let off = parse(ORIGIN, BASE, TABLES).unwrap();
+    assert_eq!(off.inbound_scale(), 0.0);
+    assert!(!super::normalised_toml(&off).contains("tourism"));
+    let on = parse(
+        ORIGIN,
+        &format!("{BASE}[tourism]\ninbound_scale = 0.001\n"),
+        TABLES,
+    )
+    .unwrap();
+    assert_eq!(on.inbound_scale(), 0.001);
+    let again = parse(ORIGIN, &super::normalised_toml(&on), TABLES).unwrap();
+    assert_eq!(again, on);
+    assert_error(
+        &format!("{BASE}[tourism]\ninbound_scale = 2.0\n"),
+        "scenarios/x.toml:11:17: tourism.inbound_scale: must be between 0 and 1",
+        &["foreign arrivals"],
+    );
+    let b = bundled()
+        .iter()
+        .find(|b| b.name == "inbound-tourism-q1-2025")
+        .expect("bundled");
+    let s = parse("bundled:inbound-tourism-q1-2025", b.text, TABLES).unwrap();
+    assert!(s.inbound_scale() > 0.0 && s.days() == 90);
+}

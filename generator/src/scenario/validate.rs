@@ -8,6 +8,7 @@ use super::error::{ScenarioError, Source};
 use super::model::{
     DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, HolidaysFile,
     OperatorShareFile, OutputsFile, PeriodFile, PopulationFile, RegionFile, ScenarioFile,
+    TourismFile,
 };
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
@@ -32,6 +33,7 @@ pub(crate) fn validate(
     let (operators, operator_shares) = resolve_operators(src, file.operators.take())?;
     file.operators = Some(operators);
     check_holidays(src, &file.holidays)?;
+    check_tourism(src, &file.tourism)?;
     resolve_outputs(src, &mut file.outputs)?;
     Ok(Scenario {
         file,
@@ -362,6 +364,35 @@ fn check_holidays(src: &Source<'_>, holidays: &HolidaysFile) -> Result<(), Scena
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+fn check_tourism(src: &Source<'_>, tourism: &TourismFile) -> Result<(), ScenarioError> {
+    let scale = &tourism.inbound_scale;
+    if !(0.0..=1.0).contains(scale.as_ref()) {
+        return Err(src.error(
+            scale.span(),
+            "tourism.inbound_scale",
+            format!(
+                "must be between 0 and 1 (got {}); it is the fraction of Malaysia's foreign \
+                 arrivals (about 112,000 a day in Q1 2025) that arrive in the scenario: use the \
+                 population scale for the country's ratio, or 0 (the default) for none",
+                scale.as_ref()
+            ),
+        ));
+    }
+    let share = &tourism.domestic_trip_share;
+    if !(0.0..=1.0).contains(share.as_ref()) {
+        return Err(src.error(
+            share.span(),
+            "tourism.domestic_trip_share",
+            format!(
+                "must be between 0 and 1 (got {}); it is the share of city households away on a \
+                 leisure trip over each weekend or holiday: 0 (the default) for none",
+                share.as_ref()
+            ),
+        ));
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ pub static CDR: TableSchema = TableSchema {
         Column::new(
             "roaming",
             Utf8,
-            "home for subscribers on their own network.",
+            "home for subscribers on their own network (residents, visitors with a tourist SIM); inbound for a foreign SIM roaming on the operator's network (served_msisdn and served_imsi are then foreign).",
         )
         .categorical(),
         Column::new(

@@ -8,6 +8,7 @@ pub mod persons;
 pub mod subscribers;
 pub mod trajectories;
 pub mod trips;
+pub mod visitors;
 
 use chrono::NaiveDate;
 
@@ -22,6 +23,7 @@ pub use persons::PERSONS;
 pub use subscribers::SUBSCRIBERS;
 pub use trajectories::TRAJECTORIES;
 pub use trips::TRIPS;
+pub use visitors::VISITORS;
 
 /// Every table, operator view first, then truth.
 pub static ALL: &[&TableSchema] = &[
@@ -34,6 +36,7 @@ pub static ALL: &[&TableSchema] = &[
     &PERSON_SIMS,
     &TRAJECTORIES,
     &TRIPS,
+    &VISITORS,
 ];
 
 /// Names of every table, in [`ALL`] order.

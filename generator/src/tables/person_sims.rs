@@ -3,7 +3,7 @@
 use crate::population::Sim;
 use crate::reference::operators;
 use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `person_sims`.
 pub static PERSON_SIMS: TableSchema = TableSchema {
@@ -20,11 +20,21 @@ pub static PERSON_SIMS: TableSchema = TableSchema {
         Column::new(
             "subscriber_id",
             Utf8,
-            "Operator account number (subscribers.subscriber_id).",
-        ),
-        Column::new("operator", Utf8, "Operator name.").categorical(),
+            "Operator account number (subscribers.subscriber_id); null for a visitor's SIM roaming on its home network, which has no Malaysian account.",
+        )
+        .nullable(),
+        Column::new(
+            "operator",
+            Utf8,
+            "Operator name; for a roaming SIM, the Malaysian host network it uses.",
+        )
+        .categorical(),
         Column::new("msisdn", Utf8, "E.164 number with +."),
-        Column::new("imsi", Utf8, "IMSI (15 digits)."),
+        Column::new(
+            "imsi",
+            Utf8,
+            "IMSI (15 digits); a roaming SIM's starts with its home network's MCC and MNC.",
+        ),
         Column::new("imei", Utf8, "IMEI of the handset (15 digits, Luhn-valid)."),
     ],
     sort_key: Some("person_id"),
@@ -36,6 +46,7 @@ pub struct PersonSimsBuilder {
     person_id: Vec<i64>,
     slot: Vec<i8>,
     subscriber_id: StringColumn,
+    has_subscriber: Vec<bool>,
     operator: StringColumn,
     msisdn: StringColumn,
     imsi: StringColumn,
@@ -48,6 +59,7 @@ impl PersonSimsBuilder {
         self.person_id.push(person_id as i64);
         self.slot.push(sim.slot as i8);
         self.subscriber_id.push(&sim.numbers.account);
+        self.has_subscriber.push(!sim.numbers.account.is_empty());
         self.operator.push(operators()[sim.numbers.operator].name);
         self.msisdn.push(&sim.numbers.msisdn);
         self.imsi.push(&sim.numbers.imsi);
@@ -61,7 +73,10 @@ impl PersonSimsBuilder {
             vec![
                 ColumnData::Int64(self.person_id).into(),
                 ColumnData::Int8(self.slot).into(),
-                ColumnData::Utf8(self.subscriber_id).into(),
+                ColumnBuffer {
+                    data: ColumnData::Utf8(self.subscriber_id),
+                    validity: Some(self.has_subscriber),
+                },
                 ColumnData::Utf8(self.operator).into(),
                 ColumnData::Utf8(self.msisdn).into(),
                 ColumnData::Utf8(self.imsi).into(),

@@ -1,6 +1,7 @@
 //! Truth table `trajectories`: every stay and move of every person-day.
 
 use crate::geography::Geography;
+use crate::mobility::border::{ABROAD, ABROAD_CODE};
 use crate::mobility::{DayPlan, Segment};
 use crate::table::schema::ColumnKind::*;
 use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
@@ -35,13 +36,13 @@ pub static TRAJECTORIES: TableSchema = TableSchema {
         Column::new(
             "district_code",
             Utf8,
-            "DOSM code of the district of the stay, or of the move's destination.",
+            "DOSM code of the district of the stay, or of the move's destination; SGP in Singapore (Johor residents who work there).",
         )
         .categorical(),
         Column::new(
             "purpose",
             Utf8,
-            "home, work, school, errand or leisure for stays (lodging: where a person sleeps while away on a trip); walk or road for moves.",
+            "home, work, school, errand or leisure for stays (lodging: where a person sleeps while away on a trip or a visitor's hotel; transit: a visitor at a border crossing on entering or leaving); walk or road for moves.",
         )
         .categorical(),
         Column::new(
@@ -118,7 +119,11 @@ impl TrajectoriesBuilder {
             start_lon.push(from.0);
             end_lat.push(to.1);
             end_lon.push(to.0);
-            district.push(geo.district(d).code);
+            district.push(if d == ABROAD {
+                ABROAD_CODE
+            } else {
+                geo.district(d).code
+            });
             purpose.push(label);
             distance.push(km);
         }

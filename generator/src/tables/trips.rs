@@ -15,7 +15,7 @@ pub static TRIPS: TableSchema = TableSchema {
         Column::new(
             "kind",
             Utf8,
-            "balik_kampung: a household's festive return to its home town (kampung).",
+            "balik_kampung: a household's festive return to its home town (kampung); leisure: a city household's weekend or holiday trip to a resort or heritage town.",
         )
         .categorical(),
         Column::new(
@@ -46,13 +46,13 @@ pub static TRIPS: TableSchema = TableSchema {
         Column::new(
             "destination_district_code",
             Utf8,
-            "DOSM code of the district of the destination (the kampung district).",
+            "DOSM code of the district of the destination (the kampung district, or where the hotel is).",
         )
         .categorical(),
         Column::new(
             "destination_lat",
             Float64,
-            "Latitude where they stay (the family home), WGS84.",
+            "Latitude where they stay (the family home or a hotel), WGS84.",
         ),
         Column::new(
             "destination_lon",
