@@ -7,8 +7,10 @@
 //!   weekday 09:00–17:00), standing in for a clinic or place of worship visited; the truth is
 //!   the region of the target's errand and leisure stays with the longest time.
 //!
-//! Success: the inferred value equals the truth. Baseline: guessing the most common true value
-//! of the control population, scored on the control population.
+//! Success: the inferred value equals the truth; where the release yields no value (no link,
+//! no released nationality), the adversary falls back on the baseline's guess. Baseline:
+//! guessing the most common true value of the control population, scored on the control
+//! population.
 
 use std::collections::BTreeMap;
 
@@ -73,23 +75,27 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
     ATTRIBUTES
         .iter()
         .map(|&attribute| {
+            let control_truth: Vec<String> = world
+                .controls
+                .iter()
+                .filter_map(|&id| truth(world, id, attribute))
+                .collect();
+            let common = mode(control_truth.iter().cloned());
+            let baseline_hits = control_truth
+                .iter()
+                .filter(|t| Some(*t) == common.as_ref())
+                .count();
             let (mut n, mut hits) = (0u64, 0u64);
             for &(id, subject) in &linked {
                 let Some(truth) = truth(world, id, attribute) else {
                     continue;
                 };
                 n += 1;
-                let guess =
-                    subject.and_then(|s| inferred(world, &profiles[s as usize], s, attribute));
+                let guess = subject
+                    .and_then(|s| inferred(world, &profiles[s as usize], s, attribute))
+                    .or_else(|| common.clone());
                 hits += u64::from(guess.as_deref() == Some(truth.as_str()));
             }
-            let control_truth: Vec<String> = world
-                .controls
-                .iter()
-                .filter_map(|&id| truth(world, id, attribute))
-                .collect();
-            let guess = mode(control_truth.iter());
-            let baseline_hits = control_truth.iter().filter(|t| Some(*t) == guess).count();
             AttackResult::new(
                 attribute,
                 Some(p),

@@ -65,10 +65,9 @@ pub(crate) fn patterns(token: &str) -> Vec<&'static str> {
     let b = token.as_bytes();
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     let mut hits = Vec::new();
-    if b.len() == 14 && b[6] == b'-' && b[9] == b'-' {
-        if digits(&b[..6]) && digits(&b[7..9]) && digits(&b[10..]) {
-            hits.push("mykad");
-        }
+    let dashes = b.len() == 14 && b[6] == b'-' && b[9] == b'-';
+    if dashes && digits(&b[..6]) && digits(&b[7..9]) && digits(&b[10..]) {
+        hits.push("mykad");
     }
     if b.len() == 15 && digits(b) {
         if token.starts_with("502") {
