@@ -458,25 +458,17 @@ pub(crate) fn need<T>(column: Option<T>, name: &str) -> Result<T, RiskError> {
     column.ok_or_else(|| RiskError::Missing(format!("column {name} is missing")))
 }
 
+/// The operator of the view: the one most of its register's rows belong to.
 fn view_operator(input: &Path) -> Result<String, RiskError> {
-    let mut operators = BTreeSet::new();
+    let mut operators = Vec::new();
     read::scan(input, "subscribers", &["operator"], |rows| {
         let op = need(rows.strings("operator")?, "subscribers.operator")?;
         operators.extend(op.iter().flatten().map(str::to_owned));
         Ok(())
     })?;
-    let mut operators = operators.into_iter();
-    match (operators.next(), operators.next()) {
-        (Some(op), None) => Ok(op),
-        (None, _) => Err(RiskError::Missing(format!(
-            "{}: the view has no subscribers",
-            input.display()
-        ))),
-        (Some(a), Some(b)) => Err(RiskError::Missing(format!(
-            "{}: the view holds several operators ({a}, {b}, …)",
-            input.display()
-        ))),
-    }
+    mode(operators).ok_or_else(|| {
+        RiskError::Missing(format!("{}: the view has no subscribers", input.display()))
+    })
 }
 
 fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
