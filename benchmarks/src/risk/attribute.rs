@@ -8,9 +8,10 @@
 //!   the region of the target's errand and leisure stays with the longest time.
 //!
 //! Success: the inferred value equals the truth; where the release yields no value (no link,
-//! no released nationality), the adversary falls back on the baseline's guess. Baseline:
-//! guessing the most common true value of the control population, scored on the control
-//! population.
+//! no released nationality), the adversary falls back on the most common true value of the
+//! control population. Baseline: the same attack run for control persons, who are not in the
+//! release (Anonymeter's inference baseline): what the adversary's own knowledge and
+//! population-wide regularities reveal without the target's records.
 
 use std::collections::BTreeMap;
 
@@ -55,12 +56,10 @@ fn inferred(world: &World, profile: &Profile, subject: u32, attribute: &str) -> 
     }
 }
 
-/// Attribute inference for each attribute.
-pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
-    let profiles = profiles(world);
+/// The subject each of `persons` is linked to (a tie broken at random), if any.
+fn link(world: &World, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option<u32>)> {
     let p = params.attribute_points;
-    let linked: Vec<(i64, Option<u32>)> = world
-        .targets
+    persons
         .iter()
         .map(|&id| {
             let pick = best_matches(world, params, id, p)
@@ -71,36 +70,42 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
                 });
             (id, pick)
         })
-        .collect();
+        .collect()
+}
+
+/// Attribute inference for each attribute.
+pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
+    let profiles = profiles(world);
+    let targets = link(world, params, &world.targets);
+    let controls = link(world, params, &world.controls);
     ATTRIBUTES
         .iter()
         .map(|&attribute| {
-            let control_truth: Vec<String> = world
-                .controls
-                .iter()
-                .filter_map(|&id| truth(world, id, attribute))
-                .collect();
-            let common = mode(control_truth.iter().cloned());
-            let baseline_hits = control_truth
-                .iter()
-                .filter(|t| Some(*t) == common.as_ref())
-                .count();
-            let (mut n, mut hits) = (0u64, 0u64);
-            for &(id, subject) in &linked {
-                let Some(truth) = truth(world, id, attribute) else {
-                    continue;
-                };
-                n += 1;
-                let guess = subject
-                    .and_then(|s| inferred(world, &profiles[s as usize], s, attribute))
-                    .or_else(|| common.clone());
-                hits += u64::from(guess.as_deref() == Some(truth.as_str()));
-            }
+            let common = mode(
+                world
+                    .controls
+                    .iter()
+                    .filter_map(|&id| truth(world, id, attribute)),
+            );
+            let rate = |linked: &[(i64, Option<u32>)]| {
+                let (mut n, mut hits) = (0u64, 0u64);
+                for &(id, subject) in linked {
+                    let Some(truth) = truth(world, id, attribute) else {
+                        continue;
+                    };
+                    n += 1;
+                    let guess = subject
+                        .and_then(|s| inferred(world, &profiles[s as usize], s, attribute))
+                        .or_else(|| common.clone());
+                    hits += u64::from(guess.as_deref() == Some(truth.as_str()));
+                }
+                Rate::new(hits as f64, n)
+            };
             AttackResult::new(
                 attribute,
-                Some(p),
-                Rate::new(hits as f64, n),
-                Rate::new(baseline_hits as f64, control_truth.len() as u64),
+                Some(params.attribute_points),
+                rate(&targets),
+                rate(&controls),
             )
         })
         .collect()
@@ -123,8 +128,7 @@ mod tests {
             assert!(r.attack_rate.rate >= 0.8, "{r:?}");
             assert!(r.attack_rate.rate > r.baseline_rate.rate, "{r:?}");
         }
-        // Controls: persons 45, 50, 55 and 60 of 41..=60 are not Malaysian.
-        assert_eq!(get("nationality").baseline_rate.rate, 0.8);
+        assert_eq!(get("nationality").baseline_rate.n, 20);
         assert_eq!(get("sensitive_place").attack_rate.n, 40);
     }
 }
