@@ -207,3 +207,55 @@ fn baselines_score_and_broken_pipelines_fail() {
     // The whole run on the small fixture takes well under the limits (not a speed test).
     assert!(started.elapsed().as_secs() < 600);
 }
+
+/// The attack rate of the unicity attack with `p` points in a pipeline's risk report.
+fn unicity(report: &Value, name: &str, p: u64) -> f64 {
+    pipeline(report, name)["outcome"]["risk"]["report"]["unicity"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name} has a risk report"))
+        .iter()
+        .find(|a| a["p"] == p)
+        .unwrap()["attack_rate"]["rate"]
+        .as_f64()
+        .unwrap()
+}
+
+#[test]
+fn the_report_carries_the_risk_assessment() {
+    let (dir, data) = common::generate(SMALL, &[]);
+    let out = dir.path().join("run");
+    common::ok(&[
+        "bench",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    for name in [
+        "identity",
+        "hash-pseudonyms",
+        "salted-pseudonyms-district-hour",
+        "k-anon-aggregates",
+    ] {
+        let risk = &pipeline(&report, name)["outcome"]["risk"];
+        assert!(risk["report"].is_object(), "{name}: {risk}");
+        assert!(risk["note"].is_null(), "{name}: {risk}");
+    }
+    // Unsalted hashes reverse; daily keyed pseudonyms at district-hour do not, and single
+    // points identify far fewer of them.
+    let reversal = |name: &str| {
+        pipeline(&report, name)["outcome"]["risk"]["report"]["reversal"]["attack"]["attack_rate"]
+            ["rate"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(reversal("hash-pseudonyms") > 0.5);
+    assert_eq!(reversal("salted-pseudonyms-district-hour"), 0.0);
+    assert!(
+        unicity(&report, "salted-pseudonyms-district-hour", 2)
+            < unicity(&report, "hash-pseudonyms", 2)
+    );
+    let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(markdown.contains("| pseudonym_reversal |"), "{markdown}");
+}
