@@ -1,6 +1,8 @@
 //! Command-line interface: argument parsing and the commands.
 
+#[cfg(feature = "harness")]
 mod baseline;
+#[cfg(feature = "harness")]
 mod bench;
 mod bench_speed;
 mod estimate;
@@ -53,8 +55,10 @@ enum Command {
     Reference(ReferenceArgs),
     /// Run anonymisation pipelines on a dataset's operator view and score their releases on
     /// utility and re-identification risk (report.json, report.md).
+    #[cfg(feature = "harness")]
     Bench(bench::BenchArgs),
     /// Run a baseline anonymisation pipeline under the pipeline contract.
+    #[cfg(feature = "harness")]
     Baseline(baseline::BaselineArgs),
 }
 
@@ -209,7 +213,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Inspect(args) => inspect::run(args),
         Command::MergeManifests(args) => merge::run(args),
         Command::BenchSpeed(args) => bench_speed::run(args),
+        #[cfg(feature = "harness")]
         Command::Bench(args) => bench::run(args),
+        #[cfg(feature = "harness")]
         Command::Baseline(args) => baseline::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Reference(args) => verify::publish(args),
