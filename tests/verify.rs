@@ -17,7 +17,7 @@ const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.t
 const REFERENCES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/reference-outputs");
 
 /// Reference scenarios small enough to regenerate in the test suite.
-const VERIFIED_IN_CI: &[&str] = &["quickstart"];
+const VERIFIED_IN_CI: &[&str] = &["johor-singapore-border", "quickstart"];
 
 fn exit_code(args: &[&str]) -> (i32, String) {
     let out = telcosynth(args);
