@@ -222,14 +222,11 @@ fn unicity(report: &Value, name: &str, p: u64) -> f64 {
 
 #[test]
 fn the_report_carries_the_risk_assessment() {
-    let (dir, data) = common::generate(SMALL, &[]);
+    // No DATASET: the scenario is generated into OUT/dataset first.
+    let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    common::ok(&[
-        "bench",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    common::ok(&["bench", "--scenario", SMALL, "--out", out.to_str().unwrap()]);
+    assert!(out.join("dataset/manifest.json").is_file());
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     for name in [

@@ -10,12 +10,17 @@ use telcosynth_benchmarks::report::Outcome;
 use telcosynth_benchmarks::runner::Limits;
 
 use super::Failure;
+use super::generate::write_dataset;
 
 /// Arguments of `telcosynth bench`.
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Generated dataset folder (Parquet, with manifest.json and the truth tables).
-    dataset: PathBuf,
+    /// Generated dataset folder (Parquet, with manifest.json and the truth tables)
+    /// [default: generate --scenario into OUT/dataset].
+    dataset: Option<PathBuf>,
+    /// Scenario to generate and bench when no DATASET is given: file path or bundled name.
+    #[arg(long, conflicts_with = "dataset", default_value = "quickstart")]
+    scenario: String,
     /// A pipeline as NAME=COMMAND; the command is run by sh with `--input IN --output OUT
     /// --seed N` appended (repeatable).
     #[arg(long = "pipeline", value_name = "NAME=COMMAND", value_parser = Pipeline::parse)]
@@ -27,7 +32,8 @@ pub struct BenchArgs {
     /// Target operator, key or name [default: the one with the most subscribers].
     #[arg(long)]
     operator: Option<String>,
-    /// Run folder for the input, releases and reports [default: DATASET-bench].
+    /// Run folder for the input, releases and reports [default: DATASET-bench, or
+    /// <scenario name>-bench when the dataset is generated].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Wall-clock limit per pipeline, seconds.
@@ -46,12 +52,24 @@ pub struct BenchArgs {
 
 /// Runs `bench`: prints where the reports are and one line per pipeline.
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
-    if !args.dataset.join("manifest.json").is_file() {
-        return Err(Failure::Input(format!(
-            "{}: not a dataset folder (no manifest.json); generate one with telcosynth generate",
-            args.dataset.display()
-        )));
-    }
+    let (dataset, out) = match &args.dataset {
+        Some(dataset) => {
+            if !dataset.join("manifest.json").is_file() {
+                return Err(Failure::Input(format!(
+                    "{}: not a dataset folder (no manifest.json); generate one with telcosynth \
+                     generate, or leave DATASET out to bench --scenario",
+                    dataset.display()
+                )));
+            }
+            let out = args.out.clone().unwrap_or_else(|| {
+                let mut name = dataset.file_name().unwrap_or_default().to_os_string();
+                name.push("-bench");
+                dataset.with_file_name(name)
+            });
+            (dataset.clone(), out)
+        }
+        None => generate_scenario(&args.scenario, args.out.clone())?,
+    };
     let mut pipelines = Vec::new();
     if args.baselines || args.pipelines.is_empty() {
         let exe = std::env::current_exe()
@@ -71,13 +89,8 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             dup.name
         )));
     }
-    let out = args.out.unwrap_or_else(|| {
-        let mut name = args.dataset.file_name().unwrap_or_default().to_os_string();
-        name.push("-bench");
-        args.dataset.with_file_name(name)
-    });
     let options = BenchOptions {
-        dataset: args.dataset,
+        dataset,
         out: out.clone(),
         operator: args.operator,
         pipelines,
@@ -101,4 +114,28 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         out.join("report.json").display()
     );
     Ok(())
+}
+
+/// Generates `scenario` into `OUT/dataset` (OUT defaulting to `<scenario name>-bench`), replacing
+/// an earlier dataset there; returns the dataset folder and OUT.
+fn generate_scenario(scenario: &str, out: Option<PathBuf>) -> Result<(PathBuf, PathBuf), Failure> {
+    let parsed = telcosynth_generator::scenario::resolve(scenario)
+        .load(&telcosynth_generator::tables::names())?;
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("{}-bench", parsed.name())));
+    let dataset = out.join("dataset");
+    let options = telcosynth_sinks::WriterOptions {
+        format: telcosynth_sinks::Format::Parquet,
+        compression: match parsed.compression() {
+            telcosynth_generator::scenario::Compression::Zstd => {
+                telcosynth_sinks::Compression::Zstd
+            }
+            telcosynth_generator::scenario::Compression::None => {
+                telcosynth_sinks::Compression::None
+            }
+        },
+        force: true,
+    };
+    write_dataset(parsed, scenario, &dataset, None, options)?;
+    println!("Generated {scenario} into {}", dataset.display());
+    Ok((dataset, out))
 }
