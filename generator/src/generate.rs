@@ -27,8 +27,8 @@ use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
 use crate::reference::operators;
 use crate::scenario::Scenario;
 use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
-use crate::tables::cdr::{CdrBuilder, Served};
-use crate::tables::ip_sessions::{calls_batch, sessions_batch};
+use crate::tables::cdr::{CdrBuilder, CdrRow, Served};
+use crate::tables::ip_sessions::{IpCall, IpRecord, calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
 use crate::tables::trips::TripsBuilder;
 use crate::tables::visitors::VisitorsBuilder;
@@ -279,6 +279,39 @@ impl Run<'_> {
     }
 
     /// Writes the block's persons, person_sims, subscribers and trips; returns its residents.
+    /// Writes a block's rows of one day into the requested event tables.
+    fn write_day<'s>(
+        &self,
+        block: u64,
+        date: chrono::NaiveDate,
+        rows: DayRows,
+        lookup: &impl Fn(u64) -> Served<'s>,
+    ) -> Result<(), SinkError> {
+        let day_key = Some(tables::date_days(date));
+        if self.counter.wants(&tables::TRAJECTORIES) {
+            self.write(
+                &tables::TRAJECTORIES,
+                day_key,
+                block,
+                rows.trajectories.finish(),
+            )?;
+        }
+        if self.counter.wants(&tables::CDR) {
+            let mut builder = CdrBuilder::default();
+            rows.cdr.into_iter().for_each(|row| builder.push(row));
+            self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
+        }
+        if self.counter.wants(&tables::IP_SESSIONS) {
+            let batch = sessions_batch(rows.sessions, lookup);
+            self.write(&tables::IP_SESSIONS, day_key, block, batch)?;
+        }
+        if self.counter.wants(&tables::IP_CALLS) {
+            let batch = calls_batch(rows.calls, lookup);
+            self.write(&tables::IP_CALLS, day_key, block, batch)?;
+        }
+        Ok(())
+    }
+
     fn static_tables(
         &self,
         block: u64,
@@ -424,34 +457,24 @@ impl Run<'_> {
                     );
                 }
             }
-            let day_key = Some(tables::date_days(date));
-            if self.counter.wants(&tables::TRAJECTORIES) {
-                self.write(&tables::TRAJECTORIES, day_key, block, trajectories.finish())?;
-            }
-            if self.counter.wants(&tables::CDR) {
-                let mut builder = CdrBuilder::default();
-                cdr.into_iter().for_each(|row| builder.push(row));
-                self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
-            }
-            if self.counter.wants(&tables::IP_SESSIONS) {
-                self.write(
-                    &tables::IP_SESSIONS,
-                    day_key,
-                    block,
-                    sessions_batch(sessions, lookup),
-                )?;
-            }
-            if self.counter.wants(&tables::IP_CALLS) {
-                self.write(
-                    &tables::IP_CALLS,
-                    day_key,
-                    block,
-                    calls_batch(calls, lookup),
-                )?;
-            }
+            let rows = DayRows {
+                trajectories,
+                cdr,
+                sessions,
+                calls,
+            };
+            self.write_day(block, date, rows, &lookup)?;
         }
         Ok(())
     }
+}
+
+/// A block's event rows of one day, before they become batches.
+struct DayRows {
+    trajectories: TrajectoriesBuilder,
+    cdr: Vec<CdrRow>,
+    sessions: Vec<IpRecord>,
+    calls: Vec<IpCall>,
 }
 
 /// Which kinds of event rows a run computes.
@@ -570,23 +593,13 @@ impl Run<'_> {
                     &mut calls,
                 );
             }
-            let day_key = Some(tables::date_days(date));
-            if self.counter.wants(&tables::TRAJECTORIES) {
-                self.write(&tables::TRAJECTORIES, day_key, block, trajectories.finish())?;
-            }
-            if self.counter.wants(&tables::CDR) {
-                let mut builder = CdrBuilder::default();
-                cdr.into_iter().for_each(|row| builder.push(row));
-                self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
-            }
-            if self.counter.wants(&tables::IP_SESSIONS) {
-                let batch = sessions_batch(sessions, lookup);
-                self.write(&tables::IP_SESSIONS, day_key, block, batch)?;
-            }
-            if self.counter.wants(&tables::IP_CALLS) {
-                let batch = calls_batch(calls, lookup);
-                self.write(&tables::IP_CALLS, day_key, block, batch)?;
-            }
+            let rows = DayRows {
+                trajectories,
+                cdr,
+                sessions,
+                calls,
+            };
+            self.write_day(block, date, rows, &lookup)?;
         }
         Ok(())
     }
