@@ -187,8 +187,10 @@ pub fn run(
             &world.scenario.districts(),
             world.scenario.start_date(),
             TravelSpec::from_scenario(&world.scenario),
-        ),
-        radio: RadioNetwork::new(seed, &world.network, &world.population),
+        )
+        .with_gatherings(world.scenario.gatherings()),
+        radio: RadioNetwork::new(seed, &world.network, &world.population)
+            .with_events(world.scenario.outages(), world.scenario.gatherings()),
         cdr_ids: RecordIds::new(seed, 1),
         ip_ids: RecordIds::new(seed, 2),
         session_ids: RecordIds::new(seed, 3),

@@ -71,6 +71,8 @@ pub enum Purpose {
     CrossBorder = 70,
     /// A household's leisure trip over one run of rest days: whether it goes, where, when.
     LeisureTrip = 71,
+    /// Whether a resident attends a gathering on a day, and when.
+    Gathering = 72,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

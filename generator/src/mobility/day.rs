@@ -21,6 +21,7 @@
 
 use chrono::NaiveDate;
 
+use crate::events::Gathering;
 use crate::geography::projection::distance_km;
 use crate::population::Person;
 use crate::reference::is_school_holiday;
@@ -118,6 +119,8 @@ pub enum StayPurpose {
     Lodging,
     /// At a border crossing: a visitor entering or leaving the country.
     Transit,
+    /// At a concert or festival ([`crate::events::gathering`]).
+    Event,
 }
 
 impl StayPurpose {
@@ -131,6 +134,7 @@ impl StayPurpose {
             StayPurpose::Leisure => "leisure",
             StayPurpose::Lodging => "lodging",
             StayPurpose::Transit => "transit",
+            StayPurpose::Event => "event",
         }
     }
 }
@@ -295,11 +299,16 @@ struct Activity {
 /// usual day ends at home before the drive to the lodging; on the days between, the person
 /// spends a rest day around the lodging; on the return day they stay there until the drive
 /// home.
+///
+/// On a day at home a resident may attend one of the scenario's `gatherings` (the first of the
+/// list they attend; cross-border commuters never do): the usual day then ends at home in time
+/// to travel to the venue, and they come home after the visit.
 pub fn plan_day(
     seed: u64,
     region: &Region,
     person: &Person,
     anchors: &Anchors,
+    gatherings: &[Gathering],
     date: NaiveDate,
     day_index: u32,
 ) -> DayPlan {
@@ -308,6 +317,23 @@ pub fn plan_day(
     let home = anchors.home_place();
     let latest = hours_to_seconds(LATEST_HOME_HOURS);
     let Some(trip) = anchors.trips.iter().find(|t| overlaps_day(t, midnight)) else {
+        let visit = gatherings
+            .iter()
+            .filter(|_| anchors.crossing.is_none())
+            .find_map(|g| Some((g.venue, g.visit(seed, person, date, day_index)?)));
+        if let Some((venue, (arrive, leave))) = visit {
+            let day = Day {
+                seed,
+                region,
+                person,
+                anchors,
+                date,
+                index: day_index,
+            };
+            if let Some(plan) = gathering_day(&day, venue, arrive, leave) {
+                return plan;
+            }
+        }
         let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
         return build(midnight, home, StayPurpose::Home, depart, &acts);
     };
@@ -360,6 +386,69 @@ pub fn plan_day(
         .collect();
     fit_in_day(lodging, depart, &mut acts, latest);
     build(midnight, lodging, StayPurpose::Lodging, depart, &acts)
+}
+
+/// Who plans which day.
+struct Day<'a> {
+    seed: u64,
+    region: &'a Region,
+    person: &'a Person,
+    anchors: &'a Anchors,
+    date: NaiveDate,
+    index: u32,
+}
+
+/// A day with a visit to a gathering at `venue` from `arrive` to `leave` (seconds after local
+/// midnight): the usual day, cut to be home in time to set out, then the visit and the way
+/// back. `None` when the visit does not fit in the day.
+fn gathering_day(day: &Day<'_>, venue: Place, arrive: i64, leave: i64) -> Option<DayPlan> {
+    let midnight = local_midnight(day.date);
+    let home = day.anchors.home_place();
+    let km = distance_km(home.point(), venue.point());
+    let travel = travel_seconds(km);
+    let set_out = (arrive - travel).max(hours_to_seconds(EARLIEST_DEPARTURE_HOURS));
+    let arrive = set_out + travel;
+    let leave = leave.min(DAY_SECONDS - travel - MIN_MOVE_SECONDS);
+    if leave <= arrive {
+        return None;
+    }
+    let latest = set_out - MIN_MOVE_SECONDS;
+    let (depart, acts) = usual_day(
+        day.seed,
+        day.region,
+        day.person,
+        day.anchors,
+        day.date,
+        day.index,
+        latest,
+    );
+    let mut plan = build(midnight, home, StayPurpose::Home, depart, &acts);
+    if let Some(Segment::Stay(last)) = plan.segments.last_mut() {
+        last.end = midnight + set_out;
+    }
+    let mode = Mode::for_distance(km);
+    let back = midnight + leave + travel;
+    plan.segments.extend([
+        Segment::Move(Move {
+            start: midnight + set_out,
+            end: midnight + arrive,
+            from: home.point(),
+            to: venue.point(),
+            district: venue.district,
+            mode,
+        }),
+        stay(venue, StayPurpose::Event, midnight + arrive, midnight + leave),
+        Segment::Move(Move {
+            start: midnight + leave,
+            end: back,
+            from: venue.point(),
+            to: home.point(),
+            district: home.district,
+            mode,
+        }),
+        stay(home, StayPurpose::Home, back, midnight + DAY_SECONDS),
+    ]);
+    Some(plan)
 }
 
 /// The usual day's chain: when the person leaves home (seconds after midnight) and the stays

@@ -40,6 +40,7 @@ pub mod trips;
 
 use chrono::{Days, NaiveDate};
 
+use crate::events::Gathering;
 use crate::population::{Person, Population};
 
 pub use anchors::{Anchors, Occupation, Place};
@@ -56,6 +57,7 @@ pub struct Mobility<'a> {
     region: Region,
     start: NaiveDate,
     travel: TravelSpec,
+    gatherings: &'a [Gathering],
 }
 
 impl<'a> Mobility<'a> {
@@ -63,6 +65,12 @@ impl<'a> Mobility<'a> {
     /// trips away from home.
     pub fn new(population: &'a Population, districts: &[u16], start: NaiveDate) -> Self {
         Mobility::with_travel(population, districts, start, TravelSpec::none())
+    }
+
+    /// The model with residents attending `gatherings` ([`plan_day`]).
+    pub fn with_gatherings(mut self, gatherings: &'a [Gathering]) -> Self {
+        self.gatherings = gatherings;
+        self
     }
 
     /// The model with the trips of `travel`; the region then covers the districts trips may go
@@ -78,6 +86,7 @@ impl<'a> Mobility<'a> {
             region: Region::with_travel(districts, &travel.coverage(districts)),
             start,
             travel,
+            gatherings: &[],
         }
     }
 
@@ -154,6 +163,7 @@ impl<'a> Mobility<'a> {
             &self.region,
             person,
             anchors,
+            self.gatherings,
             date,
             day,
         )

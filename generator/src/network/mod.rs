@@ -9,7 +9,7 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
 use crate::geography::Geography;
-use crate::geography::projection::{bearing_deg, to_plane};
+use crate::geography::projection::{bearing_deg, distance_km, to_plane};
 use crate::reference::operators;
 use crate::rng::{Purpose, stream};
 
@@ -229,6 +229,27 @@ impl Network {
         max_tech: Technology,
     ) -> Option<usize> {
         let site = self.nearest_site(operator, lon, lat)?;
+        Some(self.cell_facing(site, lon, lat, max_tech))
+    }
+
+    /// The nearest site of `operator` to a point that `works`, if one lies within `reach_km`.
+    pub fn nearest_working_site(
+        &self,
+        operator: usize,
+        (lon, lat): (f64, f64),
+        works: impl Fn(&Site) -> bool,
+        reach_km: f64,
+    ) -> Option<&Site> {
+        let tree = self.index.get(*self.carrier.get(operator)?)?.as_ref()?;
+        tree.nearest_neighbor_iter(&to_plane(lon, lat))
+            .map(|r| &self.sites[r.data as usize])
+            .take_while(|s| distance_km((s.lon, s.lat), (lon, lat)) <= reach_km)
+            .find(|s| works(s))
+    }
+
+    /// Index in [`Network::cells`] of the sector of `site` facing a point, on the best
+    /// technology the handset supports (`max_tech`).
+    pub fn cell_facing(&self, site: &Site, lon: f64, lat: f64, max_tech: Technology) -> usize {
         let bearing = bearing_deg((site.lon, site.lat), (lon, lat));
         let first = site.first_cell as usize;
         let cells = &self.cells[first..first + usize::from(site.cell_count)];
@@ -248,6 +269,7 @@ impl Network {
                     .then(a.sector.cmp(&b.sector))
             })
             .map(|(i, _)| first + i)
+            .expect("every site has a cell of its best technology")
     }
 
     /// District of a site.

@@ -6,11 +6,11 @@ use crate::behaviour::calls::{
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{Mobility, PlanCache};
-use crate::network::Cell;
 use crate::reference::operators;
 use crate::tables::cdr::CdrRow;
 
-use super::RadioNetwork;
+use super::radio::CallResult;
+use super::{RadioNetwork, Serving};
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::call_outcome;
@@ -69,7 +69,7 @@ pub struct DayContext<'a> {
 
 /// Where a party is at an instant and the cell serving it there.
 struct Leg<'a> {
-    first: &'a Cell,
+    first: Serving<'a>,
     position: (f64, f64),
 }
 
@@ -78,12 +78,19 @@ impl DayContext<'_> {
         ((t - self.midnight).rem_euclid(86_400) / 3_600) as usize
     }
 
-    fn leg(&self, cache: &mut PlanCache, person: u64, sim: &ReachableSim, t: i64) -> Leg<'_> {
+    /// `None` when the party has no service (an outage).
+    fn leg(
+        &self,
+        cache: &mut PlanCache,
+        person: u64,
+        sim: &ReachableSim,
+        t: i64,
+    ) -> Option<Leg<'_>> {
         let position = cache.position(self.mobility, person, t);
-        Leg {
-            first: self.radio.serve(sim.operator, sim.key, position),
+        Some(Leg {
+            first: self.radio.serve_at(sim.operator, sim.key, position, t)?,
             position,
-        }
+        })
     }
 }
 
@@ -143,6 +150,8 @@ struct Exchange {
     cut: f64,
     /// Failure and drop risk of the other party's cell, when the other party is in the scenario.
     other_risk: Option<f64>,
+    /// The other party has no service (an outage): a call to it fails.
+    unreachable: bool,
 }
 
 fn pair_record(
@@ -161,10 +170,21 @@ fn pair_record(
         (event.callee_slot, event.caller_slot)
     };
     let other_sim = &other.sims[usize::from(other_slot)];
-    let other_risk = (event.medium == Medium::Voice).then(|| {
-        let theirs = ctx.leg(cache, other.id, other_sim, event.start);
-        ctx.radio.risk(theirs.first, ctx.local_hour(event.start))
-    });
+    // During an outage, whether the other party has service decides whether it could send to
+    // me, and whether my call reaches it.
+    let voice = event.medium == Medium::Voice;
+    let theirs = (voice || (!outgoing && ctx.radio.outage_at(event.start)))
+        .then(|| ctx.leg(cache, other.id, other_sim, event.start));
+    let unreachable = matches!(theirs, Some(None));
+    if unreachable && !outgoing {
+        return;
+    }
+    let other_risk = match theirs {
+        Some(Some(theirs)) if voice => {
+            Some(ctx.radio.risk(&theirs.first, ctx.local_hour(event.start)))
+        }
+        _ => None,
+    };
     let exchange = Exchange {
         medium: event.medium,
         outgoing,
@@ -175,6 +195,7 @@ fn pair_record(
         outcome: event.outcome,
         cut: event.cut,
         other_risk,
+        unreachable,
     };
     record(ctx, cache, me, exchange, sequence, rows);
 }
@@ -197,6 +218,7 @@ fn external_record(
         outcome: event.outcome,
         cut: event.cut,
         other_risk: None,
+        unreachable: false,
     };
     record(ctx, cache, me, exchange, sequence, rows);
 }
@@ -227,18 +249,23 @@ fn record(
         return;
     }
     let sim = &me.sims[usize::from(x.slot)];
-    let mine = ctx.leg(cache, me.id, sim, x.start);
+    // Without service (an outage) the phone neither calls nor is reached.
+    let Some(mine) = ctx.leg(cache, me.id, sim, x.start) else {
+        return;
+    };
+    let first = mine.first.cell;
     let (result, duration_s, last) = match x.medium {
+        Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0, first),
         Medium::Voice => {
-            let own = ctx.radio.risk(mine.first, ctx.local_hour(x.start));
+            let own = ctx.radio.risk(&mine.first, ctx.local_hour(x.start));
             let risk = x.other_risk.map_or(own, |r| r.max(own));
             let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
             let end = x.start + i64::from(duration);
-            let last = ctx.radio.serve(
-                sim.operator,
-                sim.key,
-                cache.position(ctx.mobility, me.id, end),
-            );
+            let position = cache.position(ctx.mobility, me.id, end);
+            let last = ctx
+                .radio
+                .serve_at(sim.operator, sim.key, position, end)
+                .map_or(first, |s| s.cell);
             (result.label(), duration, last)
         }
         Medium::Sms => {
@@ -247,10 +274,10 @@ fn record(
             } else {
                 "delivered"
             };
-            (result, 0, mine.first)
+            (result, 0, first)
         }
     };
-    let site = &ctx.radio.network().sites()[mine.first.site as usize];
+    let site = &ctx.radio.network().sites()[first.site as usize];
     let seq = &mut sequence[usize::from(x.slot)];
     rows.push(CdrRow {
         record_id: ctx.ids.id(sim.key, ctx.day, *seq),
@@ -260,11 +287,11 @@ fn record(
         other_party: x.other_party,
         start: x.start,
         duration_s,
-        first_cell: mine.first.key,
+        first_cell: first.key,
         last_cell: last.key,
         result,
         roaming: "home",
-        location: estimate(mine.first, site, mine.position),
+        location: estimate(first, site, mine.position),
     });
     *seq += 1;
 }

@@ -14,7 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serving_cache::{ServingCache, ServingKey};
 
-use crate::network::{Cell, Network, Technology};
+use crate::events::gathering::GATHERING_LOAD;
+use crate::events::outage::{FALLBACK_LOAD, FALLBACK_REACH_KM};
+use crate::events::{Gathering, Outage};
+use crate::network::{Cell, Network, Site, Technology};
 use crate::population::Population;
 use crate::rng::{key_hash, unit_f64};
 
@@ -30,6 +33,20 @@ pub struct RadioNetwork<'a> {
     seed: u64,
     /// Distinguishes this network's entries in the per-thread [`ServingCache`].
     id: u64,
+    /// The scenario's outages.
+    outages: &'a [Outage],
+    /// The scenario's gatherings, whose crowds load the cells.
+    gatherings: &'a [Gathering],
+}
+
+/// The cell serving a handset at an instant, with the load it carries beyond its usual hourly
+/// pattern (1 normally; more for a crowd or a failed neighbour, see [`crate::events`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Serving<'a> {
+    /// The cell.
+    pub cell: &'a Cell,
+    /// Factor on its failure and drop risk.
+    pub load: f64,
 }
 
 /// Source of [`RadioNetwork`] ids.
@@ -96,7 +113,21 @@ impl<'a> RadioNetwork<'a> {
             crowding,
             seed,
             id: NEXT_RADIO_ID.fetch_add(1, Ordering::Relaxed),
+            outages: &[],
+            gatherings: &[],
         }
+    }
+
+    /// The network with the scenario's outages and gatherings.
+    pub fn with_events(mut self, outages: &'a [Outage], gatherings: &'a [Gathering]) -> Self {
+        self.outages = outages;
+        self.gatherings = gatherings;
+        self
+    }
+
+    /// Whether an outage is under way at `t`.
+    pub fn outage_at(&self, t: i64) -> bool {
+        self.outages.iter().any(|o| o.is_on(t))
     }
 
     /// The network.
@@ -137,9 +168,59 @@ impl<'a> RadioNetwork<'a> {
         &self.network.cells()[index]
     }
 
-    /// Failure and drop risk factor of a cell at a local hour (see [`radio`]).
-    pub fn risk(&self, cell: &Cell, local_hour: usize) -> f64 {
+    /// The cell serving SIM `sim_key` of `operator` at `position` at UTC second `t`, or `None`
+    /// when an outage leaves it without service there ([`crate::events::outage`]).
+    pub fn serve_at(
+        &self,
+        operator: usize,
+        sim_key: u64,
+        position: (f64, f64),
+        t: i64,
+    ) -> Option<Serving<'a>> {
+        let mut serving = Serving {
+            cell: self.serve(operator, sim_key, position),
+            load: 1.0,
+        };
+        if self.outages.is_empty() && self.gatherings.is_empty() {
+            return Some(serving);
+        }
+        let sites = self.network.sites();
+        let down = |site: &Site| {
+            self.outages
+                .iter()
+                .any(|o| o.downs(site.operator, (site.lon, site.lat), t))
+        };
+        if down(&sites[serving.cell.site as usize]) {
+            let site = self.network.nearest_working_site(
+                operator,
+                position,
+                |s| !down(s),
+                FALLBACK_REACH_KM,
+            )?;
+            let max = if self.five_g(sim_key) {
+                Technology::Nr
+            } else {
+                Technology::Lte
+            };
+            let index = self.network.cell_facing(site, position.0, position.1, max);
+            serving = Serving {
+                cell: &self.network.cells()[index],
+                load: FALLBACK_LOAD,
+            };
+        }
+        if self.gatherings.iter().any(|g| g.crowds(position, t)) {
+            serving.load *= GATHERING_LOAD;
+        }
+        Some(serving)
+    }
+
+    /// Failure and drop risk factor of a serving cell at a local hour (see [`radio`]).
+    pub fn risk(&self, serving: &Serving<'_>, local_hour: usize) -> f64 {
+        let cell = serving.cell;
         let load = 0.5 + crate::behaviour::activity::voice_load(local_hour);
-        radio::technology_factor(cell.technology) * load * self.crowding[cell.site as usize]
+        radio::technology_factor(cell.technology)
+            * load
+            * self.crowding[cell.site as usize]
+            * serving.load
     }
 }

@@ -65,8 +65,13 @@ pub fn ip_records(
         let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
         let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
         let port_start = 1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32;
-        let mut start = period.start;
-        let mut cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(start));
+        let serve = |t: i64| {
+            radio
+                .serve_at(sim.operator, sim.key, sim.plan.position_at(t), t)
+                .map(|s| s.cell)
+        };
+        // The open record: its start and cell; `None` while an outage leaves no service.
+        let mut open = serve(period.start).map(|cell| (period.start, cell));
         let mut part = 1i16;
         let mut emit =
             |from: i64, to: i64, cell: &crate::network::Cell, cause: &'static str, part: i16| {
@@ -96,20 +101,35 @@ pub fn ip_records(
                 });
                 sequence += 1;
             };
-        let mut t = start;
+        let mut t = period.start;
         while t < period.end {
             let next = (t + CELL_CHECK_S).min(period.end);
-            let next_cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(next));
-            if next_cell.key != cell.key && next < period.end {
-                emit(start, next, cell, "cell_change", part);
-                (start, cell, part) = (next, next_cell, part + 1);
-            } else if next - start >= TIME_LIMIT_S && next < period.end {
-                emit(start, next, cell, "time_limit", part);
-                (start, part) = (next, part + 1);
+            let next_cell = serve(next);
+            match (open, next_cell) {
+                (Some((start, cell)), Some(next_cell))
+                    if next_cell.key != cell.key && next < period.end =>
+                {
+                    emit(start, next, cell, "cell_change", part);
+                    (open, part) = (Some((next, next_cell)), part + 1);
+                }
+                (Some((start, cell)), Some(_))
+                    if next - start >= TIME_LIMIT_S && next < period.end =>
+                {
+                    emit(start, next, cell, "time_limit", part);
+                    (open, part) = (Some((next, cell)), part + 1);
+                }
+                (Some((start, cell)), None) => {
+                    emit(start, next, cell, "radio_loss", part);
+                    (open, part) = (None, part + 1);
+                }
+                (None, Some(cell)) if next < period.end => open = Some((next, cell)),
+                _ => {}
             }
             t = next;
         }
-        emit(start, period.end, cell, "normal", part);
+        if let Some((start, cell)) = open {
+            emit(start, period.end, cell, "normal", part);
+        }
 
         for call in sim
             .data
@@ -117,7 +137,12 @@ pub fn ip_records(
             .iter()
             .filter(|c| period.start <= c.start && c.start <= period.end)
         {
-            let cell = radio.serve(sim.operator, sim.key, sim.plan.position_at(call.start));
+            let Some(served) =
+                radio.serve_at(sim.operator, sim.key, sim.plan.position_at(call.start), call.start)
+            else {
+                continue;
+            };
+            let cell = served.cell;
             let each_way = OTT_BYTES_PER_S * f64::from(call.duration_s);
             calls.push(IpCall {
                 session_id,

@@ -115,12 +115,19 @@ pub fn visitor_day_cdr(
     for (seq, e) in events.into_iter().enumerate() {
         let start = e.start;
         let position = v.plan.position_at(start);
-        let first_cell = radio.serve(sim.numbers.operator, sim.key, position);
+        // Without service (an outage) the phone neither calls nor is reached.
+        let Some(first) = radio.serve_at(sim.numbers.operator, sim.key, position, start) else {
+            continue;
+        };
+        let first_cell = first.cell;
         let (result, duration_s, last_cell) = if e.voice {
-            let risk = radio.risk(first_cell, ((start - midnight) / 3_600) as usize % 24);
+            let risk = radio.risk(&first, ((start - midnight) / 3_600) as usize % 24);
             let (result, duration) = call_outcome(e.outcome, e.cut, risk, e.talk);
-            let end = v.plan.position_at(start + i64::from(duration));
-            let last_cell = radio.serve(sim.numbers.operator, sim.key, end);
+            let t = start + i64::from(duration);
+            let end = v.plan.position_at(t);
+            let last_cell = radio
+                .serve_at(sim.numbers.operator, sim.key, end, t)
+                .map_or(first_cell, |s| s.cell);
             (result.label(), duration, last_cell)
         } else {
             let result = if e.outcome < SMS_FAILURE {

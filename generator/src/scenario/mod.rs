@@ -42,6 +42,7 @@
 
 mod bundled;
 mod error;
+mod events;
 mod model;
 mod names;
 mod validate;
@@ -60,6 +61,7 @@ pub use model::{
     DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format,
 };
 
+use crate::events::{Gathering, Outage};
 use error::Source;
 use model::ScenarioFile;
 
@@ -73,6 +75,8 @@ pub struct Scenario {
     districts: Vec<u16>,
     population: PopulationSize,
     operator_shares: Vec<(usize, f64)>,
+    gatherings: Vec<Gathering>,
+    outages: Vec<Outage>,
 }
 
 /// How large the population is, as the scenario says it.
@@ -158,6 +162,16 @@ impl Scenario {
     /// [`crate::mobility::leisure`]).
     pub fn domestic_trip_share(&self) -> f64 {
         *self.file.tourism.domestic_trip_share.as_ref()
+    }
+
+    /// Concerts and festivals, in the file's order.
+    pub fn gatherings(&self) -> &[Gathering] {
+        &self.gatherings
+    }
+
+    /// Network outages, in the file's order.
+    pub fn outages(&self) -> &[Outage] {
+        &self.outages
     }
 
     /// Tables to write, in the order of the list given to [`parse`].

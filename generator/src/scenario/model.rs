@@ -39,6 +39,13 @@ pub struct ScenarioFile {
     /// Omitted from the normalised file when off, so scenarios without visitors keep their hash.
     #[serde(default, skip_serializing_if = "TourismFile::is_off")]
     pub tourism: TourismFile,
+    /// Concerts and festivals (`[[gathering]]`); omitted when there are none, so scenarios
+    /// without them keep their hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gathering: Vec<Spanned<GatheringFile>>,
+    /// Network outages (`[[outage]]`); omitted when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outage: Vec<Spanned<OutageFile>>,
     #[serde(default)]
     pub outputs: OutputsFile,
 }
@@ -128,6 +135,57 @@ impl Default for TourismFile {
     }
 }
 
+/// One `[[gathering]]`: a concert or a festival that draws residents to a venue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatheringFile {
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    /// A bundled attraction (id or name); or give `lon` and `lat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<Spanned<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<Spanned<f64>>,
+    pub first: Spanned<Date>,
+    /// Last day, inclusive; the first day when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Spanned<Date>>,
+    /// Local opening time, `HH:MM`.
+    pub opens: Spanned<String>,
+    /// Local closing time, `HH:MM`, the same day.
+    pub closes: Spanned<String>,
+    /// How long one attendee stays, hours; the whole opening when omitted (a concert).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_hours: Option<Spanned<f64>>,
+    /// Attendees per day at full population scale.
+    pub attendees: Spanned<f64>,
+    /// Attendees come from districts whose centroid is within this distance of the venue.
+    #[serde(default = "default_catchment_km")]
+    pub catchment_km: Spanned<f64>,
+    /// Only residents of this ethnic group attend (`bumiputera`, `chinese`, `indian`, `other`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Spanned<String>>,
+}
+
+/// One `[[outage]]`: an operator's cells down in a disc for a time window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageFile {
+    pub name: Spanned<String>,
+    /// Operator whose cells fail; every operator when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Spanned<String>>,
+    pub lon: Spanned<f64>,
+    pub lat: Spanned<f64>,
+    pub radius_km: Spanned<f64>,
+    /// Local start, `YYYY-MM-DD HH:MM`.
+    pub start: Spanned<String>,
+    /// Local end (exclusive), `YYYY-MM-DD HH:MM`.
+    pub end: Spanned<String>,
+}
+
 /// `[outputs]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +247,10 @@ fn default_raya_share() -> Spanned<f64> {
 
 fn default_zero() -> Spanned<f64> {
     Spanned::new(0..0, 0.0)
+}
+
+fn default_catchment_km() -> Spanned<f64> {
+    Spanned::new(0..0, crate::events::DEFAULT_CATCHMENT_KM)
 }
 
 fn default_persons_per_block() -> Spanned<u32> {

@@ -10,6 +10,7 @@ use super::model::{
     OperatorShareFile, OutputsFile, PeriodFile, PopulationFile, RegionFile, ScenarioFile,
     TourismFile,
 };
+use super::events;
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
 use crate::reference;
@@ -34,6 +35,8 @@ pub(crate) fn validate(
     file.operators = Some(operators);
     check_holidays(src, &file.holidays)?;
     check_tourism(src, &file.tourism)?;
+    let gatherings = events::resolve_gatherings(src, &file.gathering, (start, end))?;
+    let outages = events::resolve_outages(src, &file.outage, (start, end))?;
     resolve_outputs(src, &mut file.outputs)?;
     Ok(Scenario {
         file,
@@ -42,6 +45,8 @@ pub(crate) fn validate(
         districts,
         population,
         operator_shares,
+        gatherings,
+        outages,
     })
 }
 

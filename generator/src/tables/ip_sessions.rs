@@ -47,7 +47,7 @@ pub static IP_SESSIONS: TableSchema = TableSchema {
         Column::new("port_end", Int32, "Last port of the CGNAT port block."),
         Column::new("bytes_up", Int64, "Uplink bytes in the record."),
         Column::new("bytes_down", Int64, "Downlink bytes in the record."),
-        Column::new("closing_cause", Utf8, "normal, cell_change or time_limit.").categorical(),
+        Column::new("closing_cause", Utf8, "normal, cell_change, time_limit or radio_loss (service lost in an outage).").categorical(),
         Column::new(
             "roaming",
             Utf8,
