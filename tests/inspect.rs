@@ -123,3 +123,31 @@ fn inspect_reports_inbound_arrivals_by_origin_and_visitor_days() {
         .sum();
     assert!(nights > 0);
 }
+
+#[test]
+fn inspect_reports_gathering_attendance_and_outage_effects() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events.toml");
+    let (_data, out) = generate(fixture, &[]);
+    let run = ok(&["inspect", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("Scenario events:"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("realism.json")).unwrap()).unwrap();
+    let events = &json["events"];
+    for g in events["gatherings"].as_array().unwrap() {
+        let day = &g["days"][0];
+        let (seen, expected) = (
+            day["attendees"].as_f64().unwrap(),
+            day["expected"].as_f64().unwrap(),
+        );
+        assert!(
+            expected > 20.0 && (seen - expected).abs() < 0.5 * expected,
+            "{g}"
+        );
+    }
+    let outage = &events["outages"][0];
+    assert!(outage["failed_cells"].as_u64().unwrap() > 20, "{outage}");
+    assert_eq!(outage["records_on_failed_cells"], 0, "{outage}");
+    assert!(outage["calls_during"].as_u64().unwrap() > 0, "{outage}");
+    assert!(outage["radio_losses"].as_u64().unwrap() > 0, "{outage}");
+}

@@ -20,6 +20,14 @@ pub enum InspectError {
         /// What is wrong.
         message: String,
     },
+    /// The manifest's scenario text does not parse as a scenario.
+    #[error("{}: scenario.text: {message}", path.display())]
+    Scenario {
+        /// The manifest.
+        path: PathBuf,
+        /// The scenario error.
+        message: String,
+    },
     /// A data file is not Parquet (e.g. a CSV dataset).
     #[error(
         "{}: inspect reads Parquet datasets only; generate the dataset with --format parquet",

@@ -28,6 +28,7 @@
 //! not listed in the manifest and does not change the checksums of the data files.
 
 mod error;
+mod events;
 mod measure;
 mod period;
 mod read;
@@ -39,6 +40,7 @@ mod travel;
 use std::path::Path;
 
 pub use error::InspectError;
+pub use events::{Events, GatheringDay, GatheringFigures, OutageFigures};
 pub use measure::MIN_RECORDS;
 pub use period::Period;
 pub use report::{Figure, Report, Status};
@@ -60,6 +62,8 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     let (measures, warnings) = measure::measure(&data, &period)?;
     let travel = travel::travel(&data, &period)?;
     let tourism = tourism::tourism(&data, &period)?;
+    let manifest_path = dataset.join(telcosynth_sinks::MANIFEST_FILE);
+    let events = events::events(&data, &manifest_path, &period)?;
     Ok(Report::new(
         manifest.scenario.name.clone(),
         manifest.seed,
@@ -69,7 +73,8 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
         warnings,
     )
     .with_travel(travel)
-    .with_tourism(tourism))
+    .with_tourism(tourism)
+    .with_events(events))
 }
 
 #[cfg(test)]

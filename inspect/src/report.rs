@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::events::Events;
 use crate::measure::Measure;
 use crate::period::Period;
 use crate::targets::{Target, number};
@@ -66,6 +67,8 @@ pub struct Report {
     pub travel: Option<Travel>,
     /// Inbound tourism, when the dataset has inbound visitors.
     pub tourism: Option<Tourism>,
+    /// Scenario events, when the scenario has any.
+    pub events: Option<Events>,
 }
 
 impl Report {
@@ -108,12 +111,19 @@ impl Report {
             warnings,
             travel: None,
             tourism: None,
+            events: None,
         }
     }
 
     /// The report with the holiday travel series.
     pub(crate) fn with_travel(mut self, travel: Option<Travel>) -> Report {
         self.travel = travel;
+        self
+    }
+
+    /// The report with the scenario events section.
+    pub(crate) fn with_events(mut self, events: Option<Events>) -> Report {
+        self.events = events;
         self
     }
 
@@ -200,6 +210,10 @@ impl Report {
         if let Some(tourism) = &self.tourism {
             out.push_str("\nInbound tourism:\n");
             out.push_str(&tourism.to_text());
+        }
+        if let Some(events) = &self.events {
+            out.push_str("\nScenario events:\n");
+            out.push_str(&events.to_text());
         }
         if !self.warnings.is_empty() {
             out.push_str("\nWarnings:\n");

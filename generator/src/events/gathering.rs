@@ -129,7 +129,13 @@ impl Gathering {
 
     /// Whether `person` attends on `date` (day `day` of the scenario), and if so when they arrive
     /// at and leave the venue, seconds after local midnight.
-    pub fn visit(&self, seed: u64, person: &Person, date: NaiveDate, day: u32) -> Option<(i64, i64)> {
+    pub fn visit(
+        &self,
+        seed: u64,
+        person: &Person,
+        date: NaiveDate,
+        day: u32,
+    ) -> Option<(i64, i64)> {
         if !self.on(date)
             || self.audience.is_some_and(|e| e != person.ethnicity)
             || self.catchment.binary_search(&person.district).is_err()

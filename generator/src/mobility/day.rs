@@ -437,7 +437,12 @@ fn gathering_day(day: &Day<'_>, venue: Place, arrive: i64, leave: i64) -> Option
             district: venue.district,
             mode,
         }),
-        stay(venue, StayPurpose::Event, midnight + arrive, midnight + leave),
+        stay(
+            venue,
+            StayPurpose::Event,
+            midnight + arrive,
+            midnight + leave,
+        ),
         Segment::Move(Move {
             start: midnight + leave,
             end: back,

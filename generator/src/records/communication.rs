@@ -9,11 +9,11 @@ use crate::mobility::{Mobility, PlanCache};
 use crate::reference::operators;
 use crate::tables::cdr::CdrRow;
 
-use super::radio::CallResult;
-use super::{RadioNetwork, Serving};
 use super::ids::RecordIds;
 use super::location::estimate;
+use super::radio::CallResult;
 use super::radio::call_outcome;
+use super::{RadioNetwork, Serving};
 
 /// Share of SMS that fail (assumption).
 const SMS_FAILURE: f64 = 0.005;

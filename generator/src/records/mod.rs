@@ -190,13 +190,13 @@ impl<'a> RadioNetwork<'a> {
                 .iter()
                 .any(|o| o.downs(site.operator, (site.lon, site.lat), t))
         };
-        if down(&sites[serving.cell.site as usize]) {
-            let site = self.network.nearest_working_site(
-                operator,
-                position,
-                |s| !down(s),
-                FALLBACK_REACH_KM,
-            )?;
+        let nearest = &sites[serving.cell.site as usize];
+        if down(nearest) {
+            let (urban, rural) = FALLBACK_REACH_KM;
+            let reach = if nearest.urban { urban } else { rural };
+            let site =
+                self.network
+                    .nearest_working_site(operator, position, |s| !down(s), reach)?;
             let max = if self.five_g(sim_key) {
                 Technology::Nr
             } else {

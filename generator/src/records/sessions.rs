@@ -137,9 +137,12 @@ pub fn ip_records(
             .iter()
             .filter(|c| period.start <= c.start && c.start <= period.end)
         {
-            let Some(served) =
-                radio.serve_at(sim.operator, sim.key, sim.plan.position_at(call.start), call.start)
-            else {
+            let Some(served) = radio.serve_at(
+                sim.operator,
+                sim.key,
+                sim.plan.position_at(call.start),
+                call.start,
+            ) else {
                 continue;
             };
             let cell = served.cell;

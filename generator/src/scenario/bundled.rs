@@ -32,6 +32,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/malaysia-q1-2025.toml"),
     ),
     (
+        "network-outage",
+        include_str!("../../../scenarios/network-outage.toml"),
+    ),
+    (
         "quickstart",
         include_str!("../../../scenarios/quickstart.toml"),
     ),

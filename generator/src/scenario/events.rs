@@ -127,13 +127,16 @@ fn resolve_gathering(
                 return Err(src.error(
                     a.span(),
                     &field("audience"),
-                    format!("unknown group; {}", valid_choices("groups", other, &choices)),
+                    format!(
+                        "unknown group; {}",
+                        valid_choices("groups", other, &choices)
+                    ),
                 ));
             }
         }),
     };
     let km = *g.catchment_km.as_ref();
-    if !(km > 0.0) {
+    if km.is_nan() || km <= 0.0 {
         return Err(src.error(
             g.catchment_km.span(),
             &field("catchment_km"),
@@ -331,7 +334,10 @@ fn clock(src: &Source<'_>, text: &Spanned<String>, field: &str) -> Result<i64, S
             src.error(
                 text.span(),
                 field,
-                format!("\"{}\" is not a local time; write HH:MM, e.g. \"20:00\"", text.as_ref()),
+                format!(
+                    "\"{}\" is not a local time; write HH:MM, e.g. \"20:00\"",
+                    text.as_ref()
+                ),
             )
         })
 }

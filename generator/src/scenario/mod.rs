@@ -30,6 +30,28 @@
 //! inbound_scale = 0.001               # fraction of the country's arrivals, 0 (default) to 1
 //! domestic_trip_share = 0.03          # city households away per weekend/holiday, 0 (default)
 //!
+//! [[gathering]]                       # optional, repeatable: a concert or festival
+//! name = "Thaipusam"
+//! kind = "festival"                   # "concert" (stay opens..closes) or "festival"
+//! venue = "Batu Caves"                # a bundled attraction, or lon = .., lat = ..
+//! first = 2025-02-10                  # within the period
+//! last = 2025-02-11                   # optional; default: first
+//! opens = "05:00"                     # local HH:MM, the same day as closes
+//! closes = "23:00"
+//! visit_hours = 3                     # festivals only: how long one attendee stays
+//! attendees = 300000                  # per day, at full population scale
+//! catchment_km = 50                   # optional: districts whose centre is this close
+//! audience = "indian"                 # optional: bumiputera, chinese, indian or other
+//!
+//! [[outage]]                          # optional, repeatable: sites down in a disc
+//! name = "PJ fibre cut"
+//! operator = "celcomdigi"             # optional; default: every operator
+//! lon = 101.6067
+//! lat = 3.1073
+//! radius_km = 3.0                     # sites within it fail, up to 100
+//! start = "2025-02-12 10:00"          # local, within the period
+//! end = "2025-02-12 16:00"            # exclusive
+//!
 //! [outputs]                           # optional
 //! tables = ["persons"]                # default: all
 //! format = "parquet"                  # or "csv"

@@ -616,3 +616,137 @@ fn inbound_scale_is_a_fraction_and_off_by_default() {
     let s = parse("bundled:inbound-tourism-q1-2025", b.text, TABLES).unwrap();
     assert!(s.inbound_scale() > 0.0 && s.days() == 90);
 }
+
+/// A scenario with one gathering and one outage; the tests below edit one line of it.
+const EVENTS: &str = r#"name = "test"
+seed = 7
+
+[period]
+start = 2025-02-08
+end = 2025-02-14
+
+[population]
+persons = 100
+
+[[gathering]]
+name = "concert"
+kind = "concert"
+venue = "Batu Caves"
+first = 2025-02-08
+opens = "19:00"
+closes = "23:00"
+attendees = 50000
+
+[[outage]]
+name = "outage"
+operator = "maxis"
+lon = 101.6067
+lat = 3.1073
+radius_km = 3.0
+start = "2025-02-12 10:00"
+end = "2025-02-12 16:00"
+"#;
+
+#[test]
+fn events_resolve_and_round_trip() {
+    let s = parse(ORIGIN, EVENTS, TABLES).unwrap_or_else(|e| panic!("{e}"));
+    let g = &s.gatherings()[0];
+    assert_eq!(g.venue.district, reference::attractions()[3].district);
+    assert_eq!((g.opens_s, g.closes_s), (19 * 3600, 23 * 3600));
+    assert!(
+        g.attendance > 0.0 && g.attendance < 0.05,
+        "{}",
+        g.attendance
+    );
+    let o = &s.outages()[0];
+    let midnight = crate::mobility::local_midnight(NaiveDate::from_ymd_opt(2025, 2, 12).unwrap());
+    assert_eq!(
+        (o.start, o.end),
+        (midnight + 10 * 3600, midnight + 16 * 3600)
+    );
+    assert_eq!(
+        o.operator.map(|i| reference::operators()[i].key),
+        Some("maxis")
+    );
+    let bundled = bundled()
+        .iter()
+        .find(|b| b.name == "network-outage")
+        .unwrap();
+    for scenario in [s, parse("bundled", bundled.text, TABLES).unwrap()] {
+        let normalised = normalised_toml(&scenario);
+        let again = parse("normalised", &normalised, TABLES)
+            .unwrap_or_else(|e| panic!("{e}\n{normalised}"));
+        assert_eq!(again, scenario, "\n{normalised}");
+    }
+}
+
+#[test]
+fn bad_events_name_the_field_and_the_fix() {
+    let cases = [
+        (
+            "kind = \"concert\"",
+            "kind = \"rave\"",
+            ":13:8: gathering[0].kind",
+            "valid kinds",
+        ),
+        (
+            "venue = \"Batu Caves\"",
+            "venue = \"Batu Cave\"",
+            ":14:9: gathering[0].venue",
+            "did you mean \"Batu Caves\"?",
+        ),
+        (
+            "attendees = 50000",
+            "attendees = 50000000",
+            ":18:13: gathering[0].attendees",
+            "eligible residents",
+        ),
+        (
+            "kind = \"concert\"",
+            "kind = \"festival\"",
+            ":13:8: gathering[0].visit_hours",
+            "visit_hours = 3",
+        ),
+        (
+            "first = 2025-02-08",
+            "first = 2025-03-08",
+            ":15:9: gathering[0].first",
+            "outside the scenario period",
+        ),
+        (
+            "closes = \"23:00\"",
+            "closes = \"11pm\"",
+            ":17:10: gathering[0].closes",
+            "HH:MM",
+        ),
+        (
+            "operator = \"maxis\"",
+            "operator = \"maxi\"",
+            ":22:12: outage[0].operator",
+            "did you mean \"maxis\"?",
+        ),
+        (
+            "end = \"2025-02-12 16:00\"",
+            "end = \"2025-02-12 09:00\"",
+            ":27:7: outage[0].end",
+            "after start",
+        ),
+        (
+            "2025-02-12 10:00\"\nend = \"2025-02-12 16:00",
+            "2025-02-20 10:00\"\nend = \"2025-02-20 16:00",
+            ":26:9: outage[0].start",
+            "outside the scenario period",
+        ),
+        (
+            "lon = 101.6067",
+            "lon = 3.1073",
+            ":23:7: outage[0].lon",
+            "no Malaysian district",
+        ),
+    ];
+    for (from, to, position, fix) in cases {
+        let text = EVENTS.replacen(from, to, 1);
+        assert_ne!(text, EVENTS, "{from}");
+        assert_error(&text, &format!("{ORIGIN}{position}"), &[fix]);
+    }
+}

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::error::{ScenarioError, Source};
+use super::events;
 use super::model::{
     DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, HolidaysFile,
     OperatorShareFile, OutputsFile, PeriodFile, PopulationFile, RegionFile, ScenarioFile,
     TourismFile,
 };
-use super::events;
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
 use crate::reference;
