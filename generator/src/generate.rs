@@ -6,6 +6,7 @@
 //! that ran it, so output is identical for any thread count, and the shards of a split together
 //! write exactly the rows of the unsplit run (file names carry the shard).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -25,6 +26,7 @@ use crate::records::ids::RecordIds;
 use crate::records::sessions::{DataSim, ip_records};
 use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
 use crate::reference::operators;
+use crate::rng::KeyMap;
 use crate::scenario::Scenario;
 use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
 use crate::tables::cdr::{CdrBuilder, CdrRow, Served};
@@ -166,7 +168,7 @@ struct Run<'a> {
 struct Resident {
     person: Person,
     sims: Vec<Sim>,
-    party: Party,
+    party: Arc<Party>,
     links: Vec<Link>,
 }
 
@@ -328,6 +330,7 @@ impl Run<'_> {
         let want_visitors = self.counter.wants(&tables::VISITORS);
         let mut visitors = VisitorsBuilder::default();
         let mut residents = Vec::with_capacity((ids.end - ids.start) as usize);
+        let mut parties = Parties::new(population);
         for id in ids {
             let person = population.person(id);
             persons.push(&person, person.age_on(reference));
@@ -345,11 +348,9 @@ impl Run<'_> {
             if self.counter.wants(&tables::SUBSCRIBERS) && !sims.is_empty() {
                 register.push(population.identity(&person));
             }
-            let party = party(seed, id, &sims);
-            let links = if sims.is_empty() {
-                Vec::new()
-            } else {
-                links(seed, population, id)
+            let (party, links) = match parties.of(id) {
+                Some(party) => (party, parties.links(id)),
+                None => (Arc::new(party(seed, id, &sims)), Vec::new()),
             };
             residents.push(Resident {
                 person,
@@ -661,17 +662,57 @@ fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
     }
 }
 
-/// The ties of a person to others who hold a SIM.
-fn links(seed: u64, population: &Population, id: u64) -> Vec<Link> {
-    candidate_ties(seed, population, id)
-        .into_iter()
-        .filter_map(|c| {
-            let other = population.person(c.other);
-            let sims = population.sims(&other);
-            (!sims.is_empty()).then(|| Link {
-                tie: c.tie,
-                other: party(seed, c.other, &sims),
+/// The call parties of a block's residents and of their contacts, each computed once per block
+/// (a person is the contact of a dozen others, most of them in the same block).
+struct Parties<'p> {
+    population: &'p Population,
+    /// Person id → party, `None` for persons without a SIM.
+    known: KeyMap<u64, Option<Arc<Party>>>,
+}
+
+impl<'p> Parties<'p> {
+    fn new(population: &'p Population) -> Self {
+        Parties {
+            population,
+            known: KeyMap::default(),
+        }
+    }
+
+    /// Person `id` as a call party: the same as [`party`] of the person's SIMs, from their SIM
+    /// count and MSISDNs alone; `None` without a SIM.
+    fn of(&mut self, id: u64) -> Option<Arc<Party>> {
+        let population = self.population;
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let count = population.sim_count(id);
+                (count > 0).then(|| {
+                    let seed = population.seed();
+                    Arc::new(Party {
+                        id,
+                        activity: activity(seed, id) * f64::from(count),
+                        sims: (0..u64::from(count))
+                            .map(|slot| {
+                                let key = id * MAX_SIMS + slot;
+                                let (operator, msisdn) = population.operator_msisdn(key);
+                                ReachableSim {
+                                    key,
+                                    operator,
+                                    msisdn,
+                                }
+                            })
+                            .collect(),
+                    })
+                })
             })
-        })
-        .collect()
+            .clone()
+    }
+
+    /// The ties of person `id` to others who hold a SIM.
+    fn links(&mut self, id: u64) -> Vec<Link> {
+        candidate_ties(self.population.seed(), self.population, id)
+            .into_iter()
+            .filter_map(|c| self.of(c.other).map(|other| Link { tie: c.tie, other }))
+            .collect()
+    }
 }
