@@ -299,9 +299,8 @@ impl Run<'_> {
             )?;
         }
         if self.counter.wants(&tables::CDR) {
-            let mut builder = CdrBuilder::default();
-            rows.cdr.into_iter().for_each(|row| builder.push(row));
-            self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
+            let batch = CdrBuilder::from_rows(rows.cdr).finish(lookup);
+            self.write(&tables::CDR, day_key, block, batch)?;
         }
         if self.counter.wants(&tables::IP_SESSIONS) {
             let batch = sessions_batch(rows.sessions, lookup);
@@ -389,7 +388,7 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
-        let served: std::collections::HashMap<u64, &Sim> = residents
+        let served: KeyMap<u64, &Sim> = residents
             .iter()
             .flat_map(|r| r.sims.iter().map(|s| (s.key, s)))
             .collect();
@@ -533,7 +532,7 @@ impl Run<'_> {
     fn visitor_days(&self, block: u64, visitors: &[Visitor]) -> Result<(), SinkError> {
         let seed = self.world.scenario.seed();
         let start = self.world.scenario.start_date();
-        let served: std::collections::HashMap<u64, &Sim> = visitors
+        let served: KeyMap<u64, &Sim> = visitors
             .iter()
             .filter_map(|v| v.phone.sim.as_ref().map(|s| (s.key, s)))
             .collect();
