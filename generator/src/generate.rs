@@ -400,13 +400,7 @@ impl Run<'_> {
                 imei: &sim.imei,
             }
         };
-        // Every table's rows come from their own random streams: work for a table that is not
-        // requested is skipped without changing the others.
-        let want = WantedEvents {
-            trajectories: self.counter.wants(&tables::TRAJECTORIES),
-            cdr: self.counter.wants(&tables::CDR),
-            data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
-        };
+        let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -486,6 +480,17 @@ struct WantedEvents {
 }
 
 impl Run<'_> {
+    /// The kinds of event rows the requested tables need. Every table's rows come from their own
+    /// random streams, so work for a table that is not requested is skipped without changing the
+    /// others, for residents and visitors alike.
+    fn wanted_events(&self) -> WantedEvents {
+        WantedEvents {
+            trajectories: self.counter.wants(&tables::TRAJECTORIES),
+            cdr: self.counter.wants(&tables::CDR),
+            data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
+        }
+    }
+
     /// Writes a block of visitor indices: the visitors present in the region during the period,
     /// their SIMs (register entries for tourist SIMs) and their days.
     fn visitor_block(&self, block: u64, indices: std::ops::Range<u64>) -> Result<(), SinkError> {
@@ -544,6 +549,7 @@ impl Run<'_> {
                 imei: &sim.imei,
             }
         };
+        let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -553,19 +559,26 @@ impl Run<'_> {
                 let Some(plan) = self.world.inbound.plan(v, date) else {
                     continue;
                 };
-                trajectories.push(v.id, &plan);
+                if want.trajectories {
+                    trajectories.push(v.id, &plan);
+                }
                 let Some(sim) = &v.phone.sim else {
                     continue;
                 };
                 let roaming = v.phone.kind.roaming();
-                let on_day = VisitorSim {
-                    sim,
-                    country: v.origin.iso3,
-                    calling_code: v.origin.calling_code,
-                    roaming,
-                    plan: &plan,
-                };
-                visitor_day_cdr(&self.radio, &self.cdr_ids, &on_day, day, midnight, &mut cdr);
+                if want.cdr {
+                    let on_day = VisitorSim {
+                        sim,
+                        country: v.origin.iso3,
+                        calling_code: v.origin.calling_code,
+                        roaming,
+                        plan: &plan,
+                    };
+                    visitor_day_cdr(&self.radio, &self.cdr_ids, &on_day, day, midnight, &mut cdr);
+                }
+                if !want.data {
+                    continue;
+                }
                 let level = if v.phone.kind == PhoneKind::Roaming {
                     ROAMER_FACTOR
                 } else {
