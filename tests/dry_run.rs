@@ -146,3 +146,48 @@ fn stats_report_peak_memory() {
         .unwrap();
     assert!((1.0..4096.0).contains(&mib), "{line}");
 }
+
+#[test]
+fn dry_run_counts_inbound_visitors_like_a_real_run() {
+    const TOURISM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tourism.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let with = dry_run(TOURISM, &tmp.path().join("a"));
+    assert!(with.contains("inbound visitors: ~"), "{with}");
+    let text = std::fs::read_to_string(TOURISM).unwrap();
+    let none = text.replace("inbound_scale = 0.002", "inbound_scale = 0.0");
+    assert_ne!(text, none, "the fixture's inbound_scale moved");
+    let path = tmp.path().join("no-visitors.toml");
+    std::fs::write(&path, none).unwrap();
+    let without = dry_run(path.to_str().unwrap(), &tmp.path().join("b"));
+    assert!(!without.contains("inbound visitors"), "{without}");
+    let (_dir, data) = generate(TOURISM, &[]);
+    let m = manifest(&data);
+    // The fixture's 1,500 residents fill blocks 0 and 1 (files …-0000-00000, …-00001); the
+    // visitors' blocks come after.
+    let block = |path: &str| -> u64 {
+        let stem = path.rsplit('/').next().unwrap().split('.').next().unwrap();
+        stem.rsplit('-').next().unwrap().parse().unwrap()
+    };
+    for table in [
+        "cdr",
+        "ip_sessions",
+        "ip_calls",
+        "trajectories",
+        "person_sims",
+    ] {
+        let actual: f64 = m["tables"][table]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| block(f["path"].as_str().unwrap()) >= 2)
+            .map(|f| f["rows"].as_f64().unwrap())
+            .sum();
+        let estimated = estimated_rows(&with, table) - estimated_rows(&without, table);
+        assert!(actual > 100.0, "{table}: {actual} visitor rows");
+        let ratio = estimated / actual;
+        assert!(
+            (0.85..1.15).contains(&ratio),
+            "{table}: {estimated} visitor rows estimated, {actual} generated"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! that ran it, so output is identical for any thread count, and the shards of a split together
 //! write exactly the rows of the unsplit run (file names carry the shard).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -25,6 +26,7 @@ use crate::records::ids::RecordIds;
 use crate::records::sessions::{DataSim, ip_records};
 use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
 use crate::reference::operators;
+use crate::rng::KeyMap;
 use crate::scenario::Scenario;
 use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
 use crate::tables::cdr::{CdrBuilder, CdrRow, Served};
@@ -166,7 +168,7 @@ struct Run<'a> {
 struct Resident {
     person: Person,
     sims: Vec<Sim>,
-    party: Party,
+    party: Arc<Party>,
     links: Vec<Link>,
 }
 
@@ -299,9 +301,8 @@ impl Run<'_> {
             )?;
         }
         if self.counter.wants(&tables::CDR) {
-            let mut builder = CdrBuilder::default();
-            rows.cdr.into_iter().for_each(|row| builder.push(row));
-            self.write(&tables::CDR, day_key, block, builder.finish(lookup))?;
+            let batch = CdrBuilder::from_rows(rows.cdr).finish(lookup);
+            self.write(&tables::CDR, day_key, block, batch)?;
         }
         if self.counter.wants(&tables::IP_SESSIONS) {
             let batch = sessions_batch(rows.sessions, lookup);
@@ -330,6 +331,7 @@ impl Run<'_> {
         let want_visitors = self.counter.wants(&tables::VISITORS);
         let mut visitors = VisitorsBuilder::default();
         let mut residents = Vec::with_capacity((ids.end - ids.start) as usize);
+        let mut parties = Parties::new(population);
         for id in ids {
             let person = population.person(id);
             persons.push(&person, person.age_on(reference));
@@ -347,11 +349,9 @@ impl Run<'_> {
             if self.counter.wants(&tables::SUBSCRIBERS) && !sims.is_empty() {
                 register.push(population.identity(&person));
             }
-            let party = party(seed, id, &sims);
-            let links = if sims.is_empty() {
-                Vec::new()
-            } else {
-                links(seed, population, id)
+            let (party, links) = match parties.of(id) {
+                Some(party) => (party, parties.links(id)),
+                None => (Arc::new(party(seed, id, &sims)), Vec::new()),
             };
             residents.push(Resident {
                 person,
@@ -390,7 +390,7 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
-        let served: std::collections::HashMap<u64, &Sim> = residents
+        let served: KeyMap<u64, &Sim> = residents
             .iter()
             .flat_map(|r| r.sims.iter().map(|s| (s.key, s)))
             .collect();
@@ -402,13 +402,7 @@ impl Run<'_> {
                 imei: &sim.imei,
             }
         };
-        // Every table's rows come from their own random streams: work for a table that is not
-        // requested is skipped without changing the others.
-        let want = WantedEvents {
-            trajectories: self.counter.wants(&tables::TRAJECTORIES),
-            cdr: self.counter.wants(&tables::CDR),
-            data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
-        };
+        let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -488,6 +482,17 @@ struct WantedEvents {
 }
 
 impl Run<'_> {
+    /// The kinds of event rows the requested tables need. Every table's rows come from their own
+    /// random streams, so work for a table that is not requested is skipped without changing the
+    /// others, for residents and visitors alike.
+    fn wanted_events(&self) -> WantedEvents {
+        WantedEvents {
+            trajectories: self.counter.wants(&tables::TRAJECTORIES),
+            cdr: self.counter.wants(&tables::CDR),
+            data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
+        }
+    }
+
     /// Writes a block of visitor indices: the visitors present in the region during the period,
     /// their SIMs (register entries for tourist SIMs) and their days.
     fn visitor_block(&self, block: u64, indices: std::ops::Range<u64>) -> Result<(), SinkError> {
@@ -534,7 +539,7 @@ impl Run<'_> {
     fn visitor_days(&self, block: u64, visitors: &[Visitor]) -> Result<(), SinkError> {
         let seed = self.world.scenario.seed();
         let start = self.world.scenario.start_date();
-        let served: std::collections::HashMap<u64, &Sim> = visitors
+        let served: KeyMap<u64, &Sim> = visitors
             .iter()
             .filter_map(|v| v.phone.sim.as_ref().map(|s| (s.key, s)))
             .collect();
@@ -546,6 +551,7 @@ impl Run<'_> {
                 imei: &sim.imei,
             }
         };
+        let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -555,19 +561,26 @@ impl Run<'_> {
                 let Some(plan) = self.world.inbound.plan(v, date) else {
                     continue;
                 };
-                trajectories.push(v.id, &plan);
+                if want.trajectories {
+                    trajectories.push(v.id, &plan);
+                }
                 let Some(sim) = &v.phone.sim else {
                     continue;
                 };
                 let roaming = v.phone.kind.roaming();
-                let on_day = VisitorSim {
-                    sim,
-                    country: v.origin.iso3,
-                    calling_code: v.origin.calling_code,
-                    roaming,
-                    plan: &plan,
-                };
-                visitor_day_cdr(&self.radio, &self.cdr_ids, &on_day, day, midnight, &mut cdr);
+                if want.cdr {
+                    let on_day = VisitorSim {
+                        sim,
+                        country: v.origin.iso3,
+                        calling_code: v.origin.calling_code,
+                        roaming,
+                        plan: &plan,
+                    };
+                    visitor_day_cdr(&self.radio, &self.cdr_ids, &on_day, day, midnight, &mut cdr);
+                }
+                if !want.data {
+                    continue;
+                }
                 let level = if v.phone.kind == PhoneKind::Roaming {
                     ROAMER_FACTOR
                 } else {
@@ -663,17 +676,57 @@ fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
     }
 }
 
-/// The ties of a person to others who hold a SIM.
-fn links(seed: u64, population: &Population, id: u64) -> Vec<Link> {
-    candidate_ties(seed, population, id)
-        .into_iter()
-        .filter_map(|c| {
-            let other = population.person(c.other);
-            let sims = population.sims(&other);
-            (!sims.is_empty()).then(|| Link {
-                tie: c.tie,
-                other: party(seed, c.other, &sims),
+/// The call parties of a block's residents and of their contacts, each computed once per block
+/// (a person is the contact of a dozen others, most of them in the same block).
+struct Parties<'p> {
+    population: &'p Population,
+    /// Person id → party, `None` for persons without a SIM.
+    known: KeyMap<u64, Option<Arc<Party>>>,
+}
+
+impl<'p> Parties<'p> {
+    fn new(population: &'p Population) -> Self {
+        Parties {
+            population,
+            known: KeyMap::default(),
+        }
+    }
+
+    /// Person `id` as a call party: the same as [`party`] of the person's SIMs, from their SIM
+    /// count and MSISDNs alone; `None` without a SIM.
+    fn of(&mut self, id: u64) -> Option<Arc<Party>> {
+        let population = self.population;
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let count = population.sim_count(id);
+                (count > 0).then(|| {
+                    let seed = population.seed();
+                    Arc::new(Party {
+                        id,
+                        activity: activity(seed, id) * f64::from(count),
+                        sims: (0..u64::from(count))
+                            .map(|slot| {
+                                let key = id * MAX_SIMS + slot;
+                                let (operator, msisdn) = population.operator_msisdn(key);
+                                ReachableSim {
+                                    key,
+                                    operator,
+                                    msisdn,
+                                }
+                            })
+                            .collect(),
+                    })
+                })
             })
-        })
-        .collect()
+            .clone()
+    }
+
+    /// The ties of person `id` to others who hold a SIM.
+    fn links(&mut self, id: u64) -> Vec<Link> {
+        candidate_ties(self.population.seed(), self.population, id)
+            .into_iter()
+            .filter_map(|c| self.of(c.other).map(|other| Link { tie: c.tie, other }))
+            .collect()
+    }
 }

@@ -207,3 +207,29 @@ fn domestic_visitors_are_residents_on_leisure_trips() {
         assert!(r["itinerary"].starts_with('A'));
     }
 }
+
+#[test]
+fn an_event_table_is_the_same_whether_or_not_the_others_are_generated() {
+    const TOURISM: &str = include_str!("../../tests/fixtures/tourism.toml");
+    let all = common::generate(TOURISM);
+    for table in ["cdr", "ip_sessions", "ip_calls", "trajectories"] {
+        let only = common::generate(
+            &TOURISM.replace("[outputs]", &format!("[outputs]\ntables = [\"{table}\"]")),
+        );
+        assert!(only.iter().all(|(k, _)| k.table == table), "{table}");
+        let expected: Vec<_> = all.iter().filter(|(k, _)| k.table == table).collect();
+        assert_eq!(only.len(), expected.len(), "{table}: parts");
+        // Blocks 0 and 1 hold the 1,500 residents, the blocks after them the visitors.
+        assert!(
+            only.iter().any(|(k, b)| k.block >= 2 && b.num_rows() > 0),
+            "{table}: no visitor rows"
+        );
+        for ((k, b), (ek, eb)) in only.iter().zip(expected) {
+            assert_eq!(k, ek, "{table}");
+            assert_eq!(
+                b.columns, eb.columns,
+                "{table}: {k:?} differs when generated alone"
+            );
+        }
+    }
+}

@@ -13,6 +13,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use telcosynth_generator::generate::World;
+use telcosynth_generator::mobility::local_midnight;
+use telcosynth_generator::visitors::PhoneKind;
 use telcosynth_sinks::{Format, ShardInfo};
 
 /// How a table's rows grow with the scenario.
@@ -93,6 +95,33 @@ pub const RATES: &[TableRate] = &[
     },
 ];
 
+/// Rows of the event tables per inbound visitor-day (a visitor in the region on a day, whatever
+/// the hours), measured on the bundled inbound-tourism-q1-2025 scenario (3,245 residents, 90
+/// days, 0.03 % of the national arrivals): the rows of its visitors' blocks over its
+/// visitor-days. Bytes per row are taken as the residents'.
+pub const VISITOR_RATES: &[(&str, f64)] = &[
+    ("cdr", VISITOR_CDR),
+    ("ip_sessions", VISITOR_IP_SESSIONS),
+    ("ip_calls", VISITOR_IP_CALLS),
+    ("trajectories", VISITOR_TRAJECTORIES),
+];
+/// 18,872 rows over 13,041 visitor-days.
+const VISITOR_CDR: f64 = 1.4471;
+/// 94,553 rows.
+const VISITOR_IP_SESSIONS: f64 = 7.2504;
+/// 7,411 rows.
+const VISITOR_IP_CALLS: f64 = 0.5683;
+/// 57,863 rows.
+const VISITOR_TRAJECTORIES: f64 = 4.4370;
+
+/// Visitor indices sampled to count a shard's inbound visitors.
+const VISITOR_SAMPLE: u64 = 4_000;
+
+/// CPU seconds one thread spends per inbound visitor-day, every table written: that scenario
+/// with 20 residents (the same visitors) took 1.02 s of CPU on one thread for 13,041
+/// visitor-days, 0.1 s of it building the world and about 0.13 s for the residents.
+pub const SECONDS_PER_VISITOR_DAY: f64 = 60e-6;
+
 /// SIMs per person the generator draws, relative to the scenario's `sims_per_person` (the
 /// quickstart asks for 1.35 and gets 27,307 SIMs for 20,000 persons).
 pub const SIMS_FACTOR: f64 = 1.0114;
@@ -146,6 +175,8 @@ pub struct Estimate {
     pub threads: usize,
     /// Measured time to build the world (population plan and networks).
     pub world_build: Duration,
+    /// Inbound visitors of the shard.
+    pub visitors: VisitorCount,
     /// Per-table estimates, in the scenario's table order.
     pub tables: Vec<TableEstimate>,
     /// Format.
@@ -165,7 +196,7 @@ impl Estimate {
     ) -> Estimate {
         let persons = world.population.len();
         let per_block = u64::from(world.scenario.persons_per_block());
-        // Residents' blocks only: visitors (their own blocks after these) are not estimated.
+        // Residents' blocks; visitors (their own blocks after these) are counted apart.
         let blocks = world.resident_blocks();
         let shard_blocks: Vec<u64> = (0..blocks)
             .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
@@ -178,6 +209,7 @@ impl Estimate {
         let sims = shard_persons as f64 * world.scenario.sims_per_person() * SIMS_FACTOR;
         let cells = world.network.cells().len() as u64;
         let person_days = shard_persons as f64 * f64::from(days);
+        let visitors = VisitorCount::of(world, shard);
         let tables = world
             .tables()
             .iter()
@@ -189,13 +221,14 @@ impl Estimate {
                         bytes: None,
                     };
                 };
-                let rows = match rate.rows {
+                let residents = match rate.rows {
                     Per::PersonDay(r) => r * person_days,
                     Per::Person(r) => r * shard_persons as f64,
                     Per::Sim(r) => r * sims,
                     Per::Cell if shard.index == 0 => cells as f64,
                     Per::Cell => 0.0,
                 };
+                let rows = residents + visitors.rows(rate.table);
                 let per_row = match format {
                     Format::Parquet => rate.parquet_bytes_per_row,
                     Format::Csv => rate.csv_bytes_per_row,
@@ -210,7 +243,9 @@ impl Estimate {
         // Blocks are the unit of parallel work: more threads than blocks do not help.
         let busy = threads.min(shard_blocks.len().max(1)) as f64;
         let speedup = 1.0 + (busy - 1.0) * THREAD_EFFICIENCY;
-        let cpu = shard_persons as f64 * SECONDS_PER_PERSON + person_days * SECONDS_PER_PERSON_DAY;
+        let cpu = shard_persons as f64 * SECONDS_PER_PERSON
+            + person_days * SECONDS_PER_PERSON_DAY
+            + visitors.days * SECONDS_PER_VISITOR_DAY;
         let generation = Duration::from_secs_f64(cpu / speedup);
         Estimate {
             scenario: world.scenario.name().to_owned(),
@@ -223,6 +258,7 @@ impl Estimate {
             shard_blocks: shard_blocks.len() as u64,
             threads,
             world_build,
+            visitors,
             tables,
             format,
             generation,
@@ -268,6 +304,15 @@ impl Estimate {
             self.cells,
             self.shard_blocks
         );
+        if self.visitors.visitors > 0.0 {
+            let _ = writeln!(
+                out,
+                "inbound visitors: ~{} in the region during the period, ~{} visitor-days \
+                 (counted on a sample of their indices; in the rows and time below)",
+                self.visitors.visitors.round(),
+                self.visitors.days.round()
+            );
+        }
         let _ = writeln!(
             out,
             "{:<14} {:>14} {:>12}",
@@ -306,14 +351,22 @@ impl Estimate {
         let _ = writeln!(
             out,
             "time (est.): {} on {} thread{} ({} to build the world, measured; {} to generate at \
-             {:.0} us per person and {:.0} us per person-day of one thread)",
+             {:.0} us per person and {:.0} us per person-day{} of one thread)",
             human_duration(total),
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             human_duration(self.world_build),
             human_duration(self.generation),
             SECONDS_PER_PERSON * 1e6,
-            SECONDS_PER_PERSON_DAY * 1e6
+            SECONDS_PER_PERSON_DAY * 1e6,
+            if self.visitors.days > 0.0 {
+                format!(
+                    " and {:.0} us per visitor-day",
+                    SECONDS_PER_VISITOR_DAY * 1e6
+                )
+            } else {
+                String::new()
+            }
         );
         let _ = writeln!(
             out,
@@ -323,6 +376,92 @@ impl Estimate {
              and counts all tables."
         );
         out
+    }
+}
+
+/// A shard's inbound visitors: those in the region during the period, counted on an evenly spaced
+/// sample of the shard's visitor indices and scaled up.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VisitorCount {
+    /// Visitors in the region on at least one day of the period.
+    pub visitors: f64,
+    /// Visitor-days: the days of the period each visitor spends at least partly in the country.
+    pub days: f64,
+    /// Visitors with a SIM (roaming or tourist SIM): rows of person_sims.
+    pub sims: f64,
+    /// Visitors with a tourist SIM: rows of subscribers.
+    pub tourist_sims: f64,
+}
+
+impl VisitorCount {
+    /// Counts the visitors of `shard` in `world`.
+    pub fn of(world: &World, shard: ShardInfo) -> VisitorCount {
+        let per_block = u64::from(world.scenario.persons_per_block());
+        let len = world.inbound.len();
+        let first_block = world.resident_blocks();
+        let ranges: Vec<(u64, u64)> = (first_block..world.blocks())
+            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
+            .map(|b| {
+                let first = (b - first_block) * per_block;
+                (first, (first + per_block).min(len))
+            })
+            .collect();
+        let total: u64 = ranges.iter().map(|(a, b)| b - a).sum();
+        if total == 0 {
+            return VisitorCount::default();
+        }
+        // Local time is UTC+8 all year: days are 86,400 s.
+        let first_midnight = local_midnight(world.scenario.start_date());
+        let midnights: Vec<i64> = (0..world.scenario.days())
+            .map(|d| first_midnight + i64::from(d) * 86_400)
+            .collect();
+        let step = total.div_ceil(VISITOR_SAMPLE).max(1);
+        let (mut count, mut sampled) = (VisitorCount::default(), 0u64);
+        let mut ranges = ranges.iter().copied();
+        let (mut range, mut before) = (ranges.next().expect("total > 0"), 0u64);
+        for k in (0..total).step_by(step as usize) {
+            while k >= before + (range.1 - range.0) {
+                before += range.1 - range.0;
+                range = ranges.next().expect("k < total");
+            }
+            sampled += 1;
+            let Some(v) = world
+                .inbound
+                .visitor(&world.population, range.0 + k - before)
+            else {
+                continue;
+            };
+            count.visitors += 1.0;
+            count.days += midnights
+                .iter()
+                .filter(|&&m| v.departure > m && v.arrival < m + 86_400)
+                .count() as f64;
+            if v.phone.sim.is_some() {
+                count.sims += 1.0;
+            }
+            if v.phone.kind == PhoneKind::TouristSim {
+                count.tourist_sims += 1.0;
+            }
+        }
+        let scale = total as f64 / sampled as f64;
+        VisitorCount {
+            visitors: count.visitors * scale,
+            days: count.days * scale,
+            sims: count.sims * scale,
+            tourist_sims: count.tourist_sims * scale,
+        }
+    }
+
+    /// The visitors' rows of `table`.
+    pub fn rows(&self, table: &str) -> f64 {
+        match table {
+            "person_sims" => self.sims,
+            "subscribers" => self.tourist_sims,
+            _ => VISITOR_RATES
+                .iter()
+                .find(|(t, _)| *t == table)
+                .map_or(0.0, |(_, r)| r * self.days),
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! A per-worker cache of persons and day plans, for callers that look up other persons'
 //! positions (for example the callee of a call). Owned by the caller: no shared state.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
 use crate::population::Person;
+use crate::rng::KeyMap;
 
 use super::Mobility;
 use super::anchors::Anchors;
@@ -16,16 +16,16 @@ use super::day::DayPlan;
 /// hit in the previous one moves back. An approximate LRU in O(1) per lookup and at most
 /// 2 × capacity entries.
 struct Generations<K, V> {
-    current: HashMap<K, V>,
-    previous: HashMap<K, V>,
+    current: KeyMap<K, V>,
+    previous: KeyMap<K, V>,
     capacity: usize,
 }
 
 impl<K: Eq + Hash + Copy, V: Clone> Generations<K, V> {
     fn new(capacity: usize) -> Self {
         Generations {
-            current: HashMap::new(),
-            previous: HashMap::new(),
+            current: KeyMap::default(),
+            previous: KeyMap::default(),
             capacity: capacity.max(1),
         }
     }

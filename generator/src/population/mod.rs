@@ -171,11 +171,11 @@ impl Population {
         self.spec.districts[i]
     }
 
-    /// A person's static attributes.
-    pub fn person(&self, id: u64) -> Person {
-        let geo = Geography::get();
+    /// A person's attributes and SIM count, without the home point: (district, household's
+    /// first id, attributes, SIMs).
+    fn attributes(&self, id: u64) -> (u16, u64, person::Attributes, u8) {
         let district = self.home_district(id);
-        let d = geo.district(district);
+        let d = Geography::get().district(district);
         let seed = self.spec.seed;
         let household = self.household(id).start;
         let mut rng = stream(seed, Purpose::PersonAttributes, id, 0);
@@ -187,6 +187,27 @@ impl Population {
             .years_since(a.birth_date)
             .unwrap_or(0);
         let sims = person::draw_sim_count(age, &self.owner_sims, &mut rng);
+        (district, household, a, sims)
+    }
+
+    /// How many SIMs person `id` holds: [`Person::sims`] of [`Self::person`], without drawing
+    /// the home point.
+    pub fn sim_count(&self, id: u64) -> u8 {
+        self.attributes(id).3
+    }
+
+    /// Operator and MSISDN of the SIM with key `sim_key`: those of [`Self::sims`], without the
+    /// other identifiers, handset and subscription.
+    pub fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
+        self.numbering.operator_msisdn(sim_key)
+    }
+
+    /// A person's static attributes.
+    pub fn person(&self, id: u64) -> Person {
+        let geo = Geography::get();
+        let seed = self.spec.seed;
+        let (district, household, a, sims) = self.attributes(id);
+        let d = geo.district(district);
         let home = geo.sample_home(
             district,
             &mut stream(seed, Purpose::HomePoint, household, 0),
@@ -419,6 +440,27 @@ mod tests {
         let backward: Vec<Person> = (0..500).rev().map(|id| pop.person(id)).collect();
         assert!(forward.iter().eq(backward.iter().rev()));
         assert_eq!(pop.identity(&forward[3]), pop.identity(&pop.person(3)));
+    }
+
+    #[test]
+    fn sim_counts_and_msisdns_match_full_persons_and_sims() {
+        let region: Vec<u16> = districts()
+            .iter()
+            .filter(|d| d.state_code == 14)
+            .map(|d| d.index)
+            .collect();
+        let pop = Population::new(spec(PopulationSize::Persons(2_000), region)).unwrap();
+        for id in (0..2_000).step_by(7) {
+            let person = pop.person(id);
+            assert_eq!(pop.sim_count(id), person.sims);
+            for sim in pop.sims(&person) {
+                let (operator, msisdn) = pop.operator_msisdn(sim.key);
+                assert_eq!(
+                    (operator, msisdn),
+                    (sim.numbers.operator, sim.numbers.msisdn)
+                );
+            }
+        }
     }
 
     #[test]

@@ -122,15 +122,27 @@ impl NumberingPlan {
         })
     }
 
-    /// Operator and identifiers of SIM key `sim_key`.
-    pub fn numbers(&self, sim_key: u64) -> SimNumbers {
+    /// The operator plan SIM key `sim_key` falls in, and its rank there.
+    fn locate(&self, sim_key: u64) -> (&OperatorPlan, u64) {
         let x = self.keys.apply(sim_key);
         let plan = self
             .operators
             .iter()
             .find(|p| x < p.segment_start + p.segment_len)
             .expect("segments cover the key space");
-        let rank = x - plan.segment_start;
+        (plan, x - plan.segment_start)
+    }
+
+    /// Operator and MSISDN of SIM key `sim_key`: those of [`Self::numbers`], without computing
+    /// the other identifiers.
+    pub fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
+        let (plan, rank) = self.locate(sim_key);
+        (plan.operator, msisdn(plan, plan.msisdn.apply(rank)))
+    }
+
+    /// Operator and identifiers of SIM key `sim_key`.
+    pub fn numbers(&self, sim_key: u64) -> SimNumbers {
+        let (plan, rank) = self.locate(sim_key);
         let operator = &operators()[plan.operator];
         SimNumbers {
             operator: plan.operator,

@@ -1,6 +1,8 @@
 //! The voice and SMS records of one person on one day: both sides of every call with a contact
 //! (each end emits only its own side), and calls with numbers outside the scenario.
 
+use std::sync::Arc;
+
 use crate::behaviour::calls::{
     CallRates, ExternalEvent, Medium, PairEvent, TieDay, external_events, tie_day_events,
 };
@@ -45,8 +47,8 @@ pub struct Party {
 pub struct Link {
     /// Kind of tie.
     pub tie: Tie,
-    /// The other end.
-    pub other: Party,
+    /// The other end (shared by every tie to it).
+    pub other: Arc<Party>,
 }
 
 /// Per-day context shared by a block's residents.
@@ -107,10 +109,11 @@ pub fn person_day_cdr(
     }
     let mut sequence = vec![0u32; me.sims.len()];
     for link in links {
-        let (a, b) = if me.id < link.other.id {
-            (me, &link.other)
+        let other: &Party = &link.other;
+        let (a, b) = if me.id < other.id {
+            (me, other)
         } else {
-            (&link.other, me)
+            (other, me)
         };
         let tie_day = TieDay {
             a: a.id,
@@ -123,7 +126,7 @@ pub fn person_day_cdr(
             day: ctx.day,
         };
         for event in tie_day_events(ctx.seed, &tie_day) {
-            pair_record(ctx, cache, me, &link.other, &event, &mut sequence, rows);
+            pair_record(ctx, cache, me, other, &event, &mut sequence, rows);
         }
     }
     for event in external_events(
