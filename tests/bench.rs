@@ -142,9 +142,9 @@ fn baselines_score_and_broken_pipelines_fail() {
     // Every baseline is scored.
     for name in [
         "identity",
-        "hash-pseudonyms",
-        "salted-pseudonyms-district-hour",
-        "k-anon-aggregates",
+        "hash-msisdn",
+        "rotating-pseudonyms",
+        "k-suppressed-aggregates",
     ] {
         assert_eq!(
             pipeline(&report, name)["outcome"]["status"],
@@ -175,7 +175,7 @@ fn baselines_score_and_broken_pipelines_fail() {
         assert!(d.as_f64().unwrap() < 1e-9, "identity {name}: {d}");
     }
     // Hashing changes no count: the same utility as identity.
-    let hashed = &pipeline(&report, "hash-pseudonyms")["outcome"];
+    let hashed = &pipeline(&report, "hash-msisdn")["outcome"];
     assert!(
         score(&hashed["microdata"], "present_population")["p90_relative_error"]
             .as_f64()
@@ -184,7 +184,7 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     // Daily pseudonyms at district-hour resolution lose information: events per subscriber key
     // and trip lengths move, but district-level daily network indicators survive.
-    let salted = &pipeline(&report, "salted-pseudonyms-district-hour")["outcome"];
+    let salted = &pipeline(&report, "rotating-pseudonyms")["outcome"];
     assert!(
         salted["distributions"]["events_per_subscriber"]
             .as_f64()
@@ -198,7 +198,7 @@ fn baselines_score_and_broken_pipelines_fail() {
             < 1e-9
     );
     // Suppressing counts below 15 hides some mass but keeps the published values exact.
-    let kanon = &pipeline(&report, "k-anon-aggregates")["outcome"];
+    let kanon = &pipeline(&report, "k-suppressed-aggregates")["outcome"];
     let pp = score(&kanon["aggregates"], "present_population");
     let suppressed = pp["suppressed_mass_share"].as_f64().unwrap();
     assert!(suppressed > 0.0 && suppressed < 1.0, "{pp}");
@@ -231,9 +231,9 @@ fn the_report_carries_the_risk_assessment() {
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     for name in [
         "identity",
-        "hash-pseudonyms",
-        "salted-pseudonyms-district-hour",
-        "k-anon-aggregates",
+        "hash-msisdn",
+        "rotating-pseudonyms",
+        "k-suppressed-aggregates",
     ] {
         let risk = &pipeline(&report, name)["outcome"]["risk"];
         assert!(risk["report"].is_object(), "{name}: {risk}");
@@ -247,12 +247,9 @@ fn the_report_carries_the_risk_assessment() {
             .as_f64()
             .unwrap()
     };
-    assert!(reversal("hash-pseudonyms") > 0.5);
-    assert_eq!(reversal("salted-pseudonyms-district-hour"), 0.0);
-    assert!(
-        unicity(&report, "salted-pseudonyms-district-hour", 2)
-            < unicity(&report, "hash-pseudonyms", 2)
-    );
+    assert!(reversal("hash-msisdn") > 0.5);
+    assert_eq!(reversal("rotating-pseudonyms"), 0.0);
+    assert!(unicity(&report, "rotating-pseudonyms", 2) < unicity(&report, "hash-msisdn", 2));
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(markdown.contains("| pseudonym_reversal |"), "{markdown}");
 }

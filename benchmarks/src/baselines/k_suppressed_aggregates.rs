@@ -1,4 +1,4 @@
-//! `k-anon-aggregates`: the indicators computed from the raw operator view with the harness's
+//! `k-suppressed-aggregates`: the indicators computed from the raw operator view with the harness's
 //! own SQL, published only where at least k = 15 subscribers stand behind a value (counts below
 //! 15 left out, as Flowminder does; rates and volumes left out where fewer than 15 subscribers
 //! contributed). Aggregates only: no record leaves the operator.
