@@ -2,6 +2,8 @@
 //! writes a release under the contract, like any pipeline under test. The `telcosynth baseline`
 //! command runs them, so the harness invokes them as ordinary commands.
 
+mod aggregates_table;
+mod dp_aggregates;
 mod hash_msisdn;
 mod identity;
 mod k_suppressed_aggregates;
@@ -15,11 +17,14 @@ use crate::contract::{RELEASE_MANIFEST, ReleaseManifest};
 use crate::error::HarnessError;
 
 /// Names of the baselines, in the order reports list them.
-pub const NAMES: [&str; 4] = [
+pub const NAMES: [&str; 7] = [
     "identity",
     "hash-msisdn",
     "rotating-pseudonyms",
     "k-suppressed-aggregates",
+    dp_aggregates::BUDGETS[0].0,
+    dp_aggregates::BUDGETS[1].0,
+    dp_aggregates::BUDGETS[2].0,
 ];
 
 /// Runs baseline `name` on `input`, writing its release into `output`.
@@ -30,6 +35,9 @@ pub fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<(), Har
         "hash-msisdn" => hash_msisdn::run(input, output),
         "rotating-pseudonyms" => rotating_pseudonyms::run(input, output, seed),
         "k-suppressed-aggregates" => k_suppressed_aggregates::run(input, output),
+        dp if dp_aggregates::epsilon_of(dp).is_some() => {
+            dp_aggregates::run(dp, input, output, seed)
+        }
         other => Err(HarnessError::Dataset(format!(
             "unknown baseline {other}; the baselines are {}",
             NAMES.join(", ")
