@@ -72,7 +72,8 @@ pub struct BenchOptions {
     pub risk: bool,
 }
 
-/// Runs the benchmark and writes `report.json` and `report.md` into the run folder.
+/// Runs the benchmark and writes `report.json`, `report.md` and `report.html` into the run
+/// folder.
 pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
     let started = Instant::now();
@@ -87,7 +88,7 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     }
     let (vs_truth, notes) = utility::score_all(&reference.truth, &reference.raw, &reference.rural);
     let manifest = &prepared.manifest;
-    let report = BenchReport {
+    let mut report = BenchReport {
         tool: format!("telcosynth-benchmarks {}", env!("CARGO_PKG_VERSION")),
         dataset: DatasetInfo {
             path: opts.dataset.display().to_string(),
@@ -104,7 +105,9 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
         raw_view: RawView { vs_truth, notes },
         prepare_s,
         pipelines,
+        leaderboard: Vec::new(),
     };
+    report.rank();
     report.write(&opts.out)?;
     Ok(report)
 }
