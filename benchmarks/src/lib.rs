@@ -4,8 +4,9 @@
 //!
 //! [`bench::bench`] is the whole run: [`prepare`] the operator's view, compute the reference
 //! [`indicators`] (SQL run by the embedded [`engine`]), [`runner`] each pipeline under the
-//! [`contract`], read its [`release`], score [`utility`] and [`risk`], rank the pipelines on the
-//! [`leaderboard`], and write the [`report`] (`report.json`, `report.md`, and [`report_html`]).
+//! [`contract`] (watched by [`truth_watch`] for reads of the dataset), read its [`release`],
+//! score [`utility`] and [`risk`], rank the pipelines on the [`leaderboard`], and write the
+//! [`report`] (`report.json`, `report.md`, and [`report_html`]).
 
 pub mod baselines;
 pub mod bench;
@@ -20,4 +21,5 @@ pub mod report;
 pub mod report_html;
 pub mod risk;
 pub mod runner;
+pub mod truth_watch;
 pub mod utility;

@@ -27,6 +27,8 @@ pub struct BenchReport {
     pub period: Period,
     /// How pipelines were isolated.
     pub sandbox: Sandbox,
+    /// Whether the dataset folder was watched for reads while pipelines ran.
+    pub truth_watch: String,
     /// Limits of every run.
     pub limits: Limits,
     /// Seed passed to pipelines.
@@ -178,7 +180,8 @@ impl BenchReport {
             ),
             Sandbox::None { reason } => writeln!(
                 md,
-                "Sandbox: **none** ({reason}): pipelines ran as the harness's user and could read anything it can, the truth included.\n"
+                "Sandbox: **none** — no sandbox ({reason}): pipelines ran as the harness's user and could read anything it can; {} (a pipeline that opens it fails).\n",
+                self.truth_watch
             ),
         };
         let _ = writeln!(

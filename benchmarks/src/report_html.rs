@@ -66,9 +66,11 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
         ),
         Sandbox::None { reason } => writeln!(
             h,
-            "<p>Sandbox: <strong>none</strong> ({}): pipelines ran as the harness's user and \
-             could read anything it can, the truth included.</p>",
-            esc(reason)
+            "<p>Sandbox: <strong>none</strong> — no sandbox ({}): pipelines ran as the \
+             harness's user and could read anything it can; {} (a pipeline that opens it \
+             fails).</p>",
+            esc(reason),
+            esc(&report.truth_watch)
         ),
     };
     h.push_str("<h2>Leaderboard</h2>\n<p>Utility: 1 − the mean over indicators of min(1, median relative error against the raw view); an indicator the release lacks counts as lost. Risk: the highest normalised risk (clamped to [0, 1]) over the attacks on persons that ran. Score: utility × (1 − risk), higher is better. Definitions in <code>benchmarks/RISK.md</code>; every figure in <code>report.md</code> and <code>report.json</code>.</p>\n");
