@@ -62,9 +62,12 @@ fn utility_of(u: &Utility) -> (f64, BTreeMap<String, f64>) {
     (1.0 - loss, errors)
 }
 
-/// Every attack result of a risk report: (attack, p, attack rate, normalised risk).
-pub fn attacks(risk: &RiskSection) -> Vec<(String, Option<u64>, f64, f64, Option<f64>)> {
-    fn walk(v: &Value, out: &mut Vec<(String, Option<u64>, f64, f64, Option<f64>)>) {
+/// One attack result: (attack, p, attack rate, baseline rate, normalised risk).
+pub type AttackFigures = (String, Option<u64>, f64, f64, Option<f64>);
+
+/// Every attack result of a risk report.
+pub fn attacks(risk: &RiskSection) -> Vec<AttackFigures> {
+    fn walk(v: &Value, out: &mut Vec<AttackFigures>) {
         match v {
             Value::Object(m) => {
                 if let (Some(name), Some(rate)) = (m.get("attack"), m.get("attack_rate")) {

@@ -177,7 +177,7 @@ pub fn tie_day_events(seed: u64, t: &TieDay) -> Vec<PairEvent> {
             }
         }
     }
-    events.sort_by(|x, y| (x.start, x.caller).cmp(&(y.start, y.caller)));
+    events.sort_by_key(|x| (x.start, x.caller));
     events
 }
 
