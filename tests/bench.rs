@@ -12,6 +12,17 @@ use serde_json::Value;
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml");
 
+/// Every baseline, in the order reports list them.
+const BASELINES: [&str; 7] = [
+    "identity",
+    "hash-msisdn",
+    "rotating-pseudonyms",
+    "k-suppressed-aggregates",
+    "dp-aggregates-eps0.1",
+    "dp-aggregates-eps1",
+    "dp-aggregates-eps2.6",
+];
+
 /// Writes an executable shell script and returns its path.
 fn script(dir: &Path, name: &str, body: &str) -> String {
     let path = dir.join(name);
@@ -67,6 +78,30 @@ fn baselines_score_and_broken_pipelines_fail() {
          > \"$TELCOSYNTH_OUTPUT/manifest.json\"",
     );
     let hangs = script(&tools, "hangs.sh", "sleep 60");
+    // A pipeline that looks for the truth tables: in what the harness hands it (input, output,
+    // working folder, the contract's variables), in the folders above its input, and at the
+    // dataset's path, which it was never given but knows here. It reads whatever it finds and
+    // then writes a valid release, so that only the reading can fail it.
+    let reads_truth = script(
+        &tools,
+        "reads_truth.sh",
+        &format!(
+            "while [ $# -gt 0 ]; do case \"$1\" in --input) in=$2;; --output) out=$2;; esac; shift; done\n\
+             look() {{ for d in \"$@\"; do for n in persons person_sims trajectories trips visitors; do \
+               find \"$d\" -maxdepth 4 -type d -name \"$n\" 2>/dev/null; done; done; }}\n\
+             look \"$in\" \"$out\" \"$PWD\" \"$TELCOSYNTH_INPUT\" \"$TELCOSYNTH_OUTPUT\" > \"$out/handed.txt\"\n\
+             up=$(dirname \"$in\"); : > \"$out/snooped.txt\"\n\
+             for i in 1 2; do look \"$up\" >> \"$out/snooped.txt\"; up=$(dirname \"$up\"); done\n\
+             [ -d '{data}/persons' ] && echo '{data}/persons' >> \"$out/snooped.txt\"\n\
+             for d in $(cat \"$out/snooped.txt\"); do find \"$d\" -name '*.parquet' -exec cat {{}} + > /dev/null 2>&1; done\n\
+             printf 'indicator,zone_level,zone_id,t_start,t_end,breakdown_key,breakdown_value,value\\n\
+             calls,district,10_1,2025-01-09T16:00:00Z,2025-01-10T16:00:00Z,,,300\\n' > \"$out/aggregates.csv\"\n\
+             echo '{{\"contract_version\": 1, \"kind\": \"aggregates\", \"pseudonym_columns\": [], \
+             \"spatial_level\": \"district\", \"time_bin_s\": 86400, \"suppression\": null}}' \
+             > \"$out/manifest.json\"",
+            data = data.display()
+        ),
+    );
     let out = dir.path().join("run");
     let started = std::time::Instant::now();
     common::ok(&[
@@ -86,6 +121,8 @@ fn baselines_score_and_broken_pipelines_fail() {
         &format!("unknown-indicator={bad_type}"),
         "--pipeline",
         &format!("hangs={hangs}"),
+        "--pipeline",
+        &format!("reads-truth={reads_truth}"),
     ]);
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
@@ -137,15 +174,41 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     assert!(pipeline(&report, "hangs")["wall_s"].as_f64().unwrap() < 40.0);
     assert!(markdown.contains("cannot anonymise today"));
-    assert!(report["sandbox"]["kind"].is_string());
+
+    // Nothing the harness hands a pipeline leads to the truth. Without a sandbox the truth is
+    // within reach of a pipeline that searches for it: the report says there was no sandbox,
+    // and the pipeline that opened the dataset fails with the paths it touched. With
+    // bubblewrap it finds nothing and is scored.
+    let release = out.join("releases/reads-truth");
+    let handed = std::fs::read_to_string(release.join("handed.txt")).unwrap();
+    assert_eq!(
+        handed, "",
+        "the truth is reachable through what the harness hands over"
+    );
+    let snooped = std::fs::read_to_string(release.join("snooped.txt")).unwrap();
+    match report["sandbox"]["kind"].as_str().unwrap() {
+        "none" => {
+            assert!(markdown.contains("no sandbox"), "{markdown}");
+            assert!(snooped.contains("persons"), "{snooped}");
+            let f = failed("reads-truth");
+            let reason = f["reason"].as_str().unwrap();
+            assert!(
+                reason.contains("ground truth") && reason.contains("persons/"),
+                "{f}"
+            );
+        }
+        "bubblewrap" => {
+            assert_eq!(snooped, "", "the sandbox lets the truth be seen");
+            assert_eq!(
+                pipeline(&report, "reads-truth")["outcome"]["status"],
+                "scored"
+            );
+        }
+        other => panic!("unknown sandbox {other}"),
+    }
 
     // Every baseline is scored.
-    for name in [
-        "identity",
-        "hash-pseudonyms",
-        "salted-pseudonyms-district-hour",
-        "k-anon-aggregates",
-    ] {
+    for name in BASELINES {
         assert_eq!(
             pipeline(&report, name)["outcome"]["status"],
             "scored",
@@ -175,7 +238,7 @@ fn baselines_score_and_broken_pipelines_fail() {
         assert!(d.as_f64().unwrap() < 1e-9, "identity {name}: {d}");
     }
     // Hashing changes no count: the same utility as identity.
-    let hashed = &pipeline(&report, "hash-pseudonyms")["outcome"];
+    let hashed = &pipeline(&report, "hash-msisdn")["outcome"];
     assert!(
         score(&hashed["microdata"], "present_population")["p90_relative_error"]
             .as_f64()
@@ -184,7 +247,7 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     // Daily pseudonyms at district-hour resolution lose information: events per subscriber key
     // and trip lengths move, but district-level daily network indicators survive.
-    let salted = &pipeline(&report, "salted-pseudonyms-district-hour")["outcome"];
+    let salted = &pipeline(&report, "rotating-pseudonyms")["outcome"];
     assert!(
         salted["distributions"]["events_per_subscriber"]
             .as_f64()
@@ -198,12 +261,60 @@ fn baselines_score_and_broken_pipelines_fail() {
             < 1e-9
     );
     // Suppressing counts below 15 hides some mass but keeps the published values exact.
-    let kanon = &pipeline(&report, "k-anon-aggregates")["outcome"];
+    let kanon = &pipeline(&report, "k-suppressed-aggregates")["outcome"];
     let pp = score(&kanon["aggregates"], "present_population");
     let suppressed = pp["suppressed_mass_share"].as_f64().unwrap();
     assert!(suppressed > 0.0 && suppressed < 1.0, "{pp}");
     assert!(pp["spearman"].as_f64().unwrap() > 0.5, "{pp}");
     assert!(kanon["microdata"].is_null());
+    // The DP baselines record their claim (not trusted) and publish every district-hour.
+    for (name, epsilon) in [
+        ("dp-aggregates-eps0.1", 0.1),
+        ("dp-aggregates-eps1", 1.0),
+        ("dp-aggregates-eps2.6", 2.6),
+    ] {
+        let dp = &pipeline(&report, name)["outcome"];
+        let claim = &dp["manifest"]["privacy_claim"];
+        assert_eq!(claim["epsilon"].as_f64(), Some(epsilon), "{claim}");
+        assert_eq!(claim["unit"], "subscriber-day");
+        assert!(claim["contribution_bound"]["present_population"].is_string());
+        let pp = score(&dp["aggregates"], "present_population");
+        assert_eq!(
+            pp["suppressed_mass_share"].as_f64(),
+            Some(0.0),
+            "{name}: {pp}"
+        );
+    }
+
+    // report.html: self-contained, the three charts, the leaderboard with every pipeline.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for chart in ["utility-risk", "indicator-errors", "unicity"] {
+        let at = html
+            .find(&format!("<figure id=\"{chart}\">"))
+            .unwrap_or_else(|| panic!("{chart} chart"));
+        let figure = &html[at..at + html[at..].find("</figure>").unwrap()];
+        assert!(figure.contains("<svg"), "{chart}: {figure}");
+    }
+    assert_eq!(html.matches("<svg").count(), 3);
+    for p in report["pipelines"].as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("</span>{name}</td>")),
+            "{name} in the leaderboard"
+        );
+    }
+    // No script and nothing fetched (the SVG namespace URI is a name, not a fetch).
+    for remote in ["<script", "<link", "@import", "src=", "href=", "url("] {
+        assert!(!html.contains(remote), "report.html has {remote}");
+    }
+    let board = report["leaderboard"].as_array().unwrap();
+    assert_eq!(board.len(), report["pipelines"].as_array().unwrap().len());
+    for e in board {
+        // Failures are not ranked, nor releases without a risk assessment (--no-risk here).
+        assert!(e["rank"].is_null(), "{e}");
+        assert_eq!(e["scored"].as_bool().unwrap(), e["utility"].is_f64(), "{e}");
+        assert!(e["risk"].is_null() && e["score"].is_null(), "{e}");
+    }
     // The whole run on the small fixture takes well under the limits (not a speed test).
     assert!(started.elapsed().as_secs() < 600);
 }
@@ -229,12 +340,7 @@ fn the_report_carries_the_risk_assessment() {
     assert!(out.join("dataset/manifest.json").is_file());
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    for name in [
-        "identity",
-        "hash-pseudonyms",
-        "salted-pseudonyms-district-hour",
-        "k-anon-aggregates",
-    ] {
+    for name in BASELINES {
         let risk = &pipeline(&report, name)["outcome"]["risk"];
         assert!(risk["report"].is_object(), "{name}: {risk}");
         assert!(risk["note"].is_null(), "{name}: {risk}");
@@ -247,12 +353,65 @@ fn the_report_carries_the_risk_assessment() {
             .as_f64()
             .unwrap()
     };
-    assert!(reversal("hash-pseudonyms") > 0.5);
-    assert_eq!(reversal("salted-pseudonyms-district-hour"), 0.0);
-    assert!(
-        unicity(&report, "salted-pseudonyms-district-hour", 2)
-            < unicity(&report, "hash-pseudonyms", 2)
-    );
+    assert!(reversal("hash-msisdn") > 0.5);
+    assert_eq!(reversal("rotating-pseudonyms"), 0.0);
+    assert!(unicity(&report, "rotating-pseudonyms", 2) < unicity(&report, "hash-msisdn", 2));
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(markdown.contains("| pseudonym_reversal |"), "{markdown}");
+}
+
+/// Whether `python3` runs and imports pyarrow.
+fn python_with_pyarrow() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import pyarrow"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_example_python_pipeline_is_scored() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benchmarks/examples/pipeline.py"
+    );
+    // The contract document shows the example in full, so that it cannot drift from the file.
+    let contract = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benchmarks/PIPELINE_CONTRACT.md"
+    ))
+    .unwrap();
+    let code = std::fs::read_to_string(example).unwrap();
+    assert!(
+        contract.contains(&code),
+        "PIPELINE_CONTRACT.md shows examples/pipeline.py"
+    );
+    if !python_with_pyarrow() {
+        eprintln!("skipped: python3 with pyarrow is not available (pip install pyarrow)");
+        return;
+    }
+    let (dir, data) = common::generate(SMALL, &[]);
+    let out = dir.path().join("run");
+    common::ok(&[
+        "bench",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-risk",
+        "--pipeline",
+        &format!("py=python3 {example}"),
+    ]);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let py = &pipeline(&report, "py")["outcome"];
+    assert_eq!(py["status"], "scored", "{py}");
+    // Its calls are exact where published; its hourly presence is close to the raw view's.
+    let calls = score(&py["aggregates"], "calls");
+    assert!(
+        calls["median_relative_error"].as_f64().unwrap() < 1e-9,
+        "{calls}"
+    );
+    let pp = score(&py["aggregates"], "present_population");
+    assert!(pp["spearman"].as_f64().unwrap() > 0.9, "{pp}");
+    // Only the named pipeline ran.
+    assert_eq!(report["pipelines"].as_array().unwrap().len(), 1);
 }

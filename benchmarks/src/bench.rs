@@ -17,6 +17,7 @@ use crate::report::{
 };
 use crate::risk;
 use crate::runner::{self, Invocation, Limits, PipelineFailure, Sandbox};
+use crate::truth_watch::{self, TruthWatch};
 use crate::utility::{self, Histograms};
 
 /// A pipeline under test: a name (folder-safe) and the shell command that runs it.
@@ -72,7 +73,8 @@ pub struct BenchOptions {
     pub risk: bool,
 }
 
-/// Runs the benchmark and writes `report.json` and `report.md` into the run folder.
+/// Runs the benchmark and writes `report.json`, `report.md` and `report.html` into the run
+/// folder.
 pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
     let started = Instant::now();
@@ -82,12 +84,23 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     let prepare_s = started.elapsed().as_secs_f64();
     let sandbox = Sandbox::detect();
     let mut pipelines = Vec::new();
+    let mut watch_notes = BTreeSet::new();
     for p in &opts.pipelines {
-        pipelines.push(run_one(opts, p, &prepared, &reference, &sandbox));
+        let (report, note) = run_one(opts, p, &prepared, &reference, &sandbox);
+        pipelines.push(report);
+        watch_notes.extend(note);
     }
+    let truth_watch = if watch_notes.is_empty() {
+        "the dataset folder was watched (inotify) while each pipeline ran".to_owned()
+    } else {
+        format!(
+            "the dataset folder could not be watched: {}",
+            watch_notes.into_iter().collect::<Vec<_>>().join("; ")
+        )
+    };
     let (vs_truth, notes) = utility::score_all(&reference.truth, &reference.raw, &reference.rural);
     let manifest = &prepared.manifest;
-    let report = BenchReport {
+    let mut report = BenchReport {
         tool: format!("telcosynth-benchmarks {}", env!("CARGO_PKG_VERSION")),
         dataset: DatasetInfo {
             path: opts.dataset.display().to_string(),
@@ -98,13 +111,16 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
         target: prepared.target.clone(),
         period: prepared.period,
         sandbox,
+        truth_watch,
         limits: opts.limits,
         seed: opts.seed,
         rural_districts: reference.rural.iter().cloned().collect(),
         raw_view: RawView { vs_truth, notes },
         prepare_s,
         pipelines,
+        leaderboard: Vec::new(),
     };
+    report.rank();
     report.write(&opts.out)?;
     Ok(report)
 }
@@ -154,13 +170,14 @@ impl Reference {
     }
 }
 
+/// Runs and scores one pipeline; also returns why the dataset could not be watched, if so.
 fn run_one(
     opts: &BenchOptions,
     pipeline: &Pipeline,
     prepared: &Prepared,
     reference: &Reference,
     sandbox: &Sandbox,
-) -> PipelineReport {
+) -> (PipelineReport, Option<String>) {
     let output = opts.out.join("releases").join(&pipeline.name);
     let work = opts.out.join("work").join(&pipeline.name);
     let inv = Invocation {
@@ -171,8 +188,19 @@ fn run_one(
         seed: opts.seed,
     };
     let started = Instant::now();
-    let outcome = match runner::run(&inv, opts.limits, sandbox) {
+    let watch = TruthWatch::start(&opts.dataset, &opts.out);
+    let run = runner::run(&inv, opts.limits, sandbox);
+    let (opened, note) = match &watch {
+        Ok(w) => (w.opened(), None),
+        Err(e) => (Vec::new(), Some(e.clone())),
+    };
+    drop(watch);
+    let outcome = match run {
         Err(failure) => Outcome::Failed(failure),
+        Ok(run) if !opened.is_empty() => Outcome::Failed(PipelineFailure {
+            reason: truth_watch::finding(&opened),
+            stderr_tail: run.stderr_tail,
+        }),
         Ok(run) => match score_release(opts, &output, prepared, reference) {
             Ok(scored) => Outcome::Scored(Box::new(scored)),
             Err(reason) => Outcome::Failed(PipelineFailure {
@@ -181,12 +209,13 @@ fn run_one(
             }),
         },
     };
-    PipelineReport {
+    let report = PipelineReport {
         name: pipeline.name.clone(),
         command: pipeline.command.clone(),
         wall_s: started.elapsed().as_secs_f64(),
         outcome,
-    }
+    };
+    (report, note)
 }
 
 /// Checks a release against the contract and scores it; the error is the failure's reason.

@@ -268,7 +268,7 @@ pub fn parse_release_manifest(path: &Path, text: &str) -> Result<ReleaseManifest
         }
     }
     let bin = required("time_bin_s")?;
-    if !bin.as_u64().is_some_and(|b| b >= 1) {
+    if bin.as_u64().is_none_or(|b| b < 1) {
         return Err(err(
             "time_bin_s",
             format!("is {bin}; write a whole number of seconds, at least 1 (1 = exact times)"),
@@ -276,7 +276,7 @@ pub fn parse_release_manifest(path: &Path, text: &str) -> Result<ReleaseManifest
     }
     if let Some(s) = field("suppression") {
         let k = s.get("k");
-        if !k.and_then(Value::as_u64).is_some_and(|k| k >= 1) {
+        if k.and_then(Value::as_u64).is_none_or(|k| k < 1) {
             return Err(err(
                 "suppression.k",
                 format!(

@@ -115,7 +115,7 @@ impl IndicatorSet {
             set.rows.entry(row.indicator.clone()).or_default().push(row);
         }
         for rows in set.rows.values_mut() {
-            rows.sort_by(|a, b| a.key().cmp(&b.key()));
+            rows.sort_by_key(|a| a.key());
         }
         set
     }
@@ -160,7 +160,7 @@ pub fn compute(engine: &Engine, side: Side, has_visitors: bool) -> IndicatorSet 
 }
 
 fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
-    rows.sort_by(|a, b| a.key().cmp(&b.key()));
+    rows.sort_by_key(|a| a.key());
     rows
 }
 

@@ -4,7 +4,9 @@
 //!
 //! [`bench::bench`] is the whole run: [`prepare`] the operator's view, compute the reference
 //! [`indicators`] (SQL run by the embedded [`engine`]), [`runner`] each pipeline under the
-//! [`contract`], read its [`release`], score [`utility`] and [`risk`], and write the [`report`].
+//! [`contract`] (watched by [`truth_watch`] for reads of the dataset), read its [`release`],
+//! score [`utility`] and [`risk`], rank the pipelines on the [`leaderboard`], and write the
+//! [`report`] (`report.json`, `report.md`, and [`report_html`]).
 
 pub mod baselines;
 pub mod bench;
@@ -12,9 +14,12 @@ pub mod contract;
 pub mod engine;
 pub mod error;
 pub mod indicators;
+pub mod leaderboard;
 pub mod prepare;
 pub mod release;
 pub mod report;
+pub mod report_html;
 pub mod risk;
 pub mod runner;
+pub mod truth_watch;
 pub mod utility;

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::contract::ReleaseManifest;
 use crate::error::HarnessError;
+use crate::leaderboard::{self, Entry, attacks};
 use crate::prepare::{Period, Target};
 use crate::risk::RiskReport;
 use crate::runner::{Limits, PipelineFailure, Sandbox};
@@ -27,6 +27,8 @@ pub struct BenchReport {
     pub period: Period,
     /// How pipelines were isolated.
     pub sandbox: Sandbox,
+    /// Whether the dataset folder was watched for reads while pipelines ran.
+    pub truth_watch: String,
     /// Limits of every run.
     pub limits: Limits,
     /// Seed passed to pipelines.
@@ -40,6 +42,8 @@ pub struct BenchReport {
     pub prepare_s: f64,
     /// Every pipeline, in the order run.
     pub pipelines: Vec<PipelineReport>,
+    /// Pipelines ranked by utility and risk ([`leaderboard`]).
+    pub leaderboard: Vec<Entry>,
 }
 
 /// The dataset a run used.
@@ -133,14 +137,22 @@ impl RiskSection {
 }
 
 impl BenchReport {
-    /// Writes `report.json` and `report.md` into `dir`.
+    /// Writes `report.json`, `report.md` and `report.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), HarnessError> {
         let mut json = serde_json::to_string_pretty(self).expect("report serialises");
         json.push('\n');
         let path = dir.join("report.json");
         std::fs::write(&path, json).map_err(HarnessError::io("write", &path))?;
         let path = dir.join("report.md");
-        std::fs::write(&path, self.markdown()).map_err(HarnessError::io("write", &path))
+        std::fs::write(&path, self.markdown()).map_err(HarnessError::io("write", &path))?;
+        let path = dir.join("report.html");
+        let html = crate::report_html::html(self, &self.leaderboard);
+        std::fs::write(&path, html).map_err(HarnessError::io("write", &path))
+    }
+
+    /// Ranks the pipelines into [`BenchReport::leaderboard`].
+    pub fn rank(&mut self) {
+        self.leaderboard = leaderboard::leaderboard(&self.pipelines);
     }
 
     /// The readable report.
@@ -168,7 +180,8 @@ impl BenchReport {
             ),
             Sandbox::None { reason } => writeln!(
                 md,
-                "Sandbox: **none** ({reason}): pipelines ran as the harness's user and could read anything it can, the truth included.\n"
+                "Sandbox: **none** — no sandbox ({reason}): pipelines ran as the harness's user and could read anything it can; {} (a pipeline that opens it fails).\n",
+                self.truth_watch
             ),
         };
         let _ = writeln!(
@@ -179,9 +192,13 @@ impl BenchReport {
             self.prepare_s
         );
         md.push_str("## Leaderboard\n\n");
-        md.push_str("Utility, for each part of the release: the median over indicators of the median relative error against the raw view, then the worst 90th percentile and the worst share of mass suppressed (lower is better). Risk: the highest attack rate, with its normalised risk, over the attacks that ran.\n\n");
-        md.push_str("| pipeline | status | release | aggregates error | microdata error | worst attack | time (s) |\n|---|---|---|---|---|---|---|\n");
-        for p in &self.pipelines {
+        md.push_str("**Utility**: 1 − the mean over the raw view's indicators of min(1, median relative error against the raw view), from the release's aggregates or microdata (the better); an indicator the release lacks counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over the attacks on persons that ran (0 when none applies). **Score**: utility × (1 − risk); ranked by it. Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack with the highest attack rate.\n\n");
+        md.push_str("| rank | pipeline | status | release | utility | risk | score | aggregates error | microdata error | highest attack rate | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        let num = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
+        for e in &self.leaderboard {
+            let Some(p) = self.pipelines.iter().find(|p| p.name == e.pipeline) else {
+                continue;
+            };
             let (status, release, agg, micro, risk) = match &p.outcome {
                 Outcome::Failed(f) => (
                     "failed".to_owned(),
@@ -202,10 +219,18 @@ impl BenchReport {
                     worst_attack(&s.risk),
                 ),
             };
+            let risk_of = match (&e.risk, &e.risk_attack) {
+                (Some(r), Some(a)) => format!("{r:.3} ({a})"),
+                (r, _) => num(*r),
+            };
             let _ = writeln!(
                 md,
-                "| {} | {status} | {release} | {agg} | {micro} | {risk} | {:.1} |",
-                p.name, p.wall_s
+                "| {} | {} | {status} | {release} | {} | {risk_of} | {} | {agg} | {micro} | {risk} | {:.1} |",
+                e.rank.map_or("—".to_owned(), |r| r.to_string()),
+                p.name,
+                num(e.utility),
+                num(e.score),
+                p.wall_s
             );
         }
         md.push_str("\n## Raw operator view against the truth\n\n");
@@ -260,34 +285,6 @@ fn headline(u: Option<&Utility>) -> String {
         worst(|s| s.suppressed_mass_share),
         all.len()
     )
-}
-
-/// Every object of the risk report with an attack rate, as (attack, p, rate, normalised risk).
-fn attacks(risk: &RiskSection) -> Vec<(String, Option<u64>, f64, f64, Option<f64>)> {
-    fn walk(v: &Value, out: &mut Vec<(String, Option<u64>, f64, f64, Option<f64>)>) {
-        match v {
-            Value::Object(m) => {
-                if let (Some(name), Some(rate)) = (m.get("attack"), m.get("attack_rate")) {
-                    out.push((
-                        name.as_str().unwrap_or_default().to_owned(),
-                        m.get("p").and_then(Value::as_u64),
-                        rate["rate"].as_f64().unwrap_or(f64::NAN),
-                        m.get("baseline_rate")
-                            .map_or(f64::NAN, |b| b["rate"].as_f64().unwrap_or(f64::NAN)),
-                        m.get("normalised_risk").and_then(Value::as_f64),
-                    ));
-                }
-                m.values().for_each(|x| walk(x, out));
-            }
-            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(r) = &risk.report {
-        walk(&serde_json::to_value(r).expect("risk serialises"), &mut out);
-    }
-    out
 }
 
 fn worst_attack(risk: &RiskSection) -> String {

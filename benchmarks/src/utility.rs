@@ -54,6 +54,9 @@ pub struct Score {
     pub extra_rows: usize,
 }
 
+/// Which reference rows a subset keeps.
+type RowFilter<'a> = Box<dyn Fn(&Row) -> bool + 'a>;
+
 /// Scores every indicator the reference has; indicators the release lacks get a note.
 pub fn score_all(
     reference: &IndicatorSet,
@@ -77,7 +80,7 @@ pub fn score_all(
             continue;
         }
         let countries = small_countries(reference_rows);
-        let subsets: [(Subset, Box<dyn Fn(&Row) -> bool + '_>); 3] = [
+        let subsets: [(Subset, RowFilter<'_>); 3] = [
             (Subset::All, Box::new(|_| true)),
             (
                 Subset::Rural,

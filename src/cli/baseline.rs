@@ -9,7 +9,7 @@ use super::Failure;
 /// Arguments of `telcosynth baseline`.
 #[derive(Debug, clap::Args)]
 pub struct BaselineArgs {
-    /// Baseline: identity, hash-pseudonyms, salted-pseudonyms-district-hour, k-anon-aggregates.
+    /// Baseline: identity, hash-msisdn, rotating-pseudonyms, k-suppressed-aggregates.
     name: String,
     /// Input folder prepared by `telcosynth bench` (the operator's view and schema.json).
     #[arg(long)]

@@ -25,8 +25,8 @@ pub struct BenchArgs {
     /// --seed N` appended (repeatable).
     #[arg(long = "pipeline", value_name = "NAME=COMMAND", value_parser = Pipeline::parse)]
     pipelines: Vec<Pipeline>,
-    /// Also run every baseline pipeline (identity, hash-pseudonyms,
-    /// salted-pseudonyms-district-hour, k-anon-aggregates); the default without --pipeline.
+    /// Also run every baseline pipeline (identity, hash-msisdn, rotating-pseudonyms,
+    /// k-suppressed-aggregates); the default without --pipeline.
     #[arg(long)]
     baselines: bool,
     /// Target operator, key or name [default: the one with the most subscribers].

@@ -2,10 +2,12 @@
 //! writes a release under the contract, like any pipeline under test. The `telcosynth baseline`
 //! command runs them, so the harness invokes them as ordinary commands.
 
-mod hash_pseudonyms;
+mod aggregates_table;
+mod dp_aggregates;
+mod hash_msisdn;
 mod identity;
-mod k_anon_aggregates;
-mod salted_pseudonyms;
+mod k_suppressed_aggregates;
+mod rotating_pseudonyms;
 
 use std::path::Path;
 
@@ -15,11 +17,14 @@ use crate::contract::{RELEASE_MANIFEST, ReleaseManifest};
 use crate::error::HarnessError;
 
 /// Names of the baselines, in the order reports list them.
-pub const NAMES: [&str; 4] = [
+pub const NAMES: [&str; 7] = [
     "identity",
-    "hash-pseudonyms",
-    "salted-pseudonyms-district-hour",
-    "k-anon-aggregates",
+    "hash-msisdn",
+    "rotating-pseudonyms",
+    "k-suppressed-aggregates",
+    dp_aggregates::BUDGETS[0].0,
+    dp_aggregates::BUDGETS[1].0,
+    dp_aggregates::BUDGETS[2].0,
 ];
 
 /// Runs baseline `name` on `input`, writing its release into `output`.
@@ -27,9 +32,12 @@ pub fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<(), Har
     std::fs::create_dir_all(output).map_err(HarnessError::io("create", output))?;
     match name {
         "identity" => identity::run(input, output),
-        "hash-pseudonyms" => hash_pseudonyms::run(input, output),
-        "salted-pseudonyms-district-hour" => salted_pseudonyms::run(input, output, seed),
-        "k-anon-aggregates" => k_anon_aggregates::run(input, output),
+        "hash-msisdn" => hash_msisdn::run(input, output),
+        "rotating-pseudonyms" => rotating_pseudonyms::run(input, output, seed),
+        "k-suppressed-aggregates" => k_suppressed_aggregates::run(input, output),
+        dp if dp_aggregates::epsilon_of(dp).is_some() => {
+            dp_aggregates::run(dp, input, output, seed)
+        }
         other => Err(HarnessError::Dataset(format!(
             "unknown baseline {other}; the baselines are {}",
             NAMES.join(", ")

@@ -1,9 +1,13 @@
-//! `salted-pseudonyms-district-hour`: keyed pseudonyms that change every local day
-//! (HMAC-SHA-256 of the number and the day under a key derived from the run's seed, which the
-//! release does not contain), cells generalised to their district, times truncated to the hour,
-//! and every other identifier or quasi-identifier (IMSI, IMEI, IP addresses, location
-//! estimates, record and session ids, the subscriber register) left out.
+//! `rotating-pseudonyms`: salted random pseudonyms rotated every local day. Each day has its
+//! own random salt, `salt_d = HMAC-SHA-256(key, "salt|" d)` under a key derived from the run's
+//! seed (neither key nor salts are in the release), and a number's pseudonym on day `d` is
+//! `HMAC-SHA-256(salt_d, number)`, truncated to 64 bits: the same subscriber gets unrelated
+//! pseudonyms on different days, and no dictionary of numbers reverses them without the salt.
+//! Cells are generalised to their district, times truncated to the hour, and every other
+//! identifier or quasi-identifier (IMSI, IMEI, IP addresses, location estimates, record and
+//! session ids, the subscriber register) left out.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -39,16 +43,22 @@ fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     outer.into()
 }
 
-/// The day's pseudonym of `value`: HMAC(key, value "|" day), hex, truncated.
-fn pseudonym(key: &[u8; 32], value: &str, day: &str) -> String {
-    let mac = hmac_sha256(key, format!("{value}|{day}").as_bytes());
+/// The salt of local day `day` (days since 1970-01-01, as text): HMAC(key, "salt|" day).
+fn day_salt(key: &[u8; 32], day: &str) -> [u8; 32] {
+    hmac_sha256(key, format!("salt|{day}").as_bytes())
+}
+
+/// The pseudonym of `value` under a day's salt: HMAC(salt, value), hex, truncated.
+fn pseudonym(salt: &[u8; 32], value: &str) -> String {
+    let mac = hmac_sha256(salt, value.as_bytes());
     mac.iter().map(|b| format!("{b:02x}")).collect::<String>()[..PSEUDONYM_HEX].to_owned()
 }
 
-/// Registers `pseudonym(value, day)` with the key derived from `seed`.
+/// Registers `pseudonym(value, day)`: `value`'s pseudonym under the salt of `day`, with the key
+/// derived from `seed`.
 fn register_udf(engine: &Engine, seed: u64) {
     let key: [u8; 32] = Sha256::new()
-        .chain_update(b"telcosynth salted-pseudonyms key")
+        .chain_update(b"telcosynth rotating-pseudonyms key")
         .chain_update(seed.to_le_bytes())
         .finalize()
         .into();
@@ -63,10 +73,14 @@ fn register_udf(engine: &Engine, seed: u64) {
                     .clone())
             };
             let (values, days) = (text(&arrays[0])?, text(&arrays[1])?);
+            let mut salts: HashMap<&str, [u8; 32]> = HashMap::new();
             let out: StringArray = (0..values.len())
                 .map(|i| {
-                    (values.is_valid(i) && days.is_valid(i))
-                        .then(|| pseudonym(&key, values.value(i), days.value(i)))
+                    (values.is_valid(i) && days.is_valid(i)).then(|| {
+                        let day = days.value(i);
+                        let salt = salts.entry(day).or_insert_with(|| day_salt(&key, day));
+                        pseudonym(salt, values.value(i))
+                    })
                 })
                 .collect();
             Ok(ColumnarValue::Array(Arc::new(out) as ArrayRef))
@@ -152,10 +166,13 @@ mod tests {
     #[test]
     fn pseudonyms_rotate_daily_and_depend_on_the_key() {
         let (k1, k2) = ([1u8; 32], [2u8; 32]);
-        let a = pseudonym(&k1, "+60123456789", "20098");
+        let p = |key, day| pseudonym(&day_salt(key, day), "+60123456789");
+        let a = p(&k1, "20098");
         assert_eq!(a.len(), PSEUDONYM_HEX);
-        assert_eq!(a, pseudonym(&k1, "+60123456789", "20098"));
-        assert_ne!(a, pseudonym(&k1, "+60123456789", "20099"));
-        assert_ne!(a, pseudonym(&k2, "+60123456789", "20098"));
+        assert_eq!(a, p(&k1, "20098"));
+        assert_ne!(day_salt(&k1, "20098"), day_salt(&k1, "20099"));
+        assert_ne!(a, p(&k1, "20099"));
+        assert_ne!(a, p(&k2, "20098"));
+        assert_ne!(a, pseudonym(&day_salt(&k1, "20098"), "+60123456780"));
     }
 }

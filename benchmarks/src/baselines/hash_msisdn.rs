@@ -1,4 +1,4 @@
-//! `hash-pseudonyms`: the classic mistake — MSISDNs (the subscriber's and the other party's),
+//! `hash-msisdn`: the classic mistake — MSISDNs (the subscriber's and the other party's),
 //! IMSIs and IMEIs replaced by their unsalted SHA-256 (hex of the text as written, e.g.
 //! `+60123456789`), account numbers, names, ID numbers, e-mail and address dropped, everything
 //! else (cells, exact times, birth dates) kept. The identifier space is small enough to hash in

@@ -1,0 +1,110 @@
+//! The baselines calibrate the scale: on the quickstart, `telcosynth bench` with no pipeline runs
+//! every baseline, and their leaderboard figures (`report.json` → `leaderboard`, defined in
+//! `benchmarks/RISK.md`) fall in the expected order. One run serves every assertion.
+
+#![cfg(feature = "harness")]
+
+mod common;
+
+use serde_json::Value;
+
+const BASELINES: [&str; 7] = [
+    "identity",
+    "hash-msisdn",
+    "rotating-pseudonyms",
+    "k-suppressed-aggregates",
+    "dp-aggregates-eps0.1",
+    "dp-aggregates-eps1",
+    "dp-aggregates-eps2.6",
+];
+
+#[test]
+fn baselines_are_ordered_on_the_quickstart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let started = std::time::Instant::now();
+    // No DATASET and no --pipeline: the quickstart is generated and every baseline runs.
+    common::ok(&["bench", "--out", out.to_str().unwrap()]);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["dataset"]["scenario"], "quickstart");
+    let board = report["leaderboard"].as_array().unwrap();
+    let entry = |name: &str| -> &Value {
+        board
+            .iter()
+            .find(|e| e["pipeline"] == name)
+            .unwrap_or_else(|| panic!("{name} is on the leaderboard"))
+    };
+    let figure = |name: &str, field: &str| -> f64 {
+        entry(name)[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: {field} in {}", entry(name)))
+    };
+    let (risk, utility) = (|n| figure(n, "risk"), |n| figure(n, "utility"));
+    for name in BASELINES {
+        assert!(entry(name)["scored"].as_bool().unwrap(), "{name} failed");
+        eprintln!(
+            "{name:<26} utility {:.3}  risk {:.3} ({})  score {:.3}",
+            utility(name),
+            risk(name),
+            entry(name)["risk_attack"].as_str().unwrap_or("-"),
+            figure(name, "score"),
+        );
+    }
+    let others = |name: &'static str| BASELINES.into_iter().filter(move |n| *n != name);
+
+    // identity and hash-msisdn: maximal risk, unchanged statistics; the hashes reverse.
+    for name in ["identity", "hash-msisdn"] {
+        assert_eq!(risk(name), 1.0, "{name}");
+        assert!(utility(name) > 0.999, "{name}: {}", utility(name));
+    }
+    assert_eq!(
+        entry("identity")["risk_attack"].as_str(),
+        Some("direct_identifiers")
+    );
+    let reversed = figure("hash-msisdn", "reversal");
+    assert!(reversed >= 0.99, "hash-msisdn reversed {reversed}");
+
+    // DP at ε = 0.1: the lowest risk and the highest error (lowest utility) of all baselines.
+    for other in others("dp-aggregates-eps0.1") {
+        assert!(
+            risk("dp-aggregates-eps0.1") <= risk(other),
+            "dp ε=0.1 risk above {other}"
+        );
+        assert!(
+            utility("dp-aggregates-eps0.1") < utility(other),
+            "dp ε=0.1 utility {} not below {other} {}",
+            utility("dp-aggregates-eps0.1"),
+            utility(other)
+        );
+    }
+    // Utility rises with ε, and the error of the indicators the DP baselines publish falls.
+    assert!(utility("dp-aggregates-eps0.1") < utility("dp-aggregates-eps1"));
+    assert!(utility("dp-aggregates-eps1") < utility("dp-aggregates-eps2.6"));
+    let error = |name: &str, indicator: &str| entry(name)["indicator_errors"][indicator].as_f64();
+    for indicator in ["present_population", "od_trips", "calls", "residents"] {
+        let e: Vec<f64> = [
+            "dp-aggregates-eps0.1",
+            "dp-aggregates-eps1",
+            "dp-aggregates-eps2.6",
+        ]
+        .iter()
+        .map(|n| error(n, indicator).unwrap())
+        .collect();
+        assert!(e[0] >= e[1] && e[1] >= e[2], "{indicator}: {e:?}");
+        assert!(e[0] > e[2], "{indicator}: {e:?}");
+    }
+    // Ranked by utility × (1 − risk): the positive controls come last.
+    let rank = |name: &str| entry(name)["rank"].as_u64().unwrap();
+    for other in [
+        "rotating-pseudonyms",
+        "k-suppressed-aggregates",
+        "dp-aggregates-eps1",
+    ] {
+        assert!(rank(other) < rank("identity") && rank(other) < rank("hash-msisdn"));
+    }
+    eprintln!(
+        "bench on the quickstart: {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+}
