@@ -1,6 +1,7 @@
 //! The baselines calibrate the scale: on the quickstart, `telcosynth bench` with no pipeline runs
 //! every baseline, and their leaderboard figures (`report.json` → `leaderboard`, defined in
-//! `benchmarks/RISK.md`) fall in the expected order. One run serves every assertion.
+//! `benchmarks/RISK.md`) fall in the expected order, and the truth indicator tables it writes are
+//! the published ones. One run serves every assertion.
 
 #![cfg(feature = "harness")]
 
@@ -102,6 +103,29 @@ fn baselines_are_ordered_on_the_quickstart() {
         "dp-aggregates-eps1",
     ] {
         assert!(rank(other) < rank("identity") && rank(other) < rank("hash-msisdn"));
+    }
+    // The truth indicator tables are the published ones, byte for byte.
+    let published = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reference-outputs/quickstart/baselines/truth-indicators");
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let written = out.join("truth-indicators");
+    assert_eq!(names(&written), names(&published));
+    assert!(names(&published).contains(&"present_population.csv".to_owned()));
+    for name in names(&published) {
+        let (a, b) = (written.join(&name), published.join(&name));
+        assert!(
+            std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+            "{name} differs from the published {}: regenerate with \
+             reference-outputs/bench-baselines.sh quickstart",
+            b.display()
+        );
     }
     eprintln!(
         "bench on the quickstart: {:.0} s",

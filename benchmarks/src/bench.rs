@@ -73,14 +73,15 @@ pub struct BenchOptions {
     pub risk: bool,
 }
 
-/// Runs the benchmark and writes `report.json`, `report.md` and `report.html` into the run
-/// folder.
+/// Runs the benchmark and writes `report.json`, `report.md`, `report.html` and the truth
+/// indicator tables ([`crate::truth_csv`]) into the run folder.
 pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
     let started = Instant::now();
     let target = prepare::choose_target(&opts.dataset, opts.operator.as_deref())?;
     let prepared = prepare::prepare(&opts.dataset, target, &opts.out.join("input"))?;
     let reference = Reference::compute(&opts.dataset, &prepared)?;
+    crate::truth_csv::write(&reference.truth, &opts.out)?;
     let prepare_s = started.elapsed().as_secs_f64();
     let sandbox = Sandbox::detect();
     let mut pipelines = Vec::new();

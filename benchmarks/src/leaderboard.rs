@@ -207,6 +207,7 @@ mod tests {
             top10_recall: None,
             suppressed_mass_share: 0.0,
             extra_rows: 0,
+            common_part_of_commuters: None,
         }
     }
 

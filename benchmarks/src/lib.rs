@@ -21,5 +21,6 @@ pub mod report;
 pub mod report_html;
 pub mod risk;
 pub mod runner;
+pub mod truth_csv;
 pub mod truth_watch;
 pub mod utility;

@@ -387,6 +387,15 @@ fn scores_table(md: &mut String, scores: &[Score]) {
             s.extra_rows
         );
     }
+    for s in scores.iter().filter(|s| s.subset == Subset::All) {
+        if let Some(cpc) = s.common_part_of_commuters {
+            let _ = writeln!(
+                md,
+                "\nCommon part of commuters of `{}`: {cpc:.3}.",
+                s.indicator
+            );
+        }
+    }
 }
 
 fn notes(md: &mut String, notes: &BTreeMap<String, String>) {

@@ -52,7 +52,15 @@ pub struct Score {
     pub suppressed_mass_share: f64,
     /// Released rows with no reference row (e.g. zones or times the reference does not have).
     pub extra_rows: usize,
+    /// For `od_trips`, the common part of commuters 2 Σ min(y, ŷ) / (Σ y + Σ ŷ) over every
+    /// (origin, destination, day) row of either side (Lenormand et al. 2012): 1 when the
+    /// flows agree, 0 when they share nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common_part_of_commuters: Option<f64>,
 }
+
+/// Indicator scored with the common part of commuters.
+pub const OD_INDICATOR: &str = "od_trips";
 
 /// Which reference rows a subset keeps.
 type RowFilter<'a> = Box<dyn Fn(&Row) -> bool + 'a>;
@@ -155,6 +163,18 @@ pub fn score(indicator: &str, subset: Subset, reference: &[&Row], released: &[&R
     let truth: Vec<f64> = means.iter().map(|m| m.1).collect();
     let est: Vec<f64> = means.iter().map(|m| m.2).collect();
     let names: Vec<&str> = means.iter().map(|m| m.0.as_str()).collect();
+    let common_part_of_commuters = (indicator == OD_INDICATOR).then(|| {
+        let shared: f64 = reference
+            .iter()
+            .map(|r| {
+                let y_hat = released.get(&r.key()).copied().flatten().unwrap_or(0.0);
+                r.value.unwrap_or(0.0).min(y_hat).max(0.0)
+            })
+            .sum();
+        let released_total: f64 = released.values().map(|v| v.unwrap_or(0.0).max(0.0)).sum();
+        let both = total + released_total;
+        if both > 0.0 { 2.0 * shared / both } else { 1.0 }
+    });
     Score {
         indicator: indicator.to_owned(),
         subset,
@@ -169,6 +189,7 @@ pub fn score(indicator: &str, subset: Subset, reference: &[&Row], released: &[&R
             .keys()
             .filter(|k| !reference_keys.contains(*k))
             .count(),
+        common_part_of_commuters,
     }
 }
 
@@ -419,5 +440,26 @@ mod tests {
         let scaled: BTreeMap<i64, f64> = [(0, 10.0), (1, 30.0)].into();
         assert!(jensen_shannon(&p, &scaled).unwrap() < 1e-9);
         assert_eq!(jensen_shannon(&p, &BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn common_part_of_commuters_measures_shared_flow() {
+        let od = |zone: &str, v: f64| Row {
+            indicator: OD_INDICATOR.into(),
+            ..row(zone, 0, Some(v))
+        };
+        let truth = [od("a", 10.0), od("b", 30.0)];
+        let refs: Vec<&Row> = truth.iter().collect();
+        let same = score(OD_INDICATOR, Subset::All, &refs, &refs);
+        assert_eq!(same.common_part_of_commuters, Some(1.0));
+        // Half of b's flow, and a flow the truth does not have: 2 × (10 + 15) / (40 + 35).
+        let released = [od("a", 10.0), od("b", 15.0), od("c", 10.0)];
+        let rel: Vec<&Row> = released.iter().collect();
+        let cpc = score(OD_INDICATOR, Subset::All, &refs, &rel).common_part_of_commuters;
+        assert!((cpc.unwrap() - 50.0 / 75.0).abs() < 1e-12, "{cpc:?}");
+        assert_eq!(
+            score("calls", Subset::All, &refs, &rel).common_part_of_commuters,
+            None
+        );
     }
 }
