@@ -7,23 +7,25 @@
 //!   with `0 < d < k` reveals a small group that was suppressed or left out.
 //! - Trajectory recovery (Xu et al. 2017): hourly `present_population` counts are expanded into
 //!   one location per counted subscriber and consecutive hours are linked by a minimum-cost
-//!   assignment (Hungarian algorithm, cost = distance between zone centres; padding for
-//!   subscribers not counted). The recovered trajectories are matched one to one with the true
-//!   hourly zones of the view's subscribers (from their raw records) to maximise agreement;
-//!   the attack rate is the share of true (subscriber, hour) locations recovered. Baseline: the
-//!   same with hours linked at random.
+//!   assignment (cost = distance between zone centres; a fixed cost to or from "not counted").
+//!   Individuals with the same last counted zone are interchangeable, so the assignment is
+//!   solved exactly as a transportation problem between zones, whatever the population. A
+//!   sample of the view's subscribers' true hourly zones (from their raw records) is matched one
+//!   to one with a sample of as many recovered trajectories to maximise agreement; the attack
+//!   rate is the share of their true (subscriber, hour) locations recovered. Baseline: the same
+//!   with hours linked at random.
 //!
 //! These are properties of the release, so small cells and differencing carry no baseline.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use pathfinding::prelude::{Matrix, kuhn_munkres, kuhn_munkres_min};
+use pathfinding::prelude::{Matrix, kuhn_munkres};
 use serde::Serialize;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
 use super::read::{self, text};
-use super::sample::{Purpose, uniform};
+use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
 use super::world::{EVENT_TABLES, need};
 use super::{RiskError, RiskInputs, RiskParams};
@@ -40,6 +42,11 @@ const COUNT_INDICATORS: [&str; 6] = [
 
 /// Cost of linking a subscriber to or from "not counted this hour", metres.
 const ABSENT_COST_M: i64 = 5_000;
+
+/// Largest `(zones + 1)² × hourly slots` the trajectory recovery links: the transportation
+/// problem of each slot is dense in zones. District and state levels are far below it; a
+/// cell-level release of more than about 770 cells over a week is skipped with the reason.
+const RECOVERY_MAX_WORK: usize = 100_000_000;
 
 /// Outcomes of the attacks on aggregates.
 #[derive(Debug, Clone, Serialize)]
@@ -315,7 +322,6 @@ fn recovery(
         return Ok(Err("no hourly present_population counts".to_owned()));
     };
     let hourly: Vec<&Cell> = hourly.into_iter().filter(|c| c.level == level).collect();
-    let map = ZoneMap::load(inputs.input, level)?;
     let mut zone_names: BTreeSet<&str> = BTreeSet::new();
     let mut slots: BTreeMap<i64, Vec<(&str, usize)>> = BTreeMap::new();
     for c in &hourly {
@@ -323,60 +329,113 @@ fn recovery(
         zone_names.insert(&c.zone);
         slots.entry(c.t.0).or_default().push((&c.zone, count));
     }
-    let zone_names: Vec<&str> = zone_names.into_iter().collect();
-    let centres: Vec<Option<(f64, f64)>> = zone_names.iter().map(|z| map.centre(z)).collect();
-    let zone_index = |z: &str| zone_names.binary_search(&z).ok();
-    let population = slots
-        .values()
-        .map(|s| s.iter().map(|c| c.1).sum::<usize>())
-        .max()
-        .unwrap_or(0);
-    let cap = inputs.params.recovery_max_population;
     if slots.len() < 2 {
         return Ok(Err("fewer than two hourly slots".to_owned()));
     }
-    if population > cap {
-        return Ok(Err(format!(
-            "{population} subscribers counted in an hour, above recovery_max_population = {cap}"
-        )));
+    if let Err(reason) = within_bound(zone_names.len(), slots.len()) {
+        return Ok(Err(reason));
     }
+    let map = ZoneMap::load(inputs.input, level)?;
+    let zone_names: Vec<&str> = zone_names.into_iter().collect();
+    let centres: Vec<Option<(f64, f64)>> = zone_names.iter().map(|z| map.centre(z)).collect();
+    let zone_index = |z: &str| zone_names.binary_search(&z).ok();
     let times: Vec<i64> = slots.keys().copied().collect();
-    let expanded: Vec<Vec<Option<usize>>> = slots
+    let counts: Vec<Vec<usize>> = slots
         .values()
         .map(|s| {
-            let mut list: Vec<Option<usize>> = Vec::with_capacity(population);
+            let mut per_zone = vec![0; zone_names.len()];
             for &(z, count) in s {
-                list.extend(std::iter::repeat_n(zone_index(z), count));
+                if let Some(i) = zone_index(z) {
+                    per_zone[i] += count;
+                }
             }
-            list.resize(population, None);
-            list.sort_unstable();
-            list
+            per_zone
         })
         .collect();
     let truth = true_presence(inputs, &map, &times, &zone_index)?;
-    let linked = link(&expanded, &centres, &inputs.params, false);
-    let random = link(&expanded, &centres, &inputs.params, true);
+    let linked = link(&counts, &centres, &inputs.params, false);
+    let random = link(&counts, &centres, &inputs.params, true);
+    let params = &inputs.params;
     Ok(Ok(AttackResult::new(
         "trajectory_recovery",
         None,
-        score(&truth, &linked),
-        score(&truth, &random),
+        score(&truth, &linked, params.targets, params.seed),
+        score(&truth, &random, params.targets, params.seed),
     )))
 }
 
-/// Links the expanded slots into trajectories: Hungarian assignment on distance, or a random
-/// permutation.
+/// `Err(reason)` when the linking would exceed [`RECOVERY_MAX_WORK`].
+fn within_bound(zones: usize, slots: usize) -> Result<(), String> {
+    let work = (zones + 1) * (zones + 1) * slots;
+    if work > RECOVERY_MAX_WORK {
+        return Err(format!(
+            "{zones} zones over {slots} hourly slots: (zones + 1)² × slots = {work}, above \
+             {RECOVERY_MAX_WORK}"
+        ));
+    }
+    Ok(())
+}
+
+/// Links hourly counts per zone (`counts[slot][zone]`) into trajectories, one per subscriber
+/// of the largest hour (`None`: not counted that hour).
+///
+/// Each hour, every individual's cost of taking a next-hour entry depends only on their last
+/// counted zone (`None` before their first one) and the entry's zone, so individuals with the
+/// same last zone are interchangeable: the minimum-cost assignment of individuals to entries
+/// is the minimum-cost transportation plan between the counts per last zone and the next
+/// hour's counts per zone ([`transport`], exact), each group of interchangeable individuals
+/// then split in index order along the plan. `random` links them by a random permutation of
+/// the entries instead.
 fn link(
-    expanded: &[Vec<Option<usize>>],
+    counts: &[Vec<usize>],
     centres: &[Option<(f64, f64)>],
     params: &RiskParams,
     random: bool,
 ) -> Vec<Vec<Option<usize>>> {
-    let n = expanded[0].len();
-    let mut trajectories: Vec<Vec<Option<usize>>> = expanded[0].iter().map(|&z| vec![z]).collect();
-    let mut last: Vec<Option<usize>> = expanded[0].clone();
-    for (slot, next) in expanded.iter().enumerate().skip(1) {
-        let assignment: Vec<usize> = if random {
+    let zones = centres.len();
+    let absent = zones;
+    let size = zones + 1;
+    let n = counts
+        .iter()
+        .map(|c| c.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0);
+    // Entries of a slot: the uncounted first, then zones in order.
+    let entries = |slot: &[usize]| -> Vec<Option<usize>> {
+        let mut list = vec![None; n - slot.iter().sum::<usize>()];
+        for (z, &c) in slot.iter().enumerate() {
+            list.extend(std::iter::repeat_n(Some(z), c));
+        }
+        list
+    };
+    let Some(first) = counts.first() else {
+        return Vec::new();
+    };
+    let mut trajectories: Vec<Vec<Option<usize>>> = entries(first)
+        .into_iter()
+        .map(|z| {
+            let mut t = Vec::with_capacity(counts.len());
+            t.push(z);
+            t
+        })
+        .collect();
+    let mut last: Vec<usize> = trajectories
+        .iter()
+        .map(|t| t[0].unwrap_or(absent))
+        .collect();
+    let cost: Vec<i64> = (0..size * size)
+        .map(|k| {
+            let centre = |z: usize| centres.get(z).copied().flatten();
+            match (centre(k / size), centre(k % size)) {
+                (Some(a), Some(b)) => (distance_km(a, b) * 1000.0) as i64,
+                (None, None) => 0,
+                _ => ABSENT_COST_M,
+            }
+        })
+        .collect();
+    for (slot, next) in counts.iter().enumerate().skip(1) {
+        let targets: Vec<Option<usize>> = if random {
+            let next = entries(next);
             let mut order: Vec<(u64, usize)> = (0..n)
                 .map(|j| {
                     let u = uniform(params.seed, Purpose::Shuffle, &[slot as u64, j as u64]);
@@ -384,28 +443,206 @@ fn link(
                 })
                 .collect();
             order.sort_unstable();
-            order.into_iter().map(|o| o.1).collect()
-        } else if n == 0 {
-            Vec::new()
+            order.into_iter().map(|(_, j)| next[j]).collect()
         } else {
-            let cost = |from: Option<usize>, to: Option<usize>| -> i64 {
-                match (from.and_then(|z| centres[z]), to.and_then(|z| centres[z])) {
-                    (Some(a), Some(b)) => (distance_km(a, b) * 1000.0) as i64,
-                    (None, None) => 0,
-                    _ => ABSENT_COST_M,
+            let mut groups: Vec<Vec<usize>> = vec![Vec::new(); size];
+            for (i, &z) in last.iter().enumerate() {
+                groups[z].push(i);
+            }
+            let supply: Vec<i64> = groups.iter().map(|g| g.len() as i64).collect();
+            let mut demand: Vec<i64> = next.iter().map(|&c| c as i64).collect();
+            demand.push((n - next.iter().sum::<usize>()) as i64);
+            let flow = transport(&cost, &supply, &demand);
+            let mut targets = vec![None; n];
+            for (from, group) in groups.iter().enumerate() {
+                let mut members = group.iter();
+                for to in 0..size {
+                    for &i in members.by_ref().take(flow[from * size + to] as usize) {
+                        targets[i] = (to != absent).then_some(to);
+                    }
                 }
-            };
-            let weights = Matrix::from_fn(n, n, |(i, j)| cost(last[i], next[j]));
-            kuhn_munkres_min(&weights).1
+            }
+            targets
         };
-        for (i, &j) in assignment.iter().enumerate() {
-            trajectories[i].push(next[j]);
-            if next[j].is_some() {
-                last[i] = next[j];
+        for (i, z) in targets.into_iter().enumerate() {
+            trajectories[i].push(z);
+            if let Some(z) = z {
+                last[i] = z;
             }
         }
     }
     trajectories
+}
+
+/// Minimum-cost transportation plan: `flow[i * m + j]` units from supply `i` to demand `j`,
+/// with `m = supply.len() = demand.len()`, equal totals, `cost` row-major, non-negative, and
+/// zero on the diagonal. Primal–dual successive shortest paths: the diagonal is filled first
+/// (a flow on zero-cost arcs leaves no negative residual cycle), then each phase runs
+/// Dijkstra on reduced costs from the supplies left, raises the potentials, and sends every
+/// unit it can along zero-reduced-cost residual paths (Dinic's blocking flows). Exact; a
+/// phase costs O(m²).
+fn transport(cost: &[i64], supply: &[i64], demand: &[i64]) -> Vec<i64> {
+    let m = supply.len();
+    debug_assert_eq!(demand.len(), m);
+    debug_assert_eq!(supply.iter().sum::<i64>(), demand.iter().sum::<i64>());
+    let mut t = Transport {
+        m,
+        cost,
+        flow: vec![0; m * m],
+        excess: supply.to_vec(),
+        deficit: demand.to_vec(),
+        potential: vec![0; 2 * m],
+        level: vec![0; 2 * m],
+        next_arc: vec![0; 2 * m],
+    };
+    for i in 0..m {
+        let f = t.excess[i].min(t.deficit[i]);
+        t.flow[i * m + i] = f;
+        t.excess[i] -= f;
+        t.deficit[i] -= f;
+    }
+    while t.excess.iter().any(|&e| e > 0) {
+        t.raise_potentials();
+        while t.levels() {
+            t.next_arc.iter_mut().for_each(|a| *a = 0);
+            for i in 0..m {
+                while t.excess[i] > 0 && t.level[i] == 0 {
+                    let sent = t.push(i, t.excess[i]);
+                    if sent == 0 {
+                        break;
+                    }
+                    t.excess[i] -= sent;
+                }
+            }
+        }
+    }
+    t.flow
+}
+
+/// State of [`transport`]: nodes `0..m` are supplies, `m..2m` demands.
+struct Transport<'a> {
+    m: usize,
+    cost: &'a [i64],
+    flow: Vec<i64>,
+    excess: Vec<i64>,
+    deficit: Vec<i64>,
+    potential: Vec<i64>,
+    level: Vec<usize>,
+    next_arc: Vec<usize>,
+}
+
+impl Transport<'_> {
+    /// Reduced cost of the residual arc `u → v`, when it exists.
+    fn arc(&self, u: usize, v: usize) -> Option<i64> {
+        let m = self.m;
+        if u < m && v >= m {
+            let c = self.cost[u * m + v - m];
+            Some(c + self.potential[u] - self.potential[v])
+        } else if u >= m && v < m && self.flow[v * m + u - m] > 0 {
+            let c = self.cost[v * m + u - m];
+            Some(-c + self.potential[u] - self.potential[v])
+        } else {
+            None
+        }
+    }
+
+    fn neighbours(&self, u: usize) -> std::ops::Range<usize> {
+        if u < self.m {
+            self.m..2 * self.m
+        } else {
+            0..self.m
+        }
+    }
+
+    /// Dijkstra on reduced costs from the supplies with excess, stopped at the first demand
+    /// with a deficit (distance `d`); potentials rise by `min(distance, d)`, so that arcs on
+    /// shortest paths get reduced cost 0 and none gets a negative one.
+    fn raise_potentials(&mut self) {
+        let nodes = 2 * self.m;
+        let mut dist: Vec<i64> = (0..nodes)
+            .map(|u| match self.excess.get(u) {
+                Some(&e) if e > 0 => 0,
+                _ => i64::MAX,
+            })
+            .collect();
+        let mut done = vec![false; nodes];
+        let mut reach = i64::MAX;
+        while let Some(u) = (0..nodes)
+            .filter(|&u| !done[u] && dist[u] < i64::MAX)
+            .min_by_key(|&u| dist[u])
+        {
+            done[u] = true;
+            if u >= self.m && self.deficit[u - self.m] > 0 {
+                reach = dist[u];
+                break;
+            }
+            for v in self.neighbours(u) {
+                if let Some(r) = self.arc(u, v)
+                    && !done[v]
+                {
+                    dist[v] = dist[v].min(dist[u] + r);
+                }
+            }
+        }
+        assert!(reach < i64::MAX, "transport: a demand cannot be reached");
+        for (p, d) in self.potential.iter_mut().zip(dist) {
+            *p += d.min(reach);
+        }
+    }
+
+    /// Breadth-first levels over zero-reduced-cost residual arcs from the supplies with
+    /// excess; whether a demand with a deficit is reached.
+    fn levels(&mut self) -> bool {
+        self.level.iter_mut().for_each(|l| *l = usize::MAX);
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..self.m).filter(|&i| self.excess[i] > 0).collect();
+        for &i in &queue {
+            self.level[i] = 0;
+        }
+        let mut reached = false;
+        while let Some(u) = queue.pop_front() {
+            if u >= self.m && self.deficit[u - self.m] > 0 {
+                reached = true;
+                continue;
+            }
+            for v in self.neighbours(u) {
+                if self.level[v] == usize::MAX && self.arc(u, v) == Some(0) {
+                    self.level[v] = self.level[u] + 1;
+                    queue.push_back(v);
+                }
+            }
+        }
+        reached
+    }
+
+    /// Sends up to `amount` from `u` to a demand with a deficit along the level graph.
+    fn push(&mut self, u: usize, amount: i64) -> i64 {
+        let m = self.m;
+        if u >= m && self.deficit[u - m] > 0 {
+            let sent = amount.min(self.deficit[u - m]);
+            self.deficit[u - m] -= sent;
+            return sent;
+        }
+        let range = self.neighbours(u);
+        while range.start + self.next_arc[u] < range.end {
+            let v = range.start + self.next_arc[u];
+            if self.level[v] == self.level[u] + 1 && self.arc(u, v) == Some(0) {
+                let (i, j) = if u < m { (u, v - m) } else { (v, u - m) };
+                let room = if u < m {
+                    amount
+                } else {
+                    amount.min(self.flow[i * m + j])
+                };
+                let sent = self.push(v, room);
+                if sent > 0 {
+                    self.flow[i * m + j] += if u < m { sent } else { -sent };
+                    return sent;
+                }
+            }
+            self.next_arc[u] += 1;
+        }
+        0
+    }
 }
 
 /// Each view subscriber's zone per slot (the zone of their first record in the hour), for
@@ -452,18 +689,30 @@ fn true_presence(
 }
 
 /// Share of true (subscriber, slot) locations that the recovered trajectories reproduce, under
-/// the one-to-one matching of true and recovered trajectories that maximises agreement.
-fn score(truth: &[Vec<Option<usize>>], recovered: &[Vec<Option<usize>>]) -> Rate {
-    let present: u64 = truth.iter().flatten().filter(|z| z.is_some()).count() as u64;
-    let size = truth.len().max(recovered.len());
+/// the one-to-one matching that maximises agreement between a sample of `sample_size` true
+/// trajectories and a sample of as many recovered ones (all when fewer; both drawn from the
+/// seed), so that the matching stays a cubic problem of the sample size.
+fn score(
+    truth: &[Vec<Option<usize>>],
+    recovered: &[Vec<Option<usize>>],
+    sample_size: usize,
+    seed: u64,
+) -> Rate {
+    let truth_sample = choose(truth.len(), sample_size, seed, Purpose::Targets, &[6]);
+    let recovered_sample = choose(recovered.len(), sample_size, seed, Purpose::Targets, &[7]);
+    let present: u64 = truth_sample
+        .iter()
+        .map(|&i| truth[i].iter().filter(|z| z.is_some()).count() as u64)
+        .sum();
+    let size = truth_sample.len().max(recovered_sample.len());
     if size == 0 {
         return Rate::new(0.0, present);
     }
     let agree = |i: usize, j: usize| -> i64 {
-        match (truth.get(i), recovered.get(j)) {
-            (Some(t), Some(r)) => t
+        match (truth_sample.get(i), recovered_sample.get(j)) {
+            (Some(&t), Some(&r)) => truth[t]
                 .iter()
-                .zip(r)
+                .zip(&recovered[r])
                 .filter(|(a, b)| a.is_some() && a == b)
                 .count() as i64,
             _ => 0,
@@ -488,6 +737,8 @@ mod tests {
             value: v,
         }
     }
+
+    use pathfinding::prelude::kuhn_munkres_min;
 
     #[test]
     fn small_cells_and_differencing_find_small_groups() {
@@ -535,20 +786,215 @@ mod tests {
         assert_eq!(hierarchy_differencing(&cells, 5).n, 1);
     }
 
+    /// Far-apart zone centres, some without a position.
+    fn random_centres(zones: usize, instance: u64) -> Vec<Option<(f64, f64)>> {
+        (0..zones)
+            .map(|z| {
+                let draw = |k: u64| uniform(3, Purpose::Points, &[instance, z as u64, k]);
+                (draw(0) > 0.15).then(|| (101.0 + draw(1) * 2.0, 2.0 + draw(2) * 2.0))
+            })
+            .collect()
+    }
+
+    fn cost_of(centres: &[Option<(f64, f64)>], from: Option<usize>, to: Option<usize>) -> i64 {
+        match (from.and_then(|z| centres[z]), to.and_then(|z| centres[z])) {
+            (Some(a), Some(b)) => (distance_km(a, b) * 1000.0) as i64,
+            (None, None) => 0,
+            _ => ABSENT_COST_M,
+        }
+    }
+
+    /// The Hungarian minimum cost of assigning individuals with these last zones to the
+    /// entries of the next slot (the n × n formulation the transportation problem replaces).
+    fn hungarian_cost(
+        centres: &[Option<(f64, f64)>],
+        last: &[Option<usize>],
+        next: &[usize],
+    ) -> i64 {
+        let n = last.len();
+        let mut entries = vec![None; n - next.iter().sum::<usize>()];
+        for (z, &c) in next.iter().enumerate() {
+            entries.extend(std::iter::repeat_n(Some(z), c));
+        }
+        let weights = Matrix::from_fn(n, n, |(i, j)| cost_of(centres, last[i], entries[j]));
+        kuhn_munkres_min(&weights).0
+    }
+
+    /// Random counts per zone for `slots` slots, at most `n` in a slot.
+    fn random_counts(zones: usize, n: usize, slots: usize, instance: u64) -> Vec<Vec<usize>> {
+        (0..slots)
+            .map(|s| {
+                let mut left = n;
+                (0..zones)
+                    .map(|z| {
+                        let u = uniform(4, Purpose::Points, &[instance, s as u64, z as u64]);
+                        let c = ((u * (2 * n / zones + 1) as f64) as usize).min(left);
+                        left -= c;
+                        c
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
-    fn hungarian_linking_recovers_stationary_people_better_than_chance() {
+    fn transportation_plan_costs_what_the_hungarian_assignment_costs() {
+        for instance in 0..300u64 {
+            let draw = |k: u64| uniform(5, Purpose::Points, &[instance, k]);
+            let zones = 1 + (draw(0) * 6.0) as usize;
+            let n = 1 + (draw(1) * 14.0) as usize;
+            let centres = random_centres(zones, instance);
+            let last: Vec<Option<usize>> = (0..n)
+                .map(|i| {
+                    let z = (draw(10 + i as u64) * (zones + 1) as f64) as usize;
+                    (z < zones).then_some(z)
+                })
+                .collect();
+            let next = &random_counts(zones, n, 1, instance)[0];
+            let size = zones + 1;
+            let mut supply = vec![0i64; size];
+            for z in &last {
+                supply[z.unwrap_or(zones)] += 1;
+            }
+            let mut demand: Vec<i64> = next.iter().map(|&c| c as i64).collect();
+            demand.push((n - next.iter().sum::<usize>()) as i64);
+            let cost: Vec<i64> = (0..size * size)
+                .map(|k| {
+                    let zone = |z: usize| (z < zones).then_some(z);
+                    cost_of(&centres, zone(k / size), zone(k % size))
+                })
+                .collect();
+            let flow = transport(&cost, &supply, &demand);
+            assert!(flow.iter().all(|&f| f >= 0));
+            for i in 0..size {
+                assert_eq!(
+                    flow[i * size..(i + 1) * size].iter().sum::<i64>(),
+                    supply[i]
+                );
+                assert_eq!(
+                    (0..size).map(|j| flow[j * size + i]).sum::<i64>(),
+                    demand[i]
+                );
+            }
+            let total: i64 = flow.iter().zip(&cost).map(|(f, c)| f * c).sum();
+            assert_eq!(
+                total,
+                hungarian_cost(&centres, &last, next),
+                "instance {instance}: {zones} zones, {n} individuals"
+            );
+        }
+    }
+
+    #[test]
+    fn linking_is_a_minimum_cost_assignment_at_every_slot() {
+        for instance in 0..40u64 {
+            let zones = 1 + (instance % 5) as usize;
+            let n = 3 + (instance % 9) as usize;
+            let centres = random_centres(zones, 1_000 + instance);
+            let counts = random_counts(zones, n, 6, instance);
+            let params = RiskParams::default();
+            let trajectories = link(&counts, &centres, &params, false);
+            assert_eq!(trajectories.len(), n);
+            let mut last: Vec<Option<usize>> = trajectories.iter().map(|t| t[0]).collect();
+            for (slot, next) in counts.iter().enumerate().skip(1) {
+                // The slot's counts are reproduced ...
+                let mut seen = vec![0; zones];
+                for t in &trajectories {
+                    if let Some(z) = t[slot] {
+                        seen[z] += 1;
+                    }
+                }
+                assert_eq!(&seen, next);
+                // ... at the Hungarian cost from the same last zones.
+                let realised: i64 = trajectories
+                    .iter()
+                    .zip(&last)
+                    .map(|(t, &from)| cost_of(&centres, from, t[slot]))
+                    .sum();
+                assert_eq!(
+                    realised,
+                    hungarian_cost(&centres, &last, next),
+                    "{instance}"
+                );
+                for (l, t) in last.iter_mut().zip(&trajectories) {
+                    if t[slot].is_some() {
+                        *l = t[slot];
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn linking_recovers_stationary_people_better_than_chance() {
         // Four people in four far-apart zones; each stays put for six hours.
         let centres: Vec<Option<(f64, f64)>> = (0..4)
             .map(|i| Some((101.0 + f64::from(i) * 0.5, 3.0)))
             .collect();
-        let slot: Vec<Option<usize>> = (0..4).map(Some).collect();
-        let expanded = vec![slot.clone(); 6];
+        let counts = vec![vec![1; 4]; 6];
         let truth: Vec<Vec<Option<usize>>> = (0..4).map(|z| vec![Some(z); 6]).collect();
         let params = RiskParams::default();
-        let linked = score(&truth, &link(&expanded, &centres, &params, false));
+        let linked = score(&truth, &link(&counts, &centres, &params, false), 10, 1);
         assert_eq!(linked.rate, 1.0);
-        let random = score(&truth, &link(&expanded, &centres, &params, true));
+        let random = score(&truth, &link(&counts, &centres, &params, true), 10, 1);
         assert!(random.rate < 1.0, "{random:?}");
+    }
+
+    #[test]
+    fn linking_runs_on_a_large_population() {
+        // 20 000 people in 11 zones over 48 hours: most stay in their zone, some move to the
+        // next one, and each is counted in about two hours of three.
+        let (n, zones, slots) = (20_000usize, 11usize, 48usize);
+        let centres: Vec<Option<(f64, f64)>> = (0..zones)
+            .map(|z| Some((101.0 + z as f64 * 0.2, 3.0 + (z % 3) as f64 * 0.2)))
+            .collect();
+        let truth: Vec<Vec<Option<usize>>> = (0..n)
+            .map(|i| {
+                let mut zone = i % zones;
+                (0..slots)
+                    .map(|s| {
+                        let draw = |k: u64| uniform(9, Purpose::Points, &[i as u64, s as u64, k]);
+                        if draw(0) < 0.05 {
+                            zone = (zone + 1) % zones;
+                        }
+                        (draw(1) < 0.65).then_some(zone)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut counts = vec![vec![0; zones]; slots];
+        for t in &truth {
+            for (s, z) in t.iter().enumerate() {
+                if let Some(z) = z {
+                    counts[s][*z] += 1;
+                }
+            }
+        }
+        let params = RiskParams::default();
+        let linked = link(&counts, &centres, &params, false);
+        assert_eq!(
+            linked.len(),
+            counts
+                .iter()
+                .map(|c| c.iter().sum::<usize>())
+                .max()
+                .unwrap()
+        );
+        assert!(linked.iter().all(|t| t.len() == slots));
+        let random = link(&counts, &centres, &params, true);
+        let (linked, random) = (
+            score(&truth, &linked, 1_000, 1),
+            score(&truth, &random, 1_000, 1),
+        );
+        assert!(linked.rate > random.rate, "{linked:?} {random:?}");
+    }
+
+    #[test]
+    fn the_bound_is_on_zones_and_slots() {
+        assert!(within_bound(11, 168).is_ok());
+        assert!(within_bound(700, 168).is_ok());
+        let reason = within_bound(3_000, 48).unwrap_err();
+        assert!(reason.contains("3000 zones over 48"), "{reason}");
     }
 }
 
@@ -576,16 +1022,5 @@ mod release_tests {
         assert_eq!(recovery.attack_rate.n, TARGETS as u64 * 16 * 2);
         assert!(recovery.attack_rate.rate > 0.0 && recovery.attack_rate.rate <= 1.0);
         assert!(a.small_cells[&15].n > 0);
-
-        let mut inputs = f.inputs(&out, report.view.clone());
-        inputs.params.recovery_max_population = 5;
-        let report = assess(&inputs).unwrap();
-        assert!(report.aggregates.unwrap().trajectory_recovery.is_none());
-        assert!(
-            report
-                .skipped
-                .iter()
-                .any(|s| s.contains("recovery_max_population"))
-        );
     }
 }
