@@ -79,6 +79,12 @@ fn baselines_are_ordered_on_the_quickstart() {
             utility(other)
         );
     }
+    // The trajectory recovery (reported beside the risk) recovers less the more noise there
+    // is, and most from exact counts.
+    let reconstruction = |name: &str| figure(name, "reconstruction");
+    assert!(reconstruction("dp-aggregates-eps0.1") < reconstruction("dp-aggregates-eps1"));
+    assert!(reconstruction("dp-aggregates-eps1") < reconstruction("dp-aggregates-eps2.6"));
+    assert!(reconstruction("dp-aggregates-eps2.6") < reconstruction("k-suppressed-aggregates"));
     // Utility rises with ε, and the error of the indicators the DP baselines publish falls.
     assert!(utility("dp-aggregates-eps0.1") < utility("dp-aggregates-eps1"));
     assert!(utility("dp-aggregates-eps1") < utility("dp-aggregates-eps2.6"));

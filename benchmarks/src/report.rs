@@ -192,8 +192,8 @@ impl BenchReport {
             self.prepare_s
         );
         md.push_str("## Leaderboard\n\n");
-        md.push_str("**Utility**: 1 − the mean over the raw view's indicators of min(1, median relative error against the raw view), from the release's aggregates or microdata (the better); an indicator the release lacks counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over the attacks on persons that ran (0 when none applies). **Score**: utility × (1 − risk); ranked by it. Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack with the highest attack rate.\n\n");
-        md.push_str("| rank | pipeline | status | release | utility | risk | score | aggregates error | microdata error | highest attack rate | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.push_str("**Utility**: 1 − the mean over the raw view's indicators of min(1, median relative error against the raw view), from the release's aggregates or microdata (the better); an indicator the release lacks counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over the attacks that single out or link persons and that ran (0 when none applies). **Reconstruction**: the trajectory recovery's normalised risk on aggregates, beside the risk, not in it (see RISK.md). **Score**: utility × (1 − risk); ranked by it. Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack with the highest attack rate.\n\n");
+        md.push_str("| rank | pipeline | status | release | utility | risk | reconstruction | score | aggregates error | microdata error | highest attack rate | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         let num = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
         for e in &self.leaderboard {
             let Some(p) = self.pipelines.iter().find(|p| p.name == e.pipeline) else {
@@ -225,10 +225,11 @@ impl BenchReport {
             };
             let _ = writeln!(
                 md,
-                "| {} | {} | {status} | {release} | {} | {risk_of} | {} | {agg} | {micro} | {risk} | {:.1} |",
+                "| {} | {} | {status} | {release} | {} | {risk_of} | {} | {} | {agg} | {micro} | {risk} | {:.1} |",
                 e.rank.map_or("—".to_owned(), |r| r.to_string()),
                 p.name,
                 num(e.utility),
+                num(e.reconstruction),
                 num(e.score),
                 p.wall_s
             );

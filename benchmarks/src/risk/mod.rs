@@ -80,9 +80,6 @@ pub struct RiskParams {
     pub match_radius_m: f64,
     /// Count thresholds for small published cells (default 5 and 15).
     pub k: Vec<u32>,
-    /// Largest population the trajectory recovery attack on aggregates links (default 300: the
-    /// Hungarian algorithm is cubic); a larger one is reported as skipped.
-    pub recovery_max_population: usize,
     /// Identifier space of the pseudonym reversal dictionary.
     pub reversal_space: ReversalSpace,
     /// Seed of every sample and random draw (default 1).
@@ -101,7 +98,6 @@ impl Default for RiskParams {
             match_window_s: 3_600,
             match_radius_m: 2_000.0,
             k: vec![5, 15],
-            recovery_max_population: 300,
             reversal_space: ReversalSpace::InputIdentifiers,
             seed: 1,
         }
