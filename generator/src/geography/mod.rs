@@ -1,6 +1,7 @@
 //! Malaysian geography: districts, the settlement model homes are drawn from, and a
 //! point-in-district lookup every later stage uses.
 
+pub mod grid;
 pub mod projection;
 pub mod settlements;
 

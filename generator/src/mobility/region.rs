@@ -18,15 +18,13 @@
 //! travel to (their kampung). Places visited while away snap to the settlements of the region
 //! and these districts alike; jobs and everyday places stay in the region.
 
-use geo::{Contains, Point};
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
-
+use crate::geography::grid::PointGrid;
 use crate::geography::projection::{distance_km, offset, to_plane};
 use crate::geography::{Geography, SettlementKind};
 use crate::reference::District;
 use crate::rng::StreamRng;
 use crate::sampling::{Weighted, standard_normal, uniform};
+use geo::{Contains, Point};
 
 use super::anchors::Place;
 
@@ -56,7 +54,7 @@ pub fn job_hub_factor(district: &District) -> f64 {
 }
 
 /// A settlement in the region's index: (district, position in the district's settlements).
-type SettlementRef = GeomWithData<[f64; 2], (u16, u32)>;
+type SettlementRef = ([f64; 2], (u16, u32));
 
 /// The districts of a scenario with what mobility needs precomputed. Build once per scenario.
 pub struct Region {
@@ -64,13 +62,13 @@ pub struct Region {
     member: Vec<bool>,
     centres: Vec<(f64, f64)>,
     attractiveness: Vec<f64>,
-    settlements: RTree<SettlementRef>,
+    settlements: PointGrid<(u16, u32)>,
     /// Districts trips may go to besides the region's, sorted.
     travel: Vec<u16>,
     /// Region and travel districts.
     covered: Vec<bool>,
     /// Settlements of the region and travel districts, when there are travel districts.
-    travel_settlements: Option<RTree<SettlementRef>>,
+    travel_settlements: Option<PointGrid<(u16, u32)>>,
 }
 
 impl Region {
@@ -99,7 +97,7 @@ impl Region {
                 jobs += j;
                 lon += j * s.lon;
                 lat += j * s.lat;
-                refs.push(SettlementRef::new(to_plane(s.lon, s.lat), (d, i as u32)));
+                refs.push((to_plane(s.lon, s.lat), (d, i as u32)));
             }
             centres.push((lon / jobs, lat / jobs));
             attractiveness.push(jobs * job_hub_factor(geo.district(d)));
@@ -121,17 +119,17 @@ impl Region {
                     settlements
                         .iter()
                         .enumerate()
-                        .map(|(i, s)| SettlementRef::new(to_plane(s.lon, s.lat), (d, i as u32))),
+                        .map(|(i, s)| -> SettlementRef { (to_plane(s.lon, s.lat), (d, i as u32)) }),
                 );
             }
-            RTree::bulk_load(all)
+            PointGrid::new(all)
         });
         Region {
             districts,
             member,
             centres,
             attractiveness,
-            settlements: RTree::bulk_load(refs),
+            settlements: PointGrid::new(refs),
             travel,
             covered,
             travel_settlements,
@@ -192,25 +190,24 @@ impl Region {
     /// Like [`Region::snap`], over the settlements of the region and its travel districts.
     pub(super) fn snap_travel(&self, target: (f64, f64), rng: &mut StreamRng) -> Place {
         match &self.travel_settlements {
-            Some(tree) => snap_to(tree, &self.covered, target, rng),
+            Some(grid) => snap_to(grid, &self.covered, target, rng),
             None => self.snap(target, rng),
         }
     }
 }
 
-/// Snaps `target` to the settlements of `tree`, whose districts are those marked in `member`.
+/// Snaps `target` to the settlements of `grid`, whose districts are those marked in `member`.
 fn snap_to(
-    tree: &RTree<SettlementRef>,
+    grid: &PointGrid<(u16, u32)>,
     member: &[bool],
     target: (f64, f64),
     rng: &mut StreamRng,
 ) -> Place {
     let geo = Geography::get();
-    let candidates: Vec<(u16, &crate::geography::Settlement, f64)> = tree
-        .nearest_neighbor_iter(&to_plane(target.0, target.1))
-        .take(SNAP_CANDIDATES)
-        .map(|r| {
-            let (d, i) = r.data;
+    let (nearest, found) = grid.k_nearest::<SNAP_CANDIDATES>(to_plane(target.0, target.1));
+    let candidates: Vec<(u16, &crate::geography::Settlement, f64)> = nearest[..found]
+        .iter()
+        .map(|&(_, (d, i))| {
             let s = &geo.settlements(d).settlements[i as usize];
             (d, s, distance_km(target, (s.lon, s.lat)))
         })

@@ -9,6 +9,7 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
 use crate::geography::Geography;
+use crate::geography::grid::PointGrid;
 use crate::geography::projection::{bearing_deg, distance_km, to_plane};
 use crate::reference::operators;
 use crate::rng::{Purpose, stream};
@@ -63,6 +64,8 @@ pub struct Network {
     cells: Vec<Cell>,
     /// One spatial index of sites per network operator (indexed by operator index).
     index: Vec<Option<RTree<SiteRef>>>,
+    /// The same sites in grids, for the nearest site (indexed by operator index).
+    grids: Vec<Option<PointGrid<u32>>>,
     /// The network operator carrying each operator's subscribers (indexed by operator index).
     carrier: Vec<usize>,
 }
@@ -131,6 +134,7 @@ impl Network {
             sites: Vec::new(),
             cells: Vec::new(),
             index: vec![None; operators().len()],
+            grids: (0..operators().len()).map(|_| None).collect(),
             carrier,
         };
         let mut node_ids = vec![0u32; operators().len()];
@@ -177,14 +181,19 @@ impl Network {
         }
         for &(op, share) in operator_shares {
             if share > 0.0 {
-                let refs = network
+                let points: Vec<([f64; 2], u32)> = network
                     .sites
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| s.operator == op)
-                    .map(|(i, s)| GeomWithData::new(to_plane(s.lon, s.lat), i as u32))
+                    .map(|(i, s)| (to_plane(s.lon, s.lat), i as u32))
+                    .collect();
+                let refs = points
+                    .iter()
+                    .map(|&(p, i)| GeomWithData::new(p, i))
                     .collect();
                 network.index[op] = Some(RTree::bulk_load(refs));
+                network.grids[op] = Some(PointGrid::new(points));
             }
         }
         network
@@ -202,9 +211,9 @@ impl Network {
 
     /// The site nearest to a point on the network carrying `operator`'s subscribers.
     pub fn nearest_site(&self, operator: usize, lon: f64, lat: f64) -> Option<&Site> {
-        let tree = self.index.get(*self.carrier.get(operator)?)?.as_ref()?;
-        tree.nearest_neighbor(&to_plane(lon, lat))
-            .map(|r| &self.sites[r.data as usize])
+        let grid = self.grids.get(*self.carrier.get(operator)?)?.as_ref()?;
+        grid.nearest(to_plane(lon, lat))
+            .map(|i| &self.sites[i as usize])
     }
 
     /// The cell serving a point: the nearest site's sector facing the point, on the best
