@@ -29,7 +29,7 @@ use crate::reference::operators;
 use crate::rng::KeyMap;
 use crate::scenario::Scenario;
 use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
-use crate::tables::cdr::{CdrBuilder, CdrRow, Served};
+use crate::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};
 use crate::tables::ip_sessions::{IpCall, IpRecord, calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
 use crate::tables::trips::TripsBuilder;
@@ -670,7 +670,7 @@ fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
             .map(|s| ReachableSim {
                 key: s.key,
                 operator: s.numbers.operator,
-                msisdn: s.numbers.msisdn.clone(),
+                msisdn: PhoneNumber::new(&s.numbers.msisdn),
             })
             .collect(),
     }
@@ -712,7 +712,7 @@ impl<'p> Parties<'p> {
                                 ReachableSim {
                                     key,
                                     operator,
-                                    msisdn,
+                                    msisdn: PhoneNumber::new(&msisdn),
                                 }
                             })
                             .collect(),

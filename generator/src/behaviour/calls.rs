@@ -9,6 +9,7 @@ use super::activity::{
 };
 use super::contacts::{Tie, candidate_ties};
 use crate::population::Population;
+use crate::tables::cdr::PhoneNumber;
 
 /// Call duration: log-normal with a median of [`MEDIAN_CALL_S`] seconds and σ = [`CALL_SIGMA`]
 /// (assumption close to the log-logistic fits of Vaz de Melo et al. 2010), at most 2 hours.
@@ -191,7 +192,7 @@ pub struct ExternalEvent {
     /// SIM slot used.
     pub slot: u8,
     /// The other number, E.164 with +.
-    pub other: String,
+    pub other: PhoneNumber,
     /// Start, UTC seconds.
     pub start: i64,
     /// Conversation seconds if answered.
@@ -243,7 +244,9 @@ pub fn external_events(
         for _ in 0..n {
             let (prefix, digits, _) = EXTERNAL_DESTINATIONS[destinations.sample(&mut rng)];
             let number = index(&mut rng, 10usize.pow(digits.min(9))) as u64;
-            let other = format!("+{prefix}{number:0width$}", width = digits as usize);
+            let mut other = PhoneNumber::new("+");
+            other.push_str(prefix);
+            other.push_padded(number, digits as usize);
             events.push(ExternalEvent {
                 medium,
                 outgoing: bernoulli(&mut rng, 0.5),

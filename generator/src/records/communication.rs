@@ -9,7 +9,7 @@ use crate::behaviour::calls::{
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{Mobility, PlanCache};
 use crate::reference::operators;
-use crate::tables::cdr::CdrRow;
+use crate::tables::cdr::{CdrRow, PhoneNumber};
 
 use super::ids::RecordIds;
 use super::location::estimate;
@@ -28,7 +28,7 @@ pub struct ReachableSim {
     /// Operator index.
     pub operator: usize,
     /// MSISDN.
-    pub msisdn: String,
+    pub msisdn: PhoneNumber,
 }
 
 /// A person taking part in calls: id, activity and SIMs (slot order).
@@ -146,7 +146,7 @@ struct Exchange {
     medium: Medium,
     outgoing: bool,
     slot: u8,
-    other_party: String,
+    other_party: PhoneNumber,
     start: i64,
     talk_s: i32,
     outcome: f64,
@@ -192,7 +192,7 @@ fn pair_record(
         medium: event.medium,
         outgoing,
         slot,
-        other_party: other_sim.msisdn.clone(),
+        other_party: other_sim.msisdn,
         start: event.start,
         talk_s: event.talk_s,
         outcome: event.outcome,
@@ -215,7 +215,7 @@ fn external_record(
         medium: event.medium,
         outgoing: event.outgoing,
         slot: event.slot.min(me.sims.len() as u8 - 1),
-        other_party: event.other.clone(),
+        other_party: event.other,
         start: event.start,
         talk_s: event.talk_s,
         outcome: event.outcome,

@@ -6,13 +6,15 @@
 //! [`HOME_SHARE`] with home-country mobile numbers, the rest with Malaysian fixed numbers
 //! (hotels, tour operators: `+603` and 8 digits, never a subscriber's MSISDN).
 
+use std::fmt::Write;
+
 use crate::behaviour::calls::talk_seconds;
 use crate::mobility::DayPlan;
 use crate::population::Sim;
 use crate::reference::operators;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, index, poisson, uniform, uniform_in};
-use crate::tables::cdr::CdrRow;
+use crate::tables::cdr::{CdrRow, PhoneNumber};
 use crate::visitors::phone::mobile_format;
 
 use super::RadioNetwork;
@@ -38,7 +40,7 @@ struct Event {
     start: i64,
     voice: bool,
     outgoing: bool,
-    other: String,
+    other: PhoneNumber,
     talk: i32,
     outcome: f64,
     cut: f64,
@@ -90,13 +92,14 @@ pub fn visitor_day_cdr(
             let other = if bernoulli(&mut rng, HOME_SHARE) {
                 let (lead, digits) = mobile_format(v.country);
                 let n = index(&mut rng, 10usize.pow(digits));
-                format!(
-                    "+{}{lead}{n:0width$}",
-                    v.calling_code,
-                    width = digits as usize
-                )
+                let mut other = PhoneNumber::empty();
+                write!(other, "+{}{lead}", v.calling_code).expect("a short number");
+                other.push_padded(n as u64, digits as usize);
+                other
             } else {
-                format!("+603{:08}", index(&mut rng, 100_000_000))
+                let mut other = PhoneNumber::new("+603");
+                other.push_padded(index(&mut rng, 100_000_000) as u64, 8);
+                other
             };
             let voice = k < voice;
             Event {

@@ -88,7 +88,7 @@ pub struct CdrRow {
     /// Served subscriber's SIM key (to look up MSISDN, IMSI, IMEI).
     pub served: u64,
     /// The other party's number.
-    pub other_party: String,
+    pub other_party: PhoneNumber,
     /// Start, UTC seconds.
     pub start: i64,
     /// Duration, seconds.
@@ -103,6 +103,118 @@ pub struct CdrRow {
     pub roaming: &'static str,
     /// Location estimate (lon, lat, accuracy in metres).
     pub location: (f64, f64, i32),
+}
+
+/// A phone number (E.164 with +) held inline: no allocation per record.
+#[derive(Clone, Copy)]
+pub struct PhoneNumber {
+    len: u8,
+    bytes: [u8; PhoneNumber::CAPACITY],
+}
+
+impl PhoneNumber {
+    /// Longest number held, bytes (E.164 allows 15 digits after the +).
+    pub const CAPACITY: usize = 23;
+
+    /// The number `text`; panics beyond [`PhoneNumber::CAPACITY`] bytes or on non-ASCII text.
+    pub fn new(text: &str) -> Self {
+        let mut n = PhoneNumber::empty();
+        n.push_str(text);
+        n
+    }
+
+    /// No characters yet.
+    pub const fn empty() -> Self {
+        PhoneNumber {
+            len: 0,
+            bytes: [0; PhoneNumber::CAPACITY],
+        }
+    }
+
+    /// Appends ASCII `text`.
+    pub fn push_str(&mut self, text: &str) {
+        assert!(text.is_ascii(), "phone numbers are ASCII");
+        let at = usize::from(self.len);
+        let end = at + text.len();
+        assert!(end <= Self::CAPACITY, "phone number too long: {text}");
+        self.bytes[at..end].copy_from_slice(text.as_bytes());
+        self.len = end as u8;
+    }
+
+    /// Appends `value` in decimal, zero-padded to `width` digits (like `{value:0width$}`).
+    pub fn push_padded(&mut self, value: u64, width: usize) {
+        let mut digits = [0u8; 20];
+        let (mut v, mut n) = (value, 0);
+        while v > 0 || n == 0 {
+            digits[n] = b'0' + (v % 10) as u8;
+            v /= 10;
+            n += 1;
+        }
+        let total = n.max(width);
+        let at = usize::from(self.len);
+        assert!(at + total <= Self::CAPACITY, "phone number too long");
+        for (k, slot) in self.bytes[at..at + total].iter_mut().enumerate() {
+            let from_end = total - 1 - k;
+            *slot = if from_end < n { digits[from_end] } else { b'0' };
+        }
+        self.len = (at + total) as u8;
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
+    }
+}
+
+impl std::ops::Deref for PhoneNumber {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Write for PhoneNumber {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let at = usize::from(self.len);
+        if !s.is_ascii() || at + s.len() > Self::CAPACITY {
+            return Err(std::fmt::Error);
+        }
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+impl PartialEq for PhoneNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for PhoneNumber {}
+
+impl PartialOrd for PhoneNumber {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PhoneNumber {
+    /// The order of the numbers as strings.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Served-subscriber identifiers, looked up once per SIM.
@@ -168,7 +280,7 @@ impl CdrBuilder {
             msisdn.push(s.msisdn);
             imsi.push(s.imsi);
             imei.push(s.imei);
-            other.push(&r.other_party);
+            other.push(r.other_party.as_str());
             ints[1].push(r.start);
             duration.push(r.duration_s);
             ints[2].push(r.first_cell);
@@ -202,5 +314,22 @@ impl CdrBuilder {
                 ColumnData::Int32(accuracy).into(),
             ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_read_like_formatted_strings() {
+        for (prefix, value, width) in [("+603", 42u64, 8usize), ("+86", 0, 11), ("+977", 123, 2)] {
+            let mut n = PhoneNumber::new(prefix);
+            n.push_padded(value, width);
+            assert_eq!(n.as_str(), format!("{prefix}{value:0width$}"));
+        }
+        let (a, b) = (PhoneNumber::new("+6012"), PhoneNumber::new("+603"));
+        assert_eq!(a.cmp(&b), "+6012".cmp("+603"));
+        assert_eq!(format!("{a:?}"), "\"+6012\"");
     }
 }
