@@ -390,12 +390,15 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
-        let served: KeyMap<u64, &Sim> = residents
-            .iter()
-            .flat_map(|r| r.sims.iter().map(|s| (s.key, s)))
-            .collect();
+        // The block's SIMs by key: keys are person id × MAX_SIMS + slot, and the block's ids
+        // are contiguous.
+        let base = residents.first().map_or(0, |r| r.person.id * MAX_SIMS);
+        let mut served: Vec<Option<&Sim>> = vec![None; residents.len() * MAX_SIMS as usize];
+        for sim in residents.iter().flat_map(|r| &r.sims) {
+            served[(sim.key - base) as usize] = Some(sim);
+        }
         let lookup = |key: u64| {
-            let sim = served[&key];
+            let sim = served[(key - base) as usize].expect("a SIM of the block");
             Served {
                 msisdn: &sim.numbers.msisdn,
                 imsi: &sim.numbers.imsi,
@@ -423,7 +426,7 @@ impl Run<'_> {
                     trajectories.push(r.person.id, &plan);
                 }
                 if want.cdr {
-                    person_day_cdr(&ctx, &mut cache, &r.party, &r.links, &mut cdr);
+                    person_day_cdr(&ctx, &mut cache, &r.party, &plan, &r.links, &mut cdr);
                 }
                 if !want.data {
                     continue;

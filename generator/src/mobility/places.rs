@@ -24,6 +24,8 @@
 //! Barabási, Nature 2008), in a uniform direction, then snapped to the region's settlements
 //! (see [`Region`]).
 
+use std::sync::OnceLock;
+
 use crate::geography::projection::offset;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{index, uniform, uniform_in};
@@ -47,8 +49,20 @@ pub const MAX_PLACE_KM: f64 = 100.0;
 /// (assumption: visits around the kampung stay within a short drive).
 pub const TRIP_PLACE_MAX_KM: f64 = 30.0;
 
+/// Slots whose [`explore_probability`] is computed once (more than a year of days).
+const TABULATED_SLOTS: u32 = 2_048;
+
 /// Probability that visit slot `n` explores a new place (mean-field S̄(n)).
 pub fn explore_probability(n: u32) -> f64 {
+    static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
+    if n < TABULATED_SLOTS {
+        let table = TABLE.get_or_init(|| (0..TABULATED_SLOTS).map(compute_explore).collect());
+        return table[n as usize];
+    }
+    compute_explore(n)
+}
+
+fn compute_explore(n: u32) -> f64 {
     let s = libm::pow(
         1.0 + (1.0 + GAMMA) * RHO * f64::from(n),
         1.0 / (1.0 + GAMMA),
@@ -114,9 +128,23 @@ fn jump_km(u: f64) -> f64 {
 
 /// Inverse CDF at `u` of the power law of jump lengths truncated at `max` km.
 fn truncated_jump_km(u: f64, max: f64) -> f64 {
+    // The bounds of the two truncations in use, computed once.
+    static BOUNDS: OnceLock<[f64; 3]> = OnceLock::new();
     let e = 1.0 - BETA;
-    let lo = libm::pow(R0_KM, e);
-    let hi = libm::pow(max + R0_KM, e);
+    let [lo, hi_place, hi_trip] = *BOUNDS.get_or_init(|| {
+        [
+            libm::pow(R0_KM, e),
+            libm::pow(MAX_PLACE_KM + R0_KM, e),
+            libm::pow(TRIP_PLACE_MAX_KM + R0_KM, e),
+        ]
+    });
+    let hi = if max == MAX_PLACE_KM {
+        hi_place
+    } else if max == TRIP_PLACE_MAX_KM {
+        hi_trip
+    } else {
+        libm::pow(max + R0_KM, e)
+    };
     (libm::pow(lo - u * (lo - hi), 1.0 / e) - R0_KM).clamp(0.0, max)
 }
 

@@ -7,7 +7,8 @@ use crate::behaviour::calls::{
     CallRates, ExternalEvent, Medium, PairEvent, TieDay, external_events, tie_day_events,
 };
 use crate::behaviour::contacts::Tie;
-use crate::mobility::{Mobility, PlanCache};
+use crate::mobility::{DayPlan, Mobility, PlanCache};
+use crate::population::MAX_SIMS;
 use crate::reference::operators;
 use crate::tables::cdr::{CdrRow, PhoneNumber};
 
@@ -96,18 +97,20 @@ impl DayContext<'_> {
     }
 }
 
-/// Appends `me`'s voice and SMS records of the day to `rows`.
+/// Appends `me`'s voice and SMS records of the day to `rows`; `plan` is `me`'s plan of the day.
 pub fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
     me: &Party,
+    plan: &DayPlan,
     links: &[Link],
     rows: &mut Vec<CdrRow>,
 ) {
+    let served = Me { party: me, plan };
     if me.sims.is_empty() {
         return;
     }
-    let mut sequence = vec![0u32; me.sims.len()];
+    let mut sequence = [0u32; MAX_SIMS as usize];
     for link in links {
         let other: &Party = &link.other;
         let (a, b) = if me.id < other.id {
@@ -126,7 +129,7 @@ pub fn person_day_cdr(
             day: ctx.day,
         };
         for event in tie_day_events(ctx.seed, &tie_day) {
-            pair_record(ctx, cache, me, other, &event, &mut sequence, rows);
+            pair_record(ctx, cache, &served, other, &event, &mut sequence, rows);
         }
     }
     for event in external_events(
@@ -137,8 +140,14 @@ pub fn person_day_cdr(
         ctx.midnight,
         ctx.day,
     ) {
-        external_record(ctx, cache, me, &event, &mut sequence, rows);
+        external_record(ctx, cache, &served, &event, &mut sequence, rows);
     }
+}
+
+/// The served party and their plan of the day.
+struct Me<'a> {
+    party: &'a Party,
+    plan: &'a DayPlan,
 }
 
 /// A call or SMS seen from the served party's side.
@@ -160,13 +169,13 @@ struct Exchange {
 fn pair_record(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
-    me: &Party,
+    me: &Me<'_>,
     other: &Party,
     event: &PairEvent,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
 ) {
-    let outgoing = event.caller == me.id;
+    let outgoing = event.caller == me.party.id;
     let (slot, other_slot) = if outgoing {
         (event.caller_slot, event.callee_slot)
     } else {
@@ -206,7 +215,7 @@ fn pair_record(
 fn external_record(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
-    me: &Party,
+    me: &Me<'_>,
     event: &ExternalEvent,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
@@ -214,7 +223,7 @@ fn external_record(
     let exchange = Exchange {
         medium: event.medium,
         outgoing: event.outgoing,
-        slot: event.slot.min(me.sims.len() as u8 - 1),
+        slot: event.slot.min(me.party.sims.len() as u8 - 1),
         other_party: event.other,
         start: event.start,
         talk_s: event.talk_s,
@@ -242,20 +251,24 @@ fn record_type(medium: Medium, outgoing: bool) -> &'static str {
 fn record(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
-    me: &Party,
+    me: &Me<'_>,
     x: Exchange,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
 ) {
+    // Every exchange starts on the day of `me.plan`.
+    debug_assert!((ctx.midnight..ctx.midnight + 86_400).contains(&x.start));
     // Abroad (a commuter in Singapore), the phone is on another country's network.
-    if cache.abroad(ctx.mobility, me.id, x.start) {
+    if me.plan.abroad_at(x.start) {
         return;
     }
-    let sim = &me.sims[usize::from(x.slot)];
+    let sim = &me.party.sims[usize::from(x.slot)];
     // Without service (an outage) the phone neither calls nor is reached.
-    let Some(mine) = ctx.leg(cache, me.id, sim, x.start) else {
+    let position = me.plan.position_at(x.start);
+    let Some(first) = ctx.radio.serve_at(sim.operator, sim.key, position, x.start) else {
         return;
     };
+    let mine = Leg { first, position };
     let first = mine.first.cell;
     let (result, duration_s, last) = match x.medium {
         Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0, first),
@@ -264,7 +277,11 @@ fn record(
             let risk = x.other_risk.map_or(own, |r| r.max(own));
             let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
             let end = x.start + i64::from(duration);
-            let position = cache.position(ctx.mobility, me.id, end);
+            let position = if end < ctx.midnight + 86_400 {
+                me.plan.position_at(end)
+            } else {
+                cache.position(ctx.mobility, me.party.id, end)
+            };
             let last = ctx
                 .radio
                 .serve_at(sim.operator, sim.key, position, end)
