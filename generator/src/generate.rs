@@ -390,19 +390,25 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
-        // The block's SIMs by key: keys are person id × MAX_SIMS + slot, and the block's ids
-        // are contiguous.
+        // The identifiers of the block's SIMs, inline and side by side, by key: keys are person
+        // id × MAX_SIMS + slot, and the block's ids are contiguous.
         let base = residents.first().map_or(0, |r| r.person.id * MAX_SIMS);
-        let mut served: Vec<Option<&Sim>> = vec![None; residents.len() * MAX_SIMS as usize];
+        let mut index = vec![u32::MAX; residents.len() * MAX_SIMS as usize];
+        let mut identifiers: Vec<[PhoneNumber; 3]> = Vec::new();
         for sim in residents.iter().flat_map(|r| &r.sims) {
-            served[(sim.key - base) as usize] = Some(sim);
+            index[(sim.key - base) as usize] = identifiers.len() as u32;
+            identifiers.push([
+                PhoneNumber::new(&sim.numbers.msisdn),
+                PhoneNumber::new(&sim.numbers.imsi),
+                PhoneNumber::new(&sim.imei),
+            ]);
         }
         let lookup = |key: u64| {
-            let sim = served[(key - base) as usize].expect("a SIM of the block");
+            let [msisdn, imsi, imei] = &identifiers[index[(key - base) as usize] as usize];
             Served {
-                msisdn: &sim.numbers.msisdn,
-                imsi: &sim.numbers.imsi,
-                imei: &sim.imei,
+                msisdn: msisdn.as_str(),
+                imsi: imsi.as_str(),
+                imei: imei.as_str(),
             }
         };
         let want = self.wanted_events();

@@ -17,6 +17,7 @@ use super::location::estimate;
 use super::radio::CallResult;
 use super::radio::call_outcome;
 use super::{RadioNetwork, Serving};
+use crate::network::Cell;
 
 /// Share of SMS that fail (assumption).
 const SMS_FAILURE: f64 = 0.005;
@@ -70,30 +71,22 @@ pub struct DayContext<'a> {
     pub rates: CallRates,
 }
 
-/// Where a party is at an instant and the cell serving it there.
-struct Leg<'a> {
-    first: Serving<'a>,
-    position: (f64, f64),
-}
-
 impl DayContext<'_> {
     fn local_hour(&self, t: i64) -> usize {
         ((t - self.midnight).rem_euclid(86_400) / 3_600) as usize
     }
 
-    /// `None` when the party has no service (an outage).
+    /// The cell serving a party's SIM at an instant where the party is; `None` when the party
+    /// has no service (an outage).
     fn leg(
         &self,
         cache: &mut PlanCache,
         person: u64,
         sim: &ReachableSim,
         t: i64,
-    ) -> Option<Leg<'_>> {
+    ) -> Option<Serving<'_>> {
         let position = cache.position(self.mobility, person, t);
-        Some(Leg {
-            first: self.radio.serve_at(sim.operator, sim.key, position, t)?,
-            position,
-        })
+        self.radio.serve_at(sim.operator, sim.key, position, t)
     }
 }
 
@@ -106,7 +99,11 @@ pub fn person_day_cdr(
     links: &[Link],
     rows: &mut Vec<CdrRow>,
 ) {
-    let served = Me { party: me, plan };
+    let mut served = Me {
+        party: me,
+        plan,
+        memo: Memo::default(),
+    };
     if me.sims.is_empty() {
         return;
     }
@@ -129,7 +126,7 @@ pub fn person_day_cdr(
             day: ctx.day,
         };
         for event in tie_day_events(ctx.seed, &tie_day) {
-            pair_record(ctx, cache, &served, other, &event, &mut sequence, rows);
+            pair_record(ctx, cache, &mut served, other, &event, &mut sequence, rows);
         }
     }
     for event in external_events(
@@ -140,14 +137,58 @@ pub fn person_day_cdr(
         ctx.midnight,
         ctx.day,
     ) {
-        external_record(ctx, cache, &served, &event, &mut sequence, rows);
+        external_record(ctx, cache, &mut served, &event, &mut sequence, rows);
     }
 }
 
-/// The served party and their plan of the day.
+/// The served party, their plan of the day and their recent serving answers.
 struct Me<'a> {
     party: &'a Party,
     plan: &'a DayPlan,
+    memo: Memo<'a>,
+}
+
+/// Entries of a [`Memo`]: a day's stays, with room to spare.
+const MEMO_ENTRIES: usize = 8;
+
+/// The served party's recent positions with the cell [`RadioNetwork::serve`] gives there and the
+/// location estimate of that cell: a stay does not move, so its records repeat them. Pure
+/// functions of the key, so remembering them never changes the output.
+#[derive(Default)]
+struct Memo<'a> {
+    /// (SIM slot, lon bits, lat bits), cell, estimate for that cell.
+    entries: [Option<MemoEntry<'a>>; MEMO_ENTRIES],
+    next: usize,
+}
+
+#[derive(Clone, Copy)]
+struct MemoEntry<'a> {
+    key: (u8, u64, u64),
+    cell: &'a Cell,
+    estimate: Option<(f64, f64, i32)>,
+}
+
+impl<'a> Memo<'a> {
+    fn find(&self, key: (u8, u64, u64)) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.is_some_and(|e| e.key == key))
+    }
+
+    /// The entry of `key`, made with `serve` when missing.
+    fn entry(&mut self, key: (u8, u64, u64), serve: impl FnOnce() -> &'a Cell) -> usize {
+        if let Some(i) = self.find(key) {
+            return i;
+        }
+        let i = self.next;
+        self.next = (self.next + 1) % MEMO_ENTRIES;
+        self.entries[i] = Some(MemoEntry {
+            key,
+            cell: serve(),
+            estimate: None,
+        });
+        i
+    }
 }
 
 /// A call or SMS seen from the served party's side.
@@ -166,10 +207,10 @@ struct Exchange {
     unreachable: bool,
 }
 
-fn pair_record(
-    ctx: &DayContext<'_>,
+fn pair_record<'a>(
+    ctx: &DayContext<'a>,
     cache: &mut PlanCache,
-    me: &Me<'_>,
+    me: &mut Me<'a>,
     other: &Party,
     event: &PairEvent,
     sequence: &mut [u32],
@@ -192,9 +233,7 @@ fn pair_record(
         return;
     }
     let other_risk = match theirs {
-        Some(Some(theirs)) if voice => {
-            Some(ctx.radio.risk(&theirs.first, ctx.local_hour(event.start)))
-        }
+        Some(Some(theirs)) if voice => Some(ctx.radio.risk(&theirs, ctx.local_hour(event.start))),
         _ => None,
     };
     let exchange = Exchange {
@@ -212,10 +251,10 @@ fn pair_record(
     record(ctx, cache, me, exchange, sequence, rows);
 }
 
-fn external_record(
-    ctx: &DayContext<'_>,
+fn external_record<'a>(
+    ctx: &DayContext<'a>,
     cache: &mut PlanCache,
-    me: &Me<'_>,
+    me: &mut Me<'a>,
     event: &ExternalEvent,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
@@ -248,10 +287,10 @@ fn record_type(medium: Medium, outgoing: bool) -> &'static str {
 /// Appends the served party's record of an exchange: serving cells at start and end, outcome
 /// from the worse of the two parties' cells, location estimate, record id; nothing when the
 /// served party is abroad at the start.
-fn record(
-    ctx: &DayContext<'_>,
+fn record<'a>(
+    ctx: &DayContext<'a>,
     cache: &mut PlanCache,
-    me: &Me<'_>,
+    me: &mut Me<'a>,
     x: Exchange,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
@@ -265,15 +304,21 @@ fn record(
     let sim = &me.party.sims[usize::from(x.slot)];
     // Without service (an outage) the phone neither calls nor is reached.
     let position = me.plan.position_at(x.start);
-    let Some(first) = ctx.radio.serve_at(sim.operator, sim.key, position, x.start) else {
+    let radio = ctx.radio;
+    let key = (x.slot, position.0.to_bits(), position.1.to_bits());
+    let at = me
+        .memo
+        .entry(key, || radio.serve(sim.operator, sim.key, position));
+    let nearest = me.memo.entries[at].expect("just made").cell;
+    let Some(first) = radio.serve_at_from(nearest, sim.operator, sim.key, position, x.start) else {
         return;
     };
-    let mine = Leg { first, position };
-    let first = mine.first.cell;
+    let serving = first;
+    let first = serving.cell;
     let (result, duration_s, last) = match x.medium {
         Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0, first),
         Medium::Voice => {
-            let own = ctx.radio.risk(&mine.first, ctx.local_hour(x.start));
+            let own = radio.risk(&serving, ctx.local_hour(x.start));
             let risk = x.other_risk.map_or(own, |r| r.max(own));
             let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
             let end = x.start + i64::from(duration);
@@ -282,9 +327,13 @@ fn record(
             } else {
                 cache.position(ctx.mobility, me.party.id, end)
             };
-            let last = ctx
-                .radio
-                .serve_at(sim.operator, sim.key, position, end)
+            let key = (x.slot, position.0.to_bits(), position.1.to_bits());
+            let at = me
+                .memo
+                .entry(key, || radio.serve(sim.operator, sim.key, position));
+            let nearest = me.memo.entries[at].expect("just made").cell;
+            let last = radio
+                .serve_at_from(nearest, sim.operator, sim.key, position, end)
                 .map_or(first, |s| s.cell);
             (result.label(), duration, last)
         }
@@ -297,7 +346,14 @@ fn record(
             (result, 0, first)
         }
     };
-    let site = &ctx.radio.network().sites()[first.site as usize];
+    let site = &radio.network().sites()[first.site as usize];
+    // The start's entry may have made way for the end's.
+    let location = match me.memo.find(key).and_then(|i| me.memo.entries[i].as_mut()) {
+        Some(entry) if std::ptr::eq(entry.cell, first) => *entry
+            .estimate
+            .get_or_insert_with(|| estimate(first, site, position)),
+        _ => estimate(first, site, position),
+    };
     let seq = &mut sequence[usize::from(x.slot)];
     rows.push(CdrRow {
         record_id: ctx.ids.id(sim.key, ctx.day, *seq),
@@ -311,7 +367,7 @@ fn record(
         last_cell: last.key,
         result,
         roaming: "home",
-        location: estimate(first, site, mine.position),
+        location,
     });
     *seq += 1;
 }

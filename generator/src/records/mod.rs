@@ -177,8 +177,27 @@ impl<'a> RadioNetwork<'a> {
         position: (f64, f64),
         t: i64,
     ) -> Option<Serving<'a>> {
+        self.serve_at_from(
+            self.serve(operator, sim_key, position),
+            operator,
+            sim_key,
+            position,
+            t,
+        )
+    }
+
+    /// [`RadioNetwork::serve_at`] given `nearest`, the answer of [`RadioNetwork::serve`] for the
+    /// same SIM and position (for callers that remember it).
+    pub fn serve_at_from(
+        &self,
+        nearest: &'a Cell,
+        operator: usize,
+        sim_key: u64,
+        position: (f64, f64),
+        t: i64,
+    ) -> Option<Serving<'a>> {
         let mut serving = Serving {
-            cell: self.serve(operator, sim_key, position),
+            cell: nearest,
             load: 1.0,
         };
         if self.outages.is_empty() && self.gatherings.is_empty() {

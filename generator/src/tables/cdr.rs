@@ -105,7 +105,8 @@ pub struct CdrRow {
     pub location: (f64, f64, i32),
 }
 
-/// A phone number (E.164 with +) held inline: no allocation per record.
+/// A phone number (E.164 with +) held inline: no allocation per record. Also holds other short
+/// ASCII identifiers (IMSI, IMEI).
 #[derive(Clone, Copy)]
 pub struct PhoneNumber {
     len: u8,
