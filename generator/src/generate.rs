@@ -397,19 +397,11 @@ impl Run<'_> {
         let mut identifiers: Vec<[PhoneNumber; 3]> = Vec::new();
         for sim in residents.iter().flat_map(|r| &r.sims) {
             index[(sim.key - base) as usize] = identifiers.len() as u32;
-            identifiers.push([
-                PhoneNumber::new(&sim.numbers.msisdn),
-                PhoneNumber::new(&sim.numbers.imsi),
-                PhoneNumber::new(&sim.imei),
-            ]);
+            identifiers.push(self::identifiers(sim));
         }
         let lookup = |key: u64| {
             let [msisdn, imsi, imei] = &identifiers[index[(key - base) as usize] as usize];
-            Served {
-                msisdn: msisdn.as_str(),
-                imsi: imsi.as_str(),
-                imei: imei.as_str(),
-            }
+            Served { msisdn, imsi, imei }
         };
         let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
@@ -548,17 +540,14 @@ impl Run<'_> {
     fn visitor_days(&self, block: u64, visitors: &[Visitor]) -> Result<(), SinkError> {
         let seed = self.world.scenario.seed();
         let start = self.world.scenario.start_date();
-        let served: KeyMap<u64, &Sim> = visitors
+        let served: KeyMap<u64, [PhoneNumber; 3]> = visitors
             .iter()
-            .filter_map(|v| v.phone.sim.as_ref().map(|s| (s.key, s)))
+            .filter_map(|v| v.phone.sim.as_ref())
+            .map(|s| (s.key, identifiers(s)))
             .collect();
         let lookup = |key: u64| {
-            let sim = served[&key];
-            Served {
-                msisdn: &sim.numbers.msisdn,
-                imsi: &sim.numbers.imsi,
-                imei: &sim.imei,
-            }
+            let [msisdn, imsi, imei] = &served[&key];
+            Served { msisdn, imsi, imei }
         };
         let want = self.wanted_events();
         for day in 0..self.world.scenario.days() {
@@ -667,6 +656,15 @@ fn outside(spans: &[(i64, i64)], midnight: i64) -> Vec<(i64, i64)> {
     }
     keep.push((t, midnight + 86_400));
     keep
+}
+
+/// A SIM's MSISDN, IMSI and IMEI, inline.
+fn identifiers(sim: &Sim) -> [PhoneNumber; 3] {
+    [
+        PhoneNumber::new(&sim.numbers.msisdn),
+        PhoneNumber::new(&sim.numbers.imsi),
+        PhoneNumber::new(&sim.imei),
+    ]
 }
 
 /// A person as a call party: activity and reachable SIMs.

@@ -19,13 +19,11 @@ pub struct PointGrid<T> {
     ny: usize,
 }
 
-/// Average points per occupied cell aimed at when sizing the grid.
-const POINTS_PER_CELL: f64 = 2.0;
-
 impl<T: Copy> PointGrid<T> {
-    /// A grid over `points` (plane coordinates, see
-    /// [`super::projection::to_plane`]).
-    pub fn new(points: Vec<([f64; 2], T)>) -> Self {
+    /// A grid over `points` (plane coordinates, see [`super::projection::to_plane`]) with
+    /// about `per_cell` points per occupied cell (about the number of neighbours queries ask
+    /// for is a good choice).
+    pub fn new(points: Vec<([f64; 2], T)>, per_cell: f64) -> Self {
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         for (p, _) in &points {
             for k in 0..2 {
@@ -39,8 +37,8 @@ impl<T: Copy> PointGrid<T> {
         }
         let (w, h) = ((hi[0] - lo[0]).max(1e-9), (hi[1] - lo[1]).max(1e-9));
         // Points cluster (towns), so size cells by the occupied area: start from the bounding
-        // box and refine until the occupied cells hold about POINTS_PER_CELL points each.
-        let mut side = (w * h * POINTS_PER_CELL / points.len().max(1) as f64).sqrt();
+        // box and refine until the occupied cells hold about `per_cell` points each.
+        let mut side = (w * h * per_cell / points.len().max(1) as f64).sqrt();
         for _ in 0..8 {
             let mut occupied: Vec<u64> = points
                 .iter()
@@ -54,10 +52,10 @@ impl<T: Copy> PointGrid<T> {
             occupied.dedup();
             let per = points.len() as f64 / occupied.len().max(1) as f64;
             let cells = (w / side + 1.0) * (h / side + 1.0);
-            if per <= POINTS_PER_CELL * 1.5 || cells > 4.0e6 {
+            if per <= per_cell * 1.5 || cells > 4.0e6 {
                 break;
             }
-            side /= (per / POINTS_PER_CELL).sqrt().min(4.0);
+            side /= (per / per_cell).sqrt().min(4.0);
         }
         let nx = ((w / side) as usize + 1).max(1);
         let ny = ((h / side) as usize + 1).max(1);
@@ -241,7 +239,7 @@ mod tests {
             };
             points.push((p, i));
         }
-        let grid = PointGrid::new(points.clone());
+        let grid = PointGrid::new(points.clone(), 3.0);
         let tree = RTree::bulk_load(
             points
                 .iter()

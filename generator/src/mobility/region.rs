@@ -39,6 +39,8 @@ pub const SNAP_CANDIDATES: usize = 6;
 /// Distance decay of the choice among snap candidates, km (assumption: pulls places towards
 /// large towns rather than the nearest hamlet).
 pub const SNAP_DECAY_KM: f64 = 2.0;
+/// Settlements per occupied cell of the grid that finds snap candidates.
+const SNAP_GRID_PER_CELL: f64 = 2.0;
 /// Tries to jitter a point inside its district before falling back to the settlement centre.
 const JITTER_TRIES: usize = 8;
 
@@ -122,14 +124,14 @@ impl Region {
                         .map(|(i, s)| -> SettlementRef { (to_plane(s.lon, s.lat), (d, i as u32)) }),
                 );
             }
-            PointGrid::new(all)
+            PointGrid::new(all, SNAP_GRID_PER_CELL)
         });
         Region {
             districts,
             member,
             centres,
             attractiveness,
-            settlements: PointGrid::new(refs),
+            settlements: PointGrid::new(refs, SNAP_GRID_PER_CELL),
             travel,
             covered,
             travel_settlements,

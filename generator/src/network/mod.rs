@@ -193,7 +193,7 @@ impl Network {
                     .map(|&(p, i)| GeomWithData::new(p, i))
                     .collect();
                 network.index[op] = Some(RTree::bulk_load(refs));
-                network.grids[op] = Some(PointGrid::new(points));
+                network.grids[op] = Some(PointGrid::new(points, 1.0));
             }
         }
         network

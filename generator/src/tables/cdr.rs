@@ -161,6 +161,21 @@ impl PhoneNumber {
         self.len = (at + total) as u8;
     }
 
+    /// Appends the number to a string column (ASCII: valid UTF-8 without a check).
+    pub fn push_to(&self, column: &mut StringColumn) {
+        if column.offsets.is_empty() {
+            column.offsets.push(0);
+        }
+        column.bytes.extend_from_slice(self.digits());
+        column
+            .offsets
+            .push(i32::try_from(column.bytes.len()).expect("string column over 2 GiB"));
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
     /// The number as text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
@@ -187,7 +202,7 @@ impl std::fmt::Write for PhoneNumber {
 
 impl PartialEq for PhoneNumber {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+        self.digits() == other.digits()
     }
 }
 
@@ -202,7 +217,7 @@ impl PartialOrd for PhoneNumber {
 impl Ord for PhoneNumber {
     /// The order of the numbers as strings.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        self.digits().cmp(other.digits())
     }
 }
 
@@ -221,11 +236,11 @@ impl std::fmt::Display for PhoneNumber {
 /// Served-subscriber identifiers, looked up once per SIM.
 pub struct Served<'a> {
     /// MSISDN.
-    pub msisdn: &'a str,
+    pub msisdn: &'a PhoneNumber,
     /// IMSI.
-    pub imsi: &'a str,
+    pub imsi: &'a PhoneNumber,
     /// IMEI.
-    pub imei: &'a str,
+    pub imei: &'a PhoneNumber,
 }
 
 /// Rows of `cdr` for one (block, day), sorted by start time when finished.
@@ -278,10 +293,10 @@ impl CdrBuilder {
             ints[0].push(r.record_id);
             kind.push(r.record_type);
             op.push(r.operator);
-            msisdn.push(s.msisdn);
-            imsi.push(s.imsi);
-            imei.push(s.imei);
-            other.push(r.other_party.as_str());
+            s.msisdn.push_to(&mut msisdn);
+            s.imsi.push_to(&mut imsi);
+            s.imei.push_to(&mut imei);
+            r.other_party.push_to(&mut other);
             ints[1].push(r.start);
             duration.push(r.duration_s);
             ints[2].push(r.first_cell);

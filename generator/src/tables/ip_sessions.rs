@@ -198,9 +198,9 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
         i64s[1].push(r.session_id);
         seq.push(r.sequence);
         op.push(r.operator);
-        msisdn.push(s.msisdn);
-        imsi.push(s.imsi);
-        imei.push(s.imei);
+        s.msisdn.push_to(&mut msisdn);
+        s.imsi.push_to(&mut imsi);
+        s.imei.push_to(&mut imei);
         i64s[2].push(r.start);
         i64s[3].push(r.end);
         i64s[4].push(r.cell);
@@ -264,7 +264,7 @@ pub fn calls_batch<'a>(mut rows: Vec<IpCall>, served: impl Fn(u64) -> Served<'a>
     for r in &rows {
         session.push(r.session_id);
         op.push(r.operator);
-        msisdn.push(served(r.served).msisdn);
+        served(r.served).msisdn.push_to(&mut msisdn);
         service.push(r.service);
         start.push(r.start);
         dur.push(r.duration_s);
