@@ -350,7 +350,7 @@ impl Run<'_> {
                 register.push(population.identity(&person));
             }
             let (party, links) = match parties.of(id) {
-                Some(party) => (party, parties.links(id)),
+                Some(party) => (party, parties.links(id, self.rates)),
                 None => (Arc::new(party(seed, id, &sims)), Vec::new()),
             };
             residents.push(Resident {
@@ -729,11 +729,18 @@ impl<'p> Parties<'p> {
             .clone()
     }
 
-    /// The ties of person `id` to others who hold a SIM.
-    fn links(&mut self, id: u64) -> Vec<Link> {
-        candidate_ties(self.population.seed(), self.population, id)
+    /// The ties of person `id`, who holds a SIM, to others who hold one.
+    fn links(&mut self, id: u64, rates: CallRates) -> Vec<Link> {
+        let seed = self.population.seed();
+        let Some(me) = self.of(id) else {
+            return Vec::new();
+        };
+        candidate_ties(seed, self.population, id)
             .into_iter()
-            .filter_map(|c| self.of(c.other).map(|other| Link { tie: c.tie, other }))
+            .filter_map(|c| {
+                let other = self.of(c.other)?;
+                Some(Link::new(seed, rates, c.tie, &me, other))
+            })
             .collect()
     }
 }

@@ -48,7 +48,11 @@ pub fn log_normal<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64) -> f64 {
 
 /// A Poisson draw (Knuth's multiplication method: meant for means up to a few dozen).
 pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
-    let limit = libm::exp(-mean);
+    poisson_below(rng, libm::exp(-mean))
+}
+
+/// [`poisson`] with mean −ln(`limit`), for callers that draw many times with one mean.
+pub fn poisson_below<R: Rng + ?Sized>(rng: &mut R, limit: f64) -> u32 {
     let (mut k, mut p) = (0, uniform(rng));
     while p > limit && k < 10_000 {
         k += 1;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::behaviour::calls::{
-    CallRates, ExternalEvent, Medium, PairEvent, TieDay, external_events, tie_day_events,
+    CallRates, ExternalEvent, Medium, PairEvent, TieCalls, TieDay, external_events, tie_calls_on,
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
@@ -51,6 +51,34 @@ pub struct Link {
     pub tie: Tie,
     /// The other end (shared by every tie to it).
     pub other: Arc<Party>,
+    /// What the tie's daily events depend on, inline: most tie-days have no event, and
+    /// deciding so needs only this.
+    pub calls: TieCalls,
+}
+
+impl Link {
+    /// A tie of kind `tie` between `me` and `other`.
+    pub fn new(seed: u64, rates: CallRates, tie: Tie, me: &Party, other: Arc<Party>) -> Self {
+        let (a, b) = if me.id < other.id {
+            (me, &*other)
+        } else {
+            (&*other, me)
+        };
+        let calls = TieCalls::new(
+            seed,
+            &TieDay {
+                a: a.id,
+                b: b.id,
+                tie,
+                activity: (a.activity, b.activity),
+                rates,
+                sims: (a.sims.len() as u8, b.sims.len() as u8),
+                midnight: 0,
+                day: 0,
+            },
+        );
+        Link { tie, other, calls }
+    }
 }
 
 /// Per-day context shared by a block's residents.
@@ -109,24 +137,16 @@ pub fn person_day_cdr(
     }
     let mut sequence = [0u32; MAX_SIMS as usize];
     for link in links {
-        let other: &Party = &link.other;
-        let (a, b) = if me.id < other.id {
-            (me, other)
-        } else {
-            (other, me)
-        };
-        let tie_day = TieDay {
-            a: a.id,
-            b: b.id,
-            tie: link.tie,
-            activity: (a.activity, b.activity),
-            rates: ctx.rates,
-            sims: (a.sims.len() as u8, b.sims.len() as u8),
-            midnight: ctx.midnight,
-            day: ctx.day,
-        };
-        for event in tie_day_events(ctx.seed, &tie_day) {
-            pair_record(ctx, cache, &mut served, other, &event, &mut sequence, rows);
+        for event in tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day) {
+            pair_record(
+                ctx,
+                cache,
+                &mut served,
+                &link.other,
+                &event,
+                &mut sequence,
+                rows,
+            );
         }
     }
     for event in external_events(
