@@ -19,6 +19,9 @@ pub struct PointGrid<T> {
     ny: usize,
 }
 
+/// Most cells of a grid (4 MiB of cell starts): refining stops before.
+const MAX_CELLS: f64 = (1u32 << 20) as f64;
+
 impl<T: Copy> PointGrid<T> {
     /// A grid over `points` (plane coordinates, see [`super::projection::to_plane`]) with
     /// about `per_cell` points per occupied cell (about the number of neighbours queries ask
@@ -51,11 +54,11 @@ impl<T: Copy> PointGrid<T> {
             occupied.sort_unstable();
             occupied.dedup();
             let per = points.len() as f64 / occupied.len().max(1) as f64;
-            let cells = (w / side + 1.0) * (h / side + 1.0);
-            if per <= per_cell * 1.5 || cells > 4.0e6 {
+            let finer = side / (per / per_cell).sqrt().min(4.0);
+            if per <= per_cell * 1.5 || (w / finer + 1.0) * (h / finer + 1.0) > MAX_CELLS {
                 break;
             }
-            side /= (per / per_cell).sqrt().min(4.0);
+            side = finer;
         }
         let nx = ((w / side) as usize + 1).max(1);
         let ny = ((h / side) as usize + 1).max(1);
