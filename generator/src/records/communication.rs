@@ -8,6 +8,7 @@ use crate::behaviour::calls::{
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
+use crate::network::Cell;
 use crate::population::MAX_SIMS;
 use crate::reference::operators;
 use crate::tables::cdr::{CdrRow, PhoneNumber};
@@ -17,7 +18,6 @@ use super::location::estimate;
 use super::radio::CallResult;
 use super::radio::call_outcome;
 use super::{RadioNetwork, Serving};
-use crate::network::Cell;
 
 /// Share of SMS that fail (assumption).
 const SMS_FAILURE: f64 = 0.005;
