@@ -56,6 +56,28 @@ fn every_committed_reference_is_complete() {
             dir.file_name().unwrap().to_str(),
             "a reference folder is named after its scenario"
         );
+        // The baselines' scores and truth tables were computed on this scenario text.
+        let baselines = dir.join("baselines");
+        let report: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(baselines.join("report.json"))
+                .unwrap_or_else(|e| panic!("{}: {e}", baselines.display())),
+        )
+        .unwrap();
+        assert_eq!(
+            report["dataset"]["scenario_sha256"],
+            m["scenario"]["sha256"],
+            "{}: scores of another scenario text; rerun reference-outputs/bench-baselines.sh",
+            baselines.display()
+        );
+        let truth = baselines.join("truth-indicators/present_population.csv");
+        let text =
+            fs::read_to_string(&truth).unwrap_or_else(|e| panic!("{}: {e}", truth.display()));
+        assert!(
+            text.starts_with("indicator,zone_level,zone_id,t_start,t_end,")
+                && text.lines().count() > 1,
+            "{}",
+            truth.display()
+        );
         names.push(dir.file_name().unwrap().to_string_lossy().into_owned());
     }
     for name in VERIFIED_IN_CI {
