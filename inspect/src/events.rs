@@ -132,11 +132,19 @@ pub(crate) fn events(
     manifest_path: &Path,
     period: &Period,
 ) -> Result<Option<Events>, InspectError> {
-    let scenario = scenario::parse("manifest", &data.manifest.scenario.text, &tables::names())
-        .map_err(|e| InspectError::Scenario {
+    // Only a scenario with events needs the full parse (a hand-made manifest may hold no more
+    // than its period).
+    let text = &data.manifest.scenario.text;
+    let table: toml::Table = toml::from_str(text).unwrap_or_default();
+    if !table.contains_key("gathering") && !table.contains_key("outage") {
+        return Ok(None);
+    }
+    let scenario = scenario::parse("manifest", text, &tables::names()).map_err(|e| {
+        InspectError::Scenario {
             path: manifest_path.to_owned(),
             message: e.to_string(),
-        })?;
+        }
+    })?;
     if scenario.gatherings().is_empty() && scenario.outages().is_empty() {
         return Ok(None);
     }

@@ -7,7 +7,7 @@ use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon
 use telcosynth_generator::table::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, StringColumn, TableSchema, View,
 };
-use telcosynth_generator::tables::cdr::{CdrBuilder, CdrRow, Served};
+use telcosynth_generator::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};
 use telcosynth_generator::tables::ip_sessions::{IpRecord, sessions_batch};
 use telcosynth_generator::tables::{CELLS, PERSON_SIMS, PERSONS, SUBSCRIBERS, TRAJECTORIES};
 use telcosynth_inspect::{InspectError, Report, Status, inspect};
@@ -80,10 +80,19 @@ fn text(values: &[&str]) -> ColumnData {
 }
 
 fn served(key: u64) -> Served<'static> {
+    static NUMBERS: std::sync::OnceLock<(PhoneNumber, Vec<PhoneNumber>, PhoneNumber)> =
+        std::sync::OnceLock::new();
+    let (msisdn, imsis, imei) = NUMBERS.get_or_init(|| {
+        (
+            PhoneNumber::new("+60120000000"),
+            IMSIS.iter().map(|i| PhoneNumber::new(i)).collect(),
+            PhoneNumber::new("000000000000000"),
+        )
+    });
     Served {
-        msisdn: "+60120000000",
-        imsi: IMSIS[key as usize],
-        imei: "000000000000000",
+        msisdn,
+        imsi: &imsis[key as usize],
+        imei,
     }
 }
 
@@ -93,7 +102,7 @@ fn cdr(sim: u64, kind: &'static str, result: &'static str, start: i64, cell: i64
         record_type: kind,
         operator: "Maxis",
         served: sim,
-        other_party: "+60130000000".into(),
+        other_party: PhoneNumber::new("+60130000000"),
         start,
         duration_s: 0,
         first_cell: cell,
