@@ -210,25 +210,13 @@ fn resolve_venue(src: &Source<'_>, i: usize, g: &GatheringFile) -> Result<Place,
             }
         }
         (None, Some(lon), Some(lat)) => {
-            let district = Geography::get().locate(*lon.as_ref(), *lat.as_ref());
-            district
-                .map(|district| Place {
-                    lon: *lon.as_ref(),
-                    lat: *lat.as_ref(),
-                    district,
-                })
-                .ok_or_else(|| {
-                    src.error(
-                        lon.span(),
-                        &format!("gathering[{i}].lon"),
-                        format!(
-                            "({}, {}) is in no Malaysian district; check the order (lon is about \
-                             100 to 119, lat 1 to 7)",
-                            lon.as_ref(),
-                            lat.as_ref()
-                        ),
-                    )
-                })
+            let field = format!("gathering[{i}].lon");
+            let district = district_at(src, lon, *lat.as_ref(), &field)?;
+            Ok(Place {
+                lon: *lon.as_ref(),
+                lat: *lat.as_ref(),
+                district,
+            })
         }
         _ => Err(src.error(
             g.name.span(),
@@ -279,17 +267,7 @@ fn resolve_outage(
         }
     };
     let centre = (*o.lon.as_ref(), *o.lat.as_ref());
-    if Geography::get().locate(centre.0, centre.1).is_none() {
-        return Err(src.error(
-            o.lon.span(),
-            &field("lon"),
-            format!(
-                "({}, {}) is in no Malaysian district; check the order (lon is about 100 to 119, \
-                 lat 1 to 7)",
-                centre.0, centre.1
-            ),
-        ));
-    }
+    district_at(src, &o.lon, centre.1, &field("lon"))?;
     let radius = *o.radius_km.as_ref();
     if !(radius > 0.0 && radius <= MAX_RADIUS_KM) {
         return Err(src.error(
@@ -323,6 +301,26 @@ fn resolve_outage(
         radius_km: radius,
         start,
         end,
+    })
+}
+
+/// The district of the point (`lon`, `lat`), or an error at `lon`.
+fn district_at(
+    src: &Source<'_>,
+    lon: &Spanned<f64>,
+    lat: f64,
+    field: &str,
+) -> Result<u16, ScenarioError> {
+    Geography::get().locate(*lon.as_ref(), lat).ok_or_else(|| {
+        src.error(
+            lon.span(),
+            field,
+            format!(
+                "({}, {lat}) is in no Malaysian district; check the order (lon is about 100 to \
+                 119, lat 1 to 7)",
+                lon.as_ref()
+            ),
+        )
     })
 }
 
