@@ -225,7 +225,7 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
             }
         })
         .collect();
-    destinations.sort_by(|a, b| b.visitor_days.cmp(&a.visitor_days));
+    destinations.sort_by_key(|d| std::cmp::Reverse(d.visitor_days));
     let holidays = waves
         .into_iter()
         .map(|(holiday, (trips, per_day))| {
