@@ -3,7 +3,8 @@
 #   reference-outputs/bench-baselines.sh SCENARIO [TELCOSYNTH]
 # runs `telcosynth bench --scenario SCENARIO --baselines` in a temporary folder (the dataset,
 # the pipelines' inputs and releases stay there) and copies report.json, report.md,
-# report.html and truth-indicators/ into reference-outputs/SCENARIO/baselines/.
+# report.html and truth-indicators/ (each CSV gzipped: a quarter of hourly counts for the whole
+# country is tens of MB of text) into reference-outputs/SCENARIO/baselines/.
 # TELCOSYNTH defaults to the debug build (`cargo build`), as the published reports were made.
 set -eu
 scenario=$1
@@ -18,4 +19,5 @@ rm -rf "$dest"
 mkdir -p "$dest"
 cp "$work/run/report.json" "$work/run/report.md" "$work/run/report.html" "$dest/"
 cp -r "$work/run/truth-indicators" "$dest/"
+gzip -n -9 "$dest"/truth-indicators/*.csv
 echo "wrote $dest"

@@ -94,3 +94,19 @@ pub fn strings(dataset: &Path, table: &str, column: &str) -> Vec<Option<String>>
 pub fn manifest(dataset: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dataset.join("manifest.json")).unwrap()).unwrap()
 }
+
+/// The bytes of a gzipped file, decompressed by the system's `gzip`.
+pub fn gunzip(path: &Path) -> Vec<u8> {
+    let out = Command::new("gzip")
+        .arg("-dc")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("gzip -dc {}: {e}", path.display()));
+    assert!(
+        out.status.success(),
+        "gzip -dc {}: {:?}",
+        path.display(),
+        out.status
+    );
+    out.stdout
+}
