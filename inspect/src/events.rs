@@ -75,7 +75,7 @@ pub struct OutageFigures {
     pub failed_pct_during: f64,
     /// The same share on the other days, %.
     pub failed_pct_usual: f64,
-    /// Data records closed by `radio_loss`.
+    /// Data records closed by `radio_loss` in the whole dataset (every outage together).
     pub radio_losses: u64,
 }
 
