@@ -415,3 +415,76 @@ fn the_example_python_pipeline_is_scored() {
     // Only the named pipeline ran.
     assert_eq!(report["pipelines"].as_array().unwrap().len(), 1);
 }
+
+/// A pipeline's scores with the run-dependent fields (durations, paths) left out.
+fn scores(report: &Value, name: &str) -> Value {
+    let outcome = &pipeline(report, name)["outcome"];
+    serde_json::json!({
+        "status": outcome["status"],
+        "aggregates": outcome["aggregates"],
+        "microdata": outcome["microdata"],
+        "risk": outcome["risk"]["report"],
+    })
+}
+
+#[test]
+fn a_merged_split_run_is_benched_like_the_single_run() {
+    let (dir, single) = common::generate(SMALL, &[]);
+    let split = dir.path().join("split");
+    for i in 0..3 {
+        common::ok(&[
+            "generate",
+            SMALL,
+            "--out",
+            split.to_str().unwrap(),
+            "--shard",
+            &format!("{i}/3"),
+        ]);
+    }
+    common::ok(&["merge-manifests", split.to_str().unwrap()]);
+    let identity = format!("id={} baseline identity", env!("CARGO_BIN_EXE_telcosynth"));
+    let bench = |data: &Path, name: &str| {
+        let out = dir.path().join(name);
+        common::ok(&[
+            "bench",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--pipeline",
+            &identity,
+        ]);
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
+        (out, report)
+    };
+    let (one_out, one) = bench(&single, "bench-single");
+    let (split_out, merged) = bench(&split, "bench-split");
+    assert_eq!(
+        scores(&one, "id")["status"],
+        "scored",
+        "{}",
+        scores(&one, "id")
+    );
+    assert_eq!(scores(&one, "id"), scores(&merged, "id"));
+    // The truth the scores are measured against is the same table for table.
+    let csvs = |out: &Path| {
+        let mut files: Vec<_> = std::fs::read_dir(out.join("truth-indicators"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    };
+    let (a, b) = (csvs(&one_out), csvs(&split_out));
+    assert!(!a.is_empty());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.file_name(), y.file_name());
+        assert!(
+            std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
+            "{} differs between the single and the merged split run",
+            x.display()
+        );
+    }
+}

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::contract::{self, ReleaseManifest};
+use crate::dataset::Dataset;
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, IndicatorSet, Side};
@@ -78,9 +79,10 @@ pub struct BenchOptions {
 pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
     let started = Instant::now();
-    let target = prepare::choose_target(&opts.dataset, opts.operator.as_deref())?;
-    let prepared = prepare::prepare(&opts.dataset, target, &opts.out.join("input"))?;
-    let reference = Reference::compute(&opts.dataset, &prepared)?;
+    let dataset = Dataset::open(&opts.dataset)?;
+    let target = prepare::choose_target(&dataset, opts.operator.as_deref())?;
+    let prepared = prepare::prepare(&dataset, target, &opts.out.join("input"))?;
+    let reference = Reference::compute(&prepared)?;
     crate::truth_csv::write(&reference.truth, &opts.out)?;
     let prepare_s = started.elapsed().as_secs_f64();
     let sandbox = Sandbox::detect();
@@ -136,7 +138,7 @@ struct Reference {
 }
 
 impl Reference {
-    fn compute(dataset: &Path, prepared: &Prepared) -> Result<Reference, HarnessError> {
+    fn compute(prepared: &Prepared) -> Result<Reference, HarnessError> {
         let engine = Engine::new()?;
         indicators::register_helpers(&engine, &prepared.period)?;
         indicators::register_view(
@@ -145,7 +147,8 @@ impl Reference {
             &prepared.dir.join("cells"),
             contract::SpatialLevel::Cell,
         )?;
-        let has_visitors = indicators::register_truth(&engine, dataset, &prepared.target.name)?;
+        let has_visitors =
+            indicators::register_truth(&engine, &prepared.dataset, &prepared.target.name)?;
         let raw = indicators::compute(&engine, Side::View, has_visitors);
         let truth = indicators::compute(&engine, Side::Truth, has_visitors);
         let raw_histograms = utility::histograms(&engine)?;
@@ -259,7 +262,7 @@ fn score_release(
         (None, None)
     };
     let risk = if opts.risk {
-        assess_risk(opts, out, prepared, &manifest)
+        assess_risk(out, prepared, &manifest)
     } else {
         RiskSection::not_run("risk assessment not requested (--no-risk)")
     };
@@ -285,12 +288,7 @@ fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
     }
 }
 
-fn assess_risk(
-    opts: &BenchOptions,
-    out: &Path,
-    prepared: &Prepared,
-    manifest: &ReleaseManifest,
-) -> RiskSection {
+fn assess_risk(out: &Path, prepared: &Prepared, manifest: &ReleaseManifest) -> RiskSection {
     let mut columns: Vec<String> = manifest
         .pseudonym_columns
         .iter()
@@ -310,7 +308,7 @@ fn assess_risk(
         time_bin_s: manifest.time_bin_s as i64,
     };
     let inputs = risk::RiskInputs {
-        dataset: &opts.dataset,
+        dataset: &prepared.dataset,
         input: &prepared.dir,
         release: out,
         view,

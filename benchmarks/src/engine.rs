@@ -60,6 +60,29 @@ impl Engine {
         )))
     }
 
+    /// Registers the Parquet files `files` (of one schema) as `name`.
+    pub fn register_parquet_files(
+        &self,
+        name: &str,
+        files: &[std::path::PathBuf],
+    ) -> Result<(), HarnessError> {
+        let paths: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let context = format!(
+            "register table {name} from {} files ({})",
+            paths.len(),
+            paths.first().map_or("", String::as_str)
+        );
+        self.block_on(async {
+            let frame = self
+                .ctx
+                .read_parquet(paths, ParquetReadOptions::default())
+                .await?;
+            self.ctx.register_table(name, frame.into_view())
+        })
+        .map(|_| ())
+        .map_err(HarnessError::query(context))
+    }
+
     /// Registers a CSV file with a header line as `name`, with the given schema.
     pub fn register_csv(
         &self,

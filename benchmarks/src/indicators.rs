@@ -10,6 +10,7 @@ use datafusion::arrow::compute::cast;
 use serde::Serialize;
 
 use crate::contract::SpatialLevel;
+use crate::dataset::Dataset;
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::prepare::{LOCAL_OFFSET_S, Period};
@@ -423,23 +424,23 @@ fn empty_view(view: &str, extra: &[(&str, &str)]) -> String {
 /// Returns whether `visitors` exists.
 pub fn register_truth(
     engine: &Engine,
-    dataset: &Path,
+    dataset: &Dataset,
     operator_name: &str,
 ) -> Result<bool, HarnessError> {
     for table in ["persons", "person_sims", "trajectories"] {
-        let dir = dataset.join(table);
-        if !dir.is_dir() {
+        let files = dataset.files(table);
+        if files.is_empty() {
             return Err(HarnessError::Dataset(format!(
                 "{}: truth table {table} is missing; generate it (outputs.tables)",
-                dataset.display()
+                dataset.root().display()
             )));
         }
-        engine.register_parquet(table, &dir)?;
+        engine.register_parquet_files(table, &files)?;
     }
-    let visitors = dataset.join("visitors");
-    let has_visitors = visitors.is_dir();
+    let visitors = dataset.files("visitors");
+    let has_visitors = !visitors.is_empty();
     if has_visitors {
-        engine.register_parquet("visitors", &visitors)?;
+        engine.register_parquet_files("visitors", &visitors)?;
     }
     engine.sql(
         "create view target_persons",

@@ -11,6 +11,7 @@
 pub mod baselines;
 pub mod bench;
 pub mod contract;
+pub mod dataset;
 pub mod engine;
 pub mod error;
 pub mod indicators;

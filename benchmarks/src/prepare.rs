@@ -17,6 +17,7 @@ use telcosynth_generator::tables;
 use telcosynth_sinks::{Compression, Manifest, read_manifest, writer_properties};
 
 use crate::contract::INPUT_TABLES;
+use crate::dataset::Dataset;
 use crate::error::HarnessError;
 
 /// File name of the schema description in the input folder.
@@ -81,6 +82,8 @@ pub struct Prepared {
     pub period: Period,
     /// The dataset's manifest.
     pub manifest: Manifest,
+    /// The dataset the view was taken from.
+    pub dataset: Dataset,
 }
 
 /// Reads the scenario period from a dataset manifest's normalised scenario text.
@@ -109,12 +112,11 @@ pub fn period_of(manifest: &Manifest) -> Result<Period, HarnessError> {
 
 /// Chooses the target operator: `requested` (key or name, any case), or the one with the most
 /// subscribers in the dataset (ties to the alphabetically first key).
-pub fn choose_target(dataset: &Path, requested: Option<&str>) -> Result<Target, HarnessError> {
-    let manifest = read_manifest(dataset).map_err(|e| HarnessError::Dataset(e.to_string()))?;
+pub fn choose_target(dataset: &Dataset, requested: Option<&str>) -> Result<Target, HarnessError> {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for file in table_files(&manifest, "subscribers")? {
-        for batch in read_batches(&dataset.join(&file))? {
-            let ops = text_column(&batch, "operator", &file)?;
+    for file in dataset.relative_files("subscribers")? {
+        for batch in read_batches(&dataset.root().join(file))? {
+            let ops = text_column(&batch, "operator", file)?;
             for i in 0..ops.len() {
                 *counts.entry(ops.value(i).to_owned()).or_default() += 1;
             }
@@ -146,7 +148,7 @@ pub fn choose_target(dataset: &Path, requested: Option<&str>) -> Result<Target, 
     if subscribers == 0 {
         return Err(HarnessError::Dataset(format!(
             "{}: operator {} has no subscribers in this dataset; choose another with --operator",
-            dataset.display(),
+            dataset.root().display(),
             operator.key
         )));
     }
@@ -164,8 +166,9 @@ pub fn choose_target(dataset: &Path, requested: Option<&str>) -> Result<Target, 
 
 /// Writes the operator's view of `dataset` for `target` into the folder `dir` (replacing it),
 /// read-only.
-pub fn prepare(dataset: &Path, target: Target, dir: &Path) -> Result<Prepared, HarnessError> {
-    let manifest = read_manifest(dataset).map_err(|e| HarnessError::Dataset(e.to_string()))?;
+pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared, HarnessError> {
+    let manifest =
+        read_manifest(dataset.root()).map_err(|e| HarnessError::Dataset(e.to_string()))?;
     let period = period_of(&manifest)?;
     if dir.exists() {
         set_read_only(dir, false)?;
@@ -178,16 +181,16 @@ pub fn prepare(dataset: &Path, target: Target, dir: &Path) -> Result<Prepared, H
             &target.name
         };
         let schema = tables::by_name(table).expect("input tables are known");
-        let files = table_files(&manifest, table)?;
+        let files = dataset.relative_files(table)?;
         if files.is_empty() {
             return Err(HarnessError::Dataset(format!(
                 "{}: table {table} has no files; generate it (outputs.tables)",
-                dataset.display()
+                dataset.root().display()
             )));
         }
         for file in files {
-            let source = dataset.join(&file);
-            let rel = path_within_table(&file, table);
+            let source = dataset.root().join(file);
+            let rel = path_within_table(file, table);
             let dest = dir.join(table).join(rel);
             filter_file(&source, &dest, schema, keep)?;
         }
@@ -201,6 +204,7 @@ pub fn prepare(dataset: &Path, target: Target, dir: &Path) -> Result<Prepared, H
         target,
         period,
         manifest,
+        dataset: dataset.clone(),
     })
 }
 
@@ -220,22 +224,6 @@ fn set_read_only(dir: &Path, read_only: bool) -> Result<(), HarnessError> {
         }
     }
     Ok(())
-}
-
-/// Files of `table` listed in the manifest (Parquet only), relative to the dataset.
-fn table_files(manifest: &Manifest, table: &str) -> Result<Vec<String>, HarnessError> {
-    let entry = manifest.tables.get(table).ok_or_else(|| {
-        HarnessError::Dataset(format!(
-            "manifest.json lists no table {table}; generate it (outputs.tables)"
-        ))
-    })?;
-    let files: Vec<String> = entry.files.iter().map(|f| f.path.clone()).collect();
-    if let Some(csv) = files.iter().find(|f| !f.ends_with(".parquet")) {
-        return Err(HarnessError::Dataset(format!(
-            "{csv}: the harness reads Parquet datasets; regenerate with --format parquet"
-        )));
-    }
-    Ok(files)
 }
 
 /// The part of a dataset-relative path below the table folder (`date=…/file.parquet`).

@@ -16,6 +16,7 @@ use telcosynth_generator::population::imei::luhn_check_digit;
 use telcosynth_generator::rng::key_hash;
 
 use super::{ReleaseView, RiskInputs, RiskParams, SpatialLevel};
+use crate::dataset::Dataset;
 
 pub(crate) const TARGETS: i64 = 40;
 pub(crate) const CONTROLS: i64 = 20;
@@ -26,7 +27,7 @@ const DAY0: i64 = 1_736_467_200 - 8 * 3600;
 /// A test world on disk.
 pub(crate) struct Fixture {
     dir: tempfile::TempDir,
-    dataset: PathBuf,
+    dataset: Dataset,
     input: PathBuf,
 }
 
@@ -326,7 +327,7 @@ impl Fixture {
         write_events(&input, |p| p <= TARGETS, &IDENTITY);
         Fixture {
             dir,
-            dataset,
+            dataset: Dataset::from_folders(&dataset),
             input,
         }
     }

@@ -12,7 +12,7 @@ mod direct;
 #[cfg(test)]
 mod fixture;
 mod linkage;
-mod read;
+pub(crate) mod read;
 mod reversal;
 mod sample;
 mod stats;
@@ -22,6 +22,8 @@ mod world;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+
+use crate::dataset::Dataset;
 
 pub use aggregates::AggregatesReport;
 pub use direct::DirectReport;
@@ -108,7 +110,7 @@ impl Default for RiskParams {
 #[derive(Debug, Clone)]
 pub struct RiskInputs<'a> {
     /// The generated dataset, truth tables included.
-    pub dataset: &'a Path,
+    pub dataset: &'a Dataset,
     /// The operator view the pipeline was given.
     pub input: &'a Path,
     /// The pipeline's output folder.

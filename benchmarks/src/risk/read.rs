@@ -13,6 +13,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::RiskError;
+use crate::dataset::Dataset;
 
 /// The Parquet files of `table` under `dir`, sorted; empty when the table is absent.
 pub(crate) fn table_files(dir: &Path, table: &str) -> Vec<PathBuf> {
@@ -72,6 +73,17 @@ pub(crate) fn scan(
     f: impl FnMut(&Rows) -> Result<(), RiskError>,
 ) -> Result<(), RiskError> {
     scan_files(&table_files(dir, table), Some(wanted), f)
+}
+
+/// Calls `f` on every batch of a dataset's `table` with the `wanted` columns (none when the
+/// dataset lacks the table).
+pub(crate) fn scan_dataset(
+    dataset: &Dataset,
+    table: &str,
+    wanted: &[&str],
+    f: impl FnMut(&Rows) -> Result<(), RiskError>,
+) -> Result<(), RiskError> {
+    scan_files(&dataset.files(table), Some(wanted), f)
 }
 
 /// Calls `f` on every batch of `files`, with the `wanted` columns or all of them.

@@ -16,6 +16,7 @@ use telcosynth_generator::reference::districts;
 use super::read::{self, Rows, text};
 use super::sample::{Purpose, sample};
 use super::{RiskError, RiskInputs, SpatialLevel};
+use crate::dataset::Dataset;
 
 /// UTC offset of local time (Malaysia, UTC+8).
 pub(crate) const LOCAL_OFFSET_S: i64 = 8 * 3600;
@@ -267,7 +268,7 @@ impl World {
         let mut sims_of: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         let mut person_of_msisdn: HashMap<String, i64> = HashMap::new();
         let mut operator_of: HashMap<String, String> = HashMap::new();
-        read::scan(
+        read::scan_dataset(
             inputs.dataset,
             "person_sims",
             &["person_id", "msisdn", "operator"],
@@ -291,7 +292,7 @@ impl World {
         if sims_of.is_empty() {
             return Err(RiskError::Missing(format!(
                 "{}: no person_sims (the truth of the dataset)",
-                inputs.dataset.display()
+                inputs.dataset.root().display()
             )));
         }
 
@@ -524,8 +525,8 @@ fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
     Ok(zones)
 }
 
-fn load_persons(dataset: &Path, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
-    read::scan(
+fn load_persons(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
+    read::scan_dataset(
         dataset,
         "persons",
         &["person_id", "home_district_code", "nationality"],
@@ -548,7 +549,7 @@ fn load_persons(dataset: &Path, persons: &mut BTreeMap<i64, Person>) -> Result<(
 }
 
 fn load_sims(
-    dataset: &Path,
+    dataset: &Dataset,
     sims_of: &BTreeMap<i64, Vec<String>>,
     persons: &mut BTreeMap<i64, Person>,
 ) -> Result<(), RiskError> {
@@ -569,7 +570,7 @@ fn load_sims(
         "email",
     ];
     let mut found: Vec<(i64, Sim)> = Vec::new();
-    read::scan(dataset, "subscribers", &columns, |rows| {
+    read::scan_dataset(dataset, "subscribers", &columns, |rows| {
         let get = |c: &str| rows.strings(c);
         let cols = columns
             .iter()
@@ -616,7 +617,7 @@ fn load_sims(
     Ok(())
 }
 
-fn load_stays(dataset: &Path, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
+fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
     let columns = [
         "person_id",
         "kind",
@@ -627,7 +628,7 @@ fn load_stays(dataset: &Path, persons: &mut BTreeMap<i64, Person>) -> Result<(),
         "district_code",
         "purpose",
     ];
-    read::scan(dataset, "trajectories", &columns, |rows| {
+    read::scan_dataset(dataset, "trajectories", &columns, |rows| {
         let id = need(rows.i64s("person_id")?, "trajectories.person_id")?;
         let kind = need(rows.strings("kind")?, "trajectories.kind")?;
         let start = need(rows.seconds("start_time")?, "trajectories.start_time")?;
@@ -665,7 +666,7 @@ fn load_stays(dataset: &Path, persons: &mut BTreeMap<i64, Person>) -> Result<(),
 /// Control persons' points: their own operator's records in the dataset, placed at the release's
 /// level (at cell level, at the view's cell nearest to their cell's site).
 fn load_control_tokens(
-    dataset: &Path,
+    dataset: &Dataset,
     zones: &Zones,
     bin_s: i64,
     controls: &[i64],
@@ -681,7 +682,7 @@ fn load_control_tokens(
         return Ok(());
     }
     let mut cells: HashMap<i64, (f64, f64, String)> = HashMap::new();
-    read::scan(
+    read::scan_dataset(
         dataset,
         "cells",
         &["cell_key", "lon", "lat", "district_code"],
@@ -700,7 +701,7 @@ fn load_control_tokens(
     )?;
     let mut zone_of_cell: HashMap<i64, Option<u32>> = HashMap::new();
     for (table, time_col, cell_col) in EVENT_TABLES {
-        read::scan(
+        read::scan_dataset(
             dataset,
             table,
             &["served_msisdn", time_col, cell_col],
