@@ -873,7 +873,9 @@ fn load_release(
 }
 
 /// The one view person whose raw points, at the release's level, include every released point
-/// of a subject; `None` when no person or several do.
+/// of a subject; `None` when no person or several do. `view_tokens` is sorted, so the persons
+/// at one point are sorted too and membership is a binary search: at district-hour level a
+/// point holds thousands of persons.
 fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]) -> Option<i64> {
     let mut lists: Vec<&[((i64, u32), i64)]> = events
         .iter()
@@ -884,15 +886,16 @@ fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]
         })
         .collect();
     lists.sort_by_key(|l| l.len());
+    let holds = |list: &[((i64, u32), i64)], p: i64| list.binary_search_by_key(&p, |t| t.1).is_ok();
     let mut candidates: Vec<i64> = lists.first()?.iter().map(|t| t.1).collect();
     for list in &lists[1..] {
-        candidates.retain(|p| list.iter().any(|t| t.1 == *p));
+        candidates.retain(|&p| holds(list, p));
         if candidates.len() <= 1 {
             break;
         }
     }
     match candidates.as_slice() {
-        [one] if lists.iter().all(|l| l.iter().any(|t| t.1 == *one)) => Some(*one),
+        [one] if lists.iter().all(|l| holds(l, *one)) => Some(*one),
         _ => None,
     }
 }
