@@ -3,12 +3,15 @@
 //! manifest), and published reference outputs with the check of a dataset against them.
 //!
 //! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
-//! the encoders below it are usable on their own.
+//! the encoders below it are usable on their own. [`estimate`] predicts what a run would
+//! write, [`speed`] measures how fast it writes against the bare Parquet writer, and [`usage`]
+//! reads the process's peak memory and CPU time.
 
 mod arrow_convert;
 mod csv_writer;
 mod dataset;
 mod error;
+pub mod estimate;
 mod fingerprint;
 mod geoparquet;
 mod hashing;
@@ -16,6 +19,8 @@ mod manifest;
 mod parquet_writer;
 mod reference;
 mod shards;
+pub mod speed;
+pub mod usage;
 
 pub use arrow_convert::{arrow_schema, data_type, to_record_batch, wkb_point};
 pub use csv_writer::write_csv;

@@ -9,13 +9,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::scenario::{self, Compression, Format, Scenario, normalised_toml};
 use telcosynth_generator::tables;
+use telcosynth_sinks::estimate::Estimate;
+use telcosynth_sinks::usage;
 use telcosynth_sinks::{
     DatasetWriter, Manifest, ManifestInfo, ShardInfo, SinkFailure, ToolInfo, WriterOptions,
     shard_dir,
 };
 
-use super::estimate::Estimate;
-use super::{Failure, FormatArg, GenerateArgs, rss};
+use super::{Failure, FormatArg, GenerateArgs};
 
 /// Progress bars appear only for work that lasts longer than this.
 const PROGRESS_DELAY: Duration = Duration::from_secs(1);
@@ -154,10 +155,10 @@ fn dataset_dir(out: &Path, shard: Option<ShardInfo>) -> PathBuf {
 
 /// Prints peak memory and CPU time (`--stats`).
 fn print_stats(elapsed: Duration) {
-    match rss::usage() {
+    match usage::usage() {
         Some(u) => println!(
             "stats: max RSS {} ({} bytes); CPU {:.2} s user + {:.2} s system over {:.2} s wall",
-            rss::mib(u.max_rss_bytes),
+            usage::mib(u.max_rss_bytes),
             u.max_rss_bytes,
             u.user.as_secs_f64(),
             u.system.as_secs_f64(),

@@ -5,12 +5,10 @@ mod baseline;
 #[cfg(feature = "harness")]
 mod bench;
 mod bench_speed;
-mod estimate;
 mod failure;
 mod generate;
 mod inspect;
 mod merge;
-mod rss;
 mod scenario;
 mod verify;
 

@@ -251,3 +251,21 @@ pub fn load(path: &Path, known_tables: &[&str]) -> Result<Scenario, ScenarioErro
 pub fn normalised_toml(scenario: &Scenario) -> String {
     toml::to_string_pretty(&scenario.file).expect("a validated scenario serialises")
 }
+
+/// `scenario` with its outputs restricted to `tables` (names of [`crate::tables`]), validated
+/// again.
+pub fn with_tables(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    let mut doc: toml::Table = normalised_toml(scenario)
+        .parse()
+        .expect("a normalised scenario is TOML");
+    let outputs = doc
+        .entry("outputs")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(outputs) = outputs {
+        outputs.insert(
+            "tables".into(),
+            toml::Value::Array(tables.iter().map(|t| toml::Value::from(*t)).collect()),
+        );
+    }
+    parse(scenario.name(), &doc.to_string(), &crate::tables::names())
+}

@@ -1,5 +1,6 @@
-//! `telcosynth generate --dry-run`: rows, bytes and time per table, estimated from the scenario's
-//! size and rates measured on the quickstart, without generating anything.
+//! What a run would write (`telcosynth generate --dry-run`): rows, bytes and time per table,
+//! estimated from the scenario's size and rates measured on the quickstart, without generating
+//! anything.
 //!
 //! The rates below were measured with `telcosynth bench-speed --rates` (release build, the
 //! bundled quickstart: 20,000 Klang Valley residents, Monday 2025-01-06 to Sunday 2025-01-12, so
@@ -12,10 +13,10 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::{Format, ShardInfo};
 use telcosynth_generator::generate::World;
 use telcosynth_generator::mobility::local_midnight;
 use telcosynth_generator::visitors::PhoneKind;
-use telcosynth_sinks::{Format, ShardInfo};
 
 /// How a table's rows grow with the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
