@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -78,30 +78,6 @@ fn baselines_score_and_broken_pipelines_fail() {
          > \"$TELCOSYNTH_OUTPUT/manifest.json\"",
     );
     let hangs = script(&tools, "hangs.sh", "sleep 60");
-    // A pipeline that looks for the truth tables: in what the harness hands it (input, output,
-    // working folder, the contract's variables), in the folders above its input, and at the
-    // dataset's path, which it was never given but knows here. It reads whatever it finds and
-    // then writes a valid release, so that only the reading can fail it.
-    let reads_truth = script(
-        &tools,
-        "reads_truth.sh",
-        &format!(
-            "while [ $# -gt 0 ]; do case \"$1\" in --input) in=$2;; --output) out=$2;; esac; shift; done\n\
-             look() {{ for d in \"$@\"; do for n in persons person_sims trajectories trips visitors; do \
-               find \"$d\" -maxdepth 4 -type d -name \"$n\" 2>/dev/null; done; done; }}\n\
-             look \"$in\" \"$out\" \"$PWD\" \"$TELCOSYNTH_INPUT\" \"$TELCOSYNTH_OUTPUT\" > \"$out/handed.txt\"\n\
-             up=$(dirname \"$in\"); : > \"$out/snooped.txt\"\n\
-             for i in 1 2; do look \"$up\" >> \"$out/snooped.txt\"; up=$(dirname \"$up\"); done\n\
-             [ -d '{data}/persons' ] && echo '{data}/persons' >> \"$out/snooped.txt\"\n\
-             for d in $(cat \"$out/snooped.txt\"); do find \"$d\" -name '*.parquet' -exec cat {{}} + > /dev/null 2>&1; done\n\
-             printf 'indicator,zone_level,zone_id,t_start,t_end,breakdown_key,breakdown_value,value\\n\
-             calls,district,10_1,2025-01-09T16:00:00Z,2025-01-10T16:00:00Z,,,300\\n' > \"$out/aggregates.csv\"\n\
-             echo '{{\"contract_version\": 1, \"kind\": \"aggregates\", \"pseudonym_columns\": [], \
-             \"spatial_level\": \"district\", \"time_bin_s\": 86400, \"suppression\": null}}' \
-             > \"$out/manifest.json\"",
-            data = data.display()
-        ),
-    );
     let out = dir.path().join("run");
     let started = std::time::Instant::now();
     common::ok(&[
@@ -121,8 +97,6 @@ fn baselines_score_and_broken_pipelines_fail() {
         &format!("unknown-indicator={bad_type}"),
         "--pipeline",
         &format!("hangs={hangs}"),
-        "--pipeline",
-        &format!("reads-truth={reads_truth}"),
     ]);
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
@@ -174,38 +148,6 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     assert!(pipeline(&report, "hangs")["wall_s"].as_f64().unwrap() < 40.0);
     assert!(markdown.contains("cannot anonymise today"));
-
-    // Nothing the harness hands a pipeline leads to the truth. Without a sandbox the truth is
-    // within reach of a pipeline that searches for it: the report says there was no sandbox,
-    // and the pipeline that opened the dataset fails with the paths it touched. With
-    // bubblewrap it finds nothing and is scored.
-    let release = out.join("releases/reads-truth");
-    let handed = std::fs::read_to_string(release.join("handed.txt")).unwrap();
-    assert_eq!(
-        handed, "",
-        "the truth is reachable through what the harness hands over"
-    );
-    let snooped = std::fs::read_to_string(release.join("snooped.txt")).unwrap();
-    match report["sandbox"]["kind"].as_str().unwrap() {
-        "none" => {
-            assert!(markdown.contains("no sandbox"), "{markdown}");
-            assert!(snooped.contains("persons"), "{snooped}");
-            let f = failed("reads-truth");
-            let reason = f["reason"].as_str().unwrap();
-            assert!(
-                reason.contains("ground truth") && reason.contains("persons/"),
-                "{f}"
-            );
-        }
-        "bubblewrap" => {
-            assert_eq!(snooped, "", "the sandbox lets the truth be seen");
-            assert_eq!(
-                pipeline(&report, "reads-truth")["outcome"]["status"],
-                "scored"
-            );
-        }
-        other => panic!("unknown sandbox {other}"),
-    }
 
     // Every baseline is scored.
     for name in BASELINES {
@@ -414,6 +356,107 @@ fn the_example_python_pipeline_is_scored() {
     assert!(pp["spearman"].as_f64().unwrap() > 0.9, "{pp}");
     // Only the named pipeline ran.
     assert_eq!(report["pipelines"].as_array().unwrap().len(), 1);
+}
+
+/// A pipeline that looks for the truth tables: in what the harness hands it (input, output,
+/// working folder, the contract's variables), in the folders above its input, and at the
+/// dataset's path, which it was never given but knows here. It reads whatever it finds and
+/// then writes a valid release, so that only the reading can fail it.
+fn reads_truth_script(tools: &Path, data: &Path) -> String {
+    script(
+        tools,
+        "reads_truth.sh",
+        &format!(
+            "while [ $# -gt 0 ]; do case \"$1\" in --input) in=$2;; --output) out=$2;; esac; shift; done\n\
+             look() {{ for d in \"$@\"; do for n in persons person_sims trajectories trips visitors; do \
+               find \"$d\" -maxdepth 4 -type d -name \"$n\" 2>/dev/null; done; done; }}\n\
+             look \"$in\" \"$out\" \"$PWD\" \"$TELCOSYNTH_INPUT\" \"$TELCOSYNTH_OUTPUT\" > \"$out/handed.txt\"\n\
+             up=$(dirname \"$in\"); : > \"$out/snooped.txt\"\n\
+             for i in 1 2; do look \"$up\" >> \"$out/snooped.txt\"; up=$(dirname \"$up\"); done\n\
+             [ -d '{data}/persons' ] && echo '{data}/persons' >> \"$out/snooped.txt\"\n\
+             for d in $(cat \"$out/snooped.txt\"); do find \"$d\" -name '*.parquet' -exec cat {{}} + > /dev/null 2>&1; done\n\
+             printf 'indicator,zone_level,zone_id,t_start,t_end,breakdown_key,breakdown_value,value\\n\
+             calls,district,10_1,2025-01-09T16:00:00Z,2025-01-10T16:00:00Z,,,300\\n' > \"$out/aggregates.csv\"\n\
+             echo '{{\"contract_version\": 1, \"kind\": \"aggregates\", \"pseudonym_columns\": [], \
+             \"spatial_level\": \"district\", \"time_bin_s\": 86400, \"suppression\": null}}' \
+             > \"$out/manifest.json\"",
+            data = data.display()
+        ),
+    )
+}
+
+/// The report of a bench run of the truth-reading pipeline alone, and its release folder.
+fn bench_reads_truth(dir: &Path, data: &Path, name: &str, extra: &[&str]) -> (Value, PathBuf) {
+    let tools = dir.join("pipelines");
+    std::fs::create_dir_all(&tools).unwrap();
+    let reads_truth = reads_truth_script(&tools, data);
+    let out = dir.join(name);
+    let pipeline = format!("reads-truth={reads_truth}");
+    let mut args = vec![
+        "bench",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-risk",
+        "--pipeline",
+        &pipeline,
+    ];
+    args.extend_from_slice(extra);
+    common::ok(&args);
+    let report =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    (report, out.join("releases/reads-truth"))
+}
+
+#[test]
+fn a_pipeline_looking_for_the_truth_fails_without_a_sandbox_and_finds_nothing_in_one() {
+    let (dir, data) = common::generate(SMALL, &[]);
+    let read = |release: &Path, file: &str| std::fs::read_to_string(release.join(file)).unwrap();
+    // Nothing the harness hands a pipeline leads to the truth. Without a sandbox the truth is
+    // within reach of a pipeline that searches for it: the report says there was no sandbox,
+    // and the pipeline that opened the dataset fails with the paths it touched.
+    let (report, release) = bench_reads_truth(dir.path(), &data, "unsandboxed", &["--no-sandbox"]);
+    assert_eq!(report["sandbox"]["kind"], "none");
+    assert!(
+        report["sandbox"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("--no-sandbox")),
+        "{}",
+        report["sandbox"]
+    );
+    assert_eq!(
+        read(&release, "handed.txt"),
+        "",
+        "the truth is reachable through what the harness hands over"
+    );
+    assert!(read(&release, "snooped.txt").contains("persons"));
+    let outcome = &pipeline(&report, "reads-truth")["outcome"];
+    assert_eq!(outcome["status"], "failed", "{outcome}");
+    let reason = outcome["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("ground truth") && reason.contains("persons/"),
+        "{outcome}"
+    );
+
+    // With bubblewrap (where it is installed) it finds nothing and is scored.
+    let (report, release) = bench_reads_truth(dir.path(), &data, "sandboxed", &[]);
+    assert_eq!(read(&release, "handed.txt"), "");
+    match report["sandbox"]["kind"].as_str().unwrap() {
+        "bubblewrap" => {
+            assert_eq!(
+                read(&release, "snooped.txt"),
+                "",
+                "the sandbox lets the truth be seen"
+            );
+            let outcome = &pipeline(&report, "reads-truth")["outcome"];
+            assert_eq!(outcome["status"], "scored", "{outcome}");
+        }
+        "none" => eprintln!(
+            "sandboxed half skipped: {} (install bubblewrap)",
+            report["sandbox"]["reason"]
+        ),
+        other => panic!("unknown sandbox {other}"),
+    }
 }
 
 /// A pipeline's scores with the run-dependent fields (durations, paths) left out.

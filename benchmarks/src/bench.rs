@@ -72,6 +72,8 @@ pub struct BenchOptions {
     pub limits: Limits,
     /// Whether to run the re-identification risk assessment on each release.
     pub risk: bool,
+    /// Whether to run pipelines under bubblewrap where it is available.
+    pub sandbox: bool,
 }
 
 /// Runs the benchmark and writes `report.json`, `report.md`, `report.html` and the truth
@@ -85,7 +87,13 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     let reference = Reference::compute(&prepared)?;
     crate::truth_csv::write(&reference.truth, &opts.out)?;
     let prepare_s = started.elapsed().as_secs_f64();
-    let sandbox = Sandbox::detect();
+    let sandbox = if opts.sandbox {
+        Sandbox::detect()
+    } else {
+        Sandbox::None {
+            reason: "--no-sandbox was given".into(),
+        }
+    };
     let mut pipelines = Vec::new();
     let mut watch_notes = BTreeSet::new();
     for p in &opts.pipelines {
@@ -190,6 +198,7 @@ fn run_one(
         output: &output,
         work: &work,
         seed: opts.seed,
+        protected: &[opts.dataset.clone(), opts.out.clone()],
     };
     let started = Instant::now();
     let watch = TruthWatch::start(&opts.dataset, &opts.out);

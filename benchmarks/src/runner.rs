@@ -108,6 +108,9 @@ pub struct Invocation<'a> {
     pub work: &'a Path,
     /// Seed passed to the pipeline.
     pub seed: u64,
+    /// Folders the pipeline must never see (the dataset, the bench's run folder): the sandbox
+    /// shows nothing inside them and no folder that holds one of them.
+    pub protected: &'a [PathBuf],
 }
 
 /// Runs `inv` under `limits` and `sandbox`; returns the run or why it failed.
@@ -144,7 +147,7 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
     let mut cmd = match sandbox {
         Sandbox::Bubblewrap { program } => {
             let mut c = Command::new(program);
-            c.args(bwrap_args(inv.command, &input, &output, &work));
+            c.args(bwrap_args(inv, &input, &output, &work));
             c.args(["sh", "-c", &script, "pipeline"]);
             c
         }
@@ -265,10 +268,11 @@ fn tail(path: &Path) -> String {
     text.trim_end().to_owned()
 }
 
-/// bubblewrap arguments: fresh namespaces (no network), the system's programs and libraries
-/// read-only, IN read-only, OUT and the work folder writable, a private /tmp, and the
-/// command's own program when it is given by path.
-fn bwrap_args(command: &str, input: &Path, output: &Path, work: &Path) -> Vec<String> {
+/// bubblewrap arguments: fresh namespaces (no network), a private /tmp, the system's programs
+/// and libraries read-only, then what the command needs to start — also read-only, and never a
+/// folder inside or holding one of `inv.protected` — and last IN read-only, OUT and the work
+/// folder writable.
+fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec<String> {
     let mut a: Vec<String> = [
         "--unshare-all",
         "--die-with-parent",
@@ -295,14 +299,24 @@ fn bwrap_args(command: &str, input: &Path, output: &Path, work: &Path) -> Vec<St
     for file in ["/etc/ld.so.cache", "/etc/localtime", "/etc/passwd"] {
         a.extend(["--ro-bind-try".into(), file.into(), file.into()]);
     }
-    if let Some(program) = command
-        .split_whitespace()
-        .next()
-        .filter(|p| p.contains('/'))
-        && let Ok(path) = fs::canonicalize(program)
-    {
-        let p = path.display().to_string();
-        a.extend(["--ro-bind".into(), p.clone(), p]);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    for shown in program_paths(inv.command, &path, home.as_deref()) {
+        let Ok(real) = fs::canonicalize(&shown) else {
+            continue;
+        };
+        let overlaps = |p: &PathBuf| {
+            let p = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            p.starts_with(&real) || real.starts_with(&p)
+        };
+        if inv.protected.iter().any(overlaps) {
+            continue;
+        }
+        let source = real.display().to_string();
+        a.extend(["--ro-bind".into(), source.clone(), source.clone()]);
+        if shown != real {
+            a.extend(["--ro-bind".into(), source, shown.display().to_string()]);
+        }
     }
     let s = |p: &Path| p.display().to_string();
     a.extend(["--ro-bind".into(), s(input), s(input)]);
@@ -310,6 +324,41 @@ fn bwrap_args(command: &str, input: &Path, output: &Path, work: &Path) -> Vec<St
     a.extend(["--bind".into(), s(work), s(work)]);
     a.extend(["--chdir".into(), s(work), "--".into()]);
     a
+}
+
+/// What a command needs to start beside the system folders: every absolute path among its
+/// shell words (a program, a script, a folder of modules) with the folder of each file (a
+/// script's own modules sit beside it), and every folder of `path` named `bin`, `sbin` or
+/// `shims` with the installation above it (`/usr/local`, `~/.pyenv`, `~/.cargo`), unless that
+/// is the root or the home folder.
+fn program_paths(command: &str, path: &std::ffi::OsStr, home: Option<&Path>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for word in shlex::split(command).unwrap_or_default() {
+        let p = PathBuf::from(word);
+        if !p.is_absolute() || !p.exists() {
+            continue;
+        }
+        if p.is_file()
+            && let Some(dir) = p.parent()
+        {
+            out.push(dir.to_path_buf());
+        }
+        out.push(p);
+    }
+    for dir in std::env::split_paths(path).filter(|d| d.is_absolute() && d.is_dir()) {
+        let named = |n: &str| dir.file_name().is_some_and(|f| f == n);
+        if (named("bin") || named("sbin") || named("shims"))
+            && let Some(prefix) = dir.parent()
+            && prefix != Path::new("/")
+            && Some(prefix) != home
+        {
+            out.push(prefix.to_path_buf());
+        }
+        out.push(dir);
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
@@ -338,6 +387,7 @@ mod tests {
             output: &output,
             work: &work,
             seed: 7,
+            protected: &[],
         };
         let none = Sandbox::None {
             reason: "test".into(),
@@ -405,5 +455,82 @@ mod tests {
         let t = tail(&p);
         assert!(t.starts_with("line ") && t.ends_with("line 1999"), "{t}");
         assert!(t.len() as u64 <= TAIL_BYTES);
+    }
+
+    #[test]
+    fn program_paths_are_the_command_s_files_with_their_folder_and_installations_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("my pipeline").join("run.py");
+        fs::create_dir_all(script.parent().unwrap()).unwrap();
+        fs::write(&script, "").unwrap();
+        let tool_bin = dir.path().join(".tool").join("bin");
+        let home = dir.path().join("home");
+        let home_bin = home.join("bin");
+        fs::create_dir_all(&tool_bin).unwrap();
+        fs::create_dir_all(&home_bin).unwrap();
+        let path = std::env::join_paths([&tool_bin, &home_bin, Path::new("relative/bin")]).unwrap();
+        let command = format!("python3 '{}' --fast", script.display());
+        let got = program_paths(&command, &path, Some(&home));
+        for shown in [
+            &script,
+            &script.parent().unwrap().to_path_buf(),
+            &tool_bin,
+            &dir.path().join(".tool"),
+            &home_bin,
+        ] {
+            assert!(got.contains(shown), "{} not in {got:?}", shown.display());
+        }
+        assert!(!got.contains(&home), "the home folder is never shown whole");
+        assert!(!got.iter().any(|p| p.ends_with("relative/bin")), "{got:?}");
+    }
+
+    #[test]
+    fn bubblewrap_shows_the_script_and_hides_what_is_protected() {
+        let sandbox = Sandbox::detect();
+        if matches!(sandbox, Sandbox::None { .. }) {
+            eprintln!("skipped: bubblewrap is not available here");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("dataset");
+        fs::create_dir_all(&secret).unwrap();
+        fs::write(secret.join("truth.parquet"), "x").unwrap();
+        // The script's folder holds the dataset: the sandbox must show the script alone.
+        let probe = dir.path().join("probe.sh");
+        fs::write(
+            &probe,
+            format!(
+                "#!/bin/sh\n[ -e '{}' ] && echo seen > \"$TELCOSYNTH_OUTPUT/seen.txt\"\n\
+                 echo ran > \"$TELCOSYNTH_OUTPUT/ran.txt\"\n",
+                secret.join("truth.parquet").display()
+            ),
+        )
+        .unwrap();
+        let mut perms = fs::metadata(&probe).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        fs::set_permissions(&probe, perms).unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        let (output, work) = (dir.path().join("out"), dir.path().join("work"));
+        let command = format!("'{}'", probe.display());
+        let inv = Invocation {
+            command: &command,
+            input: &input,
+            output: &output,
+            work: &work,
+            seed: 7,
+            protected: std::slice::from_ref(&secret),
+        };
+        let limits = Limits {
+            timeout: Duration::from_secs(20),
+            memory_mib: 1024,
+        };
+        let ran = run(&inv, limits, &sandbox);
+        assert!(ran.is_ok(), "{:?}", ran.err());
+        assert!(output.join("ran.txt").is_file(), "the script did not run");
+        assert!(
+            !output.join("seen.txt").exists(),
+            "the protected folder was visible"
+        );
     }
 }

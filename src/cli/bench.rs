@@ -48,6 +48,10 @@ pub struct BenchArgs {
     /// Skip the re-identification risk assessment.
     #[arg(long)]
     no_risk: bool,
+    /// Run pipelines without bubblewrap even where it is available; the dataset folder is still
+    /// watched, and a pipeline that opens it fails.
+    #[arg(long)]
+    no_sandbox: bool,
 }
 
 /// Runs `bench`: prints where the reports are and one line per pipeline.
@@ -100,6 +104,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             memory_mib: args.memory_mib,
         },
         risk: !args.no_risk,
+        sandbox: !args.no_sandbox,
     };
     let report = bench(&options).map_err(|e| Failure::Runtime(e.to_string()))?;
     for p in &report.pipelines {
