@@ -71,11 +71,6 @@ impl Dataset {
         &self.root
     }
 
-    /// Whether the dataset has `table`.
-    pub fn has(&self, table: &str) -> bool {
-        self.tables.contains_key(table)
-    }
-
     /// Dataset-relative paths of `table`'s files; an error naming the fix when the dataset
     /// lacks the table.
     pub fn relative_files(&self, table: &str) -> Result<&[String], HarnessError> {
