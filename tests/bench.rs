@@ -33,6 +33,11 @@ fn script(dir: &Path, name: &str, body: &str) -> String {
     path.display().to_string()
 }
 
+/// The `report.json` of the run folder `out`.
+fn report_of(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
+}
+
 fn pipeline<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["pipelines"]
         .as_array()
@@ -98,8 +103,7 @@ fn baselines_score_and_broken_pipelines_fail() {
         "--pipeline",
         &format!("hangs={hangs}"),
     ]);
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let report = report_of(&out);
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
 
     // The input holds the operator's view only.
@@ -280,8 +284,7 @@ fn the_report_carries_the_risk_assessment() {
     let out = dir.path().join("run");
     common::ok(&["bench", "--scenario", SMALL, "--out", out.to_str().unwrap()]);
     assert!(out.join("dataset/manifest.json").is_file());
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let report = report_of(&out);
     for name in BASELINES {
         let risk = &pipeline(&report, name)["outcome"]["risk"];
         assert!(risk["report"].is_object(), "{name}: {risk}");
@@ -342,8 +345,7 @@ fn the_example_python_pipeline_is_scored() {
         "--pipeline",
         &format!("py=python3 {example}"),
     ]);
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let report = report_of(&out);
     let py = &pipeline(&report, "py")["outcome"];
     assert_eq!(py["status"], "scored", "{py}");
     // Its calls are exact where published; its hourly presence is close to the raw view's.
@@ -403,8 +405,7 @@ fn bench_reads_truth(dir: &Path, data: &Path, name: &str, extra: &[&str]) -> (Va
     ];
     args.extend_from_slice(extra);
     common::ok(&args);
-    let report =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let report = report_of(&out);
     (report, out.join("releases/reads-truth"))
 }
 
@@ -496,9 +497,7 @@ fn a_merged_split_run_is_benched_like_the_single_run() {
             "--pipeline",
             &identity,
         ]);
-        let report: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
-                .unwrap();
+        let report = report_of(&out);
         (out, report)
     };
     let (one_out, one) = bench(&single, "bench-single");
