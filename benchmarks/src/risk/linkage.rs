@@ -122,10 +122,17 @@ fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64 {
     if candidates.is_empty() {
         return 0.0;
     }
-    let owned = candidates
-        .iter()
-        .filter(|&&s| world.release.owner[s as usize] == Some(person))
-        .count();
+    let release = &world.release;
+    let owned = match world.persons.get(&person) {
+        Some(p) => candidates
+            .iter()
+            .filter(|&&s| release.owned_by(s, person, &p.tokens))
+            .count(),
+        None => candidates
+            .iter()
+            .filter(|&&s| release.owner(s) == Some(person))
+            .count(),
+    };
     owned as f64 / candidates.len() as f64
 }
 

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
@@ -194,10 +195,17 @@ pub(crate) struct Release {
     pub subjects: Vec<String>,
     /// `(subject, bin, zone)` of every located released event, sorted and distinct.
     pub events: Vec<(u32, i64, u32)>,
+    /// Where each subject's events start in `events`, and their end.
+    event_starts: Vec<usize>,
     /// Per zone, `(bin, subject)` sorted and distinct.
     pub by_zone: HashMap<u32, Vec<(i64, u32)>>,
-    /// Per subject, the person most of its rows belong to.
-    pub owner: Vec<Option<i64>>,
+    /// Per subject, the person most of its rows belong to, where the release kept `record_id`.
+    voted_owner: Vec<Option<i64>>,
+    /// Per subject without a voted owner, the one view person covering its points: traced on
+    /// first use, since tracing costs a search among every person at each point.
+    traced_owner: Vec<OnceLock<Option<i64>>>,
+    /// Every view person's points at the release's level, `((bin, zone), person)`, sorted.
+    view_tokens: Vec<((i64, u32), i64)>,
     /// Per subject, the nationality of the released subscriber row under the same pseudonym.
     pub nationality: Vec<Option<String>>,
 }
@@ -205,14 +213,38 @@ pub(crate) struct Release {
 impl Release {
     /// Whether any pseudonym could be traced to a person.
     pub fn owners_known(&self) -> bool {
-        self.owner.iter().any(Option::is_some)
+        (0..self.subjects.len() as u32).any(|s| self.owner(s).is_some())
+    }
+
+    /// The person a subject belongs to: the one most of its rows belong to where the release
+    /// kept `record_id`, else the one view person whose points include every point of the
+    /// subject (none when several do).
+    pub fn owner(&self, subject: u32) -> Option<i64> {
+        let s = subject as usize;
+        self.voted_owner[s].or_else(|| {
+            *self.traced_owner[s]
+                .get_or_init(|| covering_person(self.events_of(subject), &self.view_tokens))
+        })
+    }
+
+    /// Whether `subject` belongs to `person`, whose view points are `tokens` (sorted): a
+    /// subject with a point the person does not have is ruled out without tracing it.
+    pub fn owned_by(&self, subject: u32, person: i64, tokens: &[(i64, u32)]) -> bool {
+        let covered = || {
+            self.events_of(subject)
+                .iter()
+                .all(|&(_, b, z)| tokens.binary_search(&(b, z)).is_ok())
+        };
+        if self.voted_owner[subject as usize].is_none() && !covered() {
+            return false;
+        }
+        self.owner(subject) == Some(person)
     }
 
     /// Events of one subject.
     pub fn events_of(&self, subject: u32) -> &[(u32, i64, u32)] {
-        let lo = self.events.partition_point(|e| e.0 < subject);
-        let hi = self.events.partition_point(|e| e.0 <= subject);
-        &self.events[lo..hi]
+        let s = subject as usize;
+        &self.events[self.event_starts[s]..self.event_starts[s + 1]]
     }
 
     /// Subjects with an event in `zone` at a bin in `[lo, hi]`, sorted and distinct.
@@ -414,7 +446,8 @@ impl World {
             p.tokens.dedup();
         }
 
-        let release = load_release(inputs, &zones, &raw, &view_tokens)?;
+        let mut release = load_release(inputs, &zones, &raw)?;
+        release.view_tokens = view_tokens;
         Ok(World {
             operator,
             bin_s,
@@ -736,7 +769,6 @@ fn load_release(
     inputs: &RiskInputs,
     zones: &Zones,
     raw: &BTreeMap<&str, RawIndex>,
-    view_tokens: &[((i64, u32), i64)],
 ) -> Result<Release, RiskError> {
     let mut release = Release::default();
     if !inputs.view.microdata {
@@ -851,6 +883,9 @@ fn load_release(
     }
     release.events.sort_unstable();
     release.events.dedup();
+    release.event_starts = (0..=release.subjects.len() as u32)
+        .map(|s| release.events.partition_point(|e| e.0 < s))
+        .collect();
     for &(s, b, z) in &release.events {
         release.by_zone.entry(z).or_default().push((b, s));
     }
@@ -858,14 +893,12 @@ fn load_release(
         list.sort_unstable();
     }
     votes.sort_unstable();
-    release.owner = vec![None; release.subjects.len()];
+    release.voted_owner = vec![None; release.subjects.len()];
     for chunk in votes.chunk_by(|a, b| a.0 == b.0) {
-        release.owner[chunk[0].0 as usize] = mode(chunk.iter().map(|v| v.1));
+        release.voted_owner[chunk[0].0 as usize] = mode(chunk.iter().map(|v| v.1));
     }
-    release.owner = (0..release.subjects.len() as u32)
-        .map(|s| {
-            release.owner[s as usize].or_else(|| covering_person(release.events_of(s), view_tokens))
-        })
+    release.traced_owner = (0..release.subjects.len())
+        .map(|_| OnceLock::new())
         .collect();
     release.nationality = release_nationalities(&micro, &release.subjects)?;
     release.pseudonyms = pseudonyms.into_iter().collect();
