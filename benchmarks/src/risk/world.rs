@@ -922,7 +922,16 @@ fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]
     let holds = |list: &[((i64, u32), i64)], p: i64| list.binary_search_by_key(&p, |t| t.1).is_ok();
     let mut candidates: Vec<i64> = lists.first()?.iter().map(|t| t.1).collect();
     for list in &lists[1..] {
-        candidates.retain(|&p| holds(list, p));
+        if candidates.len() * 8 < list.len() {
+            candidates.retain(|&p| holds(list, p));
+        } else {
+            // Lists of similar length: one merge pass over both, both sorted by person.
+            let mut rest = list.iter().map(|t| t.1).peekable();
+            candidates.retain(|&p| {
+                while rest.next_if(|&q| q < p).is_some() {}
+                rest.peek() == Some(&p)
+            });
+        }
         if candidates.len() <= 1 {
             break;
         }
@@ -966,4 +975,57 @@ fn release_nationalities(
         Ok(())
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covering_person;
+
+    /// `((bin, zone), person)` of persons 1..=n at every point of `points`, plus `extra`, sorted.
+    fn tokens(
+        points: &[(i64, u32)],
+        n: i64,
+        extra: &[((i64, u32), i64)],
+    ) -> Vec<((i64, u32), i64)> {
+        let mut t: Vec<_> = points
+            .iter()
+            .flat_map(|&pt| (1..=n).map(move |p| (pt, p)))
+            .chain(extra.iter().copied())
+            .collect();
+        t.sort_unstable();
+        t
+    }
+
+    #[test]
+    fn the_one_person_at_every_point_owns_the_subject() {
+        // Persons 1..=40 share points A and B (lists of similar length: merged); only person
+        // 7 was also at C (a short list: binary searches).
+        let (a, b, c) = ((0, 1), (3_600, 1), (7_200, 2));
+        let view = tokens(&[a, b], 40, &[(c, 7), (c, 9)]);
+        let events = |pts: &[(i64, u32)]| pts.iter().map(|&(t, z)| (0, t, z)).collect::<Vec<_>>();
+        assert_eq!(
+            covering_person(&events(&[a, b]), &view),
+            None,
+            "40 persons cover it"
+        );
+        assert_eq!(
+            covering_person(&events(&[c]), &view),
+            None,
+            "2 persons cover it"
+        );
+        let view = tokens(&[a, b], 40, &[(c, 7)]);
+        assert_eq!(covering_person(&events(&[a, b, c]), &view), Some(7));
+        // A point nobody has.
+        assert_eq!(covering_person(&events(&[a, (9_999, 3)]), &view), None);
+        // Two long lists overlapping in one person, found by the merge.
+        let mut view: Vec<_> = (1..=40)
+            .map(|p| (a, p))
+            .chain((40..=79).map(|p| (b, p)))
+            .collect();
+        view.sort_unstable();
+        assert_eq!(covering_person(&events(&[a, b]), &view), Some(40));
+        view.push((b, 39));
+        view.sort_unstable();
+        assert_eq!(covering_person(&events(&[a, b]), &view), None, "39 and 40");
+    }
 }
