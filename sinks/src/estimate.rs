@@ -119,23 +119,25 @@ const VISITOR_TRAJECTORIES: f64 = 4.4370;
 const VISITOR_SAMPLE: u64 = 4_000;
 
 /// CPU seconds one thread spends per inbound visitor-day, every table written: that scenario
-/// with 20 residents (the same visitors) took 1.02 s of CPU on one thread for 13,041
-/// visitor-days, 0.1 s of it building the world and about 0.13 s for the residents.
-pub const SECONDS_PER_VISITOR_DAY: f64 = 60e-6;
+/// with 20 residents (the same visitors) took 0.88 s of CPU on one thread for 13,044
+/// visitor-days, 0.1 s of it building the world and about 0.05 s for the residents
+/// (re-measured at `dc631eb`; 60 µs before the generator's speed work).
+pub const SECONDS_PER_VISITOR_DAY: f64 = 56e-6;
 
 /// SIMs per person the generator draws, relative to the scenario's `sims_per_person` (the
 /// quickstart asks for 1.35 and gets 27,307 SIMs for 20,000 persons).
 pub const SIMS_FACTOR: f64 = 1.0114;
 
 /// CPU seconds one thread spends per person of a run, once (person, SIMs, identities, contact
-/// list, static tables), with every table written (Parquet, zstd). Fitted, together with
-/// [`SECONDS_PER_PERSON_DAY`], to two `generate --stats --threads 1` runs: the quickstart
-/// (20,000 persons x 7 days: 10.66 s CPU) and 100,000 of its residents x 1 day (11.44 s CPU);
-/// the fit predicts 107 s for 200,000 x 7 days, measured 121 s (docs/PERFORMANCE.md).
-pub const SECONDS_PER_PERSON: f64 = 45e-6;
+/// list, static tables), with every table written (Parquet, zstd). Fitted by least squares,
+/// together with [`SECONDS_PER_PERSON_DAY`], to three `generate --stats --threads 1` runs of
+/// Klang Valley residents at `dc631eb`: the quickstart (20,000 persons x 7 days: 3.97 s CPU),
+/// 100,000 persons x 1 day (3.72 s) and 5,000 persons x 28 days (3.89 s); the fit is within
+/// 1 % of each. (45 and 70 µs before the generator's speed work.)
+pub const SECONDS_PER_PERSON: f64 = 10e-6;
 
 /// CPU seconds one thread spends per person-day (mobility, records, every event table written).
-pub const SECONDS_PER_PERSON_DAY: f64 = 70e-6;
+pub const SECONDS_PER_PERSON_DAY: f64 = 27e-6;
 
 /// Speed-up of the run per added thread beyond the first (1.0 = perfect scaling), as far as
 /// there are blocks to share out.
@@ -372,9 +374,8 @@ impl Estimate {
         let _ = writeln!(
             out,
             "Rates were measured on the quickstart (Klang Valley, one week; docs/PERFORMANCE.md): \
-             row counts held within 2% on the chinese-new-year-2025 scenario, but its CPU time was \
-             1.8x this estimate (wider region, long trips); time assumes a machine like that one \
-             and counts all tables."
+             rows, bytes and CPU time held within 2% on the chinese-new-year-2025 scenario; time \
+             assumes a machine like that one and counts all tables."
         );
         out
     }
