@@ -47,7 +47,8 @@ pub enum Sandbox {
 }
 
 impl Sandbox {
-    /// bubblewrap when `bwrap` is on PATH and can start a sandbox here, else none.
+    /// bubblewrap when `bwrap` is on PATH and can start a sandbox here with the namespaces a
+    /// pipeline runs in, else none.
     pub fn detect() -> Sandbox {
         let Some(program) = find_on_path("bwrap") else {
             return Sandbox::None {
@@ -55,7 +56,19 @@ impl Sandbox {
             };
         };
         let probe = Command::new(&program)
-            .args(["--ro-bind", "/", "/", "--unshare-net", "--", "true"])
+            .args([
+                "--unshare-all",
+                "--die-with-parent",
+                "--ro-bind",
+                "/",
+                "/",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--",
+                "true",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .output();
