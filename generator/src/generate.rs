@@ -327,6 +327,8 @@ impl Run<'_> {
         let mut person_sims = PersonSimsBuilder::default();
         let mut register = Vec::new();
         let mut trips = TripsBuilder::default();
+        let want_persons = self.counter.wants(&tables::PERSONS);
+        let want_person_sims = self.counter.wants(&tables::PERSON_SIMS);
         let want_trips = self.counter.wants(&tables::TRIPS);
         let want_visitors = self.counter.wants(&tables::VISITORS);
         let mut visitors = VisitorsBuilder::default();
@@ -334,7 +336,9 @@ impl Run<'_> {
         let mut parties = Parties::new(population);
         for id in ids {
             let person = population.person(id);
-            persons.push(&person, person.age_on(reference));
+            if want_persons {
+                persons.push(&person, person.age_on(reference));
+            }
             if want_trips || want_visitors {
                 let all = self.mobility.trips(&person);
                 for t in all.iter().filter(|t| t.kind == TripKind::Leisure) {
@@ -343,8 +347,8 @@ impl Run<'_> {
                 trips.push(id, &all);
             }
             let sims = population.sims(&person);
-            for sim in &sims {
-                person_sims.push(id, sim);
+            if want_person_sims {
+                sims.iter().for_each(|sim| person_sims.push(id, sim));
             }
             if self.counter.wants(&tables::SUBSCRIBERS) && !sims.is_empty() {
                 register.push(population.identity(&person));
@@ -360,10 +364,10 @@ impl Run<'_> {
                 links,
             });
         }
-        if self.counter.wants(&tables::PERSONS) {
+        if want_persons {
             self.write(&tables::PERSONS, None, block, persons.finish())?;
         }
-        if self.counter.wants(&tables::PERSON_SIMS) {
+        if want_person_sims {
             self.write(&tables::PERSON_SIMS, None, block, person_sims.finish())?;
         }
         if want_trips {
@@ -419,16 +423,19 @@ impl Run<'_> {
             let (mut cdr, mut sessions, mut calls) = (Vec::new(), Vec::new(), Vec::new());
             let mut trajectories = TrajectoriesBuilder::default();
             for r in residents {
-                let plan = cache.plan(&self.mobility, r.person.id, day);
-                if want.trajectories {
-                    trajectories.push(r.person.id, &plan);
+                // A cdr-only run looks a plan up only for a day with records.
+                let plan = (want.trajectories || want.data)
+                    .then(|| cache.plan_of(&self.mobility, &r.person, day));
+                if let Some(plan) = plan.as_ref().filter(|_| want.trajectories) {
+                    trajectories.push(r.person.id, plan);
                 }
                 if want.cdr {
-                    person_day_cdr(&ctx, &mut cache, &r.party, &plan, &r.links, &mut cdr);
+                    let me = (&r.person, &*r.party);
+                    person_day_cdr(&ctx, &mut cache, me, plan.clone(), &r.links, &mut cdr);
                 }
-                if !want.data {
+                let Some(plan) = plan.filter(|_| want.data) else {
                     continue;
-                }
+                };
                 let abroad = plan.abroad_spans();
                 for sim in &r.sims {
                     let level = r.party.activity / r.sims.len() as f64;

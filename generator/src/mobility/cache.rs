@@ -60,10 +60,26 @@ impl PlanCache {
 
     /// The plan of person `id` on scenario day `day`.
     pub fn plan(&mut self, mobility: &Mobility<'_>, id: u64, day: u32) -> Arc<DayPlan> {
+        self.plan_with(mobility, id, day, || mobility.population().person(id))
+    }
+
+    /// The plan of `person` on scenario day `day`: the same as [`Self::plan`] of their id, for a
+    /// caller that already holds the person.
+    pub fn plan_of(&mut self, mobility: &Mobility<'_>, person: &Person, day: u32) -> Arc<DayPlan> {
+        self.plan_with(mobility, person.id, day, || person.clone())
+    }
+
+    fn plan_with(
+        &mut self,
+        mobility: &Mobility<'_>,
+        id: u64,
+        day: u32,
+        person: impl FnOnce() -> Person,
+    ) -> Arc<DayPlan> {
         let persons = &mut self.persons;
         self.plans.get_or_insert_with((id, day), || {
             let resident = persons.get_or_insert_with(id, || {
-                let person = mobility.population().person(id);
+                let person = person();
                 let anchors = mobility.anchors(&person);
                 Arc::new((person, anchors))
             });

@@ -9,7 +9,7 @@ use crate::behaviour::calls::{
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
 use crate::network::Cell;
-use crate::population::MAX_SIMS;
+use crate::population::{MAX_SIMS, Person};
 use crate::reference::operators;
 use crate::tables::cdr::{CdrRow, PhoneNumber};
 
@@ -118,23 +118,26 @@ impl DayContext<'_> {
     }
 }
 
-/// Appends `me`'s voice and SMS records of the day to `rows`; `plan` is `me`'s plan of the day.
+/// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
+/// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
+/// only if the day has a record (most person-days without a SIM or an event need no plan).
 pub fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
-    me: &Party,
-    plan: &DayPlan,
+    (person, me): (&Person, &Party),
+    plan: Option<Arc<DayPlan>>,
     links: &[Link],
     rows: &mut Vec<CdrRow>,
 ) {
-    let mut served = Me {
-        party: me,
-        plan,
-        memo: Memo::default(),
-    };
     if me.sims.is_empty() {
         return;
     }
+    let mut served = Me {
+        party: me,
+        person,
+        plan,
+        memo: Memo::default(),
+    };
     let mut sequence = [0u32; MAX_SIMS as usize];
     for link in links {
         for event in tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day) {
@@ -161,11 +164,21 @@ pub fn person_day_cdr(
     }
 }
 
-/// The served party, their plan of the day and their recent serving answers.
+/// The served party, their plan of the day (once needed) and their recent serving answers.
 struct Me<'a> {
     party: &'a Party,
-    plan: &'a DayPlan,
+    person: &'a Person,
+    plan: Option<Arc<DayPlan>>,
     memo: Memo<'a>,
+}
+
+impl Me<'_> {
+    /// The served party's plan of the day.
+    fn plan(&mut self, ctx: &DayContext<'_>, cache: &mut PlanCache) -> Arc<DayPlan> {
+        self.plan
+            .get_or_insert_with(|| cache.plan_of(ctx.mobility, self.person, ctx.day))
+            .clone()
+    }
 }
 
 /// Entries of a [`Memo`]: a day's stays, with room to spare.
@@ -318,12 +331,13 @@ fn record<'a>(
     // Every exchange starts on the day of `me.plan`.
     debug_assert!((ctx.midnight..ctx.midnight + 86_400).contains(&x.start));
     // Abroad (a commuter in Singapore), the phone is on another country's network.
-    if me.plan.abroad_at(x.start) {
+    let plan = me.plan(ctx, cache);
+    if plan.abroad_at(x.start) {
         return;
     }
     let sim = &me.party.sims[usize::from(x.slot)];
     // Without service (an outage) the phone neither calls nor is reached.
-    let position = me.plan.position_at(x.start);
+    let position = plan.position_at(x.start);
     let radio = ctx.radio;
     let key = (x.slot, position.0.to_bits(), position.1.to_bits());
     let at = me
@@ -343,7 +357,7 @@ fn record<'a>(
             let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
             let end = x.start + i64::from(duration);
             let position = if end < ctx.midnight + 86_400 {
-                me.plan.position_at(end)
+                plan.position_at(end)
             } else {
                 cache.position(ctx.mobility, me.party.id, end)
             };
