@@ -1,5 +1,6 @@
 //! Hot path: person-days → records (cdr, ip_sessions, ip_calls, trajectories and the static
-//! tables), into a sink that only counts rows. Reports person-days per second.
+//! tables), into a sink that only counts rows; and the day plans alone, the part of a person-day
+//! every event table pays for. Both report person-days per second.
 //!
 //! Run: `cargo bench -p telcosynth-generator --bench person_day`.
 
@@ -7,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use telcosynth_generator::generate::{self, Shard, World};
+use telcosynth_generator::mobility::{Mobility, TravelSpec};
 use telcosynth_generator::scenario;
 use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
 use telcosynth_generator::tables;
@@ -53,6 +55,30 @@ fn person_days(c: &mut Criterion) {
             pool.install(|| generate::run(&world, Shard::ALL, &sink, &|_, _| {}))
                 .expect("run");
             sink.0.load(Ordering::Relaxed)
+        })
+    });
+    // The persons and their anchors are drawn once: the plans alone are timed.
+    let scenario = &world.scenario;
+    let mobility = Mobility::with_travel(
+        &world.population,
+        &scenario.districts(),
+        scenario.start_date(),
+        TravelSpec::from_scenario(scenario),
+    )
+    .with_gatherings(scenario.gatherings());
+    let residents: Vec<_> = (0..persons)
+        .map(|id| {
+            let person = world.population.person(id);
+            let anchors = mobility.anchors(&person);
+            (person, anchors)
+        })
+        .collect();
+    group.bench_function("day_plan_1_thread", |b| {
+        b.iter(|| {
+            residents
+                .iter()
+                .map(|(person, anchors)| mobility.plan(person, anchors, 0).segments.len())
+                .sum::<usize>()
         })
     });
     group.finish();
