@@ -19,6 +19,12 @@ uptime
 echo "# speed: cdr writer ceiling vs end to end, 1 and all threads; rates for --dry-run"
 "$B" bench-speed --rates
 
+echo "# speed over a quarter: the quickstart's residents from 1 January to 31 March 2025"
+sed -e 's/^name = "quickstart"/name = "klang-valley-quarter"/' \
+  -e 's/^start = 2025-01-06/start = 2025-01-01/' -e 's/^end = 2025-01-12/end = 2025-03-31/' \
+  scenarios/quickstart.toml >"$WORK/klang-valley-quarter.toml"
+"$B" bench-speed "$WORK/klang-valley-quarter.toml"
+
 # A Klang Valley scenario like the quickstart with PERSONS persons, DAYS days (from 2025-01-06)
 # and blocks of BLOCK persons.
 scenario() { # name persons days block
