@@ -53,7 +53,7 @@ pub fn run(args: BenchSpeedArgs) -> Result<(), Failure> {
     }
     if let Some(u) = usage::usage() {
         println!(
-            "max RSS of this benchmark: {} (batches held in memory)",
+            "max RSS of this benchmark: {} (the writer's batches held in memory)",
             usage::mib(u.max_rss_bytes)
         );
     }
