@@ -89,12 +89,12 @@ pub fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contac
     let keep = (NEIGHBOURS / (2 * NEIGHBOUR_WINDOW) as f64).min(1.0);
     let lo = id.saturating_sub(NEIGHBOUR_WINDOW);
     let hi = (id + NEIGHBOUR_WINDOW).min(n - 1);
-    for other in lo..=hi {
-        if other != id
-            && !household.contains(&other)
-            && population.home_district(other) == district
-            && pair_draw(seed, id, other, 1) < keep
-        {
+    let window = population
+        .district_runs(lo..hi + 1)
+        .filter(|&(d, _)| d == district)
+        .flat_map(|(_, run)| run);
+    for other in window {
+        if other != id && !household.contains(&other) && pair_draw(seed, id, other, 1) < keep {
             ties.push(Contact {
                 other,
                 tie: Tie::Neighbour,

@@ -165,6 +165,23 @@ impl Population {
         first..(first + size).min(end)
     }
 
+    /// The ids `ids` split into runs of one home district: (district, ids of the run), in id
+    /// order. Same as [`Self::home_district`] of each id, without a search per id.
+    pub fn district_runs(
+        &self,
+        ids: std::ops::Range<u64>,
+    ) -> impl Iterator<Item = (u16, std::ops::Range<u64>)> + '_ {
+        let end = ids.end.min(self.len());
+        let first = self.starts.partition_point(|&s| s <= ids.start).max(1) - 1;
+        (first..self.spec.districts.len())
+            .map(move |i| {
+                let run = self.starts[i].max(ids.start)..self.starts[i + 1].min(end);
+                (self.spec.districts[i], run)
+            })
+            .take_while(move |(_, run)| run.start < end)
+            .filter(|(_, run)| !run.is_empty())
+    }
+
     /// Home district of a person.
     pub fn home_district(&self, id: u64) -> u16 {
         let i = self.starts.partition_point(|&s| s <= id) - 1;
@@ -411,6 +428,44 @@ mod tests {
         }
         let r = pearson(&xs, &ys);
         assert!(r >= 0.99, "correlation {r}");
+    }
+
+    #[test]
+    fn district_runs_split_ids_by_home_district() {
+        let selangor: Vec<u16> = districts()
+            .iter()
+            .filter(|d| d.state_code == 10)
+            .map(|d| d.index)
+            .collect();
+        let pop = Population::new(spec(PopulationSize::Persons(3_000), selangor)).unwrap();
+        let n = pop.len();
+        for (start, end) in [
+            (0, n),
+            (0, 1),
+            (n - 1, n),
+            (250, 2_700),
+            (1_000, 1_000),
+            (n - 5, n + 9),
+        ] {
+            let runs: Vec<(u16, std::ops::Range<u64>)> = pop.district_runs(start..end).collect();
+            let ids: Vec<u64> = runs.iter().flat_map(|(_, r)| r.clone()).collect();
+            assert_eq!(
+                ids,
+                (start..end.min(n)).collect::<Vec<_>>(),
+                "{start}..{end}"
+            );
+            for (d, run) in &runs {
+                assert!(run.clone().all(|id| pop.home_district(id) == *d));
+            }
+            assert!(
+                runs.windows(2).all(|w| w[0].0 != w[1].0),
+                "runs not maximal"
+            );
+        }
+        assert!(
+            pop.district_runs(0..n).count() > 1,
+            "one district only: nothing tested"
+        );
     }
 
     #[test]
