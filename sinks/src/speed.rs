@@ -306,7 +306,7 @@ pub fn table_rates(
     let world = all
         .install(|| World::build(scenario.clone()))
         .map_err(|e| SpeedError::Input(e.to_string()))?;
-    let persons = world.population.len() as u64;
+    let persons = world.population.len();
     let person_days = persons * u64::from(scenario.days());
     let (parquet, took) =
         timed(|| write_all(&one, &world, &tmp.join("rates-parquet"), Format::Parquet));
@@ -363,33 +363,40 @@ pub fn compression(scenario: &Scenario) -> Compression {
 /// Keeps the batches a run hands over, in memory, until they hold `keep` rows; counts all rows.
 struct MemorySink {
     keep: u64,
-    /// Batches kept, rows kept, rows handed over.
-    state: Mutex<(Vec<(PartKey, Batch)>, u64, u64)>,
+    state: Mutex<Kept>,
+}
+
+/// What a [`MemorySink`] holds.
+#[derive(Default)]
+struct Kept {
+    batches: Vec<(PartKey, Batch)>,
+    rows_kept: u64,
+    rows_seen: u64,
 }
 
 impl MemorySink {
     fn keeping(keep: u64) -> Self {
         MemorySink {
             keep,
-            state: Mutex::new((Vec::new(), 0, 0)),
+            state: Mutex::new(Kept::default()),
         }
     }
 
     /// The kept batches and the number of rows handed over.
     fn into_parts(self) -> (Vec<(PartKey, Batch)>, u64) {
-        let (batches, _, rows) = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
-        (batches, rows)
+        let kept = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        (kept.batches, kept.rows_seen)
     }
 }
 
 impl Sink for MemorySink {
     fn write(&self, part: PartKey, batch: Batch) -> Result<(), SinkError> {
         let rows = batch.num_rows() as u64;
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.2 += rows;
-        if state.1 < self.keep && rows > 0 {
-            state.1 += rows;
-            state.0.push((part, batch));
+        let mut kept = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        kept.rows_seen += rows;
+        if kept.rows_kept < self.keep && rows > 0 {
+            kept.rows_kept += rows;
+            kept.batches.push((part, batch));
         }
         Ok(())
     }

@@ -152,7 +152,7 @@ pub struct BenchSpeedArgs {
 /// Parses `--shard I/N`.
 fn parse_shard(text: &str) -> Result<ShardInfo, String> {
     let usage = "expected I/N: shard I of N, 0 <= I < N, e.g. 0/4";
-    let (index, count) = text.split_once('/').ok_or_else(|| format!("{usage}"))?;
+    let (index, count) = text.split_once('/').ok_or_else(|| usage.to_string())?;
     let number = |part: &str, what: &str| {
         part.trim()
             .parse::<u32>()
