@@ -27,8 +27,9 @@ pub struct Entry {
     pub utility: Option<f64>,
     /// The highest normalised risk (Anonymeter), clamped to [0, 1], over the attacks that
     /// single out or link persons and that ran (direct identifiers, pseudonym reversal,
-    /// unicity, linkage, home-work, attributes; not [`RECONSTRUCTION`], reported beside it); 0
-    /// when none applies. `None` without an assessment.
+    /// unicity, linkage, home-work, attributes, linkage of recovered trajectories; not
+    /// [`RECONSTRUCTION`], reported beside it); 0 when none applies. `None` without an
+    /// assessment.
     pub risk: Option<f64>,
     /// The attack (and p) giving `risk`.
     pub risk_attack: Option<String>,

@@ -14,6 +14,8 @@
 //!   to one with a sample of as many recovered trajectories to maximise agreement; the attack
 //!   rate is the share of their true (subscriber, hour) locations recovered. Baseline: the same
 //!   with hours linked at random.
+//! - Trajectory linkage: the recovered trajectories linked to persons from `p` known points each
+//!   ([`super::recovered_linkage`]), a person-level attack like unicity.
 //!
 //! These are properties of the release, so small cells and differencing carry no baseline.
 
@@ -25,6 +27,7 @@ use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
 use super::read::{self, text};
+use super::recovered_linkage::{Trajectory, known_points, reidentified};
 use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
 use super::world::{EVENT_TABLES, need};
@@ -62,6 +65,9 @@ pub struct AggregatesReport {
     pub hierarchy_differencing: BTreeMap<u32, Rate>,
     /// Trajectory recovery from hourly presence counts, when it ran.
     pub trajectory_recovery: Option<AttackResult>,
+    /// The recovered trajectories linked to persons, per number of known points (empty when
+    /// the recovery did not run).
+    pub trajectory_linkage: Vec<AttackResult>,
 }
 
 /// One published value.
@@ -221,11 +227,11 @@ pub(crate) fn assess(
     let cells = load(inputs.release)?;
     let ks = &inputs.params.k;
     let per_k = |f: fn(&[Cell], u32) -> Rate| ks.iter().map(|&k| (k, f(&cells, k))).collect();
-    let trajectory_recovery = match recovery(inputs, &cells)? {
-        Ok(result) => Some(result),
+    let (trajectory_recovery, trajectory_linkage) = match recovery(inputs, &cells)? {
+        Ok((recovered, linked)) => (Some(recovered), linked),
         Err(reason) => {
             skipped.push(format!("trajectory recovery: {reason}"));
-            None
+            (None, Vec::new())
         }
     };
     Ok(Some(AggregatesReport {
@@ -234,6 +240,7 @@ pub(crate) fn assess(
         breakdown_differencing: per_k(breakdown_differencing),
         hierarchy_differencing: per_k(hierarchy_differencing),
         trajectory_recovery,
+        trajectory_linkage,
     }))
 }
 
@@ -304,11 +311,12 @@ impl ZoneMap {
     }
 }
 
-/// Trajectory recovery; `Ok(Err(reason))` when it cannot run.
+/// Trajectory recovery, and the linkage of its trajectories to persons for each number of
+/// known points; `Ok(Err(reason))` when it cannot run.
 fn recovery(
     inputs: &RiskInputs,
     cells: &[Cell],
-) -> Result<Result<AttackResult, String>, RiskError> {
+) -> Result<Result<(AttackResult, Vec<AttackResult>), String>, RiskError> {
     let hourly: Vec<&Cell> = cells
         .iter()
         .filter(|c| {
@@ -356,12 +364,32 @@ fn recovery(
     let linked = link(&counts, &centres, &inputs.params, false);
     let random = link(&counts, &centres, &inputs.params, true);
     let params = &inputs.params;
-    Ok(Ok(AttackResult::new(
+    let recovered = AttackResult::new(
         "trajectory_recovery",
         None,
         score(&truth, &linked, params.targets, params.seed),
         score(&truth, &random, params.targets, params.seed),
-    )))
+    );
+    let targets = truth_sample(&truth, params.targets, params.seed);
+    let linkage = params
+        .points
+        .iter()
+        .map(|&p| {
+            let known = known_points(&truth, &targets, p, params.seed);
+            AttackResult::new(
+                "trajectory_linkage",
+                Some(p),
+                reidentified(&truth, &linked, &known),
+                reidentified(&truth, &random, &known),
+            )
+        })
+        .collect();
+    Ok(Ok((recovered, linkage)))
+}
+
+/// The true trajectories sampled as targets, by index.
+fn truth_sample(truth: &[Trajectory], size: usize, seed: u64) -> Vec<usize> {
+    choose(truth.len(), size, seed, Purpose::Targets, &[6])
 }
 
 /// `Err(reason)` when the linking would exceed [`RECOVERY_MAX_WORK`].
@@ -698,7 +726,7 @@ fn score(
     sample_size: usize,
     seed: u64,
 ) -> Rate {
-    let truth_sample = choose(truth.len(), sample_size, seed, Purpose::Targets, &[6]);
+    let truth_sample = truth_sample(truth, sample_size, seed);
     let recovered_sample = choose(recovered.len(), sample_size, seed, Purpose::Targets, &[7]);
     let present: u64 = truth_sample
         .iter()

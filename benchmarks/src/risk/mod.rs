@@ -13,6 +13,7 @@ mod direct;
 mod fixture;
 mod linkage;
 pub(crate) mod read;
+mod recovered_linkage;
 mod reversal;
 mod sample;
 mod stats;
