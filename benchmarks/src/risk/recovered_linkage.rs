@@ -84,18 +84,24 @@ pub(crate) fn reidentified(
     }
     let mut hits = 0u64;
     for (t, points) in known {
-        let mut candidates: Option<Vec<u32>> = None;
-        for pt in points {
-            let here = &at[pt];
-            candidates = Some(match candidates {
-                None => here.clone(),
-                Some(c) => intersect(&c, here),
-            });
-            if candidates.as_ref().is_some_and(|c| c.len() <= 1) {
+        // The shortest list first, narrowed by one merge pass over each other list.
+        let mut lists: Vec<&Vec<u32>> = points.iter().map(|pt| &at[pt]).collect();
+        lists.sort_by_key(|l| l.len());
+        let Some((first, others)) = lists.split_first() else {
+            continue;
+        };
+        let mut candidates = (*first).clone();
+        for list in others {
+            if candidates.len() <= 1 {
                 break;
             }
+            let mut rest = list.iter().copied().peekable();
+            candidates.retain(|&j| {
+                while rest.next_if(|&k| k < j).is_some() {}
+                rest.peek() == Some(&j)
+            });
         }
-        let Some([only]) = candidates.as_deref() else {
+        let [only] = candidates.as_slice() else {
             continue;
         };
         // A candidate that passes through every point so far must hold the rest too.
@@ -127,23 +133,6 @@ fn agreement(truth: &Trajectory, candidate: &Trajectory, points: &[(usize, usize
     } else {
         f64::from(same) / f64::from(total)
     }
-}
-
-/// The common elements of two ascending lists.
-fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
