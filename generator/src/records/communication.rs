@@ -120,7 +120,7 @@ impl DayContext<'_> {
 
 /// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
 /// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
-/// only if the day has a record (most person-days without a SIM or an event need no plan).
+/// only if the day has a record (a third of person-days, without a SIM or an event, need none).
 pub fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
