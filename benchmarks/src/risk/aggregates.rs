@@ -1049,6 +1049,16 @@ mod release_tests {
         let recovery = a.trajectory_recovery.unwrap();
         assert_eq!(recovery.attack_rate.n, TARGETS as u64 * 16 * 2);
         assert!(recovery.attack_rate.rate > 0.0 && recovery.attack_rate.rate <= 1.0);
+        // The recovered trajectories are linked to the targets at every number of known points.
+        let ps: Vec<Option<u32>> = a.trajectory_linkage.iter().map(|r| r.p).collect();
+        assert_eq!(ps, [1, 2, 3, 4, 5].map(Some));
+        for r in &a.trajectory_linkage {
+            assert_eq!(r.attack, "trajectory_linkage");
+            assert!(
+                r.attack_rate.n > 0 && r.attack_rate.n <= TARGETS as u64,
+                "{r:?}"
+            );
+        }
         assert!(a.small_cells[&15].n > 0);
     }
 }
