@@ -8,7 +8,7 @@
 //! time bin, include every released point of the pseudonym (none when several do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use telcosynth_generator::geography::projection::distance_km;
@@ -505,6 +505,25 @@ fn view_operator(input: &Path) -> Result<String, RiskError> {
     })
 }
 
+/// The rows of a cells table that have a key and a position: (key, lon, lat, district code).
+fn cell_sites(files: &[PathBuf]) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
+    let mut cells = Vec::new();
+    let columns = ["cell_key", "lon", "lat", "district_code"];
+    read::scan_files(files, Some(&columns), |rows| {
+        let key = need(rows.i64s("cell_key")?, "cells.cell_key")?;
+        let lon = need(rows.f64s("lon")?, "cells.lon")?;
+        let lat = need(rows.f64s("lat")?, "cells.lat")?;
+        let district = need(rows.strings("district_code")?, "cells.district_code")?;
+        for i in 0..rows.len() {
+            if let (Some(k), Some(x), Some(y)) = (key[i], lon[i], lat[i]) {
+                cells.push((k, x, y, text(&district, i).unwrap_or("").to_owned()));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(cells)
+}
+
 fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
     let mut zones = Zones {
         level,
@@ -520,24 +539,7 @@ fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
         SpatialLevel::State => names.extend(districts().iter().map(|d| d.state.to_owned())),
         SpatialLevel::Cell => {}
     }
-    let mut cells = Vec::new();
-    read::scan(
-        input,
-        "cells",
-        &["cell_key", "lon", "lat", "district_code"],
-        |rows| {
-            let key = need(rows.i64s("cell_key")?, "cells.cell_key")?;
-            let lon = need(rows.f64s("lon")?, "cells.lon")?;
-            let lat = need(rows.f64s("lat")?, "cells.lat")?;
-            let district = need(rows.strings("district_code")?, "cells.district_code")?;
-            for i in 0..rows.len() {
-                if let (Some(k), Some(x), Some(y)) = (key[i], lon[i], lat[i]) {
-                    cells.push((k, x, y, text(&district, i).unwrap_or("").to_owned()));
-                }
-            }
-            Ok(())
-        },
-    )?;
+    let mut cells = cell_sites(&read::table_files(input, "cells"))?;
     cells.sort_by_key(|c| c.0);
     if level == SpatialLevel::Cell {
         names.extend(cells.iter().map(|c| c.0.to_string()));
@@ -714,24 +716,10 @@ fn load_control_tokens(
     if owner.is_empty() {
         return Ok(());
     }
-    let mut cells: HashMap<i64, (f64, f64, String)> = HashMap::new();
-    read::scan_dataset(
-        dataset,
-        "cells",
-        &["cell_key", "lon", "lat", "district_code"],
-        |rows| {
-            let key = need(rows.i64s("cell_key")?, "cells.cell_key")?;
-            let lon = need(rows.f64s("lon")?, "cells.lon")?;
-            let lat = need(rows.f64s("lat")?, "cells.lat")?;
-            let district = need(rows.strings("district_code")?, "cells.district_code")?;
-            for i in 0..rows.len() {
-                if let (Some(k), Some(x), Some(y)) = (key[i], lon[i], lat[i]) {
-                    cells.insert(k, (x, y, text(&district, i).unwrap_or("").to_owned()));
-                }
-            }
-            Ok(())
-        },
-    )?;
+    let cells: HashMap<i64, (f64, f64, String)> = cell_sites(&dataset.files("cells"))?
+        .into_iter()
+        .map(|(key, lon, lat, district)| (key, (lon, lat, district)))
+        .collect();
     let mut zone_of_cell: HashMap<i64, Option<u32>> = HashMap::new();
     for (table, time_col, cell_col) in EVENT_TABLES {
         read::scan_dataset(
