@@ -30,7 +30,7 @@ use super::read::{self, text};
 use super::recovered_linkage::{Trajectory, known_points, reidentified};
 use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
-use super::world::{EVENT_TABLES, need};
+use super::world::{EVENT_TABLES, cell_sites, need};
 use super::{RiskError, RiskInputs, RiskParams};
 
 /// Indicators that are counts of people or events.
@@ -254,25 +254,10 @@ impl ZoneMap {
     fn load(input: &std::path::Path, level: &str) -> Result<ZoneMap, RiskError> {
         let mut cells = HashMap::new();
         let state_of: HashMap<&str, &str> = districts().iter().map(|d| (d.code, d.state)).collect();
-        read::scan(
-            input,
-            "cells",
-            &["cell_key", "lon", "lat", "district_code"],
-            |rows| {
-                let key = need(rows.i64s("cell_key")?, "cells.cell_key")?;
-                let lon = need(rows.f64s("lon")?, "cells.lon")?;
-                let lat = need(rows.f64s("lat")?, "cells.lat")?;
-                let district = need(rows.strings("district_code")?, "cells.district_code")?;
-                for i in 0..rows.len() {
-                    if let (Some(k), Some(x), Some(y)) = (key[i], lon[i], lat[i]) {
-                        let d = text(&district, i).unwrap_or("").to_owned();
-                        let s = state_of.get(d.as_str()).copied().unwrap_or("").to_owned();
-                        cells.insert(k, (x, y, d, s));
-                    }
-                }
-                Ok(())
-            },
-        )?;
+        for (k, x, y, d) in cell_sites(&read::table_files(input, "cells"))? {
+            let state = state_of.get(d.as_str()).copied().unwrap_or("").to_owned();
+            cells.insert(k, (x, y, d, state));
+        }
         Ok(ZoneMap {
             level: level.to_owned(),
             cells,

@@ -506,7 +506,7 @@ fn view_operator(input: &Path) -> Result<String, RiskError> {
 }
 
 /// The rows of a cells table that have a key and a position: (key, lon, lat, district code).
-fn cell_sites(files: &[PathBuf]) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
+pub(crate) fn cell_sites(files: &[PathBuf]) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
     let mut cells = Vec::new();
     let columns = ["cell_key", "lon", "lat", "district_code"];
     read::scan_files(files, Some(&columns), |rows| {
