@@ -3,6 +3,7 @@
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
 
 pub mod behaviour;
+pub mod density;
 pub mod events;
 pub mod generate;
 pub mod geography;

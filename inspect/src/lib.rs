@@ -43,7 +43,7 @@ pub use error::InspectError;
 pub use events::{Events, GatheringDay, GatheringFigures, OutageFigures};
 pub use measure::MIN_RECORDS;
 pub use period::Period;
-pub use report::{Figure, Report, Status};
+pub use report::{Density, Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
 pub use tourism::{ORIGIN_TOLERANCE_PP, OriginShare, Tourism, VisitorDistrict};
 pub use travel::{Destination, HolidayWave, Travel, TravelDay};
@@ -74,7 +74,21 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     )
     .with_travel(travel)
     .with_tourism(tourism)
-    .with_events(events))
+    .with_events(events)
+    .with_density(density(&manifest)))
+}
+
+/// The scenario's population density, when its text parses with this build.
+fn density(manifest: &telcosynth_sinks::Manifest) -> Option<report::Density> {
+    let scenario = telcosynth_generator::scenario::parse(
+        telcosynth_sinks::MANIFEST_FILE,
+        &manifest.scenario.text,
+        &telcosynth_generator::tables::names(),
+    )
+    .ok()?;
+    Some(report::Density::of(
+        &telcosynth_generator::density::Sampling::of(&scenario),
+    ))
 }
 
 #[cfg(test)]

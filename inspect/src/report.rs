@@ -69,6 +69,38 @@ pub struct Report {
     pub tourism: Option<Tourism>,
     /// Scenario events, when the scenario has any.
     pub events: Option<Events>,
+    /// How much of its region's census population the scenario generates, when the manifest's
+    /// scenario parses with this build.
+    pub density: Option<Density>,
+}
+
+/// How much of its region's census population a scenario generates (on the region's whole
+/// network), see `telcosynth_generator::density`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Density {
+    /// Persons generated.
+    pub persons: u64,
+    /// Census 2020 population of the region.
+    pub census: u64,
+    /// `persons / census`.
+    pub share: f64,
+    /// Whether the scenario samples the population (privacy figures read too high).
+    pub sampled: bool,
+    /// The warning printed for a sampled scenario.
+    pub warning: Option<String>,
+}
+
+impl Density {
+    /// The density figures of a sampling.
+    pub fn of(sampling: &telcosynth_generator::density::Sampling) -> Density {
+        Density {
+            persons: sampling.persons,
+            census: sampling.census,
+            share: sampling.share(),
+            sampled: sampling.is_sampled(),
+            warning: sampling.warning(),
+        }
+    }
 }
 
 impl Report {
@@ -112,6 +144,7 @@ impl Report {
             travel: None,
             tourism: None,
             events: None,
+            density: None,
         }
     }
 
@@ -124,6 +157,12 @@ impl Report {
     /// The report with the scenario events section.
     pub(crate) fn with_events(mut self, events: Option<Events>) -> Report {
         self.events = events;
+        self
+    }
+
+    /// The report with the scenario's population density.
+    pub(crate) fn with_density(mut self, density: Option<Density>) -> Report {
+        self.density = density;
         self
     }
 
@@ -147,6 +186,9 @@ impl Report {
             "Realism of scenario {} (seed {}), {} to {} ({} days)\n\n",
             self.scenario, self.seed, self.period.start, self.period.end, self.period.days
         );
+        if let Some(warning) = self.density.as_ref().and_then(|d| d.warning.as_ref()) {
+            let _ = writeln!(out, "{warning}\n");
+        }
         let rows: Vec<[String; 5]> = self
             .figures
             .iter()

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use telcosynth_generator::density::Sampling;
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::scenario::{self, Compression, Format, Scenario, normalised_toml};
 use telcosynth_generator::tables;
@@ -50,12 +51,16 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
 
     if args.dry_run {
         let threads = pool.current_num_threads();
+        let sampling = Sampling::of(&scenario);
         return pool.install(|| {
             let built = Instant::now();
             let world = World::build(scenario)
                 .map_err(|e| Failure::Input(format!("{}: {e}", source_label(&args))))?;
             let estimate = Estimate::new(&world, format, shard, threads, built.elapsed());
             print!("{}", estimate.to_text(&dataset_dir(&out, args.shard)));
+            if let Some(warning) = sampling.warning() {
+                eprintln!("\n{warning}");
+            }
             Ok(())
         });
     }

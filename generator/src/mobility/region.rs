@@ -198,6 +198,40 @@ impl Region {
     }
 }
 
+/// Share of the workers and students living in `districts` whose work or study district the
+/// same gravity model over every district of Malaysia would put outside `districts`: the share a
+/// scenario of that region places inside it instead (its edge is closed). Homes are taken at
+/// settlement centres, weighted by residents.
+pub fn outside_job_share(districts: &[u16]) -> f64 {
+    let geo = Geography::get();
+    let all: Vec<u16> = (0..geo.districts().len() as u16).collect();
+    let nation = Region::new(&all);
+    let inside: Vec<bool> = nation
+        .districts
+        .iter()
+        .map(|d| districts.contains(d))
+        .collect();
+    let (mut out, mut total) = (0.0, 0.0);
+    for &d in districts {
+        for s in &geo.settlements(d).settlements {
+            let gaps: Vec<f64> = nation
+                .centres
+                .iter()
+                .map(|&c| distance_km((s.lon, s.lat), c))
+                .collect();
+            let nearest = gaps.iter().copied().fold(f64::INFINITY, f64::min);
+            let weight = |i: usize| {
+                nation.attractiveness[i] * libm::exp(-(gaps[i] - nearest) / COMMUTE_DECAY_KM)
+            };
+            let sum: f64 = (0..gaps.len()).map(weight).sum();
+            let outside: f64 = (0..gaps.len()).filter(|&i| !inside[i]).map(weight).sum();
+            out += s.residents * outside / sum;
+            total += s.residents;
+        }
+    }
+    out / total
+}
+
 /// Snaps `target` to the settlements of `grid`, whose districts are those marked in `member`.
 fn snap_to(
     grid: &PointGrid<(u16, u32)>,

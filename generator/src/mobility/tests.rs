@@ -592,3 +592,27 @@ fn leisure_trips_span_rest_days_reach_resorts_and_never_overlap() {
     }
     assert!(n > 30, "{n} leisure trips");
 }
+
+#[test]
+fn full_density_regions_keep_nearly_every_commute_inside() {
+    use crate::density::FULL_DENSITY_SCENARIOS;
+    use crate::mobility::region::outside_job_share;
+    for name in FULL_DENSITY_SCENARIOS {
+        let scenario = crate::scenario::resolve(name)
+            .load(&crate::tables::names())
+            .unwrap();
+        let share = outside_job_share(&scenario.districts());
+        println!(
+            "{name}: {:.2} % of workplaces would lie outside the region",
+            share * 100.0
+        );
+        assert!(share < 0.05, "{name}: {share}");
+    }
+    // The measure sees a region's open edge: Putrajaya alone sends most commuters out.
+    let putrajaya: Vec<u16> = districts()
+        .iter()
+        .filter(|d| d.code == "16_1")
+        .map(|d| d.index)
+        .collect();
+    assert!(outside_job_share(&putrajaya) > 0.3);
+}

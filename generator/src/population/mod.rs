@@ -111,12 +111,7 @@ impl Population {
         let owner_share =
             young / 3.0 * person::YOUNG_TEEN_OWNERSHIP + (1.0 - young) * person::ADULT_OWNERSHIP;
         let owner_mean = (spec.sims_per_person / owner_share).clamp(1.0, 3.0);
-        let persons = match spec.size {
-            PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
-            PopulationSize::Persons(n) => n,
-            PopulationSize::Subscribers(n) => (n as f64 / spec.sims_per_person).round() as u64,
-        }
-        .max(1);
+        let persons = persons_of(spec.size, census, spec.sims_per_person);
         let starts = apportion_persons(persons, &region);
         let keys = persons * MAX_SIMS;
         let numbering = NumberingPlan::new(spec.seed, keys, &spec.operator_shares)?;
@@ -354,6 +349,16 @@ pub(crate) fn test_spec(seed: u64, districts: Vec<u16>, size: PopulationSize) ->
             .map(|(i, o)| (i, o.market_share))
             .collect(),
     }
+}
+
+/// Number of persons a population of `size` holds in a region of `census` residents.
+pub fn persons_of(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
+    match size {
+        PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
+        PopulationSize::Persons(n) => n,
+        PopulationSize::Subscribers(n) => (n as f64 / sims_per_person).round() as u64,
+    }
+    .max(1)
 }
 
 /// Persons per household in a district: its census average, rounded, at least 1.

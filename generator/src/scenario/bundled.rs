@@ -28,8 +28,16 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/klang-valley-week.toml"),
     ),
     (
+        "langkawi-full-density",
+        include_str!("../../../scenarios/langkawi-full-density.toml"),
+    ),
+    (
         "malaysia-q1-2025",
         include_str!("../../../scenarios/malaysia-q1-2025.toml"),
+    ),
+    (
+        "melaka-full-density",
+        include_str!("../../../scenarios/melaka-full-density.toml"),
     ),
     (
         "network-outage",
