@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::contract::{self, ReleaseManifest};
 use crate::dataset::Dataset;
+use crate::density::{self, Density};
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, IndicatorSet, Side};
@@ -18,6 +19,7 @@ use crate::report::{
 };
 use crate::risk;
 use crate::runner::{self, Invocation, Limits, PipelineFailure, Sandbox};
+use crate::stages::{Progress, Stages};
 use crate::truth_watch::{self, TruthWatch};
 use crate::utility::{self, Histograms};
 
@@ -77,14 +79,20 @@ pub struct BenchOptions {
 }
 
 /// Runs the benchmark and writes `report.json`, `report.md`, `report.html` and the truth
-/// indicator tables ([`crate::truth_csv`]) into the run folder.
-pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
+/// indicator tables ([`crate::truth_csv`]) into the run folder; each stage is announced to
+/// `progress`.
+pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport, HarnessError> {
     std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
     let started = Instant::now();
+    let mut stages = Stages::new(progress);
     let dataset = Dataset::open(&opts.dataset)?;
     let target = prepare::choose_target(&dataset, opts.operator.as_deref())?;
-    let prepared = prepare::prepare(&dataset, target, &opts.out.join("input"))?;
-    let reference = Reference::compute(&prepared)?;
+    let prepared = stages.run("prepare the operator view", || {
+        prepare::prepare(&dataset, target, &opts.out.join("input"))
+    })?;
+    let reference = stages.run("reference indicators (truth, raw view) and density", || {
+        Reference::compute(&prepared)
+    })?;
     crate::truth_csv::write(&reference.truth, &opts.out)?;
     let prepare_s = started.elapsed().as_secs_f64();
     let sandbox = if opts.sandbox {
@@ -97,7 +105,7 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
     let mut pipelines = Vec::new();
     let mut watch_notes = BTreeSet::new();
     for p in &opts.pipelines {
-        let (report, note) = run_one(opts, p, &prepared, &reference, &sandbox);
+        let (report, note) = run_one(opts, p, &prepared, &reference, &sandbox, &mut stages);
         pipelines.push(report);
         watch_notes.extend(note);
     }
@@ -126,10 +134,12 @@ pub fn bench(opts: &BenchOptions) -> Result<BenchReport, HarnessError> {
         limits: opts.limits,
         seed: opts.seed,
         rural_districts: reference.rural.iter().cloned().collect(),
+        density: reference.density,
         raw_view: RawView { vs_truth, notes },
         prepare_s,
         pipelines,
         leaderboard: Vec::new(),
+        stages: stages.into_records(),
     };
     report.rank();
     report.write(&opts.out)?;
@@ -143,6 +153,7 @@ struct Reference {
     raw_histograms: Histograms,
     rural: BTreeSet<String>,
     has_visitors: bool,
+    density: Density,
 }
 
 impl Reference {
@@ -160,6 +171,15 @@ impl Reference {
         let raw = indicators::compute(&engine, Side::View, has_visitors);
         let truth = indicators::compute(&engine, Side::Truth, has_visitors);
         let raw_histograms = utility::histograms(&engine)?;
+        let density = density::measure(
+            &engine,
+            density::sampling(&prepared.manifest),
+            prepared.target.subscribers,
+            &prepared.period,
+            raw.rows
+                .get("present_population")
+                .map_or(&[][..], Vec::as_slice),
+        )?;
         let rural = indicators::run(
             &engine,
             "rural districts",
@@ -178,6 +198,7 @@ impl Reference {
             raw_histograms,
             rural,
             has_visitors,
+            density,
         })
     }
 }
@@ -189,6 +210,7 @@ fn run_one(
     prepared: &Prepared,
     reference: &Reference,
     sandbox: &Sandbox,
+    stages: &mut Stages,
 ) -> (PipelineReport, Option<String>) {
     let output = opts.out.join("releases").join(&pipeline.name);
     let work = opts.out.join("work").join(&pipeline.name);
@@ -202,7 +224,9 @@ fn run_one(
     };
     let started = Instant::now();
     let watch = TruthWatch::start(&opts.dataset, &opts.out);
-    let run = runner::run(&inv, opts.limits, sandbox);
+    let run = stages.run(format!("{}: run the pipeline", pipeline.name), || {
+        runner::run(&inv, opts.limits, sandbox)
+    });
     let (opened, note) = match &watch {
         Ok(w) => (w.opened(), None),
         Err(e) => (Vec::new(), Some(e.clone())),
@@ -214,13 +238,15 @@ fn run_one(
             reason: truth_watch::finding(&opened),
             stderr_tail: run.stderr_tail,
         }),
-        Ok(run) => match score_release(opts, &output, prepared, reference) {
-            Ok(scored) => Outcome::Scored(Box::new(scored)),
-            Err(reason) => Outcome::Failed(PipelineFailure {
-                reason,
-                stderr_tail: run.stderr_tail,
-            }),
-        },
+        Ok(run) => {
+            match score_release(opts, &pipeline.name, &output, prepared, reference, stages) {
+                Ok(scored) => Outcome::Scored(Box::new(scored)),
+                Err(reason) => Outcome::Failed(PipelineFailure {
+                    reason,
+                    stderr_tail: run.stderr_tail,
+                }),
+            }
+        }
     };
     let report = PipelineReport {
         name: pipeline.name.clone(),
@@ -234,11 +260,46 @@ fn run_one(
 /// Checks a release against the contract and scores it; the error is the failure's reason.
 fn score_release(
     opts: &BenchOptions,
+    name: &str,
     out: &Path,
     prepared: &Prepared,
     reference: &Reference,
+    stages: &mut Stages,
 ) -> Result<Scored, String> {
     let manifest = contract::read_release_manifest(out).map_err(|e| e.to_string())?;
+    let (aggregates, microdata, distributions) = stages
+        .run(format!("{name}: check the release, utility"), || {
+            utility_of_release(out, prepared, reference, &manifest)
+        })?;
+    let risk = if opts.risk {
+        assess_risk(name, out, prepared, &manifest, stages)
+    } else {
+        RiskSection::not_run("risk assessment not requested (--no-risk)")
+    };
+    Ok(Scored {
+        manifest,
+        aggregates,
+        microdata,
+        distributions,
+        risk,
+    })
+}
+
+/// Utility of a release's aggregates and microdata, and its distributions' distances.
+type ReleaseUtility = (
+    Option<Utility>,
+    Option<Utility>,
+    Option<std::collections::BTreeMap<String, Option<f64>>>,
+);
+
+/// Checks a release against the contract and scores its utility.
+fn utility_of_release(
+    out: &Path,
+    prepared: &Prepared,
+    reference: &Reference,
+    manifest: &ReleaseManifest,
+) -> Result<ReleaseUtility, String> {
+    let manifest = manifest.clone();
     let engine = Engine::new().map_err(|e| e.to_string())?;
     let aggregates = if manifest.kind.aggregates() {
         let set = release::read_aggregates(&engine, out, &manifest).map_err(|e| e.to_string())?;
@@ -270,18 +331,7 @@ fn score_release(
     } else {
         (None, None)
     };
-    let risk = if opts.risk {
-        assess_risk(out, prepared, &manifest)
-    } else {
-        RiskSection::not_run("risk assessment not requested (--no-risk)")
-    };
-    Ok(Scored {
-        manifest,
-        aggregates,
-        microdata,
-        distributions,
-        risk,
-    })
+    Ok((aggregates, microdata, distributions))
 }
 
 fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
@@ -297,7 +347,13 @@ fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
     }
 }
 
-fn assess_risk(out: &Path, prepared: &Prepared, manifest: &ReleaseManifest) -> RiskSection {
+fn assess_risk(
+    name: &str,
+    out: &Path,
+    prepared: &Prepared,
+    manifest: &ReleaseManifest,
+    stages: &mut Stages,
+) -> RiskSection {
     let mut columns: Vec<String> = manifest
         .pseudonym_columns
         .iter()
@@ -323,7 +379,7 @@ fn assess_risk(out: &Path, prepared: &Prepared, manifest: &ReleaseManifest) -> R
         view,
         params: risk::RiskParams::default(),
     };
-    match risk::assess(&inputs) {
+    match risk::assess_in_stages(&inputs, name, stages) {
         Ok(report) => RiskSection {
             report: Some(Box::new(report)),
             note: None,

@@ -11,6 +11,7 @@ use datafusion::arrow::compute::filter_record_batch;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::KeyValue;
+use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::reference::{Operator, operators};
 use telcosynth_generator::tables;
@@ -174,11 +175,12 @@ pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared
         set_read_only(dir, false)?;
         fs::remove_dir_all(dir).map_err(HarnessError::io("clear", dir))?;
     }
+    let mut work = Vec::new();
     for table in INPUT_TABLES {
         let keep = if table == "cells" {
-            &target.network_name
+            target.network_name.as_str()
         } else {
-            &target.name
+            target.name.as_str()
         };
         let schema = tables::by_name(table).expect("input tables are known");
         let files = dataset.relative_files(table)?;
@@ -190,11 +192,13 @@ pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared
         }
         for file in files {
             let source = dataset.root().join(file);
-            let rel = path_within_table(file, table);
-            let dest = dir.join(table).join(rel);
-            filter_file(&source, &dest, schema, keep)?;
+            let dest = dir.join(table).join(path_within_table(file, table));
+            work.push((source, dest, schema, keep));
         }
     }
+    // Files are independent: filter them on every core (each output depends on its file only).
+    work.par_iter()
+        .try_for_each(|(source, dest, schema, keep)| filter_file(source, dest, schema, keep))?;
     let description = schema_json(&target, &period);
     let path = dir.join(SCHEMA_FILE);
     fs::write(&path, description).map_err(HarnessError::io("write", &path))?;

@@ -7,11 +7,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::contract::ReleaseManifest;
+use crate::density::Density;
 use crate::error::HarnessError;
 use crate::leaderboard::{self, Entry, attacks};
 use crate::prepare::{Period, Target};
 use crate::risk::RiskReport;
 use crate::runner::{Limits, PipelineFailure, Sandbox};
+use crate::stages::{self, StageRecord};
 use crate::utility::{Score, Subset};
 
 /// A whole benchmark run.
@@ -35,6 +37,8 @@ pub struct BenchReport {
     pub seed: u64,
     /// Districts reported separately as rural (most of their cells rural).
     pub rural_districts: Vec<String>,
+    /// How densely the view's subscribers fill its network (privacy figures depend on it).
+    pub density: Density,
     /// How far the raw operator view itself is from the truth (coverage and detection, before
     /// any anonymisation).
     pub raw_view: RawView,
@@ -44,6 +48,8 @@ pub struct BenchReport {
     pub pipelines: Vec<PipelineReport>,
     /// Pipelines ranked by utility and risk ([`leaderboard`]).
     pub leaderboard: Vec<Entry>,
+    /// Time and memory of each stage of the run, in order.
+    pub stages: Vec<StageRecord>,
 }
 
 /// The dataset a run used.
@@ -191,6 +197,9 @@ impl BenchReport {
             self.limits.memory_mib,
             self.prepare_s
         );
+        md.push_str("## Density of the view\n\n");
+        md.push_str(&self.density.markdown());
+        md.push('\n');
         md.push_str("## Leaderboard\n\n");
         md.push_str("**Utility**: 1 − the mean over the raw view's indicators of min(1, median relative error against the raw view), from the release's aggregates or microdata (the better); an indicator the release lacks counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over the attacks that single out or link persons and that ran (0 when none applies). **Reconstruction**: the trajectory recovery's normalised risk on aggregates, beside the risk, not in it (see RISK.md). **Score**: utility × (1 − risk); ranked by it. Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack with the highest attack rate.\n\n");
         md.push_str("| rank | pipeline | status | release | utility | risk | reconstruction | score | aggregates error | microdata error | highest attack rate | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -254,6 +263,8 @@ impl BenchReport {
                 Outcome::Scored(s) => scored(&mut md, s),
             }
         }
+        md.push_str("\n## Time and memory per stage\n\n");
+        md.push_str(&stages::markdown(&self.stages));
         md
     }
 }

@@ -73,6 +73,15 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
             esc(&report.truth_watch)
         ),
     };
+    h.push_str("<h2>Density of the view</h2>\n");
+    if let Some(w) = &report.density.warning {
+        let _ = writeln!(h, "<p><strong>{}</strong></p>", esc(w));
+    }
+    h.push_str("<table>\n");
+    for (name, value) in report.density.figures() {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(name), esc(&value));
+    }
+    h.push_str("</table>\n");
     h.push_str("<h2>Leaderboard</h2>\n<p>Utility: 1 − the mean over indicators of min(1, median relative error against the raw view); an indicator the release lacks counts as lost. Risk: the highest normalised risk (clamped to [0, 1]) over the attacks on persons that ran. Score: utility × (1 − risk), higher is better. Definitions in <code>benchmarks/RISK.md</code>; every figure in <code>report.md</code> and <code>report.json</code>.</p>\n");
     h.push_str("<table>\n<tr><th>rank</th><th>pipeline</th><th>utility</th><th>risk</th><th>worst attack</th><th>score</th><th>utility from</th></tr>\n");
     let num = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
@@ -143,7 +152,19 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
         }
         h.push_str("</ul>\n");
     }
-    h.push_str("</body>\n</html>\n");
+    h.push_str("<h2>Time and memory per stage</h2>\n<table>\n<tr><th>stage</th><th>wall (s)</th><th>CPU (s)</th><th>pipeline CPU (s)</th><th>peak memory (MiB)</th></tr>\n");
+    for r in &report.stages {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{:.1}</td><td class=\"num\">{:.1}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.name),
+            r.wall_s,
+            r.cpu_s,
+            r.children_cpu_s,
+            r.peak_rss_mib.map_or("—".to_owned(), |m| format!("{m:.0}")),
+        );
+    }
+    h.push_str("</table>\n</body>\n</html>\n");
     h
 }
 

@@ -1,13 +1,18 @@
 //! `telcosynth bench`: run anonymisation pipelines on a dataset's operator view and score their
 //! releases on utility and re-identification risk.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use telcosynth_benchmarks::baselines;
 use telcosynth_benchmarks::bench::{BenchOptions, Pipeline, bench};
 use telcosynth_benchmarks::report::Outcome;
 use telcosynth_benchmarks::runner::Limits;
+use telcosynth_benchmarks::stages::Progress;
 
 use super::Failure;
 use super::generate::write_dataset;
@@ -106,7 +111,12 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         risk: !args.no_risk,
         sandbox: !args.no_sandbox,
     };
-    let report = bench(&options).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let progress = StageSpinner::new();
+    let report = bench(&options, &progress).map_err(|e| Failure::Runtime(e.to_string()))?;
+    drop(progress);
+    if let Some(warning) = &report.density.warning {
+        eprintln!("{warning}\n");
+    }
     for p in &report.pipelines {
         match &p.outcome {
             Outcome::Scored(_) => println!("{:<34} scored in {:.1} s", p.name, p.wall_s),
@@ -143,4 +153,41 @@ fn generate_scenario(scenario: &str, out: Option<PathBuf>) -> Result<(PathBuf, P
     write_dataset(parsed, scenario, &dataset, None, options)?;
     println!("Generated {scenario} into {}", dataset.display());
     Ok((dataset, out))
+}
+
+/// A spinner per stage of the run on a terminal (stderr), and a line with each finished
+/// stage's time (also when stderr is a log file, so an interrupted run shows how far it got).
+struct StageSpinner {
+    current: Mutex<Option<ProgressBar>>,
+    terminal: bool,
+}
+
+impl StageSpinner {
+    fn new() -> StageSpinner {
+        StageSpinner {
+            current: Mutex::new(None),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Progress for StageSpinner {
+    fn start(&self, stage: &str) {
+        if !self.terminal {
+            return;
+        }
+        let bar = ProgressBar::new_spinner().with_message(stage.to_owned());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        *self.current.lock().expect("spinner lock") = Some(bar);
+    }
+
+    fn finish(&self, stage: &str, wall_s: f64) {
+        if let Some(bar) = self.current.lock().expect("spinner lock").take() {
+            bar.finish_and_clear();
+        }
+        eprintln!("  {stage}: {wall_s:.1} s");
+    }
 }

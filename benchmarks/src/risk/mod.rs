@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::dataset::Dataset;
+use crate::stages::Stages;
 
 pub use aggregates::AggregatesReport;
 pub use direct::DirectReport;
@@ -181,15 +182,31 @@ impl RiskError {
 
 /// Runs every attack that applies to the release.
 pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
+    assess_in_stages(inputs, "release", &mut Stages::new(&crate::stages::Silent))
+}
+
+/// [`assess`], each attack timed as a stage of `stages` named after `release` and the attack.
+pub fn assess_in_stages(
+    inputs: &RiskInputs,
+    release: &str,
+    stages: &mut Stages,
+) -> Result<RiskReport, RiskError> {
     let params = &inputs.params;
-    let world = world::World::load(inputs)?;
+    let stage = |attack: &str| format!("{release}: risk, {attack}");
+    let world = stages.run(stage("load the release and sample persons"), || {
+        world::World::load(inputs)
+    })?;
     let mut skipped = Vec::new();
-    let direct = direct::assess(inputs, &world)?;
+    let direct = stages.run(stage("direct identifiers"), || {
+        direct::assess(inputs, &world)
+    })?;
     let reversal = if world.release.pseudonyms.is_empty() {
         skipped.push("reversal: the release has no pseudonym values".to_owned());
         None
     } else {
-        Some(reversal::assess(&world, params.reversal_space)?)
+        Some(stages.run(stage("pseudonym reversal"), || {
+            reversal::assess(&world, params.reversal_space)
+        })?)
     };
     let (mut unicity, mut linkage, mut home_work, mut attributes) =
         (Vec::new(), Vec::new(), None, Vec::new());
@@ -198,11 +215,15 @@ pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
             "unicity, linkage, home-work, attributes: the release has no event microdata with a pseudonym, time and place".to_owned(),
         );
     } else {
-        unicity = unicity::assess(&world, params);
+        unicity = stages.run(stage("unicity"), || unicity::assess(&world, params));
         if world.release.owners_known() {
-            linkage = linkage::assess(&world, params);
-            home_work = Some(linkage::home_work(&world, params));
-            attributes = attribute::assess(&world, params);
+            linkage = stages.run(stage("linkage"), || linkage::assess(&world, params));
+            home_work = Some(stages.run(stage("home-work linkage"), || {
+                linkage::home_work(&world, params)
+            }));
+            attributes = stages.run(stage("attribute inference"), || {
+                attribute::assess(&world, params)
+            });
         } else {
             skipped.push(
                 "linkage, home-work, attributes: no released pseudonym can be traced to one person (by record_id or by its points)".to_owned(),
@@ -210,7 +231,9 @@ pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
         }
     }
     let aggregates = if inputs.view.aggregates {
-        aggregates::assess(inputs, &mut skipped)?
+        stages.run(stage("aggregates attacks"), || {
+            aggregates::assess(inputs, &mut skipped)
+        })?
     } else {
         None
     };
