@@ -5,7 +5,8 @@
 # the pipelines' inputs and releases stay there) and copies report.json, report.md,
 # report.html and truth-indicators/ (each CSV gzipped: a quarter of hourly counts for the whole
 # country is tens of MB of text) into reference-outputs/SCENARIO/baselines/.
-# TELCOSYNTH defaults to the debug build (`cargo build`), as the published reports were made.
+# TELCOSYNTH defaults to the debug build (`cargo build --workspace`, which builds telcosynth-bench
+# beside it), as the published reports were made.
 set -eu
 scenario=$1
 bin=${2:-target/debug/telcosynth}

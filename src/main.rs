@@ -1,10 +1,9 @@
 //! `telcosynth`: generate deterministic synthetic Malaysian telecom datasets.
 
-mod cli;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use telcosynth::cli;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -2,8 +2,6 @@
 //! deliberately broken pipelines. The broken ones must be reported as failures with their
 //! reason while the harness completes and the baselines are scored.
 
-#![cfg(feature = "harness")]
-
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -3,8 +3,6 @@
 //! `benchmarks/RISK.md`) fall in the expected order, and the truth indicator tables it writes are
 //! the published ones. One run serves every assertion.
 
-#![cfg(feature = "harness")]
-
 mod common;
 
 use serde_json::Value;

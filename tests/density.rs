@@ -80,7 +80,6 @@ fn inspect_warns_about_sampled_datasets_only() {
     assert!(json["density"]["warning"].is_null());
 }
 
-#[cfg(feature = "harness")]
 #[test]
 fn bench_reports_density_and_warns_only_when_sampled() {
     let tmp = tempfile::tempdir().unwrap();

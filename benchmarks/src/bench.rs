@@ -78,11 +78,69 @@ pub struct BenchOptions {
     pub sandbox: bool,
 }
 
+/// What a run folder holds, all of it written (and replaced) by the harness: the operator's
+/// view, the pipelines' releases and working folders, a dataset generated for the run, the
+/// truth indicator tables and the reports.
+pub const RUN_FOLDER_ENTRIES: [&str; 8] = [
+    "input",
+    "releases",
+    "work",
+    "dataset",
+    crate::truth_csv::FOLDER,
+    "report.json",
+    "report.md",
+    "report.html",
+];
+
+/// Checks that `out` can be a run folder, before any work: creatable and writable, and, when
+/// not empty, holding only [`RUN_FOLDER_ENTRIES`] (with a `dataset/` that is a telcosynth
+/// dataset) and temporary files, since the harness replaces them. Anything else (a home
+/// folder, a source tree) is refused and nothing in it is touched.
+pub fn check_run_folder(out: &Path) -> Result<(), HarnessError> {
+    use telcosynth_sinks::ownership;
+    let fail = |e: telcosynth_sinks::SinkFailure| HarnessError::RunFolder(e.to_string());
+    if !ownership::ensure_output_folder(out).map_err(fail)? {
+        return Ok(());
+    }
+    let mut foreign = Vec::new();
+    for entry in std::fs::read_dir(out).map_err(HarnessError::io("read", out))? {
+        let entry = entry.map_err(HarnessError::io("read", out))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let ours = match name.as_str() {
+            "dataset" if is_dir => {
+                let inside = ownership::foreign_dataset_entries(&entry.path()).map_err(fail)?;
+                foreign.extend(inside.into_iter().map(|e| format!("dataset/{e}")));
+                true
+            }
+            "report.json" | "report.md" | "report.html" => is_file,
+            n if RUN_FOLDER_ENTRIES.contains(&n) => is_dir,
+            n => is_file && ownership::is_temporary_name(n),
+        };
+        if !ours {
+            foreign.push(format!("{name}{}", if is_dir { "/" } else { "" }));
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    Err(HarnessError::RunFolder(format!(
+        "run folder {} is not a telcosynth-bench run folder and is not empty (it holds {}); the \
+         harness only ever replaces its own output ({}), so nothing was touched: choose a new \
+         or empty folder for --out",
+        out.display(),
+        ownership::list_entries(&foreign),
+        RUN_FOLDER_ENTRIES.join(", ")
+    )))
+}
+
 /// Runs the benchmark and writes `report.json`, `report.md`, `report.html` and the truth
-/// indicator tables ([`crate::truth_csv`]) into the run folder; each stage is announced to
-/// `progress`.
+/// indicator tables ([`crate::truth_csv`]) into the run folder (checked first with
+/// [`check_run_folder`]); each stage is announced to `progress`.
 pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport, HarnessError> {
-    std::fs::create_dir_all(&opts.out).map_err(HarnessError::io("create", &opts.out))?;
+    check_run_folder(&opts.out)?;
     let started = Instant::now();
     let mut stages = Stages::new(progress);
     let dataset = Dataset::open(&opts.dataset)?;

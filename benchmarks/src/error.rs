@@ -39,9 +39,19 @@ pub enum HarnessError {
     /// The dataset folder is not usable (missing manifest, tables or operator).
     #[error("{0}")]
     Dataset(String),
+    /// The run folder (`--out`) cannot be used: a file, not writable, or a non-empty folder
+    /// that is not a run folder (the harness replaces only what it wrote).
+    #[error("{0}")]
+    RunFolder(String),
 }
 
 impl HarnessError {
+    /// Whether the user's input is at fault (the dataset, the target operator, the run folder)
+    /// rather than the run: exit code 2 rather than 1.
+    pub fn is_input(&self) -> bool {
+        matches!(self, HarnessError::Dataset(_) | HarnessError::RunFolder(_))
+    }
+
     /// A closure mapping an I/O error on `path` while doing `action`.
     pub fn io(
         action: &'static str,

@@ -8,7 +8,7 @@
 //! small-cell shares read too high, and suppressing small counts removes too much. The figures
 //! of benchmarks/DENSITY.md measure by how much.
 
-use crate::population::persons_of;
+use crate::population::person_count;
 use crate::reference::districts;
 use crate::scenario::Scenario;
 
@@ -38,7 +38,7 @@ impl Sampling {
             .map(|&d| all[usize::from(d)].population)
             .sum();
         Sampling {
-            persons: persons_of(scenario.population(), census, scenario.sims_per_person()),
+            persons: person_count(scenario.population(), census, scenario.sims_per_person()),
             census,
         }
     }

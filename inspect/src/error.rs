@@ -91,9 +91,8 @@ impl InspectError {
     /// Whether the dataset given is at fault (exit code 2) rather than the run (exit code 1).
     pub fn is_input(&self) -> bool {
         match self {
-            InspectError::Manifest(SinkFailure::Io { source, .. }) => {
-                source.kind() == io::ErrorKind::NotFound
-            }
+            // The manifest of the folder the user named: missing, not a folder, unreadable.
+            InspectError::Manifest(_) => true,
             InspectError::Open { source, .. } => source.kind() == io::ErrorKind::NotFound,
             _ => true,
         }

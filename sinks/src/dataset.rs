@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{self, BufWriter};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -12,9 +12,8 @@ use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError, TableSchema, 
 use crate::csv_writer::write_csv;
 use crate::error::SinkFailure;
 use crate::hashing::HashingWriter;
-use crate::manifest::{
-    FileEntry, MANIFEST_FILE, Manifest, ManifestInfo, TableEntry, write_manifest,
-};
+use crate::manifest::{FileEntry, Manifest, ManifestInfo, TableEntry, write_manifest};
+use crate::ownership::{check_dataset_folder, clear_dataset_folder};
 use crate::parquet_writer::{Compression, write_parquet};
 
 /// File format of the data files.
@@ -75,24 +74,19 @@ struct State {
 impl DatasetWriter {
     /// Prepares `dir` as an empty output folder, creating it if needed.
     ///
-    /// A non-empty folder is refused unless `options.force`; then its `manifest.json` is removed
-    /// first (so it never looks complete) and the rest of its contents after.
+    /// Refused: a path that is a file or where no folder can be created, a folder that is not
+    /// writable, a non-empty folder that is not a telcosynth dataset (see [`crate::ownership`];
+    /// nothing in it is touched), and a telcosynth dataset unless `options.force`. With
+    /// `force`, the dataset's `manifest.json` is removed first (so it never looks complete) and
+    /// the rest of its files after.
     pub fn create(dir: &Path, options: WriterOptions) -> Result<Self, SinkFailure> {
-        match fs::read_dir(dir) {
-            Ok(mut entries) => {
-                if entries.next().is_some() {
-                    if !options.force {
-                        return Err(SinkFailure::NotEmpty {
-                            dir: dir.to_owned(),
-                        });
-                    }
-                    clear_folder(dir)?;
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir_all(dir).map_err(SinkFailure::io("create folder", dir))?;
-            }
-            Err(e) => return Err(SinkFailure::io("read folder", dir)(e)),
+        check_dataset_folder(dir, options.force)?;
+        if fs::read_dir(dir)
+            .map_err(SinkFailure::io("read folder", dir))?
+            .next()
+            .is_some()
+        {
+            clear_dataset_folder(dir)?;
         }
         Ok(DatasetWriter {
             dir: dir.to_owned(),
@@ -237,29 +231,4 @@ impl Sink for DatasetWriter {
     fn write(&self, part: PartKey, batch: Batch) -> Result<(), SinkError> {
         Ok(self.write_part(part, batch)?)
     }
-}
-
-/// Removes everything in `dir`, the manifest first.
-fn clear_folder(dir: &Path) -> Result<(), SinkFailure> {
-    let manifest = dir.join(MANIFEST_FILE);
-    match fs::remove_file(&manifest) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => {
-            return Err(SinkFailure::io("remove", manifest)(e));
-        }
-        _ => {}
-    }
-    for entry in fs::read_dir(dir).map_err(SinkFailure::io("read folder", dir))? {
-        let entry = entry.map_err(SinkFailure::io("read folder", dir))?;
-        let path = entry.path();
-        let is_dir = entry
-            .file_type()
-            .map_err(SinkFailure::io("inspect", &path))?
-            .is_dir();
-        if is_dir {
-            fs::remove_dir_all(&path).map_err(SinkFailure::io("remove folder", &path))?;
-        } else {
-            fs::remove_file(&path).map_err(SinkFailure::io("remove", &path))?;
-        }
-    }
-    Ok(())
 }

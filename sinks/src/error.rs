@@ -10,12 +10,36 @@ use thiserror::Error;
 pub enum SinkFailure {
     /// The output folder already holds something and `force` was not given.
     #[error(
-        "output folder {} is not empty: pass --force to replace its contents, or choose another --out",
+        "output folder {} holds a telcosynth dataset: pass --force to replace it, or choose another --out",
         dir.display()
     )]
     NotEmpty {
         /// The folder.
         dir: PathBuf,
+    },
+    /// The output folder cannot be used: a file, a place where no folder can be created, or a
+    /// folder that is not writable.
+    #[error("output folder {}: {problem}", dir.display())]
+    OutputFolder {
+        /// The folder.
+        dir: PathBuf,
+        /// What is wrong, and what to do.
+        problem: String,
+    },
+    /// A non-empty output folder holds files telcosynth did not write: it is never replaced.
+    #[error(
+        "output folder {} is not {what} and is not empty (it holds {foreign}); telcosynth \
+         only ever replaces its own output, so nothing was touched: choose a new or empty \
+         folder for --out",
+        dir.display()
+    )]
+    NotOurs {
+        /// The folder.
+        dir: PathBuf,
+        /// What it would have to be, e.g. "a telcosynth dataset".
+        what: &'static str,
+        /// The entries telcosynth did not write, abbreviated.
+        foreign: String,
     },
     /// A split run's folder or shard is not usable: bad shard numbers, a root that holds an
     /// unsplit dataset, missing, incomplete or inconsistent shards.

@@ -16,6 +16,7 @@ mod fingerprint;
 mod geoparquet;
 mod hashing;
 mod manifest;
+pub mod ownership;
 mod parquet_writer;
 mod reference;
 mod shards;

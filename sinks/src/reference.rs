@@ -16,6 +16,7 @@ use crate::error::SinkFailure;
 use crate::fingerprint::{FileFingerprint, chunk_rows_for, fingerprint_file};
 use crate::hashing::file_sha256;
 use crate::manifest::{MANIFEST_FILE, Manifest, read_manifest};
+use crate::ownership::{INSPECT_REPORT_FILE, check_reference_folder};
 
 /// File name of the fingerprints in a reference folder.
 pub const FINGERPRINTS_FILE: &str = "fingerprints.json";
@@ -56,6 +57,8 @@ pub fn read_reference(dir: &Path) -> Result<Reference, SinkFailure> {
 
 /// Writes the reference folder `out` for the complete dataset in `dataset`: its manifest and
 /// the fingerprints of every file. The manifest is written last, under a temporary name first.
+/// A non-empty `out` must be a reference folder ([`check_reference_folder`]); its `baselines/`
+/// are kept.
 pub fn write_reference(dataset: &Path, out: &Path) -> Result<Reference, SinkFailure> {
     let manifest = read_manifest(dataset)?;
     let mut fingerprints = Fingerprints::default();
@@ -65,7 +68,7 @@ pub fn write_reference(dataset: &Path, out: &Path) -> Result<Reference, SinkFail
             fingerprints.files.insert(file.path.clone(), print);
         }
     }
-    fs::create_dir_all(out).map_err(SinkFailure::io("create folder", out))?;
+    check_reference_folder(out)?;
     let _ = fs::remove_file(out.join(MANIFEST_FILE));
     write_json(&fingerprints, &out.join(FINGERPRINTS_FILE))?;
     write_json(&manifest, &out.join(MANIFEST_FILE))?;
@@ -170,6 +173,9 @@ impl fmt::Display for Difference {
                 path,
                 in_reference: true,
             } => write!(f, "table {table}, file {path}: missing from the dataset"),
+            Difference::File { table, path, .. } if table == path => {
+                write!(f, "file {path}: in the dataset but not in the reference")
+            }
             Difference::File { table, path, .. } => write!(
                 f,
                 "table {table}, file {path}: in the dataset but not in the reference"
@@ -205,7 +211,8 @@ impl fmt::Display for Difference {
 
 /// Compares the dataset folder `dataset` with `reference`: table sets, file sets and the
 /// SHA-256 of every file, re-hashed from disk (the dataset's own manifest is not trusted for
-/// hashes). The first file whose bytes differ is fingerprinted to name its columns and rows.
+/// hashes); a file listed but absent is missing, and a file on disk that neither manifest lists
+/// is extra. The first file whose bytes differ is fingerprinted to name its columns and rows.
 /// An empty result means byte-identical.
 pub fn compare(reference: &Reference, dataset: &Path) -> Result<Vec<Difference>, SinkFailure> {
     let found = read_manifest(dataset)?;
@@ -253,7 +260,8 @@ pub fn compare(reference: &Reference, dataset: &Path) -> Result<Vec<Difference>,
                 });
                 continue;
             };
-            if !have_files.contains(path) {
+            let file = dataset.join(path);
+            if !have_files.contains(path) || !file.is_file() {
                 differences.push(Difference::File {
                     table: table.clone(),
                     path: path.clone(),
@@ -261,7 +269,6 @@ pub fn compare(reference: &Reference, dataset: &Path) -> Result<Vec<Difference>,
                 });
                 continue;
             }
-            let file = dataset.join(path);
             let sha = file_sha256(&file)?;
             if sha == *want_sha {
                 continue;
@@ -291,5 +298,55 @@ pub fn compare(reference: &Reference, dataset: &Path) -> Result<Vec<Difference>,
             });
         }
     }
+    // Files on disk that no manifest lists: an extra file is a difference too.
+    let listed: BTreeSet<&String> = expected
+        .tables
+        .values()
+        .chain(found.tables.values())
+        .flat_map(|t| t.files.iter().map(|f| &f.path))
+        .collect();
+    for path in files_below(dataset)? {
+        if listed.contains(&path) || not_data(&path) {
+            continue;
+        }
+        let table = path.split('/').next().unwrap_or_default().to_owned();
+        differences.push(Difference::File {
+            table,
+            path,
+            in_reference: false,
+        });
+    }
     Ok(differences)
+}
+
+/// Files of a dataset folder that are not data: its manifest, a shard's manifest in a merged
+/// split run, and `telcosynth inspect`'s report.
+fn not_data(path: &str) -> bool {
+    match path.split_once('/') {
+        None => path == MANIFEST_FILE || path == INSPECT_REPORT_FILE,
+        Some((folder, rest)) => {
+            rest == MANIFEST_FILE && crate::shards::parse_shard_folder_name(folder).is_some()
+        }
+    }
+}
+
+/// Every file below `dir` (symbolic links included, not followed), as sorted paths relative to
+/// `dir` with `/` separators.
+fn files_below(dir: &Path) -> Result<Vec<String>, SinkFailure> {
+    let mut files = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = stack.pop() {
+        for entry in fs::read_dir(&folder).map_err(SinkFailure::io("read folder", &folder))? {
+            let entry = entry.map_err(SinkFailure::io("read folder", &folder))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                stack.push((entry.path(), format!("{prefix}{name}/")));
+            } else {
+                files.push(format!("{prefix}{name}"));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }

@@ -25,6 +25,7 @@ use crate::manifest::{
     MANIFEST_FILE, MERGED_SHARDS_KEY, Manifest, ManifestInfo, ShardInfo, TableEntry, read_manifest,
     write_manifest,
 };
+use crate::ownership::{check_dataset_folder, ensure_output_folder};
 
 /// Most shards a run can be split into (shard folders carry four-digit numbers).
 pub const MAX_SHARDS: u32 = 9999;
@@ -86,6 +87,7 @@ impl DatasetWriter {
             dir: root.to_owned(),
             problem,
         })?;
+        ensure_output_folder(root)?;
         let root_manifest = root.join(MANIFEST_FILE);
         // Other shards may run at the same time and remove a merged manifest first: a manifest
         // that vanishes between these steps counts as absent.
@@ -105,14 +107,8 @@ impl DatasetWriter {
             Err(e) => return Err(e),
         };
         let dir = root.join(shard_folder_name(shard));
-        let non_empty = match fs::read_dir(&dir) {
-            Ok(mut entries) => entries.next().is_some(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            Err(e) => return Err(SinkFailure::io("read folder", &dir)(e)),
-        };
-        if non_empty && !options.force {
-            return Err(SinkFailure::NotEmpty { dir });
-        }
+        // Every check before the merged manifest goes: a refused shard changes nothing.
+        check_dataset_folder(&dir, options.force)?;
         if merged {
             match fs::remove_file(&root_manifest) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
@@ -132,17 +128,39 @@ impl DatasetWriter {
 /// to N-1; each has a readable `manifest.json` for its own shard; all were made by the same tool
 /// version from the same scenario and seed with the same tables; every listed file exists with
 /// its listed size and, when `verify_hashes`, its listed SHA-256. Nothing is written unless every
-/// check passes. The merged manifest's `shard` is 0 of 1 (it covers the whole run) and its
+/// check passes, and an earlier merged manifest is removed first (so a refused merge leaves
+/// none). The merged manifest's `shard` is 0 of 1 (it covers the whole run) and its
 /// `extra.merged_shards` lists the shard manifests with their SHA-256.
 pub fn merge_shards(root: &Path, verify_hashes: bool) -> Result<Manifest, SinkFailure> {
     let fail = |problem: String| SinkFailure::Split {
         dir: root.to_owned(),
         problem,
     };
-    if root.join(MANIFEST_FILE).exists() && !read_manifest(root)?.is_merged() {
-        return Err(fail(
-            "it holds an unsplit dataset (manifest.json), not shard folders".into(),
-        ));
+    match fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(fail(
+                "is a file, not the folder of a split run: name the --out folder the shards were \
+                 written into"
+                    .into(),
+            ));
+        }
+        Err(e) => {
+            return Err(fail(format!(
+                "cannot be read ({e}): name the --out folder the shards were written into"
+            )));
+        }
+    }
+    let root_manifest = root.join(MANIFEST_FILE);
+    if root_manifest.exists() {
+        if !read_manifest(root)?.is_merged() {
+            return Err(fail(
+                "it holds an unsplit dataset (manifest.json), not shard folders".into(),
+            ));
+        }
+        // An earlier merge's manifest is true only if this merge succeeds again: remove it
+        // first, so that a refused merge never leaves a manifest that no longer holds.
+        fs::remove_file(&root_manifest).map_err(SinkFailure::io("remove", &root_manifest))?;
     }
     let mut splits: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for entry in fs::read_dir(root).map_err(SinkFailure::io("read folder", root))? {

@@ -124,7 +124,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 #[test]
 fn non_empty_folder_is_refused_without_force() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("old.txt"), "old").unwrap();
+    let writer = DatasetWriter::create(dir.path(), options(Format::Parquet, false)).unwrap();
+    write_sample(&writer);
+    writer.finish(info()).unwrap();
 
     let err = DatasetWriter::create(dir.path(), options(Format::Parquet, false)).unwrap_err();
     assert!(matches!(err, SinkFailure::NotEmpty { .. }), "{err}");
@@ -138,18 +140,52 @@ fn non_empty_folder_is_refused_without_force() {
         "{message}"
     );
     assert!(
-        dir.path().join("old.txt").exists(),
+        dir.path().join(MANIFEST_FILE).exists(),
         "refusal must not delete anything"
     );
 }
 
 #[test]
+fn a_folder_with_foreign_files_is_refused_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("old.txt"), "old").unwrap();
+    fs::create_dir_all(dir.path().join("calls")).unwrap();
+    fs::write(dir.path().join("calls/calls-0000-00000.parquet"), "x").unwrap();
+    for force in [false, true] {
+        let err = DatasetWriter::create(dir.path(), options(Format::Parquet, force)).unwrap_err();
+        assert!(matches!(err, SinkFailure::NotOurs { .. }), "{err}");
+        let message = err.to_string();
+        assert!(
+            message.contains("old.txt") && message.contains("--out"),
+            "{message}"
+        );
+        assert!(dir.path().join("old.txt").exists());
+        assert!(dir.path().join("calls/calls-0000-00000.parquet").exists());
+    }
+}
+
+#[test]
 fn force_removes_old_manifest_and_contents() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join(MANIFEST_FILE), "{}").unwrap();
-    fs::write(dir.path().join("old.txt"), "old").unwrap();
+    fs::write(
+        dir.path().join(MANIFEST_FILE),
+        r#"{"tool": {"name": "telcosynth"}, "tables": {}}"#,
+    )
+    .unwrap();
+    fs::write(dir.path().join(".manifest.json.tmp"), "old").unwrap();
     fs::create_dir_all(dir.path().join("calls/date=2020-01-01")).unwrap();
-    fs::write(dir.path().join("calls/date=2020-01-01/x.parquet"), "x").unwrap();
+    fs::write(
+        dir.path()
+            .join("calls/date=2020-01-01/calls-0000-00000.parquet"),
+        "x",
+    )
+    .unwrap();
+    fs::write(
+        dir.path()
+            .join("calls/date=2020-01-01/.calls-0000-00001.parquet.tmp"),
+        "x",
+    )
+    .unwrap();
 
     let writer = DatasetWriter::create(dir.path(), options(Format::Parquet, true)).unwrap();
     assert!(files_under(dir.path()).is_empty());

@@ -174,8 +174,13 @@ fn merge_checks_sizes_and_optionally_hashes() {
     bytes[10] ^= 0xff;
     fs::write(&file, &bytes).unwrap();
     merge_shards(root.path(), false).unwrap();
+    assert!(root.path().join(MANIFEST_FILE).exists());
     let err = problem(merge_shards(root.path(), true).unwrap_err());
     assert!(err.contains("SHA-256"), "{err}");
+    assert!(
+        !root.path().join(MANIFEST_FILE).exists(),
+        "a refused re-merge leaves no merged manifest that no longer holds"
+    );
     bytes.push(0);
     fs::write(&file, &bytes).unwrap();
     let err = problem(merge_shards(root.path(), false).unwrap_err());

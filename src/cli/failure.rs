@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use telcosynth_sinks::SinkFailure;
+
 /// A failed command: a failure while running (exit code 1), bad input (exit code 2), or a
 /// dataset that differs from its reference (exit code 3).
 #[derive(Debug)]
@@ -29,6 +31,22 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Input(m) | Failure::Runtime(m) | Failure::Mismatch(m) => f.write_str(m),
+        }
+    }
+}
+
+impl Failure {
+    /// A writer's failure: bad input (exit code 2) when it is about the output folder or a
+    /// manifest the user pointed at, a failure while running (1) otherwise.
+    pub fn from_sink(e: SinkFailure) -> Self {
+        match e {
+            SinkFailure::NotEmpty { .. }
+            | SinkFailure::NotOurs { .. }
+            | SinkFailure::OutputFolder { .. }
+            | SinkFailure::Split { .. }
+            | SinkFailure::Manifest { .. }
+            | SinkFailure::ManifestVersion { .. } => Failure::Input(e.to_string()),
+            other => Failure::Runtime(other.to_string()),
         }
     }
 }

@@ -13,8 +13,7 @@ use telcosynth_generator::tables;
 use telcosynth_sinks::estimate::Estimate;
 use telcosynth_sinks::usage;
 use telcosynth_sinks::{
-    DatasetWriter, Manifest, ManifestInfo, ShardInfo, SinkFailure, ToolInfo, WriterOptions,
-    shard_dir,
+    DatasetWriter, Manifest, ManifestInfo, ShardInfo, ToolInfo, WriterOptions, shard_dir,
 };
 
 use super::{Failure, FormatArg, GenerateArgs};
@@ -91,7 +90,9 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
 }
 
 /// Generates `scenario` into `out` (or its shard's folder under it) on the current thread pool;
-/// returns the manifest and the number of persons generated.
+/// returns the manifest and the number of persons generated. The output folder is checked (and
+/// with `options.force`, a dataset in it removed) before anything is generated: a folder that is
+/// not telcosynth's, a file or an unwritable place is bad input (exit code 2).
 pub fn write_dataset(
     scenario: Scenario,
     label: &str,
@@ -103,10 +104,7 @@ pub fn write_dataset(
         None => DatasetWriter::create(out, options),
         Some(shard) => DatasetWriter::create_shard(out, shard, options),
     }
-    .map_err(|e| match e {
-        SinkFailure::NotEmpty { .. } | SinkFailure::Split { .. } => Failure::Input(e.to_string()),
-        other => Failure::Runtime(other.to_string()),
-    })?;
+    .map_err(Failure::from_sink)?;
     let dir = dataset_dir(out, shard);
     let name = scenario.name().to_owned();
     let text = normalised_toml(&scenario);

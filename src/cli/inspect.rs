@@ -8,6 +8,13 @@ use super::{Failure, InspectArgs};
 
 /// Runs `inspect`: writes the JSON report, then prints the text report.
 pub fn run(args: InspectArgs) -> Result<(), Failure> {
+    if !args.dataset.is_dir() {
+        return Err(Failure::Input(format!(
+            "{}: not a dataset folder; name the folder telcosynth generate wrote (it holds \
+             manifest.json)",
+            args.dataset.display()
+        )));
+    }
     let report = inspect(&args.dataset).map_err(|e| {
         if e.is_input() {
             Failure::Input(e.to_string())

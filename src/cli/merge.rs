@@ -1,15 +1,12 @@
 //! `telcosynth merge-manifests`: the manifest of a split run, once every shard is complete.
 
-use telcosynth_sinks::{MANIFEST_FILE, SinkFailure, merge_shards};
+use telcosynth_sinks::{MANIFEST_FILE, merge_shards};
 
 use super::{Failure, MergeArgs};
 
 /// Runs `merge-manifests`: checks the shards and writes `DIR/manifest.json`.
 pub fn run(args: MergeArgs) -> Result<(), Failure> {
-    let manifest = merge_shards(&args.dir, args.verify_hashes).map_err(|e| match e {
-        SinkFailure::Split { .. } | SinkFailure::Manifest { .. } => Failure::Input(e.to_string()),
-        other => Failure::Runtime(other.to_string()),
-    })?;
+    let manifest = merge_shards(&args.dir, args.verify_hashes).map_err(Failure::from_sink)?;
     let shards = manifest.extra[telcosynth_sinks::MERGED_SHARDS_KEY]
         .as_array()
         .map_or(0, Vec::len);

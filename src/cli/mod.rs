@@ -1,17 +1,15 @@
 //! Command-line interface: argument parsing and the commands.
 
-#[cfg(feature = "harness")]
-mod baseline;
-#[cfg(feature = "harness")]
-mod bench;
 mod bench_speed;
 mod failure;
-mod generate;
+pub mod generate;
+pub mod harness;
 mod inspect;
 mod merge;
 mod scenario;
 mod verify;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -52,12 +50,23 @@ enum Command {
     /// Generate a scenario and write its reference folder (manifest and fingerprints, no data).
     Reference(ReferenceArgs),
     /// Run anonymisation pipelines on a dataset's operator view and score their releases on
-    /// utility and re-identification risk (report.json, report.md).
-    #[cfg(feature = "harness")]
-    Bench(bench::BenchArgs),
-    /// Run a baseline anonymisation pipeline under the pipeline contract.
-    #[cfg(feature = "harness")]
-    Baseline(baseline::BaselineArgs),
+    /// utility and re-identification risk (report.json, report.md, report.html). Runs the
+    /// benchmark harness, the separate executable telcosynth-bench: `telcosynth bench --help`
+    /// lists its options.
+    #[command(disable_help_flag = true)]
+    Bench(HarnessArgs),
+    /// Run a baseline anonymisation pipeline under the pipeline contract (through
+    /// telcosynth-bench: `telcosynth baseline --help`).
+    #[command(disable_help_flag = true)]
+    Baseline(HarnessArgs),
+}
+
+/// Arguments handed unchanged to `telcosynth-bench`.
+#[derive(Debug, clap::Args)]
+pub struct HarnessArgs {
+    /// Arguments of the command (see `telcosynth bench --help`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    args: Vec<OsString>,
 }
 
 /// Arguments of `telcosynth verify`.
@@ -69,7 +78,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     dataset: Option<PathBuf>,
     /// Worker threads for regenerating [default: all cores]; the output is the same for any value.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<u16>,
     /// Folder to regenerate in (a temporary folder inside it, removed afterwards)
     /// [default: the system's temporary folder].
@@ -86,7 +95,7 @@ pub struct ReferenceArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads [default: all cores]; the output is the same for any value.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<u16>,
 }
 
@@ -99,7 +108,7 @@ pub struct GenerateArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads [default: all cores]; the output is the same for any value.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<u16>,
     /// Output format, overriding the scenario's outputs.format.
     #[arg(long, value_enum)]
@@ -138,7 +147,7 @@ pub struct BenchSpeedArgs {
     #[arg(long, default_value_t = 2_000_000)]
     writer_rows: u64,
     /// Threads of the "all threads" measurements [default: all cores].
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<u16>,
     /// Also print per-person-day rates of every table (rows and bytes), as used by --dry-run.
     #[arg(long)]
@@ -147,6 +156,28 @@ pub struct BenchSpeedArgs {
     /// on a shared machine).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
     repeat: u16,
+}
+
+/// Most worker threads `--threads` accepts: 4 × the available cores, at least 16 and at most
+/// 1024. The output is the same for any number of threads; more than that only costs memory
+/// and time (every worker keeps its own caches).
+pub fn max_threads() -> u16 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores.saturating_mul(4).clamp(16, 1024) as u16
+}
+
+/// Parses `--threads N`: 1 to [`max_threads`].
+pub fn parse_threads(text: &str) -> Result<u16, String> {
+    let max = max_threads();
+    let fix = format!(
+        "give a whole number from 1 to {max} (4 × the available cores, at least 16); the \
+         output is the same for any number of threads"
+    );
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(max)).contains(&n) => Ok(n as u16),
+        Ok(n) => Err(format!("{n} threads is out of range: {fix}")),
+        Err(_) => Err(format!("{text:?} is not a whole number: {fix}")),
+    }
 }
 
 /// Parses `--shard I/N`.
@@ -211,10 +242,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Inspect(args) => inspect::run(args),
         Command::MergeManifests(args) => merge::run(args),
         Command::BenchSpeed(args) => bench_speed::run(args),
-        #[cfg(feature = "harness")]
-        Command::Bench(args) => bench::run(args),
-        #[cfg(feature = "harness")]
-        Command::Baseline(args) => baseline::run(args),
+        Command::Bench(args) => harness::run("bench", args.args),
+        Command::Baseline(args) => harness::run("baseline", args.args),
         Command::Verify(args) => verify::run(args),
         Command::Reference(args) => verify::publish(args),
         Command::Tables => {
@@ -226,7 +255,20 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_shard;
+    use super::{max_threads, parse_shard, parse_threads};
+
+    #[test]
+    fn thread_arguments() {
+        assert_eq!(parse_threads("1"), Ok(1));
+        assert_eq!(parse_threads("16"), Ok(16));
+        let max = max_threads();
+        assert!((16..=1024).contains(&max));
+        assert_eq!(parse_threads(&max.to_string()), Ok(max));
+        for bad in ["0", "1025", "65535", "18446744073709551616", "-1", "x"] {
+            let err = parse_threads(bad).unwrap_err();
+            assert!(err.contains(&format!("from 1 to {max}")), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn shard_arguments() {

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use telcosynth_generator::scenario::{self, normalised_toml};
 use telcosynth_generator::tables;
+use telcosynth_sinks::ownership::check_reference_folder;
 use telcosynth_sinks::{
-    Compression, Format, MANIFEST_FILE, Reference, WriterOptions, compare, read_reference,
-    write_reference,
+    Compression, Format, MANIFEST_FILE, Reference, SinkFailure, WriterOptions, compare,
+    read_reference, write_reference,
 };
 
 use super::generate::write_dataset;
@@ -24,17 +25,38 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
     })?;
     let scratch;
     let dataset = match &args.dataset {
-        Some(dir) => dir.as_path(),
+        Some(dir) => {
+            if !dir.join(MANIFEST_FILE).is_file() {
+                return Err(Failure::Input(format!(
+                    "--dataset {}: not a dataset folder (no {MANIFEST_FILE}); name the folder \
+                     telcosynth generate wrote, or leave --dataset out to regenerate",
+                    dir.display()
+                )));
+            }
+            dir.as_path()
+        }
         None => {
+            let parent = args.scratch.clone().unwrap_or_else(std::env::temp_dir);
             scratch = tempfile::Builder::new()
                 .prefix(".telcosynth-verify-")
-                .tempdir_in(args.scratch.as_deref().unwrap_or(&std::env::temp_dir()))
-                .map_err(|e| Failure::Runtime(format!("cannot create a scratch folder: {e}")))?;
+                .tempdir_in(&parent)
+                .map_err(|e| {
+                    Failure::Input(format!(
+                        "--scratch {}: cannot create a scratch folder in it ({e}); name a \
+                         folder you can write to",
+                        parent.display()
+                    ))
+                })?;
             regenerate(&reference, &args.reference, scratch.path(), args.threads)?;
             scratch.path()
         }
     };
-    let differences = compare(&reference, dataset).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let differences = compare(&reference, dataset).map_err(|e| match e {
+        SinkFailure::Manifest { .. } | SinkFailure::ManifestVersion { .. } => {
+            Failure::Input(e.to_string())
+        }
+        other => Failure::Runtime(other.to_string()),
+    })?;
     let expected = &reference.manifest;
     if differences.is_empty() {
         let files: usize = expected.tables.values().map(|t| t.files.len()).sum();
@@ -124,6 +146,8 @@ pub fn publish(args: ReferenceArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reference-outputs").join(scenario.name()));
+    // The output folder is checked before the (possibly long) generation.
+    check_reference_folder(&out).map_err(Failure::from_sink)?;
     let scratch = tempfile::Builder::new()
         .prefix(".telcosynth-reference-")
         .tempdir()
@@ -138,8 +162,7 @@ pub fn publish(args: ReferenceArgs) -> Result<(), Failure> {
         force: true,
     };
     pool.install(|| write_dataset(scenario, &args.scenario, scratch.path(), None, options))?;
-    let reference =
-        write_reference(scratch.path(), &out).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let reference = write_reference(scratch.path(), &out).map_err(Failure::from_sink)?;
     let rows: u64 = reference.manifest.tables.values().map(|t| t.rows).sum();
     println!(
         "Wrote reference {} ({} tables, {rows} rows); check with: telcosynth verify {}",

@@ -10,6 +10,9 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// Runs the `telcosynth` binary with `args`.
 pub fn telcosynth(args: &[&str]) -> Output {
+    if matches!(args.first(), Some(&"bench" | &"baseline")) {
+        require_harness();
+    }
     Command::new(env!("CARGO_BIN_EXE_telcosynth"))
         .args(args)
         .output()
@@ -109,4 +112,17 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
         out.status
     );
     out.stdout
+}
+
+/// Asserts that the harness executable, which `telcosynth bench` runs, is built beside
+/// `telcosynth` (`cargo test --workspace` builds it: its package has integration tests).
+pub fn require_harness() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_telcosynth"))
+        .with_file_name(format!("telcosynth-bench{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        exe.is_file(),
+        "{} is not built: run the harness tests with `cargo test --workspace`, or build it \
+         first with `cargo build -p telcosynth-bench`",
+        exe.display()
+    );
 }

@@ -26,6 +26,23 @@ pub use person::{Community, Ethnicity, Person};
 /// Most SIMs one person holds; SIM keys are `person id × MAX_SIMS + slot`.
 pub const MAX_SIMS: u64 = 3;
 
+/// Most persons a population holds: residents' SIM keys (`person id × MAX_SIMS + slot`) stay
+/// below [`crate::visitors::VISITOR_SIM_KEY_BASE`], where inbound visitors' keys start, so at
+/// most 66,666,666 persons (Malaysia's census population is 32,447,385).
+pub const MAX_PERSONS: u64 = crate::visitors::VISITOR_SIM_KEY_BASE / MAX_SIMS;
+
+/// Number of persons of a population of `size` in a region of `census` residents, with
+/// `sims_per_person` SIMs per person on average; at least 1. Scenario validation refuses sizes
+/// above [`MAX_PERSONS`].
+pub fn person_count(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
+    match size {
+        PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
+        PopulationSize::Persons(n) => n,
+        PopulationSize::Subscribers(n) => (n as f64 / sims_per_person).round() as u64,
+    }
+    .max(1)
+}
+
 /// Everything the population needs from a scenario.
 #[derive(Debug, Clone)]
 pub struct PopulationSpec {
@@ -111,7 +128,7 @@ impl Population {
         let owner_share =
             young / 3.0 * person::YOUNG_TEEN_OWNERSHIP + (1.0 - young) * person::ADULT_OWNERSHIP;
         let owner_mean = (spec.sims_per_person / owner_share).clamp(1.0, 3.0);
-        let persons = persons_of(spec.size, census, spec.sims_per_person);
+        let persons = person_count(spec.size, census, spec.sims_per_person);
         let starts = apportion_persons(persons, &region);
         let keys = persons * MAX_SIMS;
         let numbering = NumberingPlan::new(spec.seed, keys, &spec.operator_shares)?;
@@ -349,16 +366,6 @@ pub(crate) fn test_spec(seed: u64, districts: Vec<u16>, size: PopulationSize) ->
             .map(|(i, o)| (i, o.market_share))
             .collect(),
     }
-}
-
-/// Number of persons a population of `size` holds in a region of `census` residents.
-pub fn persons_of(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
-    match size {
-        PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
-        PopulationSize::Persons(n) => n,
-        PopulationSize::Subscribers(n) => (n as f64 / sims_per_person).round() as u64,
-    }
-    .max(1)
 }
 
 /// Persons per household in a district: its census average, rounded, at least 1.

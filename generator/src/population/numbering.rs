@@ -60,13 +60,15 @@ pub struct NumberingExhausted {
 
 impl fmt::Display for NumberingExhausted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = operators()
+            .iter()
+            .find(|o| o.name == self.operator)
+            .map_or(self.operator, |o| o.key);
         write!(
             f,
-            "operator {} would need {} numbers but its number ranges hold {}; lower population.scale or its operators.{} share",
-            self.operator,
-            self.needed,
-            self.available,
-            self.operator.to_lowercase()
+            "operator {} would need {} numbers but its number ranges hold {}; lower the population \
+             size (population.scale, persons or subscribers) or its operators.{key} share",
+            self.operator, self.needed, self.available,
         )
     }
 }
@@ -82,6 +84,25 @@ pub struct NumberingPlan {
 const ACCOUNT_DIGITS: u32 = 10;
 
 impl NumberingPlan {
+    /// Checks that every operator's number ranges hold its share of SIM keys `[0, keys)`
+    /// (what [`Self::new`] checks, without building the plan).
+    pub fn check_capacity(keys: u64, shares: &[(usize, f64)]) -> Result<(), NumberingExhausted> {
+        let lens = apportion(keys.max(1), shares);
+        for (&(op, _), &len) in shares.iter().zip(&lens) {
+            let (nine, ten) = number_blocks(op);
+            let space = nine.blocks.len() as u64 * 10u64.pow(nine.tail_digits)
+                + ten.blocks.len() as u64 * 10u64.pow(ten.tail_digits);
+            if len > space {
+                return Err(NumberingExhausted {
+                    operator: operators()[op].name,
+                    needed: len,
+                    available: space,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// A plan for SIM keys `[0, keys)` with `(operator index, share)` pairs summing to 1.
     pub fn new(seed: u64, keys: u64, shares: &[(usize, f64)]) -> Result<Self, NumberingExhausted> {
         let keys = keys.max(1);

@@ -153,6 +153,21 @@ impl Source<'_> {
 }
 
 /// The error for a file that cannot be read.
+/// A scenario file over [`super::MAX_SCENARIO_BYTES`].
+pub(crate) fn too_large(origin: &str) -> ScenarioError {
+    ScenarioError {
+        origin: origin.to_owned(),
+        position: None,
+        field: String::new(),
+        message: format!(
+            "the file is larger than {} MiB ({} bytes), too large for a scenario (a short TOML \
+             file); check the path, or name a bundled scenario",
+            super::MAX_SCENARIO_BYTES / (1024 * 1024),
+            super::MAX_SCENARIO_BYTES
+        ),
+    }
+}
+
 pub(crate) fn io_error(origin: &str, error: &std::io::Error) -> ScenarioError {
     let bundled: Vec<&str> = super::bundled().iter().map(|b| b.name).collect();
     ScenarioError {

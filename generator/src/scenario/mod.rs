@@ -230,6 +230,9 @@ impl Scenario {
 /// Parses and validates scenario `text`. `origin` (a path or `bundled:<name>`) prefixes error
 /// messages; `known_tables` are the table names `outputs.tables` may list, and its default.
 pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    if text.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(error::too_large(origin));
+    }
     let src = Source {
         origin,
         text,
@@ -239,10 +242,28 @@ pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario
     validate::validate(&src, file)
 }
 
-/// Reads and parses the scenario file at `path` (see [`parse`]).
+/// Longest scenario file read, in bytes (10 MiB): a scenario is a short TOML file (the bundled
+/// ones are a few kilobytes), and reading stops there, so that a wrong path such as a device or
+/// a data file is refused at once.
+pub const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads and parses the scenario file at `path` (see [`parse`]); files over
+/// [`MAX_SCENARIO_BYTES`] are refused after reading that much.
 pub fn load(path: &Path, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| error::io_error(&origin, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| error::io_error(&origin, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error::io_error(&origin, &e))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(error::too_large(&origin));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let e = std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        error::io_error(&origin, &e)
+    })?;
     parse(&origin, &text, known_tables)
 }
 

@@ -13,7 +13,9 @@ use super::model::{
 };
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
+use crate::population::{MAX_PERSONS, MAX_SIMS, NumberingPlan, person_count};
 use crate::reference;
+use crate::visitors::VISITOR_SIM_KEY_BASE;
 
 /// Longest period, in days.
 const MAX_DAYS: i64 = 366;
@@ -33,6 +35,13 @@ pub(crate) fn validate(
     let population = check_population(src, &file.population)?;
     let (operators, operator_shares) = resolve_operators(src, file.operators.take())?;
     file.operators = Some(operators);
+    check_capacity(
+        src,
+        &file.population,
+        population,
+        &districts,
+        &operator_shares,
+    )?;
     check_holidays(src, &file.holidays)?;
     check_tourism(src, &file.tourism)?;
     let gatherings = events::resolve_gatherings(src, &file.gathering, (start, end))?;
@@ -254,6 +263,71 @@ fn check_population(
         _ => return Ok(size),
     };
     Err(src.error(span, &format!("population.{field}"), problem))
+}
+
+/// Checks that the population fits what the generator can number: at most
+/// [`MAX_PERSONS`] persons (their SIM keys stay below the visitors'), and every operator's
+/// share of the SIMs within its real number ranges. Runs before anything is built, so that
+/// sizes such as 1e18 or 2^64 − 1 are refused at once.
+fn check_capacity(
+    src: &Source<'_>,
+    population: &Spanned<PopulationFile>,
+    size: PopulationSize,
+    districts: &[u16],
+    shares: &[(usize, f64)],
+) -> Result<(), ScenarioError> {
+    let p = population.as_ref();
+    let (field, span) = match size {
+        PopulationSize::Scale(_) => ("scale", p.scale.as_ref().map(Spanned::span)),
+        PopulationSize::Persons(_) => ("persons", p.persons.as_ref().map(Spanned::span)),
+        PopulationSize::Subscribers(_) => {
+            ("subscribers", p.subscribers.as_ref().map(Spanned::span))
+        }
+    };
+    let span = span.unwrap_or_else(|| population.span());
+    let field = format!("population.{field}");
+    let census: u64 = districts
+        .iter()
+        .map(|&d| reference::districts()[usize::from(d)].population)
+        .sum();
+    let sims = *p.sims_per_person.as_ref();
+    let persons = person_count(size, census, sims);
+    if persons > MAX_PERSONS {
+        let problem = match size {
+            PopulationSize::Subscribers(n) => format!(
+                "is too large (got {n}, which makes {persons} persons at {sims} SIMs per person); \
+                 at most {MAX_PERSONS} persons fit the SIM numbering (persons × {MAX_SIMS} SIM \
+                 keys below {VISITOR_SIM_KEY_BASE}, where visitors' keys start), so at most \
+                 {} subscribers at this sims_per_person; Malaysia has {} residents: use scale = \
+                 1.0 for the whole country",
+                (MAX_PERSONS as f64 * sims).floor() as u64,
+                total_census()
+            ),
+            _ => format!(
+                "is too large (got {persons} persons); at most {MAX_PERSONS} persons fit the \
+                 SIM numbering (persons × {MAX_SIMS} SIM keys below {VISITOR_SIM_KEY_BASE}, \
+                 where visitors' keys start); Malaysia has {} residents: use scale = 1.0 for \
+                 the whole country",
+                total_census()
+            ),
+        };
+        return Err(src.error(span, &field, problem));
+    }
+    NumberingPlan::check_capacity(persons * MAX_SIMS, shares).map_err(|e| {
+        src.error(
+            span,
+            &field,
+            format!(
+                "is too large for the operators' number ranges ({persons} persons, up to {} \
+                 SIMs): {e}",
+                persons * MAX_SIMS
+            ),
+        )
+    })
+}
+
+fn total_census() -> u64 {
+    reference::districts().iter().map(|d| d.population).sum()
 }
 
 type OperatorTable = Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use telcosynth_benchmarks::baselines;
 
-use super::Failure;
+use telcosynth::cli::Failure;
 
 /// Arguments of `telcosynth baseline`.
 #[derive(Debug, clap::Args)]

@@ -9,13 +9,15 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use telcosynth_benchmarks::baselines;
-use telcosynth_benchmarks::bench::{BenchOptions, Pipeline, bench};
+use telcosynth_benchmarks::bench::{BenchOptions, Pipeline, bench, check_run_folder};
+use telcosynth_benchmarks::error::HarnessError;
 use telcosynth_benchmarks::report::Outcome;
 use telcosynth_benchmarks::runner::Limits;
 use telcosynth_benchmarks::stages::Progress;
 
-use super::Failure;
-use super::generate::write_dataset;
+use telcosynth::cli::Failure;
+use telcosynth::cli::generate::write_dataset;
+use telcosynth_sinks::read_manifest;
 
 /// Arguments of `telcosynth bench`.
 #[derive(Debug, clap::Args)]
@@ -61,6 +63,11 @@ pub struct BenchArgs {
 
 /// Runs `bench`: prints where the reports are and one line per pipeline.
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    // Every argument is checked before any work: the operator, the dataset's manifest, the
+    // run folder.
+    if let Some(want) = &args.operator {
+        check_operator(want)?;
+    }
     let (dataset, out) = match &args.dataset {
         Some(dataset) => {
             if !dataset.join("manifest.json").is_file() {
@@ -70,11 +77,19 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                     dataset.display()
                 )));
             }
+            read_manifest(dataset).map_err(|e| {
+                Failure::Input(format!(
+                    "DATASET {}: {e}; name a folder written by telcosynth generate (or \
+                     merge-manifests)",
+                    dataset.display()
+                ))
+            })?;
             let out = args.out.clone().unwrap_or_else(|| {
                 let mut name = dataset.file_name().unwrap_or_default().to_os_string();
                 name.push("-bench");
                 dataset.with_file_name(name)
             });
+            check_run_folder(&out).map_err(harness_failure)?;
             (dataset.clone(), out)
         }
         None => generate_scenario(&args.scenario, args.out.clone())?,
@@ -112,7 +127,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         sandbox: !args.no_sandbox,
     };
     let progress = StageSpinner::new();
-    let report = bench(&options, &progress).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let report = bench(&options, &progress).map_err(harness_failure)?;
     drop(progress);
     if let Some(warning) = &report.density.warning {
         eprintln!("{warning}\n");
@@ -132,11 +147,13 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
 }
 
 /// Generates `scenario` into `OUT/dataset` (OUT defaulting to `<scenario name>-bench`), replacing
-/// an earlier dataset there; returns the dataset folder and OUT.
+/// an earlier dataset there (only a telcosynth dataset, in a run folder); returns the dataset
+/// folder and OUT.
 fn generate_scenario(scenario: &str, out: Option<PathBuf>) -> Result<(PathBuf, PathBuf), Failure> {
     let parsed = telcosynth_generator::scenario::resolve(scenario)
         .load(&telcosynth_generator::tables::names())?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}-bench", parsed.name())));
+    check_run_folder(&out).map_err(harness_failure)?;
     let dataset = out.join("dataset");
     let options = telcosynth_sinks::WriterOptions {
         format: telcosynth_sinks::Format::Parquet,
@@ -190,4 +207,29 @@ impl Progress for StageSpinner {
         }
         eprintln!("  {stage}: {wall_s:.1} s");
     }
+}
+
+/// A harness error as a CLI failure: the dataset, operator or run folder at fault is bad input.
+fn harness_failure(e: HarnessError) -> Failure {
+    if e.is_input() {
+        Failure::Input(e.to_string())
+    } else {
+        Failure::Runtime(e.to_string())
+    }
+}
+
+/// Checks `--operator` against the operators telcosynth models (key or name, any case).
+fn check_operator(want: &str) -> Result<(), Failure> {
+    let all = telcosynth_generator::reference::operators();
+    if all
+        .iter()
+        .any(|o| o.key.eq_ignore_ascii_case(want) || o.name.eq_ignore_ascii_case(want))
+    {
+        return Ok(());
+    }
+    let keys: Vec<&str> = all.iter().map(|o| o.key).collect();
+    Err(Failure::Input(format!(
+        "--operator {want}: unknown operator; use one of {}",
+        keys.join(", ")
+    )))
 }
