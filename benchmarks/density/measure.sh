@@ -26,7 +26,7 @@ if [ ! -f "$published" ]; then
 fi
 python3 "$here/summarise.py" reduce "$published" 1.0 0 > "$here/results/1.0.json"
 for scale in 0.01 0.1; do
-  name="langkawi-scale-$scale"
+  name="langkawi-scale-$(echo "$scale" | tr . -)"
   sed -e "s/^scale = 1.0$/scale = $scale/" -e "s/^name = .*/name = \"$name\"/" "$scenario" \
     > "$work/$name.toml"
   grep -q "^scale = $scale\$" "$work/$name.toml" || { echo "scale line not found" >&2; exit 1; }

@@ -231,7 +231,7 @@ impl Reference {
         let raw_histograms = utility::histograms(&engine)?;
         let density = density::measure(
             &engine,
-            density::sampling(&prepared.manifest),
+            density::region(&prepared.manifest).as_ref(),
             prepared.target.subscribers,
             &prepared.period,
             raw.rows

@@ -35,16 +35,16 @@ pub struct Density {
     pub warning: Option<String>,
     /// Subscribers (SIMs) in the view's register.
     pub subscribers: u64,
-    /// Sites of the view's network.
+    /// Sites of the view's network in the scenario's region (the network also covers the
+    /// districts residents travel to; their cells are left out of every figure here).
     pub sites: u64,
-    /// Cells of the view's network.
+    /// Cells of the view's network in the region.
     pub cells: u64,
     /// `subscribers / sites`.
     pub subscribers_per_site: f64,
     /// `subscribers / cells`.
     pub subscribers_per_cell: f64,
-    /// District-hours of the period (districts of the view's network × hours), empty ones
-    /// included.
+    /// District-hours of the period (the region's districts × hours), empty ones included.
     pub district_hours: u64,
     /// Median of distinct subscribers seen per district-hour (the raw `present_population`).
     pub district_hour_median: f64,
@@ -78,20 +78,39 @@ fn below(sorted: &[f64]) -> Vec<(u32, f64)> {
         .collect()
 }
 
-/// The sampling of the scenario a dataset was generated from, when its text parses with this
+/// What density is measured against: the scenario's sampling and the DOSM codes of its
+/// region's districts.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// The scenario's sampling of the census population.
+    pub sampling: Sampling,
+    /// Codes of the region's districts (the network also covers districts residents travel to,
+    /// whose cells serve almost nobody and are left out of the density).
+    pub district_codes: Vec<String>,
+}
+
+/// The region of the scenario a dataset was generated from, when its text parses with this
 /// build.
-pub fn sampling(manifest: &Manifest) -> Option<Sampling> {
+pub fn region(manifest: &Manifest) -> Option<Region> {
     let scenario = telcosynth_generator::scenario::parse(
         telcosynth_sinks::MANIFEST_FILE,
         &manifest.scenario.text,
         &telcosynth_generator::tables::names(),
     )
     .ok()?;
-    Some(Sampling::of(&scenario))
+    let all = telcosynth_generator::reference::districts();
+    Some(Region {
+        sampling: Sampling::of(&scenario),
+        district_codes: scenario
+            .districts()
+            .iter()
+            .map(|&d| all[usize::from(d)].code.to_owned())
+            .collect(),
+    })
 }
 
 /// Distinct subscribers per cell and clock hour of a record ([start, end) overlapping the hour),
-/// over the view registered in `engine`.
+/// over the view registered in `engine`, for cells of the districts `{region}`.
 const CELL_HOURS_SQL: &str = "\
 SELECT COUNT(DISTINCT subscriber) AS n FROM (\
   SELECT served_msisdn AS subscriber, first_cell_key AS cell, \
@@ -101,17 +120,30 @@ SELECT COUNT(DISTINCT subscriber) AS n FROM (\
          CAST(to_unixtime(start_time) AS BIGINT) / 3600, \
          (GREATEST(CAST(to_unixtime(end_time) AS BIGINT), CAST(to_unixtime(start_time) AS BIGINT) + 1) - 1) / 3600)) \
   FROM ip_sessions\
-) AS x WHERE cell IS NOT NULL AND subscriber IS NOT NULL GROUP BY cell, h";
+) AS x JOIN cells AS c ON x.cell = c.cell_key \
+WHERE subscriber IS NOT NULL AND c.district_code IN ({region}) GROUP BY cell, h";
 
 /// Measures the density of the view registered in `engine` (`cells`, `cdr`, `ip_sessions`), of
-/// `subscribers` SIMs, whose raw `present_population` rows are `present`.
+/// `subscribers` SIMs, whose raw `present_population` rows are `present`, over the cells of
+/// `region`'s districts (every cell of the view when the scenario is unknown).
 pub fn measure(
     engine: &Engine,
-    sampling: Option<Sampling>,
+    region: Option<&Region>,
     subscribers: u64,
     period: &Period,
     present: &[Row],
 ) -> Result<Density, HarnessError> {
+    let sampling = region.map(|r| r.sampling);
+    // DOSM district codes are digits and '_': quoting them is enough.
+    let codes = match region {
+        Some(r) => r
+            .district_codes
+            .iter()
+            .map(|c| format!("'{}'", c.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "SELECT DISTINCT district_code FROM cells".to_owned(),
+    };
     let counts: Vec<Vec<i64>> = [
         "COUNT(DISTINCT site_id)",
         "COUNT(*)",
@@ -122,7 +154,7 @@ pub fn measure(
         ints(
             engine,
             "count the view's sites, cells and districts",
-            &format!("SELECT {count} AS n FROM cells"),
+            &format!("SELECT {count} AS n FROM cells WHERE district_code IN ({codes})"),
         )
     })
     .collect::<Result<_, _>>()?;
@@ -130,14 +162,22 @@ pub fn measure(
     let (sites, cells, districts) = (count(0), count(1), count(2));
     let hours = ((period.t_end - period.t_start) / 3600).max(0) as u64;
     let district_hours = districts * hours;
-    let mut per_district_hour: Vec<f64> = present.iter().filter_map(|r| r.value).collect();
+    let in_region = |zone: &str| region.is_none_or(|r| r.district_codes.iter().any(|c| c == zone));
+    let mut per_district_hour: Vec<f64> = present
+        .iter()
+        .filter(|r| in_region(&r.zone_id))
+        .filter_map(|r| r.value)
+        .collect();
     per_district_hour.resize(per_district_hour.len().max(district_hours as usize), 0.0);
     per_district_hour.sort_by(f64::total_cmp);
-    let mut per_cell_hour: Vec<f64> =
-        ints(engine, "count subscribers per cell-hour", CELL_HOURS_SQL)?
-            .into_iter()
-            .map(|n| n as f64)
-            .collect();
+    let mut per_cell_hour: Vec<f64> = ints(
+        engine,
+        "count subscribers per cell-hour",
+        &CELL_HOURS_SQL.replace("{region}", &codes),
+    )?
+    .into_iter()
+    .map(|n| n as f64)
+    .collect();
     per_cell_hour.sort_by(f64::total_cmp);
     let per = |n: u64| subscribers as f64 / n.max(1) as f64;
     Ok(Density {
@@ -201,7 +241,7 @@ impl Density {
         vec![
             ("subscribers of the view", self.subscribers.to_string()),
             (
-                "sites / cells of its network",
+                "sites / cells of its network in the region",
                 format!("{} / {}", self.sites, self.cells),
             ),
             (
