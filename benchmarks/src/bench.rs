@@ -271,7 +271,7 @@ fn score_release(
         (None, None)
     };
     let risk = if opts.risk {
-        assess_risk(out, prepared, &manifest)
+        assess_risk(out, prepared, &manifest, &reference.raw)
     } else {
         RiskSection::not_run("risk assessment not requested (--no-risk)")
     };
@@ -297,7 +297,12 @@ fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
     }
 }
 
-fn assess_risk(out: &Path, prepared: &Prepared, manifest: &ReleaseManifest) -> RiskSection {
+fn assess_risk(
+    out: &Path,
+    prepared: &Prepared,
+    manifest: &ReleaseManifest,
+    raw: &IndicatorSet,
+) -> RiskSection {
     let mut columns: Vec<String> = manifest
         .pseudonym_columns
         .iter()
@@ -322,6 +327,7 @@ fn assess_risk(out: &Path, prepared: &Prepared, manifest: &ReleaseManifest) -> R
         release: out,
         view,
         params: risk::RiskParams::default(),
+        raw_indicators: Some(raw),
     };
     match risk::assess(&inputs) {
         Ok(report) => RiskSection {
