@@ -222,7 +222,7 @@ mod tests {
         // A population class smaller than the release's (recoded values) counts as f_j.
         let (_, journalist, _, _) = measures(&[(3, 0)]);
         assert!((journalist.highest - 1.0 / 3.0).abs() < 1e-12);
-        assert!((journalist.average - 1.0).abs() < 1e-12);
+        assert!((journalist.average - 1.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]
