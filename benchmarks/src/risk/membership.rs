@@ -28,8 +28,9 @@
 //! true-positive rate at false-positive rates 0.1 and 0.01 (thresholds from the non-members'
 //! scores; Wilson intervals over members), and the advantage max(TPR − FPR) with the interval
 //! `[TPR_low − FPR_high, TPR_high − FPR_low]` at its threshold. As an attack result (in the
-//! leaderboard's risk): attack rate = TPR and baseline = FPR at the advantage's threshold, so
-//! the normalised risk is (TPR − FPR) / (1 − FPR).
+//! leaderboard's risk): attack rate = TPR and baseline = FPR at the advantage's threshold, and
+//! the normalised risk is the advantage TPR − FPR (divided by 1 − FPR, as for the other
+//! attacks, a small advantage at a permissive threshold would be inflated).
 //!
 //! Cost: one pass over the aggregates table, a map of its hourly presence counts, and a look-up
 //! per cell of each sampled person's trace.
@@ -171,12 +172,15 @@ pub(crate) fn summarise(members: &[f64], others: &[f64], mean_cells: f64) -> Mem
         .expect("thresholds");
     let (tpr, fpr) = (hits1 as f64 / n1 as f64, hits0 as f64 / n0 as f64);
     let (t_ci, f_ci) = (wilson(tpr, n1), wilson(fpr, n0));
-    let attack = AttackResult::new(
+    let mut attack = AttackResult::new(
         "membership_inference",
         None,
         Rate::new(hits1 as f64, n1),
         Rate::new(hits0 as f64, n0),
     );
+    // The advantage, not (TPR − FPR) / (1 − FPR): at a permissive threshold the division
+    // would inflate a small advantage.
+    attack.normalised_risk = Some(tpr - fpr);
     MembershipReport {
         attack,
         members: n1,
