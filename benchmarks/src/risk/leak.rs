@@ -96,7 +96,7 @@ fn geocode(sim: &Sim) -> Option<&'static str> {
 
 /// The register row the adversary starts from: a target's SIM of the view's operator, a
 /// control's first SIM.
-fn register_row<'a>(world: &'a World, person: i64, target: bool) -> Option<&'a Sim> {
+fn register_row(world: &World, person: i64, target: bool) -> Option<&Sim> {
     let sims = &world.persons.get(&person)?.sims;
     if target {
         sims.iter().find(|s| s.operator == world.operator)
