@@ -63,13 +63,36 @@ fn baselines_are_ordered_on_the_quickstart() {
     );
     let reversed = figure("hash-msisdn", "reversal");
     assert!(reversed >= 0.99, "hash-msisdn reversed {reversed}");
+    // Both are linked to the leaked register: identity by its identifiers, hash-msisdn by the
+    // plan, activation date, handset, birth date and address it keeps.
+    let risk_report = |name: &str| -> Value {
+        report["pipelines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["outcome"]["risk"]["report"]
+            .clone()
+    };
+    for name in ["identity", "hash-msisdn"] {
+        let leak = &risk_report(name)["leaked_register"]["attack"];
+        let r = leak["normalised_risk"].as_f64().unwrap();
+        assert!(r >= 0.99, "{name}: leaked register {leak}");
+    }
 
-    // DP at ε = 0.1: the lowest risk and the highest error (lowest utility) of all baselines.
-    for other in others("dp-aggregates-eps0.1") {
+    // DP at ε = 0.1: the lowest risk of the aggregates baselines and the highest error
+    // (lowest utility) of all baselines.
+    for other in [
+        "k-suppressed-aggregates",
+        "dp-aggregates-eps1",
+        "dp-aggregates-eps2.6",
+    ] {
         assert!(
             risk("dp-aggregates-eps0.1") <= risk(other),
             "dp ε=0.1 risk above {other}"
         );
+    }
+    for other in others("dp-aggregates-eps0.1") {
         assert!(
             utility("dp-aggregates-eps0.1") < utility(other),
             "dp ε=0.1 utility {} not below {other} {}",
@@ -77,8 +100,8 @@ fn baselines_are_ordered_on_the_quickstart() {
             utility(other)
         );
     }
-    // The trajectory recovery (reported beside the risk) recovers less the more noise there
-    // is, and most from exact counts.
+    // The trajectory recovery (in the risk, also shown alone) recovers less the more noise
+    // there is, and most from exact counts.
     let reconstruction = |name: &str| figure(name, "reconstruction");
     assert!(reconstruction("dp-aggregates-eps0.1") < reconstruction("dp-aggregates-eps1"));
     assert!(reconstruction("dp-aggregates-eps1") < reconstruction("dp-aggregates-eps2.6"));
@@ -99,13 +122,22 @@ fn baselines_are_ordered_on_the_quickstart() {
         assert!(e[0] >= e[1] && e[1] >= e[2], "{indicator}: {e:?}");
         assert!(e[0] > e[2], "{indicator}: {e:?}");
     }
-    // Ranked by utility × (1 − risk): the positive controls come last.
+    // An unpublished rate is lost, not nearly exact.
+    assert_eq!(error("dp-aggregates-eps1", "call_drop_rate"), Some(1.0));
+    // Exact counts, suppressed below 15 or not, give every member away to the membership
+    // test, and the risk names the attack; a zero risk names none.
+    let kanon = risk_report("k-suppressed-aggregates");
+    assert_eq!(kanon["membership"]["auc"]["value"].as_f64(), Some(1.0));
+    assert!(figure("k-suppressed-aggregates", "score") < 0.5);
+    for e in board {
+        if e["risk"].as_f64() == Some(0.0) {
+            assert!(e["risk_attack"].is_null(), "{e}");
+        }
+    }
+    // Ranked by utility × (1 − risk): the positive controls below the pseudonymised and DP
+    // releases.
     let rank = |name: &str| entry(name)["rank"].as_u64().unwrap();
-    for other in [
-        "rotating-pseudonyms",
-        "k-suppressed-aggregates",
-        "dp-aggregates-eps1",
-    ] {
+    for other in ["rotating-pseudonyms", "dp-aggregates-eps1"] {
         assert!(rank(other) < rank("identity") && rank(other) < rank("hash-msisdn"));
     }
     // The truth indicator tables are the published (gzipped) ones, byte for byte.

@@ -330,7 +330,7 @@ fn score_release(
             utility_of_release(out, prepared, reference, &manifest)
         })?;
     let risk = if opts.risk {
-        assess_risk(name, out, prepared, &manifest, stages)
+        assess_risk(name, out, prepared, &manifest, &reference.raw, stages)
     } else {
         RiskSection::not_run("risk assessment not requested (--no-risk)")
     };
@@ -410,6 +410,7 @@ fn assess_risk(
     out: &Path,
     prepared: &Prepared,
     manifest: &ReleaseManifest,
+    raw: &IndicatorSet,
     stages: &mut Stages,
 ) -> RiskSection {
     let mut columns: Vec<String> = manifest
@@ -436,6 +437,7 @@ fn assess_risk(
         release: out,
         view,
         params: risk::RiskParams::default(),
+        raw_indicators: Some(raw),
     };
     match risk::assess_in_stages(&inputs, name, stages) {
         Ok(report) => RiskSection {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::report::{Outcome, PipelineReport, RiskSection, Scored, Utility};
-use crate::utility::Subset;
+use crate::utility::{Score, Subset};
 
 /// One pipeline's line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,28 +21,62 @@ pub struct Entry {
     pub scored: bool,
     /// Which part of the release the utility comes from: `aggregates` or `microdata`.
     pub part: Option<String>,
-    /// 1 − the mean over the raw view's indicators of min(1, median relative error against the
-    /// raw view) (all rows); an indicator the release lacks counts as 1. 1 = every indicator
-    /// exact, 0 = every indicator lost.
+    /// 1 − the mean over the raw view's indicators of their [`indicator_loss`] against the raw
+    /// view (median, 90th percentile, missing and spurious cells, small areas); an indicator
+    /// the release lacks or publishes without rows counts as 1. 1 = every indicator exact,
+    /// 0 = every indicator lost.
     pub utility: Option<f64>,
-    /// The highest normalised risk (Anonymeter), clamped to [0, 1], over the attacks that
-    /// single out or link persons and that ran (direct identifiers, pseudonym reversal,
-    /// unicity, linkage, home-work, attributes, linkage of recovered trajectories; not
-    /// [`RECONSTRUCTION`], reported beside it); 0 when none applies. `None` without an
-    /// assessment.
+    /// The highest normalised risk (Anonymeter), clamped to [0, 1], over every attack that
+    /// ran: direct identifiers, pseudonym reversal, unicity, linkage, home-work, attributes,
+    /// the leaked register, the trajectory recovery and the linkage of recovered trajectories,
+    /// and membership inference (its advantage); 0 when none applies or none beats its
+    /// baseline. `None` without an assessment.
     pub risk: Option<f64>,
-    /// The attack (and p) giving `risk`.
+    /// The attack (and p) giving `risk`; `None` when the risk is 0: no attack is named
+    /// unless it did better than its baseline.
     pub risk_attack: Option<String>,
     /// Normalised risk of the [`RECONSTRUCTION`] attack, clamped to [0, 1], when it ran.
     pub reconstruction: Option<f64>,
     /// utility × (1 − risk): the ranking key.
     pub score: Option<f64>,
-    /// Per indicator: min(1, median relative error against the raw view) of the part above.
+    /// Per indicator: its [`indicator_loss`] against the raw view, of the part above.
     pub indicator_errors: BTreeMap<String, f64>,
     /// Unicity attack rate by number of known points.
     pub unicity: BTreeMap<u32, f64>,
     /// Share of released pseudonyms reversed by the hash dictionary, when the attack ran.
     pub reversal: Option<f64>,
+}
+
+/// One indicator's loss in [0, 1] from its scores against the raw view: 1 when the release
+/// gives none of its rows (unpublished, published without rows, or every row nulled), else the
+/// mean of min(1, median relative error), min(1, 90th percentile), the presence error
+/// (missing + spurious cells) / (reference rows + spurious cells), and, where the reference
+/// has rural or small-country rows, the worst of their min(1, median relative error) (1 for a
+/// subset the release gives no row of). Definitions and reasons: `benchmarks/RISK.md`,
+/// "Leaderboard".
+pub fn indicator_loss(all: &Score, small: &[&Score]) -> f64 {
+    if all.published_rows == 0 {
+        return 1.0;
+    }
+    let presence = (all.missing_rows + all.spurious_rows) as f64
+        / (all.rows + all.spurious_rows).max(1) as f64;
+    let mut terms = vec![
+        all.median_relative_error.min(1.0),
+        all.p90_relative_error.min(1.0),
+        presence.min(1.0),
+    ];
+    let small_area = small
+        .iter()
+        .map(|s| {
+            if s.published_rows == 0 {
+                1.0
+            } else {
+                s.median_relative_error.min(1.0)
+            }
+        })
+        .reduce(f64::max);
+    terms.extend(small_area);
+    terms.iter().sum::<f64>() / terms.len() as f64
 }
 
 /// Utility and per-indicator losses of one part of a release.
@@ -51,7 +85,14 @@ fn utility_of(u: &Utility) -> (f64, BTreeMap<String, f64>) {
         .vs_raw
         .iter()
         .filter(|s| s.subset == Subset::All)
-        .map(|s| (s.indicator.clone(), s.median_relative_error.min(1.0)))
+        .map(|all| {
+            let small: Vec<&Score> = u
+                .vs_raw
+                .iter()
+                .filter(|s| s.indicator == all.indicator && s.subset != Subset::All)
+                .collect();
+            (all.indicator.clone(), indicator_loss(all, &small))
+        })
         .collect();
     for (name, note) in &u.notes {
         // Indicators the reference has but the release could not give are lost.
@@ -66,10 +107,9 @@ fn utility_of(u: &Utility) -> (f64, BTreeMap<String, f64>) {
     (1.0 - loss, errors)
 }
 
-/// The attack reported beside the leaderboard's risk rather than in it: it reconstructs
-/// anonymous trajectories from aggregates and is defined for aggregate releases only, so
-/// counting it would judge aggregates by an attack microdata releases never face
-/// (`benchmarks/RISK.md`, "Leaderboard").
+/// The trajectory recovery: it counts in the risk like every attack, and is also shown on its
+/// own (`reconstruction`) since it is the one attack on anonymous aggregates' individuals
+/// rather than on named persons (`benchmarks/RISK.md`, "Leaderboard").
 pub const RECONSTRUCTION: &str = "trajectory_recovery";
 
 /// One attack result: (attack, p, attack rate, baseline rate, normalised risk).
@@ -116,18 +156,18 @@ fn scored_entry(name: &str, s: &Scored) -> Entry {
     let (risk, risk_attack) = if s.risk.report.is_some() {
         let worst = attacks(&s.risk)
             .into_iter()
-            .filter(|a| a.0 != RECONSTRUCTION)
             .map(|(a, p, _, _, norm)| (a, p, norm.unwrap_or(0.0).clamp(0.0, 1.0)))
             .max_by(|x, y| x.2.total_cmp(&y.2).then(y.0.cmp(&x.0)));
         match worst {
-            Some((a, p, r)) => (
+            // An attack is named only when it did better than its baseline.
+            Some((a, p, r)) if r > 0.0 => (
                 Some(r),
                 Some(match p {
                     Some(p) => format!("{a} p={p}"),
                     None => a,
                 }),
             ),
-            None => (Some(0.0), None),
+            _ => (Some(0.0), None),
         }
     } else {
         (None, None)
@@ -209,7 +249,8 @@ pub fn leaderboard(pipelines: &[PipelineReport]) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::utility::Score;
+    use crate::indicators::{IndicatorSet, Row};
+    use crate::utility::score_all;
 
     fn score(indicator: &str, median: f64) -> Score {
         Score {
@@ -223,6 +264,9 @@ mod tests {
             top10_recall: None,
             suppressed_mass_share: 0.0,
             extra_rows: 0,
+            published_rows: 10,
+            missing_rows: 0,
+            spurious_rows: 0,
             common_part_of_commuters: None,
         }
     }
@@ -231,8 +275,10 @@ mod tests {
     fn utility_clamps_errors_and_counts_missing_indicators_as_lost() {
         let mut rural = score("calls", 5.0);
         rural.subset = Subset::Rural;
+        let mut residents = score("residents", 3.0);
+        residents.p90_relative_error = 0.5;
         let u = Utility {
-            vs_raw: vec![score("calls", 0.2), score("residents", 3.0), rural],
+            vs_raw: vec![score("calls", 0.2), residents, rural],
             vs_truth: Vec::new(),
             notes: [
                 ("od_trips".to_owned(), "release not computable".to_owned()),
@@ -245,8 +291,97 @@ mod tests {
         };
         let (utility, errors) = utility_of(&u);
         assert_eq!(errors.len(), 3);
-        assert_eq!(errors["residents"], 1.0);
+        // calls: median 0.2, p90 0.2, presence 0, rural median 5 → 1: (0.2 + 0.2 + 0 + 1) / 4.
+        assert!((errors["calls"] - 0.35).abs() < 1e-12, "{errors:?}");
+        // residents: median 3 → 1, p90 0.5, presence 0, no small areas: 1.5 / 3.
+        assert!((errors["residents"] - 0.5).abs() < 1e-12, "{errors:?}");
         assert_eq!(errors["od_trips"], 1.0);
-        assert!((utility - (1.0 - 2.2 / 3.0)).abs() < 1e-12, "{utility}");
+        assert!((utility - (1.0 - 1.85 / 3.0)).abs() < 1e-12, "{utility}");
+    }
+
+    #[test]
+    fn tails_missing_and_spurious_cells_cost_utility() {
+        // Exact where published, but the tail is wrong: a median of 0 no longer scores 1.
+        let mut tail = score("present_population", 0.0);
+        tail.p90_relative_error = 0.9;
+        assert!((indicator_loss(&tail, &[]) - 0.3).abs() < 1e-12);
+        // 2 of 10 cells missing and 2 spurious: presence (2 + 2) / (10 + 2).
+        let mut holes = score("present_population", 0.0);
+        (holes.missing_rows, holes.spurious_rows) = (2, 2);
+        assert!((indicator_loss(&holes, &[]) - (4.0 / 12.0) / 3.0).abs() < 1e-12);
+        // Rural rows all left out: the small-area term is 1.
+        let mut rural = score("present_population", 0.0);
+        (rural.subset, rural.published_rows) = (Subset::Rural, 0);
+        let exact = score("present_population", 0.0);
+        assert_eq!(indicator_loss(&exact, &[]), 0.0);
+        assert!((indicator_loss(&exact, &[&rural]) - 0.25).abs() < 1e-12);
+        // Published without a row: lost.
+        let mut none = score("present_population", 0.0);
+        none.published_rows = 0;
+        assert_eq!(indicator_loss(&none, &[]), 1.0);
+    }
+
+    fn rows(indicator: &str, values: &[f64]) -> Vec<Row> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Row {
+                indicator: indicator.into(),
+                zone_level: "district".into(),
+                zone_id: format!("10_{i}"),
+                t_start: 0,
+                t_end: 86_400,
+                breakdown_key: None,
+                breakdown_value: None,
+                value: Some(v),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_release_without_call_drop_rate_loses_its_share() {
+        let indicators = [
+            ("present_population", vec![120.0, 40.0, 7.0]),
+            ("residents", vec![900.0, 300.0, 50.0]),
+            ("od_trips", vec![35.0, 12.0, 3.0]),
+            ("calls", vec![4_000.0, 800.0, 90.0]),
+            ("call_drop_rate", vec![0.012, 0.031, 0.02]),
+            ("data_volume", vec![5e9, 1e9, 2e8]),
+            ("throughput_p50", vec![2e7, 1.5e7, 9e6]),
+        ];
+        let reference = IndicatorSet::from_rows(
+            indicators
+                .iter()
+                .flat_map(|(name, v)| rows(name, v))
+                .collect(),
+        );
+        let rural = Default::default();
+        let utility = |release: &IndicatorSet| {
+            let (vs_raw, notes) = score_all(&reference, release, &rural);
+            utility_of(&Utility {
+                vs_raw,
+                vs_truth: Vec::new(),
+                notes,
+            })
+        };
+        let (all, _) = utility(&reference);
+        assert_eq!(all, 1.0);
+        // Everything but call_drop_rate: absent, or present without rows.
+        let mut without = reference.clone();
+        without.rows.remove("call_drop_rate");
+        let (u, errors) = utility(&without);
+        assert_eq!(errors["call_drop_rate"], 1.0);
+        assert!((u - 6.0 / 7.0).abs() < 1e-12, "{u}");
+        without.rows.insert("call_drop_rate".into(), Vec::new());
+        assert!((utility(&without).0 - 6.0 / 7.0).abs() < 1e-12);
+        // Published as zeros: every rate wrong.
+        let mut zeros = reference.clone();
+        zeros.rows.insert(
+            "call_drop_rate".into(),
+            rows("call_drop_rate", &[0.0, 0.0, 0.0]),
+        );
+        let (u, errors) = utility(&zeros);
+        assert!(errors["call_drop_rate"] >= 2.0 / 3.0, "{errors:?}");
+        assert!(u <= 1.0 - 2.0 / 21.0 + 1e-12, "{u}");
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::contract::ReleaseManifest;
 use crate::density::Density;
 use crate::error::HarnessError;
-use crate::leaderboard::{self, Entry, attacks};
+use crate::leaderboard::{self, AttackFigures, Entry, attacks};
 use crate::prepare::{Period, Target};
 use crate::risk::RiskReport;
 use crate::runner::{Limits, PipelineFailure, Sandbox};
@@ -201,8 +201,8 @@ impl BenchReport {
         md.push_str(&self.density.markdown());
         md.push('\n');
         md.push_str("## Leaderboard\n\n");
-        md.push_str("**Utility**: 1 − the mean over the raw view's indicators of min(1, median relative error against the raw view), from the release's aggregates or microdata (the better); an indicator the release lacks counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over the attacks that single out or link persons and that ran (0 when none applies). **Reconstruction**: the trajectory recovery's normalised risk on aggregates, beside the risk, not in it (see RISK.md). **Score**: utility × (1 − risk); ranked by it. Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack with the highest attack rate.\n\n");
-        md.push_str("| rank | pipeline | status | release | utility | risk | reconstruction | score | aggregates error | microdata error | highest attack rate | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.push_str("**Utility**: 1 − the mean over the raw view's indicators of each indicator's loss against the raw view — the mean of min(1, median relative error), min(1, 90th percentile), the share of missing and spurious cells and the worst small-area (rural, small-country) median — from the release's aggregates or microdata (the better); an indicator the release lacks or publishes without rows counts as lost. **Risk**: the highest normalised risk, clamped to [0, 1], over every attack that ran (person-level attacks, the leaked register, the trajectory recovery, membership inference's advantage), named only when it beat its baseline. **Reconstruction**: the trajectory recovery's normalised risk on aggregates (part of the risk, shown alone). **Score**: utility × (1 − risk); ranked by it (see RISK.md). Then, for each part of the release: the median over indicators of the median relative error against the raw view, the worst 90th percentile and the worst share of mass suppressed; and the attack furthest above its baseline.\n\n");
+        md.push_str("| rank | pipeline | status | release | utility | risk | reconstruction | score | aggregates error | microdata error | worst attack | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         let num = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
         for e in &self.leaderboard {
             let Some(p) = self.pipelines.iter().find(|p| p.name == e.pipeline) else {
@@ -299,6 +299,8 @@ fn headline(u: Option<&Utility>) -> String {
     )
 }
 
+/// The attack furthest above its baseline (highest normalised risk), named only when it did
+/// better than its baseline.
 fn worst_attack(risk: &RiskSection) -> String {
     let all = attacks(risk);
     if all.is_empty() {
@@ -309,14 +311,22 @@ fn worst_attack(risk: &RiskSection) -> String {
     }
     let best = all
         .iter()
-        .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)))
-        .expect("non-empty");
+        .filter(|a| a.4.is_some_and(|n| n > 0.0))
+        .max_by(|a, b| {
+            let n = |x: &AttackFigures| x.4.unwrap_or(0.0);
+            n(a).total_cmp(&n(b)).then(b.0.cmp(&a.0))
+        });
+    let Some(best) = best else {
+        return format!("none above its baseline ({} attacks)", all.len());
+    };
     let p = best.1.map(|p| format!(" p={p}")).unwrap_or_default();
-    let norm = best
-        .4
-        .map(|n| format!(", normalised {n:.2}"))
-        .unwrap_or_default();
-    format!("{}{p}: {:.2}{norm}", best.0, best.2)
+    format!(
+        "{}{p}: {:.2} (baseline {:.2}), normalised {:.2}",
+        best.0,
+        best.2,
+        best.3,
+        best.4.unwrap_or(0.0)
+    )
 }
 
 fn scored(md: &mut String, s: &Scored) {
@@ -369,6 +379,66 @@ fn scored(md: &mut String, s: &Scored) {
             let p = p.map(|p| p.to_string()).unwrap_or_default();
             let norm = norm.map_or("—".to_owned(), |n| format!("{n:.3}"));
             let _ = writeln!(md, "| {name} | {p} | {rate:.3} | {base:.3} | {norm} |");
+        }
+    }
+    if let Some(r) = s.risk.report.as_deref() {
+        risk_details(md, r);
+    }
+}
+
+/// The figures of the leaked register, quasi-identifier and membership assessments beside the
+/// attack table, and the attacks skipped.
+fn risk_details(md: &mut String, r: &RiskReport) {
+    if let Some(l) = &r.leaked_register {
+        let _ = writeln!(
+            md,
+            "\nLeaked register: compared [{}]{}, home from night-time activity; {:.1} candidate pseudonyms on average, {:.3} of targets with one.",
+            l.compared_columns.join(", "),
+            if l.tac { ", TAC" } else { "" },
+            l.mean_candidates,
+            l.unique_share.rate
+        );
+    }
+    if let Some(q) = &r.quasi_identifiers {
+        let _ = writeln!(
+            md,
+            "\nQuasi-identifiers [{}]: {} records in {} classes; prosecutor risk highest {:.3}, average {:.3}; journalist highest {:.3}, average {:.3}; marketer {:.3}; records in classes below k = 2, 5, 11: {}.",
+            q.columns.join(", "),
+            q.records,
+            q.classes,
+            q.prosecutor.highest,
+            q.prosecutor.average,
+            q.journalist.highest,
+            q.journalist.average,
+            q.marketer,
+            q.records_in_classes_below
+                .values()
+                .map(|v| format!("{v:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(m) = &r.membership {
+        let _ = writeln!(
+            md,
+            "\nMembership inference ({} members, {} non-members, {:.1} published cells per trace): AUC {:.3} [{:.3}, {:.3}], TPR at FPR 0.1 {:.3}, at FPR 0.01 {:.3}, advantage {:.3} [{:.3}, {:.3}].",
+            m.members,
+            m.non_members,
+            m.mean_published_cells,
+            m.auc.value,
+            m.auc.ci95[0],
+            m.auc.ci95[1],
+            m.tpr_at_fpr_0_1.rate,
+            m.tpr_at_fpr_0_01.rate,
+            m.advantage.value,
+            m.advantage.ci95[0],
+            m.advantage.ci95[1]
+        );
+    }
+    if !r.skipped.is_empty() {
+        md.push_str("\nSkipped:\n\n");
+        for reason in &r.skipped {
+            let _ = writeln!(md, "- {reason}");
         }
     }
 }

@@ -82,7 +82,7 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(name), esc(&value));
     }
     h.push_str("</table>\n");
-    h.push_str("<h2>Leaderboard</h2>\n<p>Utility: 1 − the mean over indicators of min(1, median relative error against the raw view); an indicator the release lacks counts as lost. Risk: the highest normalised risk (clamped to [0, 1]) over the attacks on persons that ran. Score: utility × (1 − risk), higher is better. Definitions in <code>benchmarks/RISK.md</code>; every figure in <code>report.md</code> and <code>report.json</code>.</p>\n");
+    h.push_str("<h2>Leaderboard</h2>\n<p>Utility: 1 − the mean over indicators of each indicator's loss against the raw view (median and 90th-percentile relative errors, missing and spurious cells, small areas); an indicator the release lacks counts as lost. Risk: the highest normalised risk (clamped to [0, 1]) over every attack that ran, trajectory recovery and membership inference included; an attack is named only when it beat its baseline. Score: utility × (1 − risk), higher is better. Definitions in <code>benchmarks/RISK.md</code>; every figure in <code>report.md</code> and <code>report.json</code>.</p>\n");
     h.push_str("<table>\n<tr><th>rank</th><th>pipeline</th><th>utility</th><th>risk</th><th>worst attack</th><th>score</th><th>utility from</th></tr>\n");
     let num = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
     for e in board {
@@ -96,7 +96,7 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
             num(e.utility),
             num(e.risk),
             esc(e.risk_attack.as_deref().unwrap_or(if e.scored {
-                "none applied"
+                "none above its baseline"
             } else {
                 "failed"
             })),
@@ -113,7 +113,7 @@ pub fn html(report: &BenchReport, board: &[Entry]) -> String {
         ),
         (
             "indicator-errors",
-            "Per-indicator error: min(1, median relative error against the raw view) of the part of the release scored; 1 = lost.",
+            "Per-indicator loss against the raw view (mean of the median and 90th-percentile errors, missing and spurious cells and small areas, each capped at 1) of the part of the release scored; 1 = lost.",
             bars(board, &index),
         ),
         (
@@ -267,7 +267,7 @@ fn bars(board: &[Entry], index: &dyn Fn(&str) -> usize) -> Result<String, String
                     String::new()
                 }
             })
-            .x_desc("min(1, median relative error against the raw view)")
+            .x_desc("indicator loss against the raw view")
             .draw()
             .map_err(err)?;
         let k = shown.len().max(1) as f64;

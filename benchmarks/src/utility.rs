@@ -11,8 +11,22 @@ use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{IndicatorSet, Row, RowKey};
 
-/// Floor of the relative error's denominator: |ŷ − y| / max(y, FLOOR).
+/// Floor of the relative error's denominator for counts: |ŷ − y| / max(y, FLOOR).
 pub const RELATIVE_ERROR_FLOOR: f64 = 10.0;
+/// Floor for rates in [0, 1] (`call_drop_rate`): one percentage point. With the floor of
+/// counts, any rate (a drop rate is about 0.01–0.05) would be within 0.1 of an unpublished 0.
+pub const RATE_ERROR_FLOOR: f64 = 0.01;
+/// Indicators that are rates in [0, 1].
+pub const RATE_INDICATORS: [&str; 1] = ["call_drop_rate"];
+
+/// The relative error's floor for `indicator`.
+pub fn error_floor(indicator: &str) -> f64 {
+    if RATE_INDICATORS.contains(&indicator) {
+        RATE_ERROR_FLOOR
+    } else {
+        RELATIVE_ERROR_FLOOR
+    }
+}
 /// Zones compared by the top-zone recall.
 pub const TOP_ZONES: usize = 10;
 
@@ -37,7 +51,7 @@ pub struct Score {
     pub subset: Subset,
     /// Reference rows (zone × time × breakdown).
     pub rows: usize,
-    /// Median over rows of |ŷ − y| / max(y, 10).
+    /// Median over rows of |ŷ − y| / max(y, floor) (floor 10, or 0.01 for rates).
     pub median_relative_error: f64,
     /// 90th percentile of the same.
     pub p90_relative_error: f64,
@@ -52,6 +66,15 @@ pub struct Score {
     pub suppressed_mass_share: f64,
     /// Released rows with no reference row (e.g. zones or times the reference does not have).
     pub extra_rows: usize,
+    /// Reference rows the release gives a value for (not left out, not nulled): 0 when the
+    /// indicator is unpublished or published without rows.
+    pub published_rows: usize,
+    /// Reference rows with a non-zero value that the release left out or nulled: missing
+    /// cells.
+    pub missing_rows: usize,
+    /// Released rows with no reference row and a non-zero value: spurious cells (a place or
+    /// time where the reference has nothing).
+    pub spurious_rows: usize,
     /// For `od_trips`, the common part of commuters 2 Σ min(y, ŷ) / (Σ y + Σ ŷ) over every
     /// (origin, destination, day) row of either side (Lenormand et al. 2012): 1 when the
     /// flows agree, 0 when they share nothing.
@@ -138,7 +161,9 @@ pub fn score(indicator: &str, subset: Subset, reference: &[&Row], released: &[&R
         released.iter().map(|r| (r.key(), r.value)).collect();
     let reference_keys: BTreeSet<RowKey> = reference.iter().map(|r| r.key()).collect();
     let mut errors = Vec::with_capacity(reference.len());
+    let floor = error_floor(indicator);
     let (mut abs, mut total, mut suppressed) = (0.0, 0.0, 0.0);
+    let (mut published_rows, mut missing_rows) = (0, 0);
     let mut zones: BTreeMap<String, (f64, f64, usize)> = BTreeMap::new();
     for r in reference {
         let y = r.value.unwrap_or(0.0);
@@ -146,10 +171,13 @@ pub fn score(indicator: &str, subset: Subset, reference: &[&Row], released: &[&R
         let y_hat = published.unwrap_or(0.0);
         if published.is_none() {
             suppressed += y;
+            missing_rows += usize::from(y != 0.0);
+        } else {
+            published_rows += 1;
         }
         total += y;
         abs += (y_hat - y).abs();
-        errors.push(relative_error(y_hat, y));
+        errors.push((y_hat - y).abs() / y.max(floor));
         let z = zones.entry(r.zone_id.clone()).or_default();
         z.0 += y;
         z.1 += y_hat;
@@ -188,6 +216,12 @@ pub fn score(indicator: &str, subset: Subset, reference: &[&Row], released: &[&R
         extra_rows: released
             .keys()
             .filter(|k| !reference_keys.contains(*k))
+            .count(),
+        published_rows,
+        missing_rows,
+        spurious_rows: released
+            .iter()
+            .filter(|(k, v)| !reference_keys.contains(*k) && v.is_some_and(|v| v != 0.0))
             .count(),
         common_part_of_commuters,
     }
@@ -379,6 +413,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unpublished_rate_is_an_error_of_one() {
+        // Drop rates of 2 % and 4 %: with the floor of counts an unpublished rate would be
+        // within 0.004 of the truth; with the rates' floor it is wholly wrong.
+        let rates: Vec<Row> = [0.02, 0.04]
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Row {
+                indicator: "call_drop_rate".into(),
+                ..row(&format!("z{i}"), 0, Some(v))
+            })
+            .collect();
+        let refs: Vec<&Row> = rates.iter().collect();
+        let s = score("call_drop_rate", Subset::All, &refs, &[]);
+        assert_eq!(s.median_relative_error, 1.0);
+        assert_eq!((s.published_rows, s.missing_rows), (0, 2));
+        // Off by half a percentage point on a 2 % rate: 0.25.
+        let mut off = rates.clone();
+        off[0].value = Some(0.025);
+        let rel: Vec<&Row> = off.iter().collect();
+        let s = score("call_drop_rate", Subset::All, &refs, &rel);
+        assert!((s.p90_relative_error - 0.25).abs() < 1e-12, "{s:?}");
+        assert_eq!(error_floor("calls"), RELATIVE_ERROR_FLOOR);
+    }
+
+    #[test]
     fn quantiles_by_nearest_rank() {
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(quantile(&v, 0.5), 5.0);
@@ -429,6 +488,12 @@ mod tests {
         assert_eq!(s.top10_recall, Some(1.0)); // 5 zones, all in both top lists
         assert!(s.spearman.unwrap() > 0.8, "{s:?}"); // order kept but for the three zeros
         assert_eq!(s.extra_rows, 1);
+        assert_eq!(
+            (s.published_rows, s.missing_rows, s.spurious_rows),
+            (2, 3, 1)
+        );
+        assert_eq!(exact.published_rows, 5);
+        assert_eq!((exact.missing_rows, exact.spurious_rows), (0, 0));
     }
 
     #[test]

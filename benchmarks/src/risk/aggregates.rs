@@ -72,16 +72,16 @@ pub struct AggregatesReport {
 
 /// One published value.
 #[derive(Debug, Clone)]
-struct Cell {
-    indicator: String,
-    level: String,
-    zone: String,
-    t: (i64, i64),
-    breakdown: Option<(String, String)>,
-    value: f64,
+pub(crate) struct Cell {
+    pub indicator: String,
+    pub level: String,
+    pub zone: String,
+    pub t: (i64, i64),
+    pub breakdown: Option<(String, String)>,
+    pub value: f64,
 }
 
-fn load(path: &std::path::Path) -> Result<Vec<Cell>, RiskError> {
+pub(crate) fn load(path: &std::path::Path) -> Result<Vec<Cell>, RiskError> {
     let mut cells = Vec::new();
     let columns = [
         "indicator",

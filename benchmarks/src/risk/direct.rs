@@ -314,6 +314,7 @@ mod release_tests {
             time: |t| t,
             keep_register: false,
             record_id: true,
+            attributes: false,
         };
         let out = f.release("keyed", &hashed);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();

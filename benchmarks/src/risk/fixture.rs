@@ -43,6 +43,10 @@ pub(crate) struct Transform {
     pub keep_register: bool,
     /// Keep `record_id` in the released event tables.
     pub record_id: bool,
+    /// Keep the register's quasi-identifiers in the released register: plan, activation
+    /// date, handset brand, holder's sex and birth date, the address's postcode, district
+    /// and state.
+    pub attributes: bool,
 }
 
 /// The identity release.
@@ -52,6 +56,7 @@ pub(crate) const IDENTITY: Transform = Transform {
     time: |t| t,
     keep_register: true,
     record_id: true,
+    attributes: true,
 };
 
 /// Unsalted SHA-256 of the identifier as written.
@@ -156,6 +161,43 @@ fn records() -> Vec<(i64, i64, i64, i64)> {
     out
 }
 
+/// The home district of person `p` (of their first stay).
+fn home_district(p: i64) -> &'static str {
+    district(stays().into_iter().find(|s| s.0 == p).unwrap().2)
+}
+
+/// The register's quasi-identifiers of person `p`: (column, value).
+pub(crate) fn attributes(p: i64) -> [(&'static str, String); 8] {
+    let code = home_district(p);
+    let name = telcosynth_generator::reference::districts()
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap()
+        .name;
+    [
+        (
+            "plan",
+            if p % 3 == 0 { "postpaid" } else { "prepaid" }.to_owned(),
+        ),
+        (
+            "activation_date",
+            format!("20{}-{:02}-{:02}", 20 + p % 4, 1 + p % 12, 1 + (p * 7) % 28),
+        ),
+        (
+            "handset_brand",
+            if p % 2 == 0 { "Samsung" } else { "Apple" }.to_owned(),
+        ),
+        ("holder_sex", if p % 2 == 0 { "F" } else { "M" }.to_owned()),
+        (
+            "holder_birth_date",
+            format!("19{}-{:02}-{:02}", 60 + p % 40, 1 + p % 12, 1 + p % 28),
+        ),
+        ("postcode", format!("8{}", 3_000 + p % 2)),
+        ("district", name.to_owned()),
+        ("state", "Johor".to_owned()),
+    ]
+}
+
 fn write_register(dir: &Path, persons: &[i64], t: &Transform) {
     let pick = |f: &dyn Fn(i64) -> String| strings(persons.iter().map(|&p| f(p)));
     let register = |f: &dyn Fn(i64) -> String| {
@@ -165,27 +207,29 @@ fn write_register(dir: &Path, persons: &[i64], t: &Transform) {
                 .map(|&p| if t.keep_register { f(p) } else { String::new() }),
         )
     };
-    write(
-        dir,
-        "subscribers",
-        vec![
-            ("subscriber_id", register(&|p| format!("AL{p:010}"))),
-            ("operator", pick(&|p| operator(p).to_owned())),
-            ("msisdn", pick(&|p| (t.pseudonym)(&msisdn(p)))),
-            ("imsi", pick(&|p| (t.pseudonym)(&format!("50212{p:010}")))),
-            ("imei", pick(&|p| (t.pseudonym)(&imei(p)))),
-            (
-                "holder_name",
-                register(&|p| format!("Siti binti Ahmad {p}")),
-            ),
-            ("id_number", register(&|p| format!("900101-01-{p:04}"))),
-            ("email", register(&|p| format!("person{p}@example.my"))),
-            (
-                "nationality",
-                pick(&|p| if p % 5 == 0 { "IDN" } else { "MYS" }.to_owned()),
-            ),
-        ],
-    );
+    let mut columns = vec![
+        ("subscriber_id", register(&|p| format!("AL{p:010}"))),
+        ("operator", pick(&|p| operator(p).to_owned())),
+        ("msisdn", pick(&|p| (t.pseudonym)(&msisdn(p)))),
+        ("imsi", pick(&|p| (t.pseudonym)(&format!("50212{p:010}")))),
+        ("imei", pick(&|p| (t.pseudonym)(&imei(p)))),
+        (
+            "holder_name",
+            register(&|p| format!("Siti binti Ahmad {p}")),
+        ),
+        ("id_number", register(&|p| format!("900101-01-{p:04}"))),
+        ("email", register(&|p| format!("person{p}@example.my"))),
+        (
+            "nationality",
+            pick(&|p| if p % 5 == 0 { "IDN" } else { "MYS" }.to_owned()),
+        ),
+    ];
+    if t.attributes {
+        for (k, (column, _)) in attributes(1).into_iter().enumerate() {
+            columns.push((column, pick(&|p| attributes(p)[k].1.clone())));
+        }
+    }
+    write(dir, "subscribers", columns);
 }
 
 /// Event tables of the persons `keep` selects, through `t`.
@@ -246,10 +290,7 @@ impl Fixture {
                 ("person_id", ints(persons.clone())),
                 (
                     "home_district_code",
-                    strings(persons.iter().map(|&p| {
-                        let home = stays().into_iter().find(|s| s.0 == p).unwrap().2;
-                        district(home).to_owned()
-                    })),
+                    strings(persons.iter().map(|&p| home_district(p).to_owned())),
                 ),
                 (
                     "nationality",
@@ -350,6 +391,7 @@ impl Fixture {
             release,
             view,
             params: RiskParams::default(),
+            raw_indicators: None,
         }
     }
 }
@@ -382,12 +424,12 @@ pub(crate) const GENERALISED: Transform = Transform {
     time: |t| t - (t + 8 * 3600).rem_euclid(86_400),
     keep_register: false,
     record_id: false,
+    attributes: false,
 };
 
-/// Writes `OUT-name/aggregates.parquet` with the hourly present population of the view per
-/// district, and the district–hour count pairs.
-pub(crate) fn write_presence(fixture: &Fixture, name: &str) -> PathBuf {
-    let out = fixture.dir.path().join(format!("out-{name}"));
+/// The view's hourly present population per district: (district, UTC hour, distinct
+/// targets with a record in the hour).
+pub(crate) fn presence_counts() -> Vec<(&'static str, i64, f64)> {
     let mut counts: std::collections::BTreeMap<(&str, i64), std::collections::BTreeSet<i64>> =
         Default::default();
     for (_, p, t, cell) in records().into_iter().filter(|r| r.1 <= TARGETS) {
@@ -396,9 +438,29 @@ pub(crate) fn write_presence(fixture: &Fixture, name: &str) -> PathBuf {
             .or_default()
             .insert(p);
     }
-    let rows: Vec<(&str, i64, f64)> = counts
+    counts
         .into_iter()
         .map(|((d, t), s)| (d, t, s.len() as f64))
+        .collect()
+}
+
+/// Writes `OUT-name/aggregates.parquet` with the hourly present population of the view per
+/// district, and the district–hour count pairs.
+pub(crate) fn write_presence(fixture: &Fixture, name: &str) -> PathBuf {
+    write_presence_with(fixture, name, |_| 0.0)
+}
+
+/// [`write_presence`] with `noise(row)` added to each count.
+pub(crate) fn write_presence_with(
+    fixture: &Fixture,
+    name: &str,
+    noise: fn(usize) -> f64,
+) -> PathBuf {
+    let out = fixture.dir.path().join(format!("out-{name}"));
+    let rows: Vec<(&str, i64, f64)> = presence_counts()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (d, t, v))| (d, t, v + noise(i)))
         .collect();
     let batch = RecordBatch::try_from_iter(vec![
         (

@@ -118,7 +118,7 @@ pub(crate) fn best_matches(
 
 /// Share of a candidate set owned by `person`: the chance that a uniform pick among them is
 /// one of the person's pseudonyms.
-fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64 {
+pub(crate) fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64 {
     if candidates.is_empty() {
         return 0.0;
     }
@@ -285,6 +285,7 @@ mod tests {
             time: |t| t,
             keep_register: false,
             record_id: true,
+            attributes: false,
         };
         let out = f.release("keyed", &pseudonymised);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();

@@ -11,7 +11,10 @@ mod attribute;
 mod direct;
 #[cfg(test)]
 mod fixture;
+mod leak;
 mod linkage;
+mod membership;
+mod quasi;
 pub(crate) mod read;
 mod recovered_linkage;
 mod reversal;
@@ -25,11 +28,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::dataset::Dataset;
+use crate::indicators::IndicatorSet;
 use crate::stages::Stages;
 
 pub use aggregates::AggregatesReport;
 pub use direct::DirectReport;
+pub use leak::LeakReport;
 pub use linkage::HomeWorkReport;
+pub use membership::{Estimate, MembershipReport};
+pub use quasi::{ModelRisk, QuasiReport};
 pub use reversal::{ReversalReport, ReversalSpace};
 pub use stats::{AttackResult, Rate, normalised_risk, wilson};
 
@@ -121,6 +128,9 @@ pub struct RiskInputs<'a> {
     pub view: ReleaseView,
     /// Attack parameters.
     pub params: RiskParams,
+    /// The raw view's indicators (the reference the harness computed), for membership
+    /// inference; without them it is skipped.
+    pub raw_indicators: Option<&'a IndicatorSet>,
 }
 
 /// Every attack's outcome; attacks that do not apply to the release are absent, with the
@@ -149,8 +159,15 @@ pub struct RiskReport {
     pub home_work: Option<HomeWorkReport>,
     /// Attribute inference after linkage: home district, nationality, sensitive place.
     pub attributes: Vec<AttackResult>,
+    /// Released pseudonyms linked to a leaked copy of the operator's register.
+    pub leaked_register: Option<LeakReport>,
+    /// Quasi-identifier risk of a released subscriber table (reported, not in the
+    /// leaderboard's risk: `leaked_register` measures the linkage it allows).
+    pub quasi_identifiers: Option<QuasiReport>,
     /// Attacks on published aggregates.
     pub aggregates: Option<AggregatesReport>,
+    /// Membership inference on published aggregates.
+    pub membership: Option<MembershipReport>,
     /// Attacks not run, with the reason.
     pub skipped: Vec<String>,
 }
@@ -230,11 +247,50 @@ pub fn assess_in_stages(
             );
         }
     }
+    let leaked_register = if inputs.view.microdata {
+        match stages.run(stage("leaked register"), || leak::assess(inputs, &world))? {
+            Ok(report) => Some(report),
+            Err(reason) => {
+                skipped.push(format!("leaked register: {reason}"));
+                None
+            }
+        }
+    } else {
+        skipped.push("leaked register: the release has no microdata".to_owned());
+        None
+    };
+    let quasi_identifiers = if inputs.view.microdata {
+        match stages.run(stage("quasi-identifiers"), || quasi::assess(inputs))? {
+            Ok(report) => Some(report),
+            Err(reason) => {
+                skipped.push(format!("quasi-identifiers: {reason}"));
+                None
+            }
+        }
+    } else {
+        skipped.push("quasi-identifiers: the release has no microdata".to_owned());
+        None
+    };
     let aggregates = if inputs.view.aggregates {
         stages.run(stage("aggregates attacks"), || {
             aggregates::assess(inputs, &mut skipped)
         })?
     } else {
+        None
+    };
+    let membership = if aggregates.is_some() {
+        let cells = aggregates::load(inputs.release)?;
+        match stages.run(stage("membership inference"), || {
+            membership::assess(inputs, &world, &cells)
+        }) {
+            Ok(report) => Some(report),
+            Err(reason) => {
+                skipped.push(format!("membership inference: {reason}"));
+                None
+            }
+        }
+    } else {
+        skipped.push("membership inference: the release has no aggregates table".to_owned());
         None
     };
     Ok(RiskReport {
@@ -249,7 +305,10 @@ pub fn assess_in_stages(
         linkage,
         home_work,
         attributes,
+        leaked_register,
+        quasi_identifiers,
         aggregates,
+        membership,
         skipped,
     })
 }

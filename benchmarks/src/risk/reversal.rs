@@ -186,6 +186,7 @@ mod tests {
             time: |t| t,
             keep_register: false,
             record_id: true,
+            attributes: false,
         };
         f.release(name, &t)
     }

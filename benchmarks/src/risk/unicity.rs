@@ -83,6 +83,7 @@ mod tests {
             time: |t| t - t.rem_euclid(3_600),
             keep_register: false,
             record_id: false,
+            attributes: false,
         };
         let out = f.release("hourly", &hourly);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 3_600))).unwrap();

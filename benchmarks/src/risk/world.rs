@@ -42,7 +42,33 @@ pub(crate) struct Sim {
     pub holder_name: String,
     pub id_number: String,
     pub email: String,
+    /// The SIM's row of the register, column by column as text ([`REGISTER_COLUMNS`] the
+    /// dataset has): what a leaked register tells about it.
+    pub register: BTreeMap<&'static str, String>,
 }
+
+/// Columns of a subscriber register a leaked copy holds and a release may keep.
+pub(crate) const REGISTER_COLUMNS: [&str; 19] = [
+    "subscriber_id",
+    "msisdn",
+    "imsi",
+    "imei",
+    "handset_brand",
+    "handset_model",
+    "plan",
+    "activation_date",
+    "holder_name",
+    "holder_sex",
+    "holder_birth_date",
+    "id_type",
+    "id_number",
+    "nationality",
+    "email",
+    "address",
+    "postcode",
+    "district",
+    "state",
+];
 
 /// A true stay of a person.
 #[derive(Debug, Clone)]
@@ -208,6 +234,8 @@ pub(crate) struct Release {
     view_tokens: Vec<((i64, u32), i64)>,
     /// Per subject, the nationality of the released subscriber row under the same pseudonym.
     pub nationality: Vec<Option<String>>,
+    /// `(table, column)` whose values are the subjects, per released event table.
+    pub subject_columns: Vec<(String, String)>,
 }
 
 impl Release {
@@ -605,12 +633,20 @@ fn load_sims(
         "email",
     ];
     let mut found: Vec<(i64, Sim)> = Vec::new();
-    read::scan_dataset(dataset, "subscribers", &columns, |rows| {
+    let mut wanted_columns: Vec<&str> = columns.to_vec();
+    wanted_columns.extend(REGISTER_COLUMNS);
+    wanted_columns.sort_unstable();
+    wanted_columns.dedup();
+    read::scan_dataset(dataset, "subscribers", &wanted_columns, |rows| {
         let get = |c: &str| rows.strings(c);
         let cols = columns
             .iter()
             .map(|c| get(c))
             .collect::<Result<Vec<_>, _>>()?;
+        let register = REGISTER_COLUMNS
+            .iter()
+            .map(|c| Ok((*c, get(c)?)))
+            .collect::<Result<Vec<_>, RiskError>>()?;
         let Some(msisdn) = &cols[1] else {
             return Err(RiskError::Missing(
                 "column subscribers.msisdn is missing".into(),
@@ -638,6 +674,10 @@ fn load_sims(
                     holder_name: value(5),
                     id_number: value(6),
                     email: value(7),
+                    register: register
+                        .iter()
+                        .filter_map(|(c, v)| Some((*c, text(v.as_ref()?, i)?.to_owned())))
+                        .collect(),
                 },
             ));
         }
@@ -812,6 +852,9 @@ fn load_release(
         let Some(&subject) = subject else {
             continue;
         };
+        release
+            .subject_columns
+            .push((table.clone(), subject.to_owned()));
         let index = &raw[table.as_str()];
         // Generalised locations are text columns named after their level.
         let zone_col = match zones.level {
