@@ -8,7 +8,7 @@
 # -v), stages.txt (each finished stage's wall time, as the run went: what an interrupted run
 # got through) and, when the bench finished, stages.md (the report's time and memory per
 # stage) and density.md (the report's density section). TELCOSYNTH defaults to the release
-# build.
+# build (`cargo build --release --workspace` builds telcosynth and the harness beside it).
 set -eu
 scenario=${1:-melaka-full-density}
 here=$(cd "$(dirname "$0")" && pwd)

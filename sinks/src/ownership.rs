@@ -34,8 +34,9 @@ pub const INSPECT_REPORT_FILE: &str = "realism.json";
 /// Folder of a published reference's baseline scores (`reference-outputs/bench-baselines.sh`).
 pub const REFERENCE_BASELINES_FOLDER: &str = "baselines";
 
-/// A probe file written and removed to check that a folder is writable (a temporary name).
-const WRITE_CHECK_FILE: &str = ".telcosynth-write-check.tmp";
+/// Prefix of the probe files written and removed to check that a folder is writable (each a
+/// temporary name of its own: shards checking one folder at once never share a probe).
+const WRITE_CHECK_PREFIX: &str = ".telcosynth-write-check";
 
 /// Foreign entries listed in a message; the rest are counted.
 const LISTED: usize = 5;
@@ -282,7 +283,12 @@ pub fn ensure_output_folder(dir: &Path) -> Result<bool, SinkFailure> {
 
 /// Checks that a file can be created in the folder `dir` (by creating and removing one).
 pub fn check_writable(dir: &Path) -> Result<(), SinkFailure> {
-    let probe = dir.join(WRITE_CHECK_FILE);
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = dir.join(format!(
+        "{WRITE_CHECK_PREFIX}-{}-{n}.tmp",
+        std::process::id()
+    ));
     fs::write(&probe, b"").map_err(|e| SinkFailure::OutputFolder {
         dir: dir.to_owned(),
         problem: format!("is not writable ({e}); choose a folder you can write to for --out"),
