@@ -175,13 +175,16 @@ fn dataset_entries(
                 _ => false,
             };
         if !ours {
-            foreign.push(format!(
-                "{prefix}{name}{}",
-                if kind == Kind::Folder { "/" } else { "" }
-            ));
+            foreign.push(entry_label(prefix, &name, kind));
         }
     }
     Ok(())
+}
+
+/// An entry as listed in a refusal: its path below the checked folder, folders with a '/'.
+fn entry_label(prefix: &str, name: &str, kind: Kind) -> String {
+    let slash = if kind == Kind::Folder { "/" } else { "" };
+    format!("{prefix}{name}{slash}")
 }
 
 /// Lists the foreign entries of the table folder `dir` into `foreign`; returns the number of
@@ -211,10 +214,7 @@ fn table_entries(
                 _ => false,
             };
         if !ours {
-            foreign.push(format!(
-                "{prefix}{name}{}",
-                if kind == Kind::Folder { "/" } else { "" }
-            ));
+            foreign.push(entry_label(prefix, &name, kind));
         }
     }
     Ok(files)
@@ -378,10 +378,7 @@ pub fn check_reference_folder(out: &Path) -> Result<(), SinkFailure> {
                 Kind::Other => false,
             };
         if !ours {
-            foreign.push(format!(
-                "{name}{}",
-                if kind == Kind::Folder { "/" } else { "" }
-            ));
+            foreign.push(entry_label("", &name, kind));
         }
     }
     if foreign.is_empty() {
