@@ -162,8 +162,14 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
     };
     let mut pipelines = Vec::new();
     let mut watch_notes = BTreeSet::new();
+    let mut population = None;
     for p in &opts.pipelines {
-        let (report, note) = run_one(opts, p, &prepared, &reference, &sandbox, &mut stages);
+        let scoring = Scoring {
+            prepared: &prepared,
+            reference: &reference,
+            population: &mut population,
+        };
+        let (report, note) = run_one(opts, p, scoring, &sandbox, &mut stages);
         pipelines.push(report);
         watch_notes.extend(note);
     }
@@ -261,15 +267,24 @@ impl Reference {
     }
 }
 
+/// What every release of a run is scored against.
+struct Scoring<'a> {
+    prepared: &'a Prepared,
+    reference: &'a Reference,
+    /// The risk assessment's population, loaded for the first release assessed and kept for
+    /// the next ones (or why it could not be loaded).
+    population: &'a mut Option<Result<risk::Population, String>>,
+}
+
 /// Runs and scores one pipeline; also returns why the dataset could not be watched, if so.
 fn run_one(
     opts: &BenchOptions,
     pipeline: &Pipeline,
-    prepared: &Prepared,
-    reference: &Reference,
+    scoring: Scoring,
     sandbox: &Sandbox,
     stages: &mut Stages,
 ) -> (PipelineReport, Option<String>) {
+    let prepared = scoring.prepared;
     let output = opts.out.join("releases").join(&pipeline.name);
     let work = opts.out.join("work").join(&pipeline.name);
     let inv = Invocation {
@@ -296,15 +311,13 @@ fn run_one(
             reason: truth_watch::finding(&opened),
             stderr_tail: run.stderr_tail,
         }),
-        Ok(run) => {
-            match score_release(opts, &pipeline.name, &output, prepared, reference, stages) {
-                Ok(scored) => Outcome::Scored(Box::new(scored)),
-                Err(reason) => Outcome::Failed(PipelineFailure {
-                    reason,
-                    stderr_tail: run.stderr_tail,
-                }),
-            }
-        }
+        Ok(run) => match score_release(opts, &pipeline.name, &output, scoring, stages) {
+            Ok(scored) => Outcome::Scored(Box::new(scored)),
+            Err(reason) => Outcome::Failed(PipelineFailure {
+                reason,
+                stderr_tail: run.stderr_tail,
+            }),
+        },
     };
     let report = PipelineReport {
         name: pipeline.name.clone(),
@@ -320,17 +333,17 @@ fn score_release(
     opts: &BenchOptions,
     name: &str,
     out: &Path,
-    prepared: &Prepared,
-    reference: &Reference,
+    scoring: Scoring,
     stages: &mut Stages,
 ) -> Result<Scored, String> {
+    let (prepared, reference) = (scoring.prepared, scoring.reference);
     let manifest = contract::read_release_manifest(out).map_err(|e| e.to_string())?;
     let (aggregates, microdata, distributions) = stages
         .run(format!("{name}: check the release, utility"), || {
             utility_of_release(out, prepared, reference, &manifest)
         })?;
     let risk = if opts.risk {
-        assess_risk(name, out, prepared, &manifest, &reference.raw, stages)
+        assess_risk(name, out, &manifest, scoring, stages)
     } else {
         RiskSection::not_run("risk assessment not requested (--no-risk)")
     };
@@ -408,11 +421,11 @@ fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
 fn assess_risk(
     name: &str,
     out: &Path,
-    prepared: &Prepared,
     manifest: &ReleaseManifest,
-    raw: &IndicatorSet,
+    scoring: Scoring,
     stages: &mut Stages,
 ) -> RiskSection {
+    let prepared = scoring.prepared;
     let mut columns: Vec<String> = manifest
         .pseudonym_columns
         .iter()
@@ -437,9 +450,20 @@ fn assess_risk(
         release: out,
         view,
         params: risk::RiskParams::default(),
-        raw_indicators: Some(raw),
+        raw_indicators: Some(&scoring.reference.raw),
     };
-    match risk::assess_in_stages(&inputs, name, stages) {
+    let population = scoring.population.get_or_insert_with(|| {
+        stages
+            .run("risk: load the truth and the view, sample persons", || {
+                risk::Population::load(&prepared.dataset, &prepared.dir, &inputs.params)
+            })
+            .map_err(|e| e.to_string())
+    });
+    let population = match population {
+        Ok(population) => population,
+        Err(e) => return RiskSection::not_run(&format!("risk assessment failed: {e}")),
+    };
+    match risk::assess_in_stages(&inputs, population, name, stages) {
         Ok(report) => RiskSection {
             report: Some(Box::new(report)),
             note: None,

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::RiskParams;
-use super::linkage::{Profile, best_matches, profiles};
+use super::linkage::{Profile, best_matches, per_person};
 use super::sample::{Purpose, uniform};
 use super::stats::{AttackResult, Rate};
 use super::world::{World, mode};
@@ -59,23 +59,20 @@ fn inferred(world: &World, profile: &Profile, subject: u32, attribute: &str) -> 
 /// The subject each of `persons` is linked to (a tie broken at random), if any.
 fn link(world: &World, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option<u32>)> {
     let p = params.attribute_points;
-    persons
-        .iter()
-        .map(|&id| {
-            let pick = best_matches(world, params, id, p)
-                .filter(|best| !best.is_empty())
-                .map(|best| {
-                    let u = uniform(params.seed, Purpose::Shuffle, &[id as u64, u64::from(p), 1]);
-                    best[((u * best.len() as f64) as usize).min(best.len() - 1)]
-                });
-            (id, pick)
-        })
-        .collect()
+    per_person(world, persons, |id, tally| {
+        let pick = best_matches(world, params, id, p, tally)
+            .filter(|best| !best.is_empty())
+            .map(|best| {
+                let u = uniform(params.seed, Purpose::Shuffle, &[id as u64, u64::from(p), 1]);
+                best[((u * best.len() as f64) as usize).min(best.len() - 1)]
+            });
+        (id, pick)
+    })
 }
 
 /// Attribute inference for each attribute.
 pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
-    let profiles = profiles(world);
+    let profiles = world.profiles();
     let targets = link(world, params, &world.targets);
     let controls = link(world, params, &world.controls);
     ATTRIBUTES

@@ -149,7 +149,7 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
             })
             .collect()
     };
-    for id in world.targets.iter().chain(&world.controls) {
+    for id in world.targets.iter().chain(world.controls) {
         for ids in person_ids(id, false) {
             wanted.extend(ids);
         }

@@ -35,10 +35,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use serde::Serialize;
 use telcosynth_generator::reference::districts;
 
-use super::linkage::{paired_target, profiles, share_owned};
+use super::linkage::{paired_target, share_owned};
+use super::population::{REGISTER_COLUMNS, Sim};
 use super::read::{self, text};
 use super::stats::{AttackResult, Rate};
-use super::world::{REGISTER_COLUMNS, Sim, World};
+use super::world::World;
 use super::{RiskError, RiskInputs};
 
 /// Share of sampled targets' register values that must appear among a released column's
@@ -96,7 +97,7 @@ fn geocode(sim: &Sim) -> Option<&'static str> {
 
 /// The register row the adversary starts from: a target's SIM of the view's operator, a
 /// control's first SIM.
-fn register_row(world: &World, person: i64, target: bool) -> Option<&Sim> {
+fn register_row<'a>(world: &World<'a>, person: i64, target: bool) -> Option<&'a Sim> {
     let sims = &world.persons.get(&person)?.sims;
     if target {
         sims.iter().find(|s| s.operator == world.operator)
@@ -116,7 +117,7 @@ pub(crate) fn assess(
     }
     if !release.owners_known() {
         return Ok(Err(
-            "no released pseudonym can be traced to one person".into()
+            "no sampled target's released pseudonym can be traced to them".into(),
         ));
     }
     let declared = |c: &str| inputs.view.pseudonym_columns.iter().any(|d| d == c);
@@ -252,7 +253,7 @@ pub(crate) fn assess(
         }) >= COMPARABLE_SHARE;
 
     // Pseudonyms by key, and by key and night-time region.
-    let homes = profiles(world);
+    let homes = world.profiles();
     let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut by_key_home: HashMap<(u64, String), Vec<u32>> = HashMap::new();
     let mut unknown: Vec<u32> = Vec::new();
@@ -299,7 +300,7 @@ pub(crate) fn assess(
         unique += u64::from(set.len() == 1);
     }
     let (mut cn, mut chits) = (0u64, 0.0);
-    for &id in &world.controls {
+    for &id in world.controls {
         let Some(sim) = register_row(world, id, false) else {
             continue;
         };

@@ -18,8 +18,9 @@
 //! success when it picks the pseudonym of a target paired with the control at random; it
 //! measures links by chance.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::geography::projection::offset;
 
@@ -85,54 +86,102 @@ fn known_points(
     Some(points)
 }
 
+/// Counters over the release's subjects, reused from one person to the next: at full density
+/// a known point is compatible with tens of thousands of pseudonyms.
+pub(crate) struct Tally {
+    /// Points each subject is compatible with.
+    count: Vec<u32>,
+    /// The last point that counted each subject.
+    seen: Vec<u32>,
+    /// The current point's number.
+    point: u32,
+    /// Subjects with a non-zero count.
+    touched: Vec<u32>,
+}
+
+impl Tally {
+    /// Counters for every subject of `world`'s release.
+    pub fn new(world: &World) -> Tally {
+        let n = world.release.subjects.len();
+        Tally {
+            count: vec![0; n],
+            seen: vec![0; n],
+            point: 0,
+            touched: Vec::new(),
+        }
+    }
+}
+
 /// The pseudonyms compatible with the most of a person's `p` known points (empty when none is
-/// compatible with any), or `None` when the person has fewer than `p` stays.
+/// compatible with any), sorted, or `None` when the person has fewer than `p` stays.
 pub(crate) fn best_matches(
     world: &World,
     params: &RiskParams,
     person: i64,
     p: u32,
+    tally: &mut Tally,
 ) -> Option<Vec<u32>> {
     let points = known_points(world, params, person, p)?;
-    let mut score: HashMap<u32, u32> = HashMap::new();
     for (zones, lo, hi) in points {
-        let mut here: Vec<u32> = zones
-            .iter()
-            .flat_map(|&z| world.release.subjects_at(z, lo, hi))
-            .collect();
-        here.sort_unstable();
-        here.dedup();
-        for s in here {
-            *score.entry(s).or_default() += 1;
+        tally.point += 1;
+        for z in zones {
+            for &(_, s) in world.release.at(z, lo, hi) {
+                let i = s as usize;
+                if tally.seen[i] != tally.point {
+                    tally.seen[i] = tally.point;
+                    if tally.count[i] == 0 {
+                        tally.touched.push(s);
+                    }
+                    tally.count[i] += 1;
+                }
+            }
         }
     }
-    let best = score.values().copied().max().unwrap_or(0);
-    let mut winners: Vec<u32> = score
-        .into_iter()
-        .filter(|&(_, c)| c == best && best > 0)
-        .map(|(s, _)| s)
+    let best = tally
+        .touched
+        .iter()
+        .map(|&s| tally.count[s as usize])
+        .max()
+        .unwrap_or(0);
+    let mut winners: Vec<u32> = tally
+        .touched
+        .iter()
+        .copied()
+        .filter(|&s| tally.count[s as usize] == best)
         .collect();
+    for &s in &tally.touched {
+        tally.count[s as usize] = 0;
+    }
+    tally.touched.clear();
     winners.sort_unstable();
     Some(winners)
 }
 
-/// Share of a candidate set owned by `person`: the chance that a uniform pick among them is
-/// one of the person's pseudonyms.
+/// `f` of every person, in order, computed in parallel with a [`Tally`] per thread.
+pub(crate) fn per_person<T: Send>(
+    world: &World,
+    persons: &[i64],
+    f: impl Fn(i64, &mut Tally) -> T + Sync,
+) -> Vec<T> {
+    persons
+        .par_iter()
+        .map_init(|| Tally::new(world), |tally, &id| f(id, tally))
+        .collect()
+}
+
+/// Share of a candidate set (sorted) owned by `person`, a sampled target: the chance that a
+/// uniform pick among them is one of the target's pseudonyms.
 pub(crate) fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64 {
+    debug_assert!(candidates.is_sorted(), "candidates must be sorted");
     if candidates.is_empty() {
         return 0.0;
     }
-    let release = &world.release;
-    let owned = match world.persons.get(&person) {
-        Some(p) => candidates
-            .iter()
-            .filter(|&&s| release.owned_by(s, person, &p.tokens))
-            .count(),
-        None => candidates
-            .iter()
-            .filter(|&&s| release.owner(s) == Some(person))
-            .count(),
-    };
+    let owned = world
+        .release
+        .owned_by(person)
+        .iter()
+        .filter(|s| candidates.binary_search(s).is_ok())
+        .count();
     owned as f64 / candidates.len() as f64
 }
 
@@ -152,20 +201,17 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
         .iter()
         .map(|&p| {
             let rate = |persons: &[i64], control: bool| {
-                let (mut n, mut hits) = (0u64, 0.0);
-                for &id in persons {
-                    let Some(best) = best_matches(world, params, id, p) else {
-                        continue;
-                    };
+                let scores = per_person(world, persons, |id, tally| {
+                    let best = best_matches(world, params, id, p, tally)?;
                     let scored = if control {
                         paired_target(world, params.seed, id)
                     } else {
                         Some(id)
                     };
-                    n += 1;
-                    hits += scored.map_or(0.0, |t| share_owned(world, &best, t));
-                }
-                Rate::new(hits, n)
+                    Some(scored.map_or(0.0, |t| share_owned(world, &best, t)))
+                });
+                let scores: Vec<f64> = scores.into_iter().flatten().collect();
+                Rate::new(scores.iter().sum(), scores.len() as u64)
             };
             AttackResult::new(
                 "linkage",
@@ -190,10 +236,15 @@ pub(crate) struct Profile {
 /// The [`Profile`] of every subject.
 pub(crate) fn profiles(world: &World) -> Vec<Profile> {
     let day_bins = world.bin_s >= 86_400;
+    let regions: Vec<String> = (0..world.zones.count() as u32)
+        .map(|z| world.zones.region(z))
+        .collect();
+    let region = |z: u32| regions[z as usize].as_str();
+    let owned = |r: Option<&str>| r.map(str::to_owned);
     (0..world.release.subjects.len() as u32)
+        .into_par_iter()
         .map(|s| {
             let events = world.release.events_of(s);
-            let region = |z: u32| world.zones.region(z);
             let home = mode(events.iter().filter_map(|&(_, b, z)| {
                 let (hour, _) = local_hour_weekday(b, world.bin_s);
                 (day_bins || !(6..22).contains(&hour)).then(|| region(z))
@@ -208,9 +259,9 @@ pub(crate) fn profiles(world: &World) -> Vec<Profile> {
                 (day_bins || free).then(|| region(z))
             }));
             Profile {
-                home,
-                work,
-                free_time,
+                home: owned(home),
+                work: owned(work),
+                free_time: owned(free_time),
             }
         })
         .collect()
@@ -218,7 +269,7 @@ pub(crate) fn profiles(world: &World) -> Vec<Profile> {
 
 /// The home–work attack.
 pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
-    let profiles = profiles(world);
+    let profiles = world.profiles();
     let mut sets: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
     for (s, p) in profiles.iter().enumerate() {
         if let (Some(h), Some(w)) = (&p.home, &p.work) {
@@ -235,7 +286,7 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
         Some((home, world.zones.region_of_district(&work)))
     };
     let (mut n, mut hits, mut set_sizes, mut unique) = (0u64, 0.0, Vec::new(), 0u64);
-    for &id in &world.targets {
+    for &id in world.targets {
         let Some((home, work)) = known(id) else {
             continue;
         };
@@ -250,7 +301,7 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
         unique += u64::from(set.len() == 1);
     }
     let (mut cn, mut chits) = (0u64, 0.0);
-    for &id in &world.controls {
+    for &id in world.controls {
         let Some((home, work)) = known(id) else {
             continue;
         };

@@ -115,9 +115,9 @@ pub(crate) fn assess(
         .collect();
     let mut cell_total = 0usize;
     let mut score = |person: i64, member: bool| -> Option<f64> {
-        let p = world.persons.get(&person)?;
+        world.persons.get(&person)?;
         let mut s = 0.0;
-        for &(b, z) in &p.tokens {
+        for &(b, z) in world.tokens(person) {
             let key = (world.zones.name(z), b * world.bin_s - LOCAL_OFFSET_S);
             let Some(&y) = released.get(&key) else {
                 continue;

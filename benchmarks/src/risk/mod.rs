@@ -14,6 +14,7 @@ mod fixture;
 mod leak;
 mod linkage;
 mod membership;
+mod population;
 mod quasi;
 pub(crate) mod read;
 mod recovered_linkage;
@@ -36,6 +37,7 @@ pub use direct::DirectReport;
 pub use leak::LeakReport;
 pub use linkage::HomeWorkReport;
 pub use membership::{Estimate, MembershipReport};
+pub use population::Population;
 pub use quasi::{ModelRisk, QuasiReport};
 pub use reversal::{ReversalReport, ReversalSpace};
 pub use stats::{AttackResult, Rate, normalised_risk, wilson};
@@ -199,19 +201,28 @@ impl RiskError {
 
 /// Runs every attack that applies to the release.
 pub fn assess(inputs: &RiskInputs) -> Result<RiskReport, RiskError> {
-    assess_in_stages(inputs, "release", &mut Stages::new(&crate::stages::Silent))
+    let population = Population::load(inputs.dataset, inputs.input, &inputs.params)?;
+    assess_in_stages(
+        inputs,
+        &population,
+        "release",
+        &mut Stages::new(&crate::stages::Silent),
+    )
 }
 
-/// [`assess`], each attack timed as a stage of `stages` named after `release` and the attack.
+/// [`assess`] against a [`Population`] loaded once for every release of the same view (with
+/// the same dataset, view and parameters as `inputs`), each attack timed as a stage of `stages`
+/// named after `release` and the attack.
 pub fn assess_in_stages(
     inputs: &RiskInputs,
+    population: &Population,
     release: &str,
     stages: &mut Stages,
 ) -> Result<RiskReport, RiskError> {
     let params = &inputs.params;
     let stage = |attack: &str| format!("{release}: risk, {attack}");
-    let world = stages.run(stage("load the release and sample persons"), || {
-        world::World::load(inputs)
+    let world = stages.run(stage("load the release"), || {
+        world::World::load(inputs, population)
     })?;
     let mut skipped = Vec::new();
     let direct = stages.run(stage("direct identifiers"), || {
@@ -243,7 +254,7 @@ pub fn assess_in_stages(
             });
         } else {
             skipped.push(
-                "linkage, home-work, attributes: no released pseudonym can be traced to one person (by record_id or by its points)".to_owned(),
+                "linkage, home-work, attributes: no sampled target's released pseudonym can be traced to them (by record_id or by its points)".to_owned(),
             );
         }
     }
@@ -294,7 +305,7 @@ pub fn assess_in_stages(
         None
     };
     Ok(RiskReport {
-        operator: world.operator.clone(),
+        operator: world.operator.to_owned(),
         view: inputs.view.clone(),
         params: params.clone(),
         targets: world.targets.len(),

@@ -121,7 +121,7 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
     };
     // Control persons first: their hits are the baseline.
     let mut control_hits = 0;
-    for id in &world.controls {
+    for id in world.controls {
         let mut hit = false;
         for sim in &world.persons[id].sims {
             hit |= dictionary.try_identifier("msisdn", &sim.msisdn);

@@ -10,30 +10,32 @@ use super::sample::{Purpose, choose};
 use super::stats::{AttackResult, Rate};
 use super::world::World;
 
-/// Pseudonyms whose released trace holds every point of `points`.
+/// Pseudonyms whose released trace holds every point of `points`, sorted.
 pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
-    let mut candidates: Option<Vec<u32>> = None;
-    for &(b, zone) in points {
-        let here = world.release.subjects_at(zone, b, b);
-        candidates = Some(match candidates {
-            None => here,
-            Some(c) => c
-                .into_iter()
-                .filter(|s| here.binary_search(s).is_ok())
-                .collect(),
-        });
-        if candidates.as_ref().is_some_and(Vec::is_empty) {
-            break;
-        }
-    }
-    candidates.unwrap_or_default()
+    // The subjects at one bin of a zone are sorted and distinct.
+    let mut lists: Vec<&[(i64, u32)]> = points
+        .iter()
+        .map(|&(b, zone)| world.release.at(zone, b, b))
+        .collect();
+    lists.sort_by_key(|l| l.len());
+    let Some((shortest, rest)) = lists.split_first() else {
+        return Vec::new();
+    };
+    shortest
+        .iter()
+        .map(|e| e.1)
+        .filter(|&s| {
+            rest.iter()
+                .all(|l| l.binary_search_by_key(&s, |e| e.1).is_ok())
+        })
+        .collect()
 }
 
 /// Share of `persons` whose `p` random points match exactly one pseudonym.
 fn unique_share(world: &World, persons: &[i64], p: u32, seed: u64) -> Rate {
     let (mut n, mut unique) = (0u64, 0u64);
     for &id in persons {
-        let tokens = &world.persons[&id].tokens;
+        let tokens = world.tokens(id);
         if tokens.len() < p as usize {
             continue;
         }

@@ -1,23 +1,25 @@
-//! What the attacks work on, loaded once: sampled target and control persons with their truth
-//! and identifiers, the release's events per pseudonym at its spatial level and time bin, and
-//! the owner (true person) of each released pseudonym.
+//! What the attacks on one release work on: the [`Population`] placed at the release's spatial
+//! level and time bin, the release's events per pseudonym, and the pseudonyms each sampled
+//! target owns.
 //!
 //! Owners are found by joining released rows to the raw rows of the view on `record_id` (a
 //! pseudonym's owner is the person most of its rows belong to); for a pseudonym without such
 //! rows, the owner is the one view person whose raw points, placed at the release's level and
 //! time bin, include every released point of the pseudonym (none when several do).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
-use super::read::{self, Rows, text};
-use super::sample::{Purpose, sample};
+use super::linkage::{Profile, profiles};
+use super::population::{Person, Population, RawIndex};
+use super::read::{self, text};
 use super::{RiskError, RiskInputs, SpatialLevel};
-use crate::dataset::Dataset;
 
 /// UTC offset of local time (Malaysia, UTC+8).
 pub(crate) const LOCAL_OFFSET_S: i64 = 8 * 3600;
@@ -31,68 +33,6 @@ pub(crate) const EVENT_TABLES: [(&str, &str, &str); 2] = [
 /// Columns that identify the served subscriber of an event row, in order of preference.
 const SUBJECT_COLUMNS: [&str; 3] = ["served_msisdn", "served_imsi", "served_imei"];
 
-/// One SIM's identifiers (from the dataset's register).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Sim {
-    pub operator: String,
-    pub msisdn: String,
-    pub imsi: String,
-    pub imei: String,
-    pub subscriber_id: String,
-    pub holder_name: String,
-    pub id_number: String,
-    pub email: String,
-    /// The SIM's row of the register, column by column as text ([`REGISTER_COLUMNS`] the
-    /// dataset has): what a leaked register tells about it.
-    pub register: BTreeMap<&'static str, String>,
-}
-
-/// Columns of a subscriber register a leaked copy holds and a release may keep.
-pub(crate) const REGISTER_COLUMNS: [&str; 19] = [
-    "subscriber_id",
-    "msisdn",
-    "imsi",
-    "imei",
-    "handset_brand",
-    "handset_model",
-    "plan",
-    "activation_date",
-    "holder_name",
-    "holder_sex",
-    "holder_birth_date",
-    "id_type",
-    "id_number",
-    "nationality",
-    "email",
-    "address",
-    "postcode",
-    "district",
-    "state",
-];
-
-/// A true stay of a person.
-#[derive(Debug, Clone)]
-pub(crate) struct Stay {
-    pub start: i64,
-    pub end: i64,
-    pub lon: f64,
-    pub lat: f64,
-    pub district_code: String,
-    pub purpose: String,
-}
-
-/// A sampled person: truth and SIMs.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Person {
-    pub home_district_code: String,
-    pub nationality: String,
-    pub sims: Vec<Sim>,
-    pub stays: Vec<Stay>,
-    /// Distinct `(bin, zone)` points of the person's own raw records (targets: the view's
-    /// records; controls: their operator's records, placed at the release's level).
-    pub tokens: Vec<(i64, u32)>,
-}
-
 /// Places at the release's spatial level.
 pub(crate) struct Zones {
     pub level: SpatialLevel,
@@ -101,7 +41,20 @@ pub(crate) struct Zones {
     /// The view's cells: key, lon, lat, zone, district code.
     cells: Vec<(i64, f64, f64, u32, String)>,
     cell_index: HashMap<i64, usize>,
+    /// Indices into `cells` by [`grid_bucket`] of their site.
+    grid: HashMap<(i64, i64), Vec<usize>>,
     state_of: HashMap<&'static str, &'static str>,
+}
+
+/// Side of a bucket of the cell grid, in degrees (about 2.2 km).
+const GRID_DEG: f64 = 0.02;
+
+/// The cell grid's bucket holding a position.
+fn grid_bucket(lon: f64, lat: f64) -> (i64, i64) {
+    (
+        (lon / GRID_DEG).floor() as i64,
+        (lat / GRID_DEG).floor() as i64,
+    )
 }
 
 impl Zones {
@@ -113,6 +66,11 @@ impl Zones {
         self.ids.insert(name.clone(), id);
         self.names.push(name);
         id
+    }
+
+    /// Number of zones.
+    pub fn count(&self) -> usize {
+        self.names.len()
     }
 
     /// Zone id of a zone name, if known.
@@ -135,16 +93,47 @@ impl Zones {
         self.state_of.get(district_code).copied().unwrap_or("")
     }
 
+    /// The view's cells whose site may lie within `radius_km` of a position: those in the grid
+    /// buckets covering a box around it.
+    fn cells_near(
+        &self,
+        lon: f64,
+        lat: f64,
+        radius_km: f64,
+    ) -> impl Iterator<Item = &(i64, f64, f64, u32, String)> {
+        // A degree of latitude is at least 110.5 km; of longitude, 111.3 km × cos(latitude).
+        let dlat = radius_km / 110.5;
+        let dlon = radius_km / (111.3 * (lat.abs() + dlat).min(89.0).to_radians().cos());
+        let (x0, y0) = grid_bucket(lon - dlon, lat - dlat);
+        let (x1, y1) = grid_bucket(lon + dlon, lat + dlat);
+        (x0..=x1)
+            .flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+            .filter_map(|b| self.grid.get(&b))
+            .flatten()
+            .map(|&i| &self.cells[i])
+    }
+
     /// Zone of a place known by position and district: the nearest of the view's cells at cell
-    /// level, else its district or state.
+    /// level (the smallest zone among equals), else its district or state.
     pub fn of_place(&self, lon: f64, lat: f64, district_code: &str) -> Option<u32> {
-        match self.level {
-            SpatialLevel::Cell => self
-                .cells
-                .iter()
+        let nearest = |cells: &mut dyn Iterator<Item = &(i64, f64, f64, u32, String)>| {
+            cells
                 .map(|c| (distance_km((lon, lat), (c.1, c.2)), c.3))
                 .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|c| c.1),
+        };
+        match self.level {
+            SpatialLevel::Cell => {
+                // Widen the search until the nearest cell in the box lies within its radius:
+                // every cell nearer than it is then in the box too.
+                let mut radius_km = 2.0;
+                while radius_km < 2_000.0 {
+                    match nearest(&mut self.cells_near(lon, lat, radius_km)) {
+                        Some((d, zone)) if d <= radius_km => return Some(zone),
+                        _ => radius_km *= 4.0,
+                    }
+                }
+                nearest(&mut self.cells.iter()).map(|c| c.1)
+            }
             SpatialLevel::District => self.id(district_code),
             SpatialLevel::State => self.id(self.state(district_code)),
         }
@@ -155,8 +144,7 @@ impl Zones {
     pub fn around(&self, lon: f64, lat: f64, district_code: &str, radius_m: f64) -> Vec<u32> {
         let mut zones: Vec<u32> = match self.level {
             SpatialLevel::Cell => self
-                .cells
-                .iter()
+                .cells_near(lon, lat, radius_m / 1000.0)
                 .filter(|c| distance_km((lon, lat), (c.1, c.2)) * 1000.0 <= radius_m)
                 .map(|c| c.3)
                 .collect(),
@@ -227,11 +215,8 @@ pub(crate) struct Release {
     pub by_zone: HashMap<u32, Vec<(i64, u32)>>,
     /// Per subject, the person most of its rows belong to, where the release kept `record_id`.
     voted_owner: Vec<Option<i64>>,
-    /// Per subject without a voted owner, the one view person covering its points: traced on
-    /// first use, since tracing costs a search among every person at each point.
-    traced_owner: Vec<OnceLock<Option<i64>>>,
-    /// Every view person's points at the release's level, `((bin, zone), person)`, sorted.
-    view_tokens: Vec<((i64, u32), i64)>,
+    /// Per sampled target, the subjects it owns (see [`owned_subjects`]), sorted.
+    owned: BTreeMap<i64, Vec<u32>>,
     /// Per subject, the nationality of the released subscriber row under the same pseudonym.
     pub nationality: Vec<Option<String>>,
     /// `(table, column)` whose values are the subjects, per released event table.
@@ -239,34 +224,14 @@ pub(crate) struct Release {
 }
 
 impl Release {
-    /// Whether any pseudonym could be traced to a person.
+    /// Whether any sampled target's pseudonym could be traced to them.
     pub fn owners_known(&self) -> bool {
-        (0..self.subjects.len() as u32).any(|s| self.owner(s).is_some())
+        self.owned.values().any(|s| !s.is_empty())
     }
 
-    /// The person a subject belongs to: the one most of its rows belong to where the release
-    /// kept `record_id`, else the one view person whose points include every point of the
-    /// subject (none when several do).
-    pub fn owner(&self, subject: u32) -> Option<i64> {
-        let s = subject as usize;
-        self.voted_owner[s].or_else(|| {
-            *self.traced_owner[s]
-                .get_or_init(|| covering_person(self.events_of(subject), &self.view_tokens))
-        })
-    }
-
-    /// Whether `subject` belongs to `person`, whose view points are `tokens` (sorted): a
-    /// subject with a point the person does not have is ruled out without tracing it.
-    pub fn owned_by(&self, subject: u32, person: i64, tokens: &[(i64, u32)]) -> bool {
-        let covered = || {
-            self.events_of(subject)
-                .iter()
-                .all(|&(_, b, z)| tokens.binary_search(&(b, z)).is_ok())
-        };
-        if self.voted_owner[subject as usize].is_none() && !covered() {
-            return false;
-        }
-        self.owner(subject) == Some(person)
+    /// The subjects a sampled target owns, sorted (empty for anyone else).
+    pub fn owned_by(&self, person: i64) -> &[u32] {
+        self.owned.get(&person).map_or(&[], Vec::as_slice)
     }
 
     /// Events of one subject.
@@ -275,217 +240,94 @@ impl Release {
         &self.events[self.event_starts[s]..self.event_starts[s + 1]]
     }
 
-    /// Subjects with an event in `zone` at a bin in `[lo, hi]`, sorted and distinct.
-    pub fn subjects_at(&self, zone: u32, lo: i64, hi: i64) -> Vec<u32> {
+    /// `(bin, subject)` of the events in `zone` at a bin in `[lo, hi]`, sorted (within one bin
+    /// the subjects are sorted and distinct).
+    pub fn at(&self, zone: u32, lo: i64, hi: i64) -> &[(i64, u32)] {
         let Some(list) = self.by_zone.get(&zone) else {
-            return Vec::new();
+            return &[];
         };
         let a = list.partition_point(|e| e.0 < lo);
         let b = list.partition_point(|e| e.0 <= hi);
-        let mut s: Vec<u32> = list[a..b].iter().map(|e| e.1).collect();
-        s.sort_unstable();
-        s.dedup();
-        s
+        &list[a..b]
     }
 }
 
 /// Everything the attacks need.
-pub(crate) struct World {
-    pub operator: String,
+pub(crate) struct World<'a> {
+    pub operator: &'a str,
     pub bin_s: i64,
     pub zones: Zones,
-    pub persons: BTreeMap<i64, Person>,
-    pub targets: Vec<i64>,
-    pub controls: Vec<i64>,
+    pub persons: &'a BTreeMap<i64, Person>,
+    pub targets: &'a [i64],
+    pub controls: &'a [i64],
     pub release: Release,
-    /// `(kind, value)` of every MSISDN, IMSI, IMEI and account number of the view's register
-    /// and every number in its records, sorted and distinct.
-    pub identifiers: Vec<(&'static str, String)>,
+    /// Distinct `(bin, zone)` points of each sampled person's own raw records at the release's
+    /// level, sorted (controls' records at cell level: at the view's cell nearest to their
+    /// cell's site).
+    tokens: BTreeMap<i64, Vec<(i64, u32)>>,
+    identifiers: &'a [(&'static str, String)],
+    /// Every subject's profile, computed on first use.
+    profiles: OnceLock<Vec<Profile>>,
 }
 
-/// Raw rows of the view keyed for the owner join: `(record_id, person)`, sorted.
-#[derive(Default)]
-struct RawIndex {
-    by_record: Vec<(i64, i64)>,
-}
-
-impl RawIndex {
-    fn record(&self, id: i64) -> Option<i64> {
-        let i = self.by_record.partition_point(|r| r.0 < id);
-        self.by_record.get(i).filter(|r| r.0 == id).map(|r| r.1)
-    }
-}
-
-impl World {
-    /// Loads truth, view and release for `inputs`.
-    pub fn load(inputs: &RiskInputs) -> Result<World, RiskError> {
-        let params = &inputs.params;
-        let operator = view_operator(inputs.input)?;
+impl<'a> World<'a> {
+    /// Places `population` at the release's level and time bin, and loads the release.
+    pub fn load(inputs: &RiskInputs, population: &'a Population) -> Result<World<'a>, RiskError> {
         let zones = load_zones(inputs.input, inputs.view.spatial_level)?;
         let bin_s = inputs.view.time_bin_s;
-
-        // Who holds which SIM.
-        let mut sims_of: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        let mut person_of_msisdn: HashMap<String, i64> = HashMap::new();
-        let mut operator_of: HashMap<String, String> = HashMap::new();
-        read::scan_dataset(
-            inputs.dataset,
-            "person_sims",
-            &["person_id", "msisdn", "operator"],
-            |rows| {
-                let (id, msisdn, op) = (
-                    need(rows.i64s("person_id")?, "person_sims.person_id")?,
-                    need(rows.strings("msisdn")?, "person_sims.msisdn")?,
-                    need(rows.strings("operator")?, "person_sims.operator")?,
-                );
-                for i in 0..rows.len() {
-                    let (Some(id), Some(m)) = (id[i], text(&msisdn, i)) else {
-                        continue;
-                    };
-                    sims_of.entry(id).or_default().push(m.to_owned());
-                    person_of_msisdn.insert(m.to_owned(), id);
-                    operator_of.insert(m.to_owned(), op.value(i).to_owned());
-                }
-                Ok(())
-            },
-        )?;
-        if sims_of.is_empty() {
-            return Err(RiskError::Missing(format!(
-                "{}: no person_sims (the truth of the dataset)",
-                inputs.dataset.root().display()
-            )));
-        }
-
-        // The view's raw events: owner index, other parties, and target persons' tokens.
-        let mut raw: BTreeMap<&str, RawIndex> = BTreeMap::new();
-        let mut other_parties: HashSet<String> = HashSet::new();
-        let mut view_events: Vec<(i64, i64, i64)> = Vec::new();
-        for (table, time_col, cell_col) in EVENT_TABLES {
-            let index = raw.entry(table).or_default();
-            read::scan(
-                inputs.input,
-                table,
-                &[
-                    "record_id",
-                    "served_msisdn",
-                    time_col,
-                    cell_col,
-                    "other_party",
-                ],
-                |rows| {
-                    let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                    let times = need(rows.seconds(time_col)?, time_col)?;
-                    let cells = need(rows.i64s(cell_col)?, cell_col)?;
-                    let records = rows.i64s("record_id")?;
-                    if let Some(other) = rows.strings("other_party")? {
-                        other_parties.extend(other.iter().flatten().map(str::to_owned));
-                    }
-                    for i in 0..rows.len() {
-                        let Some(&person) = text(&msisdn, i).and_then(|m| person_of_msisdn.get(m))
-                        else {
-                            continue;
+        let control_zones: HashMap<i64, Option<u32>> = population
+            .control_sites
+            .iter()
+            .map(|(&cell, (lon, lat, district))| (cell, zones.of_place(*lon, *lat, district)))
+            .collect();
+        let tokens = population
+            .persons
+            .iter()
+            .map(|(&id, person)| {
+                let control = population.controls.contains(&id);
+                let mut tokens: Vec<(i64, u32)> = person
+                    .points
+                    .iter()
+                    .filter_map(|&(t, cell)| {
+                        let zone = if control {
+                            control_zones.get(&cell).copied().flatten()
+                        } else {
+                            zones.of_cell(cell)
                         };
-                        let (Some(t), Some(c)) = (times[i], cells[i]) else {
-                            continue;
-                        };
-                        if let Some(Some(r)) = records.as_ref().map(|r| r[i]) {
-                            index.by_record.push((r, person));
-                        }
-                        view_events.push((person, t, c));
-                    }
-                    Ok(())
-                },
-            )?;
-            index.by_record.sort_unstable();
-        }
-
-        let mut identifiers: Vec<(&'static str, String)> = other_parties
-            .iter()
-            .map(|m| ("msisdn", m.clone()))
+                        Some((bin(t, bin_s), zone?))
+                    })
+                    .collect();
+                tokens.sort_unstable();
+                tokens.dedup();
+                (id, tokens)
+            })
             .collect();
-        read::scan(
-            inputs.input,
-            "subscribers",
-            &["msisdn", "imsi", "imei"],
-            |rows| {
-                for kind in ["msisdn", "imsi", "imei"] {
-                    if let Some(values) = rows.strings(kind)? {
-                        identifiers.extend(values.iter().flatten().map(|v| (kind, v.to_owned())));
-                    }
-                }
-                Ok(())
-            },
-        )?;
-        identifiers.sort_unstable();
-        identifiers.dedup();
-
-        // Targets and controls.
-        let holds_target = |sims: &[String]| {
-            sims.iter()
-                .any(|m| operator_of.get(m).is_some_and(|o| *o == operator))
-        };
-        let target_candidates: Vec<i64> = sims_of
-            .iter()
-            .filter(|(_, s)| holds_target(s))
-            .map(|(&id, _)| id)
-            .collect();
-        let control_candidates: Vec<i64> = sims_of
-            .iter()
-            .filter(|(_, s)| !holds_target(s) && !s.iter().any(|m| other_parties.contains(m)))
-            .map(|(&id, _)| id)
-            .collect();
-        let targets = sample(
-            &target_candidates,
-            params.targets,
-            params.seed,
-            Purpose::Targets,
-        );
-        let controls = sample(
-            &control_candidates,
-            params.controls,
-            params.seed,
-            Purpose::Controls,
-        );
-        let mut persons: BTreeMap<i64, Person> = targets
-            .iter()
-            .chain(&controls)
-            .map(|&id| (id, Person::default()))
-            .collect();
-        load_persons(inputs.dataset, &mut persons)?;
-        load_sims(inputs.dataset, &sims_of, &mut persons)?;
-        load_stays(inputs.dataset, &mut persons)?;
-
-        // Every view person's points at the release's level, for owners without record_id.
-        let mut view_tokens: Vec<((i64, u32), i64)> = Vec::with_capacity(view_events.len());
-        for &(person, t, cell) in &view_events {
-            if let Some(zone) = zones.of_cell(cell) {
-                view_tokens.push(((bin(t, bin_s), zone), person));
-                if let Some(p) = persons.get_mut(&person) {
-                    p.tokens.push((bin(t, bin_s), zone));
-                }
-            }
-        }
-        drop(view_events);
-        view_tokens.sort_unstable();
-        view_tokens.dedup();
-        load_control_tokens(inputs.dataset, &zones, bin_s, &controls, &mut persons)?;
-        for p in persons.values_mut() {
-            p.tokens.sort_unstable();
-            p.tokens.dedup();
-        }
-
-        let mut release = load_release(inputs, &zones, &raw)?;
-        release.view_tokens = view_tokens;
-        Ok(World {
-            operator,
+        let mut world = World {
+            operator: &population.operator,
             bin_s,
+            release: load_release(inputs, &zones, &population.raw)?,
             zones,
-            persons,
-            targets,
-            controls,
-            release,
-            identifiers,
-        })
+            persons: &population.persons,
+            targets: &population.targets,
+            controls: &population.controls,
+            tokens,
+            identifiers: &population.identifiers,
+            profiles: OnceLock::new(),
+        };
+        world.release.owned = owned_subjects(&world, || {
+            view_tokens(&population.view_events, &world.zones, bin_s)
+        });
+        Ok(world)
+    }
+
+    /// A sampled person's points at the release's level (see [`World::tokens`]).
+    pub fn tokens(&self, person: i64) -> &[(i64, u32)] {
+        self.tokens.get(&person).map_or(&[], Vec::as_slice)
+    }
+
+    /// The [`Profile`] of every subject.
+    pub fn profiles(&self) -> &[Profile] {
+        self.profiles.get_or_init(|| profiles(self))
     }
 
     /// `(kind, value)` of the identifiers the pipeline was given.
@@ -520,19 +362,6 @@ pub(crate) fn need<T>(column: Option<T>, name: &str) -> Result<T, RiskError> {
     column.ok_or_else(|| RiskError::Missing(format!("column {name} is missing")))
 }
 
-/// The operator of the view: the one most of its register's rows belong to.
-fn view_operator(input: &Path) -> Result<String, RiskError> {
-    let mut operators = Vec::new();
-    read::scan(input, "subscribers", &["operator"], |rows| {
-        let op = need(rows.strings("operator")?, "subscribers.operator")?;
-        operators.extend(op.iter().flatten().map(str::to_owned));
-        Ok(())
-    })?;
-    mode(operators).ok_or_else(|| {
-        RiskError::Missing(format!("{}: the view has no subscribers", input.display()))
-    })
-}
-
 /// The rows of a cells table that have a key and a position: (key, lon, lat, district code).
 pub(crate) fn cell_sites(files: &[PathBuf]) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
     let mut cells = Vec::new();
@@ -559,6 +388,7 @@ fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
         ids: HashMap::new(),
         cells: Vec::new(),
         cell_index: HashMap::new(),
+        grid: HashMap::new(),
         state_of: districts().iter().map(|d| (d.code, d.state)).collect(),
     };
     let mut names: BTreeSet<String> = BTreeSet::new();
@@ -583,220 +413,20 @@ fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
         };
         let zone = zones.intern(name);
         zones.cell_index.insert(key, zones.cells.len());
+        zones
+            .grid
+            .entry(grid_bucket(lon, lat))
+            .or_default()
+            .push(zones.cells.len());
         zones.cells.push((key, lon, lat, zone, district));
     }
     Ok(zones)
 }
 
-fn load_persons(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
-    read::scan_dataset(
-        dataset,
-        "persons",
-        &["person_id", "home_district_code", "nationality"],
-        |rows| {
-            let id = need(rows.i64s("person_id")?, "persons.person_id")?;
-            let home = need(
-                rows.strings("home_district_code")?,
-                "persons.home_district_code",
-            )?;
-            let nationality = need(rows.strings("nationality")?, "persons.nationality")?;
-            for i in 0..rows.len() {
-                if let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) {
-                    p.home_district_code = text(&home, i).unwrap_or("").to_owned();
-                    p.nationality = text(&nationality, i).unwrap_or("").to_owned();
-                }
-            }
-            Ok(())
-        },
-    )
-}
-
-fn load_sims(
-    dataset: &Dataset,
-    sims_of: &BTreeMap<i64, Vec<String>>,
-    persons: &mut BTreeMap<i64, Person>,
-) -> Result<(), RiskError> {
-    let mut wanted: HashMap<&str, i64> = HashMap::new();
-    for &id in persons.keys() {
-        for m in &sims_of[&id] {
-            wanted.insert(m, id);
-        }
-    }
-    let columns = [
-        "operator",
-        "msisdn",
-        "imsi",
-        "imei",
-        "subscriber_id",
-        "holder_name",
-        "id_number",
-        "email",
-    ];
-    let mut found: Vec<(i64, Sim)> = Vec::new();
-    let mut wanted_columns: Vec<&str> = columns.to_vec();
-    wanted_columns.extend(REGISTER_COLUMNS);
-    wanted_columns.sort_unstable();
-    wanted_columns.dedup();
-    read::scan_dataset(dataset, "subscribers", &wanted_columns, |rows| {
-        let get = |c: &str| rows.strings(c);
-        let cols = columns
-            .iter()
-            .map(|c| get(c))
-            .collect::<Result<Vec<_>, _>>()?;
-        let register = REGISTER_COLUMNS
-            .iter()
-            .map(|c| Ok((*c, get(c)?)))
-            .collect::<Result<Vec<_>, RiskError>>()?;
-        let Some(msisdn) = &cols[1] else {
-            return Err(RiskError::Missing(
-                "column subscribers.msisdn is missing".into(),
-            ));
-        };
-        for i in 0..rows.len() {
-            let Some(&person) = text(msisdn, i).and_then(|m| wanted.get(m)) else {
-                continue;
-            };
-            let value = |k: usize| {
-                cols[k]
-                    .as_ref()
-                    .and_then(|c| text(c, i))
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            found.push((
-                person,
-                Sim {
-                    operator: value(0),
-                    msisdn: value(1),
-                    imsi: value(2),
-                    imei: value(3),
-                    subscriber_id: value(4),
-                    holder_name: value(5),
-                    id_number: value(6),
-                    email: value(7),
-                    register: register
-                        .iter()
-                        .filter_map(|(c, v)| Some((*c, text(v.as_ref()?, i)?.to_owned())))
-                        .collect(),
-                },
-            ));
-        }
-        Ok(())
-    })?;
-    found.sort_by(|a, b| (a.0, &a.1.msisdn).cmp(&(b.0, &b.1.msisdn)));
-    for (person, sim) in found {
-        if let Some(p) = persons.get_mut(&person) {
-            p.sims.push(sim);
-        }
-    }
-    Ok(())
-}
-
-fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
-    let columns = [
-        "person_id",
-        "kind",
-        "start_time",
-        "end_time",
-        "start_lat",
-        "start_lon",
-        "district_code",
-        "purpose",
-    ];
-    read::scan_dataset(dataset, "trajectories", &columns, |rows| {
-        let id = need(rows.i64s("person_id")?, "trajectories.person_id")?;
-        let kind = need(rows.strings("kind")?, "trajectories.kind")?;
-        let start = need(rows.seconds("start_time")?, "trajectories.start_time")?;
-        let end = need(rows.seconds("end_time")?, "trajectories.end_time")?;
-        let lat = need(rows.f64s("start_lat")?, "trajectories.start_lat")?;
-        let lon = need(rows.f64s("start_lon")?, "trajectories.start_lon")?;
-        let district = need(rows.strings("district_code")?, "trajectories.district_code")?;
-        let purpose = need(rows.strings("purpose")?, "trajectories.purpose")?;
-        for i in 0..rows.len() {
-            let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) else {
-                continue;
-            };
-            if text(&kind, i) != Some("stay") {
-                continue;
-            }
-            if let (Some(s), Some(e), Some(y), Some(x)) = (start[i], end[i], lat[i], lon[i]) {
-                p.stays.push(Stay {
-                    start: s,
-                    end: e,
-                    lon: x,
-                    lat: y,
-                    district_code: text(&district, i).unwrap_or("").to_owned(),
-                    purpose: text(&purpose, i).unwrap_or("").to_owned(),
-                });
-            }
-        }
-        Ok(())
-    })?;
-    for p in persons.values_mut() {
-        p.stays.sort_by_key(|s| (s.start, s.end));
-    }
-    Ok(())
-}
-
-/// Control persons' points: their own operator's records in the dataset, placed at the release's
-/// level (at cell level, at the view's cell nearest to their cell's site).
-fn load_control_tokens(
-    dataset: &Dataset,
-    zones: &Zones,
-    bin_s: i64,
-    controls: &[i64],
-    persons: &mut BTreeMap<i64, Person>,
-) -> Result<(), RiskError> {
-    let mut owner: HashMap<String, i64> = HashMap::new();
-    for id in controls {
-        for sim in &persons[id].sims {
-            owner.insert(sim.msisdn.clone(), *id);
-        }
-    }
-    if owner.is_empty() {
-        return Ok(());
-    }
-    let cells: HashMap<i64, (f64, f64, String)> = cell_sites(&dataset.files("cells"))?
-        .into_iter()
-        .map(|(key, lon, lat, district)| (key, (lon, lat, district)))
-        .collect();
-    let mut zone_of_cell: HashMap<i64, Option<u32>> = HashMap::new();
-    for (table, time_col, cell_col) in EVENT_TABLES {
-        read::scan_dataset(
-            dataset,
-            table,
-            &["served_msisdn", time_col, cell_col],
-            |rows: &Rows| {
-                let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                let times = need(rows.seconds(time_col)?, time_col)?;
-                let cell = need(rows.i64s(cell_col)?, cell_col)?;
-                for i in 0..rows.len() {
-                    let Some(&person) = text(&msisdn, i).and_then(|m| owner.get(m)) else {
-                        continue;
-                    };
-                    let (Some(t), Some(c)) = (times[i], cell[i]) else {
-                        continue;
-                    };
-                    let zone = *zone_of_cell.entry(c).or_insert_with(|| {
-                        cells
-                            .get(&c)
-                            .and_then(|(x, y, d)| zones.of_place(*x, *y, d))
-                    });
-                    if let (Some(zone), Some(p)) = (zone, persons.get_mut(&person)) {
-                        p.tokens.push((bin(t, bin_s), zone));
-                    }
-                }
-                Ok(())
-            },
-        )?;
-    }
-    Ok(())
-}
-
 fn load_release(
     inputs: &RiskInputs,
     zones: &Zones,
-    raw: &BTreeMap<&str, RawIndex>,
+    raw: &BTreeMap<&'static str, RawIndex>,
 ) -> Result<Release, RiskError> {
     let mut release = Release::default();
     if !inputs.view.microdata {
@@ -928,19 +558,97 @@ fn load_release(
     for chunk in votes.chunk_by(|a, b| a.0 == b.0) {
         release.voted_owner[chunk[0].0 as usize] = mode(chunk.iter().map(|v| v.1));
     }
-    release.traced_owner = (0..release.subjects.len())
-        .map(|_| OnceLock::new())
-        .collect();
     release.nationality = release_nationalities(&micro, &release.subjects)?;
     release.pseudonyms = pseudonyms.into_iter().collect();
     Ok(release)
 }
 
-/// The one view person whose raw points, at the release's level, include every released point
-/// of a subject; `None` when no person or several do. `view_tokens` is sorted, so the persons
-/// at one point are sorted too and membership is a binary search: at district-hour level a
-/// point holds thousands of persons.
-fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]) -> Option<i64> {
+/// Every view person's points at the release's level, `((bin, zone), person)`, sorted and
+/// distinct: the persons at one point are sorted too.
+fn view_tokens(
+    view_events: &[(i64, i64, i64)],
+    zones: &Zones,
+    bin_s: i64,
+) -> Vec<((i64, u32), i64)> {
+    let mut tokens: Vec<((i64, u32), i64)> = view_events
+        .iter()
+        .filter_map(|&(person, t, cell)| Some(((bin(t, bin_s), zones.of_cell(cell)?), person)))
+        .collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    tokens
+}
+
+/// Each sampled target's subjects, sorted. A subject with rows whose `record_id` the view
+/// holds belongs to the person most of them belong to; any other to the one view person whose
+/// raw points include every point of the subject (none when several do). Only the subjects a
+/// target covers are traced, each found through its first point among the target's points:
+/// tracing every subject of a release costs a search among thousands of persons per point at
+/// full density.
+fn owned_subjects(
+    world: &World,
+    view_tokens: impl FnOnce() -> Vec<((i64, u32), i64)>,
+) -> BTreeMap<i64, Vec<u32>> {
+    let (release, targets) = (&world.release, world.targets);
+    let mut owned: BTreeMap<i64, Vec<u32>> = targets.iter().map(|&t| (t, Vec::new())).collect();
+    let mut by_first: HashMap<(i64, u32), Vec<u32>> = HashMap::new();
+    for s in 0..release.subjects.len() as u32 {
+        match release.voted_owner[s as usize] {
+            Some(person) => {
+                if let Some(list) = owned.get_mut(&person) {
+                    list.push(s);
+                }
+            }
+            None => {
+                if let Some(&(_, b, z)) = release.events_of(s).first() {
+                    by_first.entry((b, z)).or_default().push(s);
+                }
+            }
+        }
+    }
+    if by_first.is_empty() {
+        return owned;
+    }
+    let view_tokens = view_tokens();
+    let traced: Vec<(i64, Vec<u32>)> = targets
+        .par_iter()
+        .map(|&target| {
+            let tokens = world.tokens(target);
+            let covered = |s: u32| {
+                release
+                    .events_of(s)
+                    .iter()
+                    .all(|&(_, b, z)| tokens.binary_search(&(b, z)).is_ok())
+            };
+            let mine = tokens
+                .iter()
+                .filter_map(|point| by_first.get(point))
+                .flatten()
+                .copied()
+                .filter(|&s| {
+                    covered(s) && covered_only_by(release.events_of(s), target, &view_tokens)
+                })
+                .collect();
+            (target, mine)
+        })
+        .collect();
+    for (target, mine) in traced {
+        let list = owned.entry(target).or_default();
+        list.extend(mine);
+        list.sort_unstable();
+    }
+    owned
+}
+
+/// Whether no view person but `person` has every point of `events` among their raw points
+/// (`person` is known to have them). `view_tokens` is sorted, so the persons at one point are
+/// sorted too and membership is a binary search: at district-hour level a point holds
+/// thousands of persons.
+fn covered_only_by(
+    events: &[(u32, i64, u32)],
+    person: i64,
+    view_tokens: &[((i64, u32), i64)],
+) -> bool {
     let mut lists: Vec<&[((i64, u32), i64)]> = events
         .iter()
         .map(|&(_, b, z)| {
@@ -950,27 +658,13 @@ fn covering_person(events: &[(u32, i64, u32)], view_tokens: &[((i64, u32), i64)]
         })
         .collect();
     lists.sort_by_key(|l| l.len());
+    let Some((shortest, rest)) = lists.split_first() else {
+        return false;
+    };
     let holds = |list: &[((i64, u32), i64)], p: i64| list.binary_search_by_key(&p, |t| t.1).is_ok();
-    let mut candidates: Vec<i64> = lists.first()?.iter().map(|t| t.1).collect();
-    for list in &lists[1..] {
-        if candidates.len() * 8 < list.len() {
-            candidates.retain(|&p| holds(list, p));
-        } else {
-            // Lists of similar length: one merge pass over both, both sorted by person.
-            let mut rest = list.iter().map(|t| t.1).peekable();
-            candidates.retain(|&p| {
-                while rest.next_if(|&q| q < p).is_some() {}
-                rest.peek() == Some(&p)
-            });
-        }
-        if candidates.len() <= 1 {
-            break;
-        }
-    }
-    match candidates.as_slice() {
-        [one] if lists.iter().all(|l| holds(l, *one)) => Some(*one),
-        _ => None,
-    }
+    !shortest
+        .iter()
+        .any(|&(_, other)| other != person && rest.iter().all(|l| holds(l, other)))
 }
 
 /// Nationality of each subject from a released `subscribers` table whose pseudonymised
@@ -1010,7 +704,61 @@ fn release_nationalities(
 
 #[cfg(test)]
 mod tests {
-    use super::covering_person;
+    use std::collections::HashMap;
+
+    use telcosynth_generator::geography::projection::distance_km;
+
+    use super::{SpatialLevel, Zones, covered_only_by, grid_bucket};
+
+    #[test]
+    fn the_cell_grid_finds_what_a_search_of_every_cell_finds() {
+        // Cells scattered over a few degrees, dense in one corner; a fixed pseudo-random walk.
+        let mut state = 7_u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut zones = Zones {
+            level: SpatialLevel::Cell,
+            names: Vec::new(),
+            ids: HashMap::new(),
+            cells: Vec::new(),
+            cell_index: HashMap::new(),
+            grid: HashMap::new(),
+            state_of: HashMap::new(),
+        };
+        for i in 0..2_000_i64 {
+            let spread = if i % 2 == 0 { 0.1 } else { 3.0 };
+            let (lon, lat) = (101.0 + spread * next(), 2.0 + spread * next());
+            let zone = zones.intern(i.to_string());
+            zones
+                .grid
+                .entry(grid_bucket(lon, lat))
+                .or_default()
+                .push(zones.cells.len());
+            zones.cells.push((i, lon, lat, zone, String::new()));
+        }
+        for _ in 0..300 {
+            let (lon, lat) = (100.5 + 4.0 * next(), 1.5 + 4.0 * next());
+            let nearest = zones
+                .cells
+                .iter()
+                .map(|c| (distance_km((lon, lat), (c.1, c.2)), c.3))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|c| c.1);
+            assert_eq!(zones.of_place(lon, lat, ""), nearest);
+            let mut within: Vec<u32> = zones
+                .cells
+                .iter()
+                .filter(|c| distance_km((lon, lat), (c.1, c.2)) <= 2.0)
+                .map(|c| c.3)
+                .collect();
+            within.sort_unstable();
+            assert_eq!(zones.around(lon, lat, "", 2_000.0), within);
+        }
+    }
 
     /// `((bin, zone), person)` of persons 1..=n at every point of `points`, plus `extra`, sorted.
     fn tokens(
@@ -1029,34 +777,31 @@ mod tests {
 
     #[test]
     fn the_one_person_at_every_point_owns_the_subject() {
-        // Persons 1..=40 share points A and B (lists of similar length: merged); only person
-        // 7 was also at C (a short list: binary searches).
+        // Persons 1..=40 share points A and B; only person 7 was also at C.
         let (a, b, c) = ((0, 1), (3_600, 1), (7_200, 2));
-        let view = tokens(&[a, b], 40, &[(c, 7), (c, 9)]);
         let events = |pts: &[(i64, u32)]| pts.iter().map(|&(t, z)| (0, t, z)).collect::<Vec<_>>();
-        assert_eq!(
-            covering_person(&events(&[a, b]), &view),
-            None,
+        let view = tokens(&[a, b], 40, &[(c, 7), (c, 9)]);
+        assert!(
+            !covered_only_by(&events(&[a, b]), 7, &view),
             "40 persons cover it"
         );
-        assert_eq!(
-            covering_person(&events(&[c]), &view),
-            None,
-            "2 persons cover it"
+        assert!(
+            !covered_only_by(&events(&[c]), 7, &view),
+            "7 and 9 cover it"
         );
         let view = tokens(&[a, b], 40, &[(c, 7)]);
-        assert_eq!(covering_person(&events(&[a, b, c]), &view), Some(7));
-        // A point nobody has.
-        assert_eq!(covering_person(&events(&[a, (9_999, 3)]), &view), None);
-        // Two long lists overlapping in one person, found by the merge.
+        assert!(covered_only_by(&events(&[a, b, c]), 7, &view));
+        assert!(covered_only_by(&events(&[c]), 7, &view));
+        // Two long lists overlapping in one person.
         let mut view: Vec<_> = (1..=40)
             .map(|p| (a, p))
             .chain((40..=79).map(|p| (b, p)))
             .collect();
         view.sort_unstable();
-        assert_eq!(covering_person(&events(&[a, b]), &view), Some(40));
+        assert!(covered_only_by(&events(&[a, b]), 40, &view));
         view.push((b, 39));
         view.sort_unstable();
-        assert_eq!(covering_person(&events(&[a, b]), &view), None, "39 and 40");
+        assert!(!covered_only_by(&events(&[a, b]), 40, &view), "39 and 40");
+        assert!(!covered_only_by(&events(&[a, b]), 39, &view), "39 and 40");
     }
 }

@@ -1,0 +1,476 @@
+//! The people an assessment is about, loaded once per view and shared by every release
+//! assessed against it: the SIM holders of the dataset's truth, the target and control persons
+//! sampled among them with their truth, identifiers and own raw points, and the view's raw events
+//! that owners of released pseudonyms are found from.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use super::read::{self, Rows, text};
+use super::sample::{Purpose, sample};
+use super::world::{EVENT_TABLES, cell_sites, mode, need};
+use super::{RiskError, RiskParams};
+use crate::dataset::Dataset;
+
+/// One SIM's identifiers (from the dataset's register).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sim {
+    pub operator: String,
+    pub msisdn: String,
+    pub imsi: String,
+    pub imei: String,
+    pub subscriber_id: String,
+    pub holder_name: String,
+    pub id_number: String,
+    pub email: String,
+    /// The SIM's row of the register, column by column as text ([`REGISTER_COLUMNS`] the
+    /// dataset has): what a leaked register tells about it.
+    pub register: BTreeMap<&'static str, String>,
+}
+
+/// Columns of a subscriber register a leaked copy holds and a release may keep.
+pub(crate) const REGISTER_COLUMNS: [&str; 19] = [
+    "subscriber_id",
+    "msisdn",
+    "imsi",
+    "imei",
+    "handset_brand",
+    "handset_model",
+    "plan",
+    "activation_date",
+    "holder_name",
+    "holder_sex",
+    "holder_birth_date",
+    "id_type",
+    "id_number",
+    "nationality",
+    "email",
+    "address",
+    "postcode",
+    "district",
+    "state",
+];
+
+/// A true stay of a person.
+#[derive(Debug, Clone)]
+pub(crate) struct Stay {
+    pub start: i64,
+    pub end: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub district_code: String,
+    pub purpose: String,
+}
+
+/// A sampled person: truth and SIMs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Person {
+    pub home_district_code: String,
+    pub nationality: String,
+    pub sims: Vec<Sim>,
+    pub stays: Vec<Stay>,
+    /// `(time, cell key)` of the person's own raw records: for targets the view's, for
+    /// controls their operator's in the dataset.
+    pub points: Vec<(i64, i64)>,
+}
+
+/// The sampled persons and the view's raw events: what does not depend on the release.
+pub struct Population {
+    /// Operator of the view (the target population's operator).
+    pub(crate) operator: String,
+    /// Sampled targets and controls, by person id.
+    pub(crate) persons: BTreeMap<i64, Person>,
+    /// Persons with a SIM of the view's operator, sampled.
+    pub(crate) targets: Vec<i64>,
+    /// Persons without one, whose numbers never appear in the view, sampled.
+    pub(crate) controls: Vec<i64>,
+    /// `(kind, value)` of every MSISDN, IMSI, IMEI and account number of the view's register
+    /// and every number in its records, sorted and distinct.
+    pub(crate) identifiers: Vec<(&'static str, String)>,
+    /// `(person, time, cell key)` of every view event of a known person.
+    pub(crate) view_events: Vec<(i64, i64, i64)>,
+    /// Per event table, the person each `record_id` of the view belongs to.
+    pub(crate) raw: BTreeMap<&'static str, RawIndex>,
+    /// Sites of the cells control persons used: key → (lon, lat, district code).
+    pub(crate) control_sites: HashMap<i64, (f64, f64, String)>,
+}
+
+impl Population {
+    /// Loads the truth of `dataset` and the operator view at `input`, and samples persons as
+    /// `params` say.
+    pub fn load(
+        dataset: &Dataset,
+        input: &Path,
+        params: &RiskParams,
+    ) -> Result<Population, RiskError> {
+        let operator = view_operator(input)?;
+
+        // Who holds which SIM.
+        let mut sims_of: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let mut person_of_msisdn: HashMap<String, i64> = HashMap::new();
+        let mut operator_of: HashMap<String, String> = HashMap::new();
+        read::scan_dataset(
+            dataset,
+            "person_sims",
+            &["person_id", "msisdn", "operator"],
+            |rows| {
+                let (id, msisdn, op) = (
+                    need(rows.i64s("person_id")?, "person_sims.person_id")?,
+                    need(rows.strings("msisdn")?, "person_sims.msisdn")?,
+                    need(rows.strings("operator")?, "person_sims.operator")?,
+                );
+                for i in 0..rows.len() {
+                    let (Some(id), Some(m)) = (id[i], text(&msisdn, i)) else {
+                        continue;
+                    };
+                    sims_of.entry(id).or_default().push(m.to_owned());
+                    person_of_msisdn.insert(m.to_owned(), id);
+                    operator_of.insert(m.to_owned(), op.value(i).to_owned());
+                }
+                Ok(())
+            },
+        )?;
+        if sims_of.is_empty() {
+            return Err(RiskError::Missing(format!(
+                "{}: no person_sims (the truth of the dataset)",
+                dataset.root().display()
+            )));
+        }
+
+        // The view's raw events: owner index, other parties, and target persons' tokens.
+        let mut raw: BTreeMap<&'static str, RawIndex> = BTreeMap::new();
+        let mut other_parties: HashSet<String> = HashSet::new();
+        let mut view_events: Vec<(i64, i64, i64)> = Vec::new();
+        for (table, time_col, cell_col) in EVENT_TABLES {
+            let index = raw.entry(table).or_default();
+            read::scan(
+                input,
+                table,
+                &[
+                    "record_id",
+                    "served_msisdn",
+                    time_col,
+                    cell_col,
+                    "other_party",
+                ],
+                |rows| {
+                    let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
+                    let times = need(rows.seconds(time_col)?, time_col)?;
+                    let cells = need(rows.i64s(cell_col)?, cell_col)?;
+                    let records = rows.i64s("record_id")?;
+                    if let Some(other) = rows.strings("other_party")? {
+                        other_parties.extend(other.iter().flatten().map(str::to_owned));
+                    }
+                    for i in 0..rows.len() {
+                        let Some(&person) = text(&msisdn, i).and_then(|m| person_of_msisdn.get(m))
+                        else {
+                            continue;
+                        };
+                        let (Some(t), Some(c)) = (times[i], cells[i]) else {
+                            continue;
+                        };
+                        if let Some(Some(r)) = records.as_ref().map(|r| r[i]) {
+                            index.by_record.push((r, person));
+                        }
+                        view_events.push((person, t, c));
+                    }
+                    Ok(())
+                },
+            )?;
+            index.by_record.sort_unstable();
+        }
+
+        let mut identifiers: Vec<(&'static str, String)> = other_parties
+            .iter()
+            .map(|m| ("msisdn", m.clone()))
+            .collect();
+        read::scan(input, "subscribers", &["msisdn", "imsi", "imei"], |rows| {
+            for kind in ["msisdn", "imsi", "imei"] {
+                if let Some(values) = rows.strings(kind)? {
+                    identifiers.extend(values.iter().flatten().map(|v| (kind, v.to_owned())));
+                }
+            }
+            Ok(())
+        })?;
+        identifiers.sort_unstable();
+        identifiers.dedup();
+
+        // Targets and controls.
+        let holds_target = |sims: &[String]| {
+            sims.iter()
+                .any(|m| operator_of.get(m).is_some_and(|o| *o == operator))
+        };
+        let target_candidates: Vec<i64> = sims_of
+            .iter()
+            .filter(|(_, s)| holds_target(s))
+            .map(|(&id, _)| id)
+            .collect();
+        let control_candidates: Vec<i64> = sims_of
+            .iter()
+            .filter(|(_, s)| !holds_target(s) && !s.iter().any(|m| other_parties.contains(m)))
+            .map(|(&id, _)| id)
+            .collect();
+        let targets = sample(
+            &target_candidates,
+            params.targets,
+            params.seed,
+            Purpose::Targets,
+        );
+        let controls = sample(
+            &control_candidates,
+            params.controls,
+            params.seed,
+            Purpose::Controls,
+        );
+        let mut persons: BTreeMap<i64, Person> = targets
+            .iter()
+            .chain(&controls)
+            .map(|&id| (id, Person::default()))
+            .collect();
+        load_persons(dataset, &mut persons)?;
+        load_sims(dataset, &sims_of, &mut persons)?;
+        load_stays(dataset, &mut persons)?;
+
+        for &(person, t, cell) in &view_events {
+            if let Some(p) = persons.get_mut(&person) {
+                p.points.push((t, cell));
+            }
+        }
+        let control_sites = load_control_points(dataset, &controls, &mut persons)?;
+        Ok(Population {
+            operator,
+            persons,
+            targets,
+            controls,
+            identifiers,
+            view_events,
+            raw,
+            control_sites,
+        })
+    }
+}
+
+/// Raw rows of the view keyed for the owner join: `(record_id, person)`, sorted.
+#[derive(Default)]
+pub(crate) struct RawIndex {
+    by_record: Vec<(i64, i64)>,
+}
+
+impl RawIndex {
+    pub(crate) fn record(&self, id: i64) -> Option<i64> {
+        let i = self.by_record.partition_point(|r| r.0 < id);
+        self.by_record.get(i).filter(|r| r.0 == id).map(|r| r.1)
+    }
+}
+
+/// The operator of the view: the one most of its register's rows belong to.
+fn view_operator(input: &Path) -> Result<String, RiskError> {
+    let mut operators = Vec::new();
+    read::scan(input, "subscribers", &["operator"], |rows| {
+        let op = need(rows.strings("operator")?, "subscribers.operator")?;
+        operators.extend(op.iter().flatten().map(str::to_owned));
+        Ok(())
+    })?;
+    mode(operators).ok_or_else(|| {
+        RiskError::Missing(format!("{}: the view has no subscribers", input.display()))
+    })
+}
+
+fn load_persons(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
+    read::scan_dataset(
+        dataset,
+        "persons",
+        &["person_id", "home_district_code", "nationality"],
+        |rows| {
+            let id = need(rows.i64s("person_id")?, "persons.person_id")?;
+            let home = need(
+                rows.strings("home_district_code")?,
+                "persons.home_district_code",
+            )?;
+            let nationality = need(rows.strings("nationality")?, "persons.nationality")?;
+            for i in 0..rows.len() {
+                if let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) {
+                    p.home_district_code = text(&home, i).unwrap_or("").to_owned();
+                    p.nationality = text(&nationality, i).unwrap_or("").to_owned();
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
+fn load_sims(
+    dataset: &Dataset,
+    sims_of: &BTreeMap<i64, Vec<String>>,
+    persons: &mut BTreeMap<i64, Person>,
+) -> Result<(), RiskError> {
+    let mut wanted: HashMap<&str, i64> = HashMap::new();
+    for &id in persons.keys() {
+        for m in &sims_of[&id] {
+            wanted.insert(m, id);
+        }
+    }
+    let columns = [
+        "operator",
+        "msisdn",
+        "imsi",
+        "imei",
+        "subscriber_id",
+        "holder_name",
+        "id_number",
+        "email",
+    ];
+    let mut found: Vec<(i64, Sim)> = Vec::new();
+    let mut wanted_columns: Vec<&str> = columns.to_vec();
+    wanted_columns.extend(REGISTER_COLUMNS);
+    wanted_columns.sort_unstable();
+    wanted_columns.dedup();
+    read::scan_dataset(dataset, "subscribers", &wanted_columns, |rows| {
+        let get = |c: &str| rows.strings(c);
+        let cols = columns
+            .iter()
+            .map(|c| get(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let register = REGISTER_COLUMNS
+            .iter()
+            .map(|c| Ok((*c, get(c)?)))
+            .collect::<Result<Vec<_>, RiskError>>()?;
+        let Some(msisdn) = &cols[1] else {
+            return Err(RiskError::Missing(
+                "column subscribers.msisdn is missing".into(),
+            ));
+        };
+        for i in 0..rows.len() {
+            let Some(&person) = text(msisdn, i).and_then(|m| wanted.get(m)) else {
+                continue;
+            };
+            let value = |k: usize| {
+                cols[k]
+                    .as_ref()
+                    .and_then(|c| text(c, i))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            found.push((
+                person,
+                Sim {
+                    operator: value(0),
+                    msisdn: value(1),
+                    imsi: value(2),
+                    imei: value(3),
+                    subscriber_id: value(4),
+                    holder_name: value(5),
+                    id_number: value(6),
+                    email: value(7),
+                    register: register
+                        .iter()
+                        .filter_map(|(c, v)| Some((*c, text(v.as_ref()?, i)?.to_owned())))
+                        .collect(),
+                },
+            ));
+        }
+        Ok(())
+    })?;
+    found.sort_by(|a, b| (a.0, &a.1.msisdn).cmp(&(b.0, &b.1.msisdn)));
+    for (person, sim) in found {
+        if let Some(p) = persons.get_mut(&person) {
+            p.sims.push(sim);
+        }
+    }
+    Ok(())
+}
+
+fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
+    let columns = [
+        "person_id",
+        "kind",
+        "start_time",
+        "end_time",
+        "start_lat",
+        "start_lon",
+        "district_code",
+        "purpose",
+    ];
+    read::scan_dataset(dataset, "trajectories", &columns, |rows| {
+        let id = need(rows.i64s("person_id")?, "trajectories.person_id")?;
+        let kind = need(rows.strings("kind")?, "trajectories.kind")?;
+        let start = need(rows.seconds("start_time")?, "trajectories.start_time")?;
+        let end = need(rows.seconds("end_time")?, "trajectories.end_time")?;
+        let lat = need(rows.f64s("start_lat")?, "trajectories.start_lat")?;
+        let lon = need(rows.f64s("start_lon")?, "trajectories.start_lon")?;
+        let district = need(rows.strings("district_code")?, "trajectories.district_code")?;
+        let purpose = need(rows.strings("purpose")?, "trajectories.purpose")?;
+        for i in 0..rows.len() {
+            let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) else {
+                continue;
+            };
+            if text(&kind, i) != Some("stay") {
+                continue;
+            }
+            if let (Some(s), Some(e), Some(y), Some(x)) = (start[i], end[i], lat[i], lon[i]) {
+                p.stays.push(Stay {
+                    start: s,
+                    end: e,
+                    lon: x,
+                    lat: y,
+                    district_code: text(&district, i).unwrap_or("").to_owned(),
+                    purpose: text(&purpose, i).unwrap_or("").to_owned(),
+                });
+            }
+        }
+        Ok(())
+    })?;
+    for p in persons.values_mut() {
+        p.stays.sort_by_key(|s| (s.start, s.end));
+    }
+    Ok(())
+}
+
+/// Control persons' points: their own operator's records in the dataset; returns the sites of
+/// the cells they used (key: lon, lat, district code).
+fn load_control_points(
+    dataset: &Dataset,
+    controls: &[i64],
+    persons: &mut BTreeMap<i64, Person>,
+) -> Result<HashMap<i64, (f64, f64, String)>, RiskError> {
+    let mut owner: HashMap<String, i64> = HashMap::new();
+    for id in controls {
+        for sim in &persons[id].sims {
+            owner.insert(sim.msisdn.clone(), *id);
+        }
+    }
+    if owner.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let cells: HashMap<i64, (f64, f64, String)> = cell_sites(&dataset.files("cells"))?
+        .into_iter()
+        .map(|(key, lon, lat, district)| (key, (lon, lat, district)))
+        .collect();
+    let mut used: HashMap<i64, (f64, f64, String)> = HashMap::new();
+    for (table, time_col, cell_col) in EVENT_TABLES {
+        read::scan_dataset(
+            dataset,
+            table,
+            &["served_msisdn", time_col, cell_col],
+            |rows: &Rows| {
+                let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
+                let times = need(rows.seconds(time_col)?, time_col)?;
+                let cell = need(rows.i64s(cell_col)?, cell_col)?;
+                for i in 0..rows.len() {
+                    let Some(&person) = text(&msisdn, i).and_then(|m| owner.get(m)) else {
+                        continue;
+                    };
+                    let (Some(t), Some(c)) = (times[i], cell[i]) else {
+                        continue;
+                    };
+                    if let (Some(site), Some(p)) = (cells.get(&c), persons.get_mut(&person)) {
+                        used.entry(c).or_insert_with(|| site.clone());
+                        p.points.push((t, c));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+    }
+    Ok(used)
+}
