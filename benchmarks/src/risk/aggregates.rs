@@ -666,7 +666,19 @@ fn true_presence(
     times: &[i64],
     zone_index: &dyn Fn(&str) -> Option<usize>,
 ) -> Result<Vec<Vec<Option<usize>>>, RiskError> {
-    let mut first: BTreeMap<(String, usize), (i64, Option<usize>)> = BTreeMap::new();
+    // Zone of every cell, and per subscriber (numbered as first seen) and slot the earliest
+    // record as (seconds into the slot << 32 | zone + 1, 0 for none), u64::MAX when unseen:
+    // one word per subscriber-slot, no text per row.
+    let zone_of: HashMap<i64, u64> = map
+        .cells
+        .keys()
+        .map(|&k| {
+            let zone = map.zone_of_cell(k).and_then(|z| zone_index(&z));
+            (k, zone.map_or(0, |z| z as u64 + 1))
+        })
+        .collect();
+    let mut sims: HashMap<String, usize> = HashMap::new();
+    let mut first: Vec<u64> = Vec::new();
     for (table, time_col, cell_col) in EVENT_TABLES {
         read::scan(
             inputs.input,
@@ -684,21 +696,39 @@ fn true_presence(
                     if slot == 0 || t >= times[slot - 1] + 3_600 {
                         continue;
                     }
-                    let zone = map.zone_of_cell(c).and_then(|z| zone_index(&z));
-                    let entry = first.entry((m.to_owned(), slot - 1)).or_insert((t, zone));
-                    if t < entry.0 {
-                        *entry = (t, zone);
-                    }
+                    let sim = match sims.get(m) {
+                        Some(&sim) => sim,
+                        None => {
+                            let sim = sims.len();
+                            sims.insert(m.to_owned(), sim);
+                            first.resize(first.len() + times.len(), u64::MAX);
+                            sim
+                        }
+                    };
+                    let offset = (t - times[slot - 1]) as u64;
+                    let seen = (offset << 32) | zone_of.get(&c).copied().unwrap_or(0);
+                    let entry = &mut first[sim * times.len() + slot - 1];
+                    *entry = (*entry).min(seen);
                 }
                 Ok(())
             },
         )?;
     }
-    let mut per_sim: BTreeMap<String, Vec<Option<usize>>> = BTreeMap::new();
-    for ((m, slot), (_, zone)) in first {
-        per_sim.entry(m).or_insert_with(|| vec![None; times.len()])[slot] = zone;
-    }
-    Ok(per_sim.into_values().collect())
+    let mut order: Vec<(String, usize)> = sims.into_iter().collect();
+    order.sort_unstable();
+    Ok(order
+        .into_iter()
+        .map(|(_, sim)| {
+            first[sim * times.len()..(sim + 1) * times.len()]
+                .iter()
+                .map(|&seen| match seen & 0xffff_ffff {
+                    _ if seen == u64::MAX => None,
+                    0 => None,
+                    zone => Some(zone as usize - 1),
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// Share of true (subscriber, slot) locations that the recovered trajectories reproduce, under

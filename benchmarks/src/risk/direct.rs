@@ -7,9 +7,11 @@
 //! operator found. Baseline: the same for control persons, whose identifiers never reach the
 //! pipeline, so a hit is a coincidence (a shared name, say).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 
 use arrow_schema::DataType;
+use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::population::imei::luhn_valid;
 
@@ -155,55 +157,23 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         }
     }
 
+    let wanted = Wanted::new(wanted);
+    let scans = read::parquet_files(inputs.release)
+        .par_iter()
+        .map_init(ValueCache::default, |cache, path| {
+            scan_file(inputs.release, path, &wanted, cache)
+        })
+        .collect::<Result<Vec<_>, RiskError>>()?;
     let mut found: HashSet<String> = HashSet::new();
     let mut pattern_hits: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for path in read::parquet_files(inputs.release) {
-        let table = path
-            .strip_prefix(inputs.release)
-            .ok()
-            .and_then(|p| p.iter().find(|c| *c != "microdata"))
-            .and_then(|c| c.to_str())
-            .unwrap_or("")
-            .trim_end_matches(".parquet")
-            .to_owned();
-        read::scan_files(std::slice::from_ref(&path), None, |rows| {
-            let schema = rows.batch().schema();
-            for field in schema.fields() {
-                let is_text = match field.data_type() {
-                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-                    DataType::Dictionary(_, v) => {
-                        matches!(
-                            **v,
-                            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-                        )
-                    }
-                    DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
-                        false
-                    }
-                    _ => continue,
-                };
-                let Some(values) = rows.strings(field.name())? else {
-                    continue;
-                };
-                for value in values.iter().flatten() {
-                    for token in tokens(value) {
-                        if wanted.contains(token) && !found.contains(token) {
-                            found.insert(token.to_owned());
-                        }
-                        if is_text {
-                            for p in patterns(token) {
-                                *pattern_hits
-                                    .entry(format!("{table}.{}", field.name()))
-                                    .or_default()
-                                    .entry(p.to_owned())
-                                    .or_default() += 1;
-                            }
-                        }
-                    }
-                }
+    for scan in scans {
+        found.extend(scan.found);
+        for (column, hits) in scan.pattern_hits {
+            let total = pattern_hits.entry(column).or_default();
+            for (pattern, n) in hits {
+                *total.entry(pattern.to_owned()).or_default() += n;
             }
-            Ok(())
-        })?;
+        }
     }
 
     let mut register_rows_found: BTreeMap<String, u64> =
@@ -238,6 +208,128 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         register_rows: register.len() as u64,
         pattern_hits,
     })
+}
+
+/// What one file of the release gave away.
+#[derive(Default)]
+struct FileScan {
+    /// Wanted identifiers found.
+    found: HashSet<String>,
+    /// Values matching a pattern, per `table.column` and pattern.
+    pattern_hits: BTreeMap<String, BTreeMap<&'static str, u64>>,
+}
+
+/// The identifiers looked for, as text and, those that are numbers, as numbers.
+struct Wanted {
+    text: HashSet<String>,
+    /// Values whose decimal text is a wanted identifier: how a number column holds one.
+    numbers: HashSet<i64>,
+}
+
+impl Wanted {
+    fn new(text: HashSet<String>) -> Wanted {
+        let numbers = text
+            .iter()
+            .filter_map(|w| w.parse::<i64>().ok().filter(|n| n.to_string() == *w))
+            .collect();
+        Wanted { text, numbers }
+    }
+}
+
+/// Per `table.column`, the patterns of each text value already seen: a release repeats each
+/// pseudonym or identifier on many rows, and tokenising it once is enough. Kept per worker
+/// across the files it scans.
+type ValueCache = HashMap<String, HashMap<String, Vec<&'static str>>>;
+
+/// Distinct values a [`ValueCache`] keeps per column before it starts afresh.
+const VALUE_CACHE: usize = 1 << 20;
+
+/// Scans one file: every text column's values (each distinct value tokenised once per
+/// worker) and every integer column's numbers against the wanted identifiers.
+fn scan_file(
+    root: &Path,
+    path: &Path,
+    wanted: &Wanted,
+    seen: &mut ValueCache,
+) -> Result<FileScan, RiskError> {
+    let table = path
+        .strip_prefix(root)
+        .ok()
+        .and_then(|p| p.iter().find(|c| *c != "microdata"))
+        .and_then(|c| c.to_str())
+        .unwrap_or("")
+        .trim_end_matches(".parquet")
+        .to_owned();
+    let mut scan = FileScan::default();
+    read::scan_files(&[path.to_owned()], None, |rows| {
+        let schema = rows.batch().schema();
+        for field in schema.fields() {
+            // Patterns are looked for in text only; numbers that fit an i64 are compared as
+            // numbers, larger ones as text.
+            let (is_text, as_number) = match field.data_type() {
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => (true, false),
+                DataType::Dictionary(_, v) => (
+                    matches!(
+                        **v,
+                        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                    ),
+                    false,
+                ),
+                DataType::Int32 | DataType::Int64 | DataType::UInt32 => (false, true),
+                DataType::UInt64 => (false, false),
+                _ => continue,
+            };
+            if as_number {
+                let Some(numbers) = rows.i64s(field.name())? else {
+                    continue;
+                };
+                for n in numbers.into_iter().flatten() {
+                    if wanted.numbers.contains(&n) {
+                        scan.found.insert(n.to_string());
+                    }
+                }
+                continue;
+            }
+            let Some(values) = rows.strings(field.name())? else {
+                continue;
+            };
+            let column = format!("{table}.{}", field.name());
+            let cache = seen.entry(column.clone()).or_default();
+            let mut hits: BTreeMap<&'static str, u64> = BTreeMap::new();
+            for value in values.iter().flatten() {
+                if let Some(patterns) = cache.get(value) {
+                    for p in patterns {
+                        *hits.entry(p).or_default() += 1;
+                    }
+                    continue;
+                }
+                let mut value_patterns = Vec::new();
+                for token in tokens(value) {
+                    if wanted.text.contains(token) {
+                        scan.found.insert(token.to_owned());
+                    }
+                    if is_text {
+                        value_patterns.extend(patterns(token));
+                    }
+                }
+                for p in &value_patterns {
+                    *hits.entry(p).or_default() += 1;
+                }
+                if cache.len() >= VALUE_CACHE {
+                    cache.clear();
+                }
+                cache.insert(value.to_owned(), value_patterns);
+            }
+            if !hits.is_empty() {
+                let total = scan.pattern_hits.entry(column).or_default();
+                for (p, n) in hits {
+                    *total.entry(p).or_default() += n;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(scan)
 }
 
 #[cfg(test)]
@@ -320,5 +412,70 @@ mod release_tests {
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
         assert_eq!(report.direct.attack.attack_rate.rate, 0.0);
         assert!(report.direct.pattern_hits.is_empty(), "{:?}", report.direct);
+    }
+
+    #[test]
+    fn numbers_and_repeated_text_are_scanned_like_text() {
+        use std::collections::HashSet;
+        use std::sync::Arc;
+
+        use arrow_array::{Int64Array, RecordBatch, StringArray, UInt64Array};
+
+        use super::super::direct::{ValueCache, Wanted, scan_file};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cdr").join("part-0.parquet");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let imsi: i64 = 502_130_000_000_017;
+        let batch = RecordBatch::try_from_iter([
+            (
+                "imsi_number",
+                Arc::new(Int64Array::from(vec![imsi, 7, imsi])) as _,
+            ),
+            (
+                "big",
+                Arc::new(UInt64Array::from(vec![u64::MAX, 1, 2])) as _,
+            ),
+            (
+                "note",
+                Arc::new(StringArray::from(vec![
+                    "to 0123456789;x",
+                    "to 0123456789;x",
+                    "-",
+                ])) as _,
+            ),
+        ])
+        .unwrap();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(
+            std::fs::File::create(&path).unwrap(),
+            batch.schema(),
+            None,
+        )
+        .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+
+        let wanted: HashSet<String> = [
+            imsi.to_string(),
+            "0123456789".to_owned(),
+            u64::MAX.to_string(),
+        ]
+        .into_iter()
+        .collect();
+        let scan = scan_file(
+            dir.path(),
+            &path,
+            &Wanted::new(wanted.clone()),
+            &mut ValueCache::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            scan.found, wanted,
+            "a number column, a large one and a text token"
+        );
+        // The repeated value counts twice although it is tokenised once; numbers are never
+        // pattern-matched.
+        assert_eq!(scan.pattern_hits["cdr.note"]["msisdn"], 2);
+        assert_eq!(scan.pattern_hits.len(), 1, "{:?}", scan.pattern_hits);
     }
 }

@@ -221,6 +221,13 @@ pub(crate) fn assess(
     // TACs of released event rows.
     let mut tacs: Vec<Option<u32>> = vec![None; release.subjects.len()];
     if !declared("served_imei") {
+        // Event tables repeat each subject on many rows: look subjects up by hash.
+        let subject_of: HashMap<&str, usize> = release
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(s, name)| (name.as_str(), s))
+            .collect();
         for (table, subject) in &release.subject_columns {
             if !read::columns(&micro, table)?
                 .iter()
@@ -235,11 +242,11 @@ pub(crate) fn assess(
                     return Ok(());
                 };
                 for i in 0..rows.len() {
-                    let (Some(w), Some(t)) = (text(&who, i), text(&imei, i).and_then(tac)) else {
+                    let Some(&s) = text(&who, i).and_then(|w| subject_of.get(w)) else {
                         continue;
                     };
-                    if let Ok(s) = release.subjects.binary_search_by(|x| x.as_str().cmp(w)) {
-                        tacs[s].get_or_insert(t);
+                    if tacs[s].is_none() {
+                        tacs[s] = text(&imei, i).and_then(tac);
                     }
                 }
                 Ok(())

@@ -88,7 +88,7 @@ pub struct Population {
     /// and every number in its records, sorted and distinct.
     pub(crate) identifiers: Vec<(&'static str, String)>,
     /// `(person, time, cell key)` of every view event of a known person.
-    pub(crate) view_events: Vec<(i64, i64, i64)>,
+    pub(crate) view_events: ViewEvents,
     /// Per event table, the person each `record_id` of the view belongs to.
     pub(crate) raw: BTreeMap<&'static str, RawIndex>,
     /// Sites of the cells control persons used: key → (lon, lat, district code).
@@ -140,7 +140,7 @@ impl Population {
         // The view's raw events: owner index, other parties, and target persons' tokens.
         let mut raw: BTreeMap<&'static str, RawIndex> = BTreeMap::new();
         let mut other_parties: HashSet<String> = HashSet::new();
-        let mut view_events: Vec<(i64, i64, i64)> = Vec::new();
+        let mut view_events = ViewEvents::default();
         for (table, time_col, cell_col) in EVENT_TABLES {
             let index = raw.entry(table).or_default();
             read::scan(
@@ -159,7 +159,11 @@ impl Population {
                     let cells = need(rows.i64s(cell_col)?, cell_col)?;
                     let records = rows.i64s("record_id")?;
                     if let Some(other) = rows.strings("other_party")? {
-                        other_parties.extend(other.iter().flatten().map(str::to_owned));
+                        for m in other.iter().flatten() {
+                            if !other_parties.contains(m) {
+                                other_parties.insert(m.to_owned());
+                            }
+                        }
                     }
                     for i in 0..rows.len() {
                         let Some(&person) = text(&msisdn, i).and_then(|m| person_of_msisdn.get(m))
@@ -172,13 +176,15 @@ impl Population {
                         if let Some(Some(r)) = records.as_ref().map(|r| r[i]) {
                             index.by_record.push((r, person));
                         }
-                        view_events.push((person, t, c));
+                        view_events.push(person, t, c);
                     }
                     Ok(())
                 },
             )?;
             index.by_record.sort_unstable();
+            index.by_record.shrink_to_fit();
         }
+        view_events.events.shrink_to_fit();
 
         let mut identifiers: Vec<(&'static str, String)> = other_parties
             .iter()
@@ -231,7 +237,7 @@ impl Population {
         load_sims(dataset, &sims_of, &mut persons)?;
         load_stays(dataset, &mut persons)?;
 
-        for &(person, t, cell) in &view_events {
+        for (person, t, cell) in view_events.iter() {
             if let Some(p) = persons.get_mut(&person) {
                 p.points.push((t, cell));
             }
@@ -246,6 +252,48 @@ impl Population {
             view_events,
             raw,
             control_sites,
+        })
+    }
+}
+
+/// `(person, time, cell key)` of view events, held as three 32-bit numbers each (persons
+/// and cells numbered as first seen, times in seconds since the epoch): at full density the
+/// view has a hundred million events.
+#[derive(Default)]
+pub(crate) struct ViewEvents {
+    persons: Vec<i64>,
+    person_index: HashMap<i64, u32>,
+    cells: Vec<i64>,
+    cell_index: HashMap<i64, u32>,
+    events: Vec<(u32, u32, u32)>,
+}
+
+impl ViewEvents {
+    /// Adds an event; one at a time outside `u32` seconds (after 2106) cannot be held and is
+    /// left out.
+    fn push(&mut self, person: i64, t: i64, cell: i64) {
+        let Ok(t) = u32::try_from(t) else {
+            return;
+        };
+        let number = |values: &mut Vec<i64>, index: &mut HashMap<i64, u32>, v: i64| {
+            *index.entry(v).or_insert_with(|| {
+                values.push(v);
+                values.len() as u32 - 1
+            })
+        };
+        let p = number(&mut self.persons, &mut self.person_index, person);
+        let c = number(&mut self.cells, &mut self.cell_index, cell);
+        self.events.push((p, t, c));
+    }
+
+    /// Every event as `(person, time, cell key)`, in the order added.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, i64, i64)> + '_ {
+        self.events.iter().map(|&(p, t, c)| {
+            (
+                self.persons[p as usize],
+                i64::from(t),
+                self.cells[c as usize],
+            )
         })
     }
 }

@@ -13,7 +13,7 @@ use super::world::World;
 /// Pseudonyms whose released trace holds every point of `points`, sorted.
 pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
     // The subjects at one bin of a zone are sorted and distinct.
-    let mut lists: Vec<&[(i64, u32)]> = points
+    let mut lists: Vec<&[(u32, u32)]> = points
         .iter()
         .map(|&(b, zone)| world.release.at(zone, b, b))
         .collect();

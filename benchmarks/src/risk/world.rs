@@ -7,7 +7,7 @@
 //! rows, the owner is the one view person whose raw points, placed at the release's level and
 //! time bin, include every released point of the pseudonym (none when several do).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::sync::OnceLock;
@@ -17,7 +17,7 @@ use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
 use super::linkage::{Profile, profiles};
-use super::population::{Person, Population, RawIndex};
+use super::population::{Person, Population, RawIndex, ViewEvents};
 use super::read::{self, text};
 use super::{RiskError, RiskInputs, SpatialLevel};
 
@@ -211,8 +211,9 @@ pub(crate) struct Release {
     pub events: Vec<(u32, i64, u32)>,
     /// Where each subject's events start in `events`, and their end.
     event_starts: Vec<usize>,
-    /// Per zone, `(bin, subject)` sorted and distinct.
-    pub by_zone: HashMap<u32, Vec<(i64, u32)>>,
+    /// Per zone, `(bin, subject)` sorted and distinct, for bins in `[0, ZONE_BIN_END)` (every
+    /// bin of a dataset's period, in seconds or coarser: half the memory of `i64` bins).
+    pub by_zone: HashMap<u32, Vec<(u32, u32)>>,
     /// Per subject, the person most of its rows belong to, where the release kept `record_id`.
     voted_owner: Vec<Option<i64>>,
     /// Per sampled target, the subjects it owns (see [`owned_subjects`]), sorted.
@@ -242,15 +243,20 @@ impl Release {
 
     /// `(bin, subject)` of the events in `zone` at a bin in `[lo, hi]`, sorted (within one bin
     /// the subjects are sorted and distinct).
-    pub fn at(&self, zone: u32, lo: i64, hi: i64) -> &[(i64, u32)] {
+    pub fn at(&self, zone: u32, lo: i64, hi: i64) -> &[(u32, u32)] {
         let Some(list) = self.by_zone.get(&zone) else {
             return &[];
         };
-        let a = list.partition_point(|e| e.0 < lo);
-        let b = list.partition_point(|e| e.0 <= hi);
+        let (lo, hi) = (lo.clamp(0, ZONE_BIN_END), hi.clamp(-1, ZONE_BIN_END - 1));
+        let a = list.partition_point(|e| i64::from(e.0) < lo);
+        let b = list.partition_point(|e| i64::from(e.0) <= hi);
         &list[a..b]
     }
 }
+
+/// End of the bins [`Release::at`] indexes: released events at later (or negative) bins, after
+/// 2106 in seconds, can match no point of a dataset's period.
+const ZONE_BIN_END: i64 = 1 << 32;
 
 /// Everything the attacks need.
 pub(crate) struct World<'a> {
@@ -440,9 +446,12 @@ fn load_release(
         .iter()
         .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned())
         .collect();
-    let mut pseudonyms: BTreeSet<String> = BTreeSet::new();
-    let mut subject_ids: BTreeMap<String, u32> = BTreeMap::new();
-    let mut rows_out: Vec<(u32, i64, u32, Option<i64>)> = Vec::new();
+    let mut pseudonyms: HashSet<String> = HashSet::new();
+    // Subjects get provisional ids in reading order; events are kept compact (sorted and
+    // distinct whenever they double) and owners as vote counts, never as one tuple per row.
+    let mut subject_ids: HashMap<String, u32> = HashMap::new();
+    let mut events: Distinct<(u32, i64, u32)> = Distinct::default();
+    let mut votes: HashMap<(u32, i64), u64> = HashMap::new();
     let mut tables: Vec<String> = std::fs::read_dir(&micro)
         .map(|d| {
             d.flatten()
@@ -463,7 +472,11 @@ fn load_release(
         read::scan(&micro, table, &present, |rows| {
             for c in &present {
                 if let Some(values) = rows.strings(c)? {
-                    pseudonyms.extend(values.iter().flatten().map(str::to_owned));
+                    for v in values.iter().flatten() {
+                        if !pseudonyms.contains(v) {
+                            pseudonyms.insert(v.to_owned());
+                        }
+                    }
                 }
             }
             Ok(())
@@ -520,63 +533,112 @@ fn load_release(
                         .as_ref()
                         .and_then(|r| r[i])
                         .and_then(|r| index.record(r));
-                    let next = subject_ids.len() as u32;
-                    let s = *subject_ids.entry(name.to_owned()).or_insert(next);
-                    rows_out.push((s, bin(t, inputs.view.time_bin_s), zone, owner));
+                    let s = match subject_ids.get(name) {
+                        Some(&s) => s,
+                        None => {
+                            let s = subject_ids.len() as u32;
+                            subject_ids.insert(name.to_owned(), s);
+                            s
+                        }
+                    };
+                    events.push((s, bin(t, inputs.view.time_bin_s), zone));
+                    if let Some(o) = owner {
+                        *votes.entry((s, o)).or_default() += 1;
+                    }
                 }
                 Ok(())
             },
         )?;
     }
     // Renumber subjects in sorted order so that results never depend on file order.
-    let mut remap = vec![0u32; subject_ids.len()];
-    for (rank, (name, old)) in subject_ids.into_iter().enumerate() {
+    let mut names: Vec<(String, u32)> = subject_ids.into_iter().collect();
+    names.sort_unstable();
+    let mut remap = vec![0u32; names.len()];
+    for (rank, (name, old)) in names.into_iter().enumerate() {
         remap[old as usize] = rank as u32;
         release.subjects.push(name);
     }
-    let mut votes: Vec<(u32, i64)> = Vec::new();
-    for (s, b, z, owner) in rows_out {
-        let s = remap[s as usize];
-        release.events.push((s, b, z));
-        if let Some(o) = owner {
-            votes.push((s, o));
-        }
+    release.events = events.into_sorted();
+    for e in &mut release.events {
+        e.0 = remap[e.0 as usize];
     }
     release.events.sort_unstable();
-    release.events.dedup();
     release.event_starts = (0..=release.subjects.len() as u32)
         .map(|s| release.events.partition_point(|e| e.0 < s))
         .collect();
     for &(s, b, z) in &release.events {
-        release.by_zone.entry(z).or_default().push((b, s));
+        if let Ok(b) = u32::try_from(b) {
+            release.by_zone.entry(z).or_default().push((b, s));
+        }
     }
     for list in release.by_zone.values_mut() {
         list.sort_unstable();
+        list.shrink_to_fit();
     }
-    votes.sort_unstable();
-    release.voted_owner = vec![None; release.subjects.len()];
-    for chunk in votes.chunk_by(|a, b| a.0 == b.0) {
-        release.voted_owner[chunk[0].0 as usize] = mode(chunk.iter().map(|v| v.1));
+    // Each subject's owner: the person most of its rows belong to, the smallest among ties.
+    let mut best: Vec<Option<(u64, i64)>> = vec![None; release.subjects.len()];
+    for ((s, owner), n) in votes {
+        let b = &mut best[remap[s as usize] as usize];
+        if b.is_none_or(|(m, o)| n > m || (n == m && owner < o)) {
+            *b = Some((n, owner));
+        }
     }
+    release.voted_owner = best.into_iter().map(|b| b.map(|(_, o)| o)).collect();
     release.nationality = release_nationalities(&micro, &release.subjects)?;
     release.pseudonyms = pseudonyms.into_iter().collect();
+    release.pseudonyms.sort_unstable();
     Ok(release)
+}
+
+/// Values gathered one by one and kept sorted and distinct, compacted whenever they double in
+/// number: a release repeats each subject's `(bin, zone)` on many rows, and holding one tuple
+/// per row would take gigabytes at full density.
+pub(crate) struct Distinct<T> {
+    values: Vec<T>,
+    compact_len: usize,
+}
+
+impl<T: Ord> Default for Distinct<T> {
+    fn default() -> Self {
+        Distinct {
+            values: Vec::new(),
+            compact_len: 0,
+        }
+    }
+}
+
+impl<T: Ord> Distinct<T> {
+    pub(crate) fn push(&mut self, value: T) {
+        self.values.push(value);
+        if self.values.len() >= 2 * self.compact_len.max(1 << 20) {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        self.values.sort_unstable();
+        self.values.dedup();
+        self.compact_len = self.values.len();
+    }
+
+    /// The values, sorted and distinct, holding no spare capacity.
+    pub(crate) fn into_sorted(mut self) -> Vec<T> {
+        self.compact();
+        self.values.shrink_to_fit();
+        self.values
+    }
 }
 
 /// Every view person's points at the release's level, `((bin, zone), person)`, sorted and
 /// distinct: the persons at one point are sorted too.
-fn view_tokens(
-    view_events: &[(i64, i64, i64)],
-    zones: &Zones,
-    bin_s: i64,
-) -> Vec<((i64, u32), i64)> {
-    let mut tokens: Vec<((i64, u32), i64)> = view_events
-        .iter()
-        .filter_map(|&(person, t, cell)| Some(((bin(t, bin_s), zones.of_cell(cell)?), person)))
-        .collect();
-    tokens.sort_unstable();
-    tokens.dedup();
-    tokens
+fn view_tokens(view_events: &ViewEvents, zones: &Zones, bin_s: i64) -> Vec<((i64, u32), i64)> {
+    let mut tokens = Distinct::default();
+    for (person, t, cell) in view_events.iter() {
+        if let Some(zone) = zones.of_cell(cell) {
+            tokens.push(((bin(t, bin_s), zone), person));
+        }
+    }
+    tokens.into_sorted()
 }
 
 /// Each sampled target's subjects, sorted. A subject with rows whose `record_id` the view
@@ -609,7 +671,7 @@ fn owned_subjects(
     if by_first.is_empty() {
         return owned;
     }
-    let view_tokens = view_tokens();
+    let presence = Presence::new(view_tokens());
     let traced: Vec<(i64, Vec<u32>)> = targets
         .par_iter()
         .map(|&target| {
@@ -625,9 +687,7 @@ fn owned_subjects(
                 .filter_map(|point| by_first.get(point))
                 .flatten()
                 .copied()
-                .filter(|&s| {
-                    covered(s) && covered_only_by(release.events_of(s), target, &view_tokens)
-                })
+                .filter(|&s| covered(s) && presence.covered_only_by(release.events_of(s), target))
                 .collect();
             (target, mine)
         })
@@ -640,31 +700,95 @@ fn owned_subjects(
     owned
 }
 
-/// Whether no view person but `person` has every point of `events` among their raw points
-/// (`person` is known to have them). `view_tokens` is sorted, so the persons at one point are
-/// sorted too and membership is a binary search: at district-hour level a point holds
-/// thousands of persons.
-fn covered_only_by(
-    events: &[(u32, i64, u32)],
-    person: i64,
-    view_tokens: &[((i64, u32), i64)],
-) -> bool {
-    let mut lists: Vec<&[((i64, u32), i64)]> = events
-        .iter()
-        .map(|&(_, b, z)| {
-            let lo = view_tokens.partition_point(|t| t.0 < (b, z));
-            let hi = view_tokens.partition_point(|t| t.0 <= (b, z));
-            &view_tokens[lo..hi]
+/// The view persons at each point at the release's level, for tracing pseudonyms: per point a
+/// sorted list, and for crowded points (at district-hour level, tens of thousands of persons)
+/// also a bitset over the persons, no larger than the list itself, so that "who else was at
+/// every one of these points" is a few word-wise ANDs instead of a search per person.
+pub(crate) struct Presence {
+    /// `((bin, zone), person)`, sorted and distinct.
+    tokens: Vec<((i64, u32), i64)>,
+    /// Every person of `tokens`, sorted: a person's bit is their rank here.
+    persons: Vec<i64>,
+    /// Bitsets of the crowded points.
+    crowded: HashMap<(i64, u32), Vec<u64>>,
+}
+
+impl Presence {
+    /// `tokens` sorted and distinct, as [`view_tokens`] gives them.
+    pub(crate) fn new(tokens: Vec<((i64, u32), i64)>) -> Presence {
+        let mut persons: Vec<i64> = tokens.iter().map(|t| t.1).collect();
+        persons.sort_unstable();
+        persons.dedup();
+        let words = persons.len().div_ceil(64);
+        // A bitset costs `persons` bits, a list entry 192: bitsets only where they are smaller.
+        let crowded_from = (persons.len() / 192).max(64);
+        let mut crowded = HashMap::new();
+        for run in tokens.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < crowded_from {
+                continue;
+            }
+            let mut bits = vec![0u64; words];
+            for &(_, p) in run {
+                let i = persons.binary_search(&p).expect("a person of the tokens");
+                bits[i / 64] |= 1 << (i % 64);
+            }
+            crowded.insert(run[0].0, bits);
+        }
+        Presence {
+            tokens,
+            persons,
+            crowded,
+        }
+    }
+
+    /// The persons at a point, sorted.
+    fn at(&self, point: (i64, u32)) -> &[((i64, u32), i64)] {
+        let lo = self.tokens.partition_point(|t| t.0 < point);
+        let hi = self.tokens.partition_point(|t| t.0 <= point);
+        &self.tokens[lo..hi]
+    }
+
+    /// Whether `person` is at `point`, whose persons are `list`.
+    fn holds(&self, point: (i64, u32), list: &[((i64, u32), i64)], person: i64) -> bool {
+        match self.crowded.get(&point) {
+            Some(bits) => self
+                .persons
+                .binary_search(&person)
+                .is_ok_and(|i| bits[i / 64] & (1 << (i % 64)) != 0),
+            None => list.binary_search_by_key(&person, |t| t.1).is_ok(),
+        }
+    }
+
+    /// Whether no view person but `person` has every point of `events` among their raw points
+    /// (`person` is known to have them).
+    pub(crate) fn covered_only_by(&self, events: &[(u32, i64, u32)], person: i64) -> bool {
+        let mut lists: Vec<((i64, u32), &[((i64, u32), i64)])> = events
+            .iter()
+            .map(|&(_, b, z)| ((b, z), self.at((b, z))))
+            .collect();
+        lists.sort_by_key(|l| l.1.len());
+        let Some(((first, shortest), rest)) = lists.split_first() else {
+            return false;
+        };
+        if self.crowded.contains_key(first) {
+            // Every point is crowded: AND the bitsets, leaving out the person's own bit.
+            let me = self.persons.binary_search(&person).ok();
+            let bitsets: Vec<&Vec<u64>> = lists.iter().map(|l| &self.crowded[&l.0]).collect();
+            return (0..bitsets[0].len()).all(|w| {
+                let mut common = bitsets.iter().fold(!0u64, |acc, b| acc & b[w]);
+                if let Some(i) = me.filter(|i| i / 64 == w) {
+                    common &= !(1 << (i % 64));
+                }
+                common == 0
+            });
+        }
+        !shortest.iter().any(|&(_, other)| {
+            other != person
+                && rest
+                    .iter()
+                    .all(|&(point, list)| self.holds(point, list, other))
         })
-        .collect();
-    lists.sort_by_key(|l| l.len());
-    let Some((shortest, rest)) = lists.split_first() else {
-        return false;
-    };
-    let holds = |list: &[((i64, u32), i64)], p: i64| list.binary_search_by_key(&p, |t| t.1).is_ok();
-    !shortest
-        .iter()
-        .any(|&(_, other)| other != person && rest.iter().all(|l| holds(l, other)))
+    }
 }
 
 /// Nationality of each subject from a released `subscribers` table whose pseudonymised
@@ -708,7 +832,7 @@ mod tests {
 
     use telcosynth_generator::geography::projection::distance_km;
 
-    use super::{SpatialLevel, Zones, covered_only_by, grid_bucket};
+    use super::{Distinct, Presence, SpatialLevel, Zones, grid_bucket};
 
     #[test]
     fn the_cell_grid_finds_what_a_search_of_every_cell_finds() {
@@ -780,28 +904,94 @@ mod tests {
         // Persons 1..=40 share points A and B; only person 7 was also at C.
         let (a, b, c) = ((0, 1), (3_600, 1), (7_200, 2));
         let events = |pts: &[(i64, u32)]| pts.iter().map(|&(t, z)| (0, t, z)).collect::<Vec<_>>();
+        let covered = |events: &[(u32, i64, u32)], person: i64, view: &[((i64, u32), i64)]| {
+            Presence::new(view.to_vec()).covered_only_by(events, person)
+        };
         let view = tokens(&[a, b], 40, &[(c, 7), (c, 9)]);
-        assert!(
-            !covered_only_by(&events(&[a, b]), 7, &view),
-            "40 persons cover it"
-        );
-        assert!(
-            !covered_only_by(&events(&[c]), 7, &view),
-            "7 and 9 cover it"
-        );
+        assert!(!covered(&events(&[a, b]), 7, &view), "40 persons cover it");
+        assert!(!covered(&events(&[c]), 7, &view), "7 and 9 cover it");
         let view = tokens(&[a, b], 40, &[(c, 7)]);
-        assert!(covered_only_by(&events(&[a, b, c]), 7, &view));
-        assert!(covered_only_by(&events(&[c]), 7, &view));
+        assert!(covered(&events(&[a, b, c]), 7, &view));
+        assert!(covered(&events(&[c]), 7, &view));
         // Two long lists overlapping in one person.
         let mut view: Vec<_> = (1..=40)
             .map(|p| (a, p))
             .chain((40..=79).map(|p| (b, p)))
             .collect();
         view.sort_unstable();
-        assert!(covered_only_by(&events(&[a, b]), 40, &view));
+        assert!(covered(&events(&[a, b]), 40, &view));
         view.push((b, 39));
         view.sort_unstable();
-        assert!(!covered_only_by(&events(&[a, b]), 40, &view), "39 and 40");
-        assert!(!covered_only_by(&events(&[a, b]), 39, &view), "39 and 40");
+        assert!(!covered(&events(&[a, b]), 40, &view), "39 and 40");
+        assert!(!covered(&events(&[a, b]), 39, &view), "39 and 40");
+    }
+
+    #[test]
+    fn crowded_points_answer_as_lists_do() {
+        // Random persons at random points, some points crowded enough for bitsets (over 64
+        // persons), checked against a search of every person.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        let mut view: Vec<((i64, u32), i64)> = Vec::new();
+        for point in 0..12u32 {
+            let crowd = if point % 3 == 0 {
+                2 + next(5)
+            } else {
+                80 + next(120)
+            };
+            for _ in 0..crowd {
+                view.push(((i64::from(point % 4) * 3_600, point), next(300) as i64));
+            }
+        }
+        view.sort_unstable();
+        view.dedup();
+        let presence = Presence::new(view.clone());
+        assert!(!presence.crowded.is_empty(), "some points are crowded");
+        let points: Vec<(i64, u32)> = {
+            let mut p: Vec<_> = view.iter().map(|t| t.0).collect();
+            p.dedup();
+            p
+        };
+        let mut checked = [0; 2];
+        for _ in 0..400 {
+            let chosen: Vec<(i64, u32)> = (0..1 + next(3))
+                .map(|_| points[next(points.len() as u64) as usize])
+                .collect();
+            let at_all = |p: i64| chosen.iter().all(|&pt| view.contains(&(pt, p)));
+            let holders: Vec<i64> = (0..300).filter(|&p| at_all(p)).collect();
+            let Some(&person) = holders.first() else {
+                continue;
+            };
+            let events: Vec<(u32, i64, u32)> = chosen.iter().map(|&(b, z)| (0, b, z)).collect();
+            assert_eq!(
+                presence.covered_only_by(&events, person),
+                holders.len() == 1,
+                "{chosen:?}: {holders:?}"
+            );
+            checked[usize::from(holders.len() == 1)] += 1;
+        }
+        assert!(checked[0] > 10 && checked[1] > 10, "{checked:?}");
+    }
+
+    #[test]
+    fn distinct_values_are_sorted_and_distinct_through_compactions() {
+        // Enough values to compact several times on the way: each one pushed three times.
+        let mut values = Distinct::default();
+        let n: u32 = 1_500_000;
+        for _ in 0..3 {
+            for i in 0..n {
+                values.push((999 - i % 1000, i64::from(i / 1000), 0u32));
+            }
+        }
+        let all = values.into_sorted();
+        assert_eq!(all.len(), n as usize);
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
+        assert_eq!(all[0], (0, 0, 0));
+        assert_eq!(all[all.len() - 1], (999, i64::from(n / 1000 - 1), 0));
     }
 }
