@@ -22,8 +22,14 @@ fn baselines_are_ordered_on_the_quickstart() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     let started = std::time::Instant::now();
-    // No DATASET and no --pipeline: the quickstart is generated and every baseline runs.
-    common::ok(&["bench", "--out", out.to_str().unwrap()]);
+    // No DATASET and no --pipeline: the scenario is generated and every baseline runs.
+    common::ok(&[
+        "bench",
+        "--scenario",
+        "quickstart",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["dataset"]["scenario"], "quickstart");

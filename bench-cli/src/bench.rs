@@ -25,15 +25,22 @@ pub struct BenchArgs {
     /// Generated dataset folder (Parquet, with manifest.json and the truth tables)
     /// [default: generate --scenario into OUT/dataset].
     dataset: Option<PathBuf>,
-    /// Scenario to generate and bench when no DATASET is given: file path or bundled name.
-    #[arg(long, conflicts_with = "dataset", default_value = "quickstart")]
+    /// Scenario to generate and bench when no DATASET is given: file path or bundled name
+    /// (default: the small full-density scenario, whose privacy figures are those of real
+    /// density).
+    #[arg(
+        long,
+        conflicts_with = "dataset",
+        default_value = "langkawi-full-density"
+    )]
     scenario: String,
     /// A pipeline as NAME=COMMAND; the command is run by sh with `--input IN --output OUT
     /// --seed N` appended (repeatable).
     #[arg(long = "pipeline", value_name = "NAME=COMMAND", value_parser = Pipeline::parse)]
     pipelines: Vec<Pipeline>,
     /// Also run every baseline pipeline (identity, hash-msisdn, rotating-pseudonyms,
-    /// k-suppressed-aggregates); the default without --pipeline.
+    /// k-suppressed-aggregates, dp-aggregates at three budgets); the default without
+    /// --pipeline.
     #[arg(long)]
     baselines: bool,
     /// Target operator, key or name [default: the one with the most subscribers].

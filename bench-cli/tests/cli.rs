@@ -86,3 +86,13 @@ fn a_run_folder_that_is_not_the_harness_s_is_never_touched() {
     refused(&["bench", "--out", file.to_str().unwrap()], &["is a file"]);
     refused(&["bench", "--out", "/proc/x"], &["/proc/x"]);
 }
+
+#[test]
+fn without_a_dataset_the_small_full_density_scenario_is_benched() {
+    // The default scenario is one at real density, whose privacy figures are not inflated by
+    // sampling (that it samples nothing is checked in tests/density.rs).
+    let out = bench(&["bench", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{help}");
+    assert!(help.contains("[default: langkawi-full-density]"), "{help}");
+}
