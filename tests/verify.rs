@@ -17,7 +17,11 @@ const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.t
 const REFERENCES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/reference-outputs");
 
 /// Reference scenarios small enough to regenerate in the test suite.
-const VERIFIED_IN_CI: &[&str] = &["johor-singapore-border", "quickstart"];
+const VERIFIED_IN_CI: &[&str] = &[
+    "johor-singapore-border",
+    "langkawi-full-density",
+    "quickstart",
+];
 
 fn exit_code(args: &[&str]) -> (i32, String) {
     let out = telcosynth(args);
