@@ -15,6 +15,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${1:-$root/target/debug/telcosynth}
+# Pipelines run in their own folders: name the executable by an absolute path.
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 work=${2:-$(mktemp -d)}
 mkdir -p "$work" "$here/results"
 scenario="$root/scenarios/langkawi-full-density.toml"
