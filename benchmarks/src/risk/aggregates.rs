@@ -721,10 +721,9 @@ fn true_presence(
         .map(|(_, sim)| {
             first[sim * times.len()..(sim + 1) * times.len()]
                 .iter()
-                .map(|&seen| match seen & 0xffff_ffff {
-                    _ if seen == u64::MAX => None,
-                    0 => None,
-                    zone => Some(zone as usize - 1),
+                .map(|&seen| match seen {
+                    u64::MAX => None,
+                    _ => (seen & 0xffff_ffff).checked_sub(1).map(|z| z as usize),
                 })
                 .collect()
         })

@@ -421,7 +421,7 @@ mod release_tests {
 
         use arrow_array::{Int64Array, RecordBatch, StringArray, UInt64Array};
 
-        use super::super::direct::{ValueCache, Wanted, scan_file};
+        use super::{ValueCache, Wanted, scan_file};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cdr").join("part-0.parquet");
