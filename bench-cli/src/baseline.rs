@@ -24,11 +24,12 @@ pub struct BaselineArgs {
 
 /// Runs the baseline.
 pub fn run(args: BaselineArgs) -> Result<(), Failure> {
-    if !baselines::NAMES.contains(&args.name.as_str()) {
+    if !baselines::is_baseline(&args.name) {
         return Err(Failure::Input(format!(
-            "unknown baseline {}; the baselines are {}",
+            "unknown baseline {}; the baselines are {}, and for study {}",
             args.name,
-            baselines::NAMES.join(", ")
+            baselines::NAMES.join(", "),
+            baselines::STUDY.join(", ")
         )));
     }
     baselines::run(&args.name, &args.input, &args.output, args.seed)

@@ -62,6 +62,10 @@ pub struct BenchArgs {
     /// Skip the re-identification risk assessment.
     #[arg(long)]
     no_risk: bool,
+    /// Do not run aggregates pipelines a second time on the view without half the sampled
+    /// targets; membership inference, which plays its game on that run, is then skipped.
+    #[arg(long)]
+    no_membership_runs: bool,
     /// Run pipelines without bubblewrap even where it is available; the dataset folder is still
     /// watched, and a pipeline that opens it fails.
     #[arg(long)]
@@ -132,6 +136,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         },
         risk: !args.no_risk,
         sandbox: !args.no_sandbox,
+        membership_runs: !args.no_membership_runs,
     };
     let progress = StageSpinner::new();
     let report = bench(&options, &progress).map_err(harness_failure)?;

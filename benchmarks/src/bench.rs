@@ -76,21 +76,32 @@ pub struct BenchOptions {
     pub risk: bool,
     /// Whether to run pipelines under bubblewrap where it is available.
     pub sandbox: bool,
+    /// Whether to run each aggregates pipeline again on a neighbouring input, for membership
+    /// inference (skipped without).
+    pub membership_runs: bool,
 }
 
 /// What a run folder holds, all of it written (and replaced) by the harness: the operator's
-/// view, the pipelines' releases and working folders, a dataset generated for the run, the
-/// truth indicator tables and the reports.
-pub const RUN_FOLDER_ENTRIES: [&str; 8] = [
+/// view, the pipelines' releases and working folders, the neighbouring input of membership
+/// inference and the releases made of it, a dataset generated for the run, the truth
+/// indicator tables and the reports.
+pub const RUN_FOLDER_ENTRIES: [&str; 10] = [
     "input",
     "releases",
     "work",
+    NEIGHBOUR_INPUT,
+    NEIGHBOUR_RELEASES,
     "dataset",
     crate::truth_csv::FOLDER,
     "report.json",
     "report.md",
     "report.html",
 ];
+
+/// The run folder's neighbouring input: the view without half the sampled targets.
+const NEIGHBOUR_INPUT: &str = "neighbour-input";
+/// The run folder's releases of the neighbouring input, one folder per pipeline.
+const NEIGHBOUR_RELEASES: &str = "neighbour-releases";
 
 /// Checks that `out` can be a run folder, before any work: creatable and writable, and, when
 /// not empty, holding only [`RUN_FOLDER_ENTRIES`] (with a `dataset/` that is a telcosynth
@@ -162,12 +173,13 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
     };
     let mut pipelines = Vec::new();
     let mut watch_notes = BTreeSet::new();
-    let mut population = None;
+    let (mut population, mut neighbour) = (None, None);
     for p in &opts.pipelines {
         let scoring = Scoring {
             prepared: &prepared,
             reference: &reference,
             population: &mut population,
+            neighbour: &mut neighbour,
         };
         let (report, note) = run_one(opts, p, scoring, &sandbox, &mut stages);
         pipelines.push(report);
@@ -274,6 +286,37 @@ struct Scoring<'a> {
     /// The risk assessment's population, loaded for the first release assessed and kept for
     /// the next ones (or why it could not be loaded).
     population: &'a mut Option<Result<risk::Population, String>>,
+    /// The neighbouring input, made for the first aggregates release assessed (or why not).
+    neighbour: &'a mut Option<Result<NeighbourInput, String>>,
+}
+
+/// The view without a group of sampled targets, which membership inference runs each
+/// aggregates pipeline on, and its raw presence counts.
+struct NeighbourInput {
+    group: risk::NeighbourGroup,
+    raw: IndicatorSet,
+}
+
+impl NeighbourInput {
+    fn make(
+        opts: &BenchOptions,
+        prepared: &Prepared,
+        population: &risk::Population,
+        stages: &mut Stages,
+    ) -> Result<NeighbourInput, String> {
+        let group = population.neighbour_group(risk::RiskParams::default().seed);
+        let dir = opts.out.join(NEIGHBOUR_INPUT);
+        let raw = stages
+            .run(
+                "membership: the view without half the sampled targets",
+                || {
+                    prepare::without_subscribers(prepared, &group.msisdns, &dir)?;
+                    indicators::presence_of_view(&dir, &prepared.period)
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(NeighbourInput { group, raw })
+    }
 }
 
 /// Runs and scores one pipeline; also returns why the dataset could not be watched, if so.
@@ -311,7 +354,7 @@ fn run_one(
             reason: truth_watch::finding(&opened),
             stderr_tail: run.stderr_tail,
         }),
-        Ok(run) => match score_release(opts, &pipeline.name, &output, scoring, stages) {
+        Ok(run) => match score_release(opts, pipeline, sandbox, &output, scoring, stages) {
             Ok(scored) => Outcome::Scored(Box::new(scored)),
             Err(reason) => Outcome::Failed(PipelineFailure {
                 reason,
@@ -331,11 +374,13 @@ fn run_one(
 /// Checks a release against the contract and scores it; the error is the failure's reason.
 fn score_release(
     opts: &BenchOptions,
-    name: &str,
+    pipeline: &Pipeline,
+    sandbox: &Sandbox,
     out: &Path,
     scoring: Scoring,
     stages: &mut Stages,
 ) -> Result<Scored, String> {
+    let name = pipeline.name.as_str();
     let (prepared, reference) = (scoring.prepared, scoring.reference);
     let manifest = contract::read_release_manifest(out).map_err(|e| e.to_string())?;
     let (aggregates, microdata, distributions) = stages
@@ -343,7 +388,7 @@ fn score_release(
             utility_of_release(out, prepared, reference, &manifest)
         })?;
     let risk = if opts.risk {
-        assess_risk(name, out, &manifest, scoring, stages)
+        assess_risk(opts, pipeline, sandbox, out, &manifest, scoring, stages)
     } else {
         RiskSection::not_run("risk assessment not requested (--no-risk)")
     };
@@ -419,13 +464,15 @@ fn utility_of(set: &IndicatorSet, reference: &Reference) -> Utility {
 }
 
 fn assess_risk(
-    name: &str,
+    opts: &BenchOptions,
+    pipeline: &Pipeline,
+    sandbox: &Sandbox,
     out: &Path,
     manifest: &ReleaseManifest,
     scoring: Scoring,
     stages: &mut Stages,
 ) -> RiskSection {
-    let prepared = scoring.prepared;
+    let (name, prepared) = (pipeline.name.as_str(), scoring.prepared);
     let mut columns: Vec<String> = manifest
         .pseudonym_columns
         .iter()
@@ -444,24 +491,47 @@ fn assess_risk(
         },
         time_bin_s: manifest.time_bin_s as i64,
     };
+    let params = risk::RiskParams::default();
+    let population = scoring.population.get_or_insert_with(|| {
+        stages
+            .run("risk: load the truth and the view, sample persons", || {
+                risk::Population::load(&prepared.dataset, &prepared.dir, &params)
+            })
+            .map_err(|e| e.to_string())
+    });
+    let population = match population {
+        Ok(population) => &*population,
+        Err(e) => return RiskSection::not_run(&format!("risk assessment failed: {e}")),
+    };
+    let neighbour_release = opts.out.join(NEIGHBOUR_RELEASES).join(name);
+    let neighbour = if !view.aggregates {
+        Err("the release has no aggregates table".to_owned())
+    } else if !opts.membership_runs {
+        Err("the pipeline was not run on a neighbouring input (--no-membership-runs)".to_owned())
+    } else {
+        let input = scoring
+            .neighbour
+            .get_or_insert_with(|| NeighbourInput::make(opts, prepared, population, stages));
+        match input {
+            Err(e) => Err(format!("the neighbouring input could not be made: {e}")),
+            Ok(input) => {
+                run_on_neighbour(opts, pipeline, sandbox, &neighbour_release, stages).map(|()| {
+                    risk::Neighbour {
+                        release: &neighbour_release,
+                        raw: &input.raw,
+                        removed: &input.group.removed,
+                    }
+                })
+            }
+        }
+    };
     let inputs = risk::RiskInputs {
         dataset: &prepared.dataset,
         input: &prepared.dir,
         release: out,
         view,
-        params: risk::RiskParams::default(),
-        raw_indicators: Some(&scoring.reference.raw),
-    };
-    let population = scoring.population.get_or_insert_with(|| {
-        stages
-            .run("risk: load the truth and the view, sample persons", || {
-                risk::Population::load(&prepared.dataset, &prepared.dir, &inputs.params)
-            })
-            .map_err(|e| e.to_string())
-    });
-    let population = match population {
-        Ok(population) => population,
-        Err(e) => return RiskSection::not_run(&format!("risk assessment failed: {e}")),
+        params,
+        neighbour,
     };
     match risk::assess_in_stages(&inputs, population, name, stages) {
         Ok(report) => RiskSection {
@@ -469,5 +539,42 @@ fn assess_risk(
             note: None,
         },
         Err(e) => RiskSection::not_run(&format!("risk assessment failed: {e}")),
+    }
+}
+
+/// Runs `pipeline` on the neighbouring input into `output`, watched and limited as its first
+/// run; the error says why it failed.
+fn run_on_neighbour(
+    opts: &BenchOptions,
+    pipeline: &Pipeline,
+    sandbox: &Sandbox,
+    output: &Path,
+    stages: &mut Stages,
+) -> Result<(), String> {
+    let work = opts
+        .out
+        .join("work")
+        .join(format!("{}.neighbour", pipeline.name));
+    let inv = Invocation {
+        command: &pipeline.command,
+        input: &opts.out.join(NEIGHBOUR_INPUT),
+        output,
+        work: &work,
+        seed: opts.seed,
+        protected: &[opts.dataset.clone(), opts.out.clone()],
+    };
+    let watch = TruthWatch::start(&opts.dataset, &opts.out);
+    let run = stages.run(
+        format!("{}: run on the neighbouring input", pipeline.name),
+        || runner::run(&inv, opts.limits, sandbox),
+    );
+    let opened = watch.map(|w| w.opened()).unwrap_or_default();
+    match run {
+        Err(failure) => Err(format!(
+            "the run on the neighbouring input failed: {}",
+            failure.reason
+        )),
+        Ok(_) if !opened.is_empty() => Err(truth_watch::finding(&opened)),
+        Ok(_) => Ok(()),
     }
 }

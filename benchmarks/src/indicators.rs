@@ -165,6 +165,17 @@ fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
     rows
 }
 
+/// `present_population` of the operator view in `dir` (the raw counts a neighbouring input's
+/// release is compared with).
+pub fn presence_of_view(dir: &Path, period: &Period) -> Result<IndicatorSet, HarnessError> {
+    let engine = Engine::new()?;
+    register_helpers(&engine, period)?;
+    register_view(&engine, dir, &dir.join("cells"), SpatialLevel::Cell)?;
+    let ind = &ALL[0];
+    debug_assert_eq!(ind.name, "present_population");
+    Ok(IndicatorSet::from_rows(run(&engine, ind.name, ind.view)?))
+}
+
 /// Runs one query with the aggregates table's columns and reads its rows.
 pub fn run(engine: &Engine, context: &str, sql: &str) -> Result<Vec<Row>, HarnessError> {
     let batches = engine.sql(context, sql)?;

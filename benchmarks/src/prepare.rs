@@ -1,7 +1,7 @@
 //! Input preparation: a fresh folder with the operator's view only — `subscribers`, `cells`,
 //! `cdr`, `ip_sessions` of one target operator, and `schema.json` — never a truth table.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -198,7 +198,9 @@ pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared
     }
     // Files are independent: filter them on every core (each output depends on its file only).
     work.par_iter()
-        .try_for_each(|(source, dest, schema, keep)| filter_file(source, dest, schema, keep))?;
+        .try_for_each(|(source, dest, schema, keep)| {
+            filter_file(source, dest, schema, "operator", &|op| op == Some(*keep))
+        })?;
     let description = schema_json(&target, &period);
     let path = dir.join(SCHEMA_FILE);
     fs::write(&path, description).map_err(HarnessError::io("write", &path))?;
@@ -210,6 +212,59 @@ pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared
         manifest,
         dataset: dataset.clone(),
     })
+}
+
+/// Writes `prepared`'s view without every row served to one of `msisdns` (their register rows
+/// and their own records; other subscribers' records of calls with them stay) into the folder
+/// `dir` (replacing it), read-only: a neighbouring input for membership inference.
+pub fn without_subscribers(
+    prepared: &Prepared,
+    msisdns: &BTreeSet<String>,
+    dir: &Path,
+) -> Result<(), HarnessError> {
+    if dir.exists() {
+        set_read_only(dir, false)?;
+        fs::remove_dir_all(dir).map_err(HarnessError::io("clear", dir))?;
+    }
+    let mut work = Vec::new();
+    for table in INPUT_TABLES {
+        let schema = tables::by_name(table).expect("input tables are known");
+        let column = match table {
+            "cells" => "operator",
+            "subscribers" => "msisdn",
+            _ => "served_msisdn",
+        };
+        for source in parquet_files(&prepared.dir.join(table))? {
+            let within = source
+                .strip_prefix(&prepared.dir)
+                .expect("files of the input folder");
+            work.push((source.clone(), dir.join(within), schema, column));
+        }
+    }
+    let keep = |value: Option<&str>| value.is_none_or(|v| !msisdns.contains(v));
+    work.par_iter()
+        .try_for_each(|(source, dest, schema, column)| {
+            filter_file(source, dest, schema, column, &keep)
+        })?;
+    let schema = prepared.dir.join(SCHEMA_FILE);
+    let copy = dir.join(SCHEMA_FILE);
+    fs::copy(&schema, &copy).map_err(HarnessError::io("copy", &schema))?;
+    set_read_only(dir, true)
+}
+
+/// The Parquet files under `dir`, sorted.
+fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, HarnessError> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(HarnessError::io("read", dir))? {
+        let path = entry.map_err(HarnessError::io("read", dir))?.path();
+        if path.is_dir() {
+            files.extend(parquet_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Makes every file under `dir` read-only (or writable again), so that an unsandboxed pipeline
@@ -263,13 +318,14 @@ fn text_column<'a>(
         .ok_or_else(|| HarnessError::Dataset(format!("{file}: column {name} is not Utf8")))
 }
 
-/// Copies the rows of `source` whose `operator` is `keep` into `dest`, with the generator's
-/// writer settings and GeoParquet metadata kept.
+/// Copies the rows of `source` whose value in column `column` (`None`: null) `keep` accepts into `dest`,
+/// with the generator's writer settings and GeoParquet metadata kept.
 fn filter_file(
     source: &Path,
     dest: &Path,
     schema: &'static telcosynth_generator::table::TableSchema,
-    keep: &str,
+    column: &str,
+    keep: &(dyn Fn(Option<&str>) -> bool + Sync),
 ) -> Result<(), HarnessError> {
     let file = File::open(source).map_err(HarnessError::io("open", source))?;
     let parquet = |path: &Path| {
@@ -297,8 +353,10 @@ fn filter_file(
     let name = source.display().to_string();
     for batch in reader {
         let batch = batch.map_err(|e| parquet(source)(e.into()))?;
-        let ops = text_column(&batch, "operator", &name)?;
-        let mask: BooleanArray = (0..ops.len()).map(|i| Some(ops.value(i) == keep)).collect();
+        let values = text_column(&batch, column, &name)?;
+        let mask: BooleanArray = (0..values.len())
+            .map(|i| Some(keep(values.is_valid(i).then(|| values.value(i)))))
+            .collect();
         let kept = filter_record_batch(&batch, &mask).map_err(|e| parquet(source)(e.into()))?;
         writer.write(&kept).map_err(parquet(dest))?;
     }

@@ -27,20 +27,35 @@ pub const NAMES: [&str; 7] = [
     dp_aggregates::BUDGETS[2].0,
 ];
 
+/// Baselines for studying an attack rather than ranking: `telcosynth baseline` runs them by
+/// name, `--baselines` does not include them.
+pub const STUDY: [&str; 1] = ["cell-hour-pseudonyms"];
+
+/// Whether `name` is a baseline, ranked or study.
+pub fn is_baseline(name: &str) -> bool {
+    NAMES.contains(&name) || STUDY.contains(&name)
+}
+
 /// Runs baseline `name` on `input`, writing its release into `output`.
 pub fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<(), HarnessError> {
     std::fs::create_dir_all(output).map_err(HarnessError::io("create", output))?;
     match name {
         "identity" => identity::run(input, output),
         "hash-msisdn" => hash_msisdn::run(input, output),
-        "rotating-pseudonyms" => rotating_pseudonyms::run(input, output, seed),
+        "rotating-pseudonyms" => {
+            rotating_pseudonyms::run(input, output, seed, &rotating_pseudonyms::Plan::ROTATING)
+        }
+        "cell-hour-pseudonyms" => {
+            rotating_pseudonyms::run(input, output, seed, &rotating_pseudonyms::Plan::CELL_HOUR)
+        }
         "k-suppressed-aggregates" => k_suppressed_aggregates::run(input, output),
         dp if dp_aggregates::epsilon_of(dp).is_some() => {
             dp_aggregates::run(dp, input, output, seed)
         }
         other => Err(HarnessError::Dataset(format!(
-            "unknown baseline {other}; the baselines are {}",
-            NAMES.join(", ")
+            "unknown baseline {other}; the baselines are {}, and for study {}",
+            NAMES.join(", "),
+            STUDY.join(", ")
         ))),
     }
 }

@@ -6,6 +6,11 @@
 //! Cells are generalised to their district, times truncated to the hour, and every other
 //! identifier or quasi-identifier (IMSI, IMEI, IP addresses, location estimates, record and
 //! session ids, the subscriber register) left out.
+//!
+//! The study baseline `cell-hour-pseudonyms` ([`Plan::CELL_HOUR`]) is the same release with
+//! one salt for the whole period (a subscriber keeps one pseudonym) and cells kept: the
+//! pseudonymised cell-and-hour traces of de Montjoye et al. (2013), for measuring unicity as
+//! the literature does. It is not one of the seven ranked baselines.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -95,35 +100,74 @@ fn register_udf(engine: &Engine, seed: u64) {
     ));
 }
 
-/// The local day of `start_time`, as text, for the pseudonyms' rotation.
-const DAY: &str = "CAST((to_unixtime(t.start_time) + 28800) / 86400 AS VARCHAR)";
+/// How pseudonyms rotate and where records are placed.
+pub(super) struct Plan {
+    /// A new salt every local day; otherwise one salt for the whole period.
+    pub rotate_daily: bool,
+    /// District or cell.
+    pub level: SpatialLevel,
+}
 
-pub(super) fn run(input: &Path, output: &Path, seed: u64) -> Result<(), HarnessError> {
+impl Plan {
+    /// `rotating-pseudonyms`: daily pseudonyms, districts.
+    pub const ROTATING: Plan = Plan {
+        rotate_daily: true,
+        level: SpatialLevel::District,
+    };
+    /// `cell-hour-pseudonyms`: one pseudonym for the period, cells.
+    pub const CELL_HOUR: Plan = Plan {
+        rotate_daily: false,
+        level: SpatialLevel::Cell,
+    };
+
+    /// The salt's name for a row: its local day, or one name for the whole period.
+    fn period(&self) -> &'static str {
+        if self.rotate_daily {
+            "CAST((to_unixtime(t.start_time) + 28800) / 86400 AS VARCHAR)"
+        } else {
+            "'period'"
+        }
+    }
+
+    /// The released place of a row whose cell is `t.{cell}`, and the join it needs.
+    fn place(&self, cell: &str) -> (String, String) {
+        match self.level {
+            SpatialLevel::Cell => (format!("t.{cell} AS {cell}"), String::new()),
+            _ => (
+                "x.district_code AS district_code".to_owned(),
+                format!(" JOIN cells AS x ON t.{cell} = x.cell_key"),
+            ),
+        }
+    }
+}
+
+pub(super) fn run(input: &Path, output: &Path, seed: u64, plan: &Plan) -> Result<(), HarnessError> {
     let engine = Engine::new()?;
     register_udf(&engine, seed);
     for table in ["cells", "cdr", "ip_sessions"] {
         engine.register_parquet(table, &input.join(table))?;
     }
     let micro = output.join("microdata");
+    let period = plan.period();
+    let (place, join) = plan.place("first_cell_key");
     engine.write_parquet(
         "generalise cdr",
         &format!(
-            "SELECT pseudonym(t.served_msisdn, {DAY}) AS served_msisdn, \
-             pseudonym(t.other_party, {DAY}) AS other_party, t.record_type, t.operator, \
+            "SELECT pseudonym(t.served_msisdn, {period}) AS served_msisdn, \
+             pseudonym(t.other_party, {period}) AS other_party, t.record_type, t.operator, \
              date_trunc('hour', t.start_time) AS start_time, t.duration_s, t.result, t.roaming, \
-             x.district_code AS district_code \
-             FROM cdr AS t JOIN cells AS x ON t.first_cell_key = x.cell_key"
+             {place} FROM cdr AS t{join}"
         ),
         &micro.join("cdr").join("part-0.parquet"),
     )?;
+    let (place, join) = plan.place("cell_key");
     engine.write_parquet(
         "generalise ip_sessions",
         &format!(
-            "SELECT pseudonym(t.served_msisdn, {DAY}) AS served_msisdn, t.operator, \
+            "SELECT pseudonym(t.served_msisdn, {period}) AS served_msisdn, t.operator, \
              date_trunc('hour', t.start_time) AS start_time, \
              date_trunc('hour', t.end_time) AS end_time, t.rat, t.apn, t.bytes_up, \
-             t.bytes_down, t.roaming, x.district_code AS district_code \
-             FROM ip_sessions AS t JOIN cells AS x ON t.cell_key = x.cell_key"
+             t.bytes_down, t.roaming, {place} FROM ip_sessions AS t{join}"
         ),
         &micro.join("ip_sessions").join("part-0.parquet"),
     )?;
@@ -137,7 +181,7 @@ pub(super) fn run(input: &Path, output: &Path, seed: u64) -> Result<(), HarnessE
                 "cdr.served_msisdn".into(),
                 "ip_sessions.served_msisdn".into(),
             ],
-            spatial_level: SpatialLevel::District,
+            spatial_level: plan.level,
             time_bin_s: 3600,
             suppression: None,
             privacy_claim: None,

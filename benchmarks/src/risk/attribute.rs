@@ -73,8 +73,8 @@ fn link(world: &World, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option
 /// Attribute inference for each attribute.
 pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
     let profiles = world.profiles();
-    let targets = link(world, params, &world.targets);
-    let controls = link(world, params, &world.controls);
+    let targets = link(world, params, world.targets);
+    let controls = link(world, params, world.controls);
     ATTRIBUTES
         .iter()
         .map(|&attribute| {

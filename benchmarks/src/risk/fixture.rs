@@ -383,6 +383,11 @@ impl Fixture {
         out
     }
 
+    /// The persons an assessment of this fixture samples with default parameters.
+    pub fn population(&self) -> super::Population {
+        super::Population::load(&self.dataset, &self.input, &RiskParams::default()).unwrap()
+    }
+
     /// Inputs for assessing `release` declared as `view`, with every person sampled.
     pub fn inputs<'a>(&'a self, release: &'a Path, view: ReleaseView) -> RiskInputs<'a> {
         RiskInputs {
@@ -391,7 +396,7 @@ impl Fixture {
             release,
             view,
             params: RiskParams::default(),
-            raw_indicators: None,
+            neighbour: Err("no run on a neighbouring input".into()),
         }
     }
 }
@@ -429,10 +434,13 @@ pub(crate) const GENERALISED: Transform = Transform {
 
 /// The view's hourly present population per district: (district, UTC hour, distinct
 /// targets with a record in the hour).
-pub(crate) fn presence_counts() -> Vec<(&'static str, i64, f64)> {
+pub(crate) fn presence_counts(without: &[i64]) -> Vec<(&'static str, i64, f64)> {
     let mut counts: std::collections::BTreeMap<(&str, i64), std::collections::BTreeSet<i64>> =
         Default::default();
-    for (_, p, t, cell) in records().into_iter().filter(|r| r.1 <= TARGETS) {
+    for (_, p, t, cell) in records()
+        .into_iter()
+        .filter(|r| r.1 <= TARGETS && !without.contains(&r.1))
+    {
         counts
             .entry((district(cell), t - t.rem_euclid(3_600)))
             .or_default()
@@ -447,20 +455,22 @@ pub(crate) fn presence_counts() -> Vec<(&'static str, i64, f64)> {
 /// Writes `OUT-name/aggregates.parquet` with the hourly present population of the view per
 /// district, and the district–hour count pairs.
 pub(crate) fn write_presence(fixture: &Fixture, name: &str) -> PathBuf {
-    write_presence_with(fixture, name, |_| 0.0)
+    write_presence_with(fixture, name, &[], |_, v| v)
 }
 
-/// [`write_presence`] with `noise(row)` added to each count.
+/// [`write_presence`] of the view without the persons `without`, each count `v` of row `i`
+/// published as `publish(i, v)`.
 pub(crate) fn write_presence_with(
     fixture: &Fixture,
     name: &str,
-    noise: fn(usize) -> f64,
+    without: &[i64],
+    publish: fn(usize, f64) -> f64,
 ) -> PathBuf {
     let out = fixture.dir.path().join(format!("out-{name}"));
-    let rows: Vec<(&str, i64, f64)> = presence_counts()
+    let rows: Vec<(&str, i64, f64)> = presence_counts(without)
         .into_iter()
         .enumerate()
-        .map(|(i, (d, t, v))| (d, t, v + noise(i)))
+        .map(|(i, (d, t, v))| (d, t, publish(i, v)))
         .collect();
     let batch = RecordBatch::try_from_iter(vec![
         (

@@ -216,8 +216,8 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
             AttackResult::new(
                 "linkage",
                 Some(p),
-                rate(&world.targets, false),
-                rate(&world.controls, true),
+                rate(world.targets, false),
+                rate(world.controls, true),
             )
         })
         .collect()

@@ -2,27 +2,32 @@
 //! Who's There? Membership Inference on Aggregate Location Data" (NDSS 2018): from the
 //! released hourly `present_population` counts, is a given person in the input?
 //!
-//! This first version plays the game differential privacy is defined by rather than training a
-//! classifier on reference groups: the adversary knows the target's trace (the (zone, hour)
-//! cells of every record of theirs: a member's records in the view, a non-member's records on
-//! their own operator's network, at the release's level) and the aggregate of the input
-//! *without* the target — the raw view's `present_population` minus one in each cell of a
-//! member's trace; the raw view itself for a non-member, who is not in it. That is Pyrgelis et
-//! al.'s adversary with the strongest prior (the aggregates of the reference group that differs
-//! from the input by the target alone). For each published cell of the trace it takes
-//! `x = released − count without the target` (0 plus noise when the target is out, 1 plus
-//! noise when in) and scores the person by `Σ clip(2x − 1, −1, 1)`, the log-likelihood ratio
-//! of a +1 shift under Laplace noise (up to its scale); unpublished cells are skipped.
-//! Members are the sampled targets, non-members the sampled controls; a threshold on the
-//! score separates them.
+//! The game differential privacy is defined by, played on the pipeline itself: the harness
+//! runs the pipeline a second time on a neighbouring input, the view without every record of
+//! a random half of the sampled targets (the *removed*; the rest are the *kept*), and computes
+//! that input's raw presence counts. A kept target is a member of that release's input, a
+//! removed one is not; both are drawn from the same population at random, so nothing but
+//! membership tells them apart (non-members from another operator would differ in where and
+//! how often they are seen). The adversary knows the target's trace (the (zone, hour) cells of
+//! their records at the release's level) and the input without the target — the neighbouring
+//! input's raw count, minus one for a kept target (Pyrgelis et al.'s adversary with the
+//! strongest prior).
 //!
-//! What it measures: how well the release distinguishes the input from its neighbour without
-//! one person. Exact counts, suppressed or not, give every member away (AUC 1) wherever a cell
-//! of their trace is published; DP noise pulls the AUC towards 0.5 as ε falls. It does not run
-//! the pipeline again on the neighbouring input (so a pipeline whose output depends on its
-//! input in other ways than through these counts is judged by the counts alone), and the raw
-//! view's counts stand for the count without the target, which for a pipeline that bounds
-//! contributions differs from its own count by the bounding.
+//! A pipeline need not publish raw counts: contribution bounding (one district per hour, first
+//! records only) makes its counts lower than the raw ones by far more than one person. The
+//! adversary calibrates for it from the release: a least-squares line `released ≈ a · raw + b`
+//! over the published cells (noise averages out over thousands of cells) gives what a count
+//! without the target would publish, `a · count + b`, and a member's expected shift, `a`. For
+//! each published cell of the trace it takes `x = released − (a · count without target + b)`
+//! and scores the person by `Σ clip(2x / a − 1, −1, 1)`, the log-likelihood ratio of a shift
+//! of `a` under Laplace noise (up to its scale); unpublished cells are skipped. Exact counts
+//! (`a = 1`, `b = 0`) give every kept target away wherever a cell of their trace is published;
+//! noise pulls the AUC towards 0.5 as ε falls. A threshold on the score separates the kept
+//! from the removed.
+//!
+//! What it measures: how well the release tells an input from its neighbour without one
+//! person. It costs one more run of the pipeline per release (`--no-membership-runs` skips
+//! them, and with them this attack).
 //!
 //! Reported: AUC (Mann–Whitney, ties counted half; 95% interval by Hanley & McNeil 1982), the
 //! true-positive rate at false-positive rates 0.1 and 0.01 (thresholds from the non-members'
@@ -32,8 +37,8 @@
 //! the normalised risk is the advantage TPR − FPR (divided by 1 − FPR, as for the other
 //! attacks, a small advantage at a permissive threshold would be inflated).
 //!
-//! Cost: one pass over the aggregates table, a map of its hourly presence counts, and a look-up
-//! per cell of each sampled person's trace.
+//! Cost: one pass over the neighbouring release's aggregates, a map of its hourly presence
+//! counts, and a look-up per cell of each sampled target's trace.
 
 use std::collections::HashMap;
 
@@ -42,7 +47,7 @@ use serde::Serialize;
 use super::aggregates::Cell;
 use super::stats::{AttackResult, Rate, wilson};
 use super::world::{LOCAL_OFFSET_S, World};
-use super::{RiskInputs, SpatialLevel};
+use super::{Neighbour, SpatialLevel};
 
 /// Two-sided 95% normal quantile.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -61,9 +66,9 @@ pub struct Estimate {
 pub struct MembershipReport {
     /// TPR (attack rate) and FPR (baseline) at the advantage's threshold.
     pub attack: AttackResult,
-    /// Members (sampled targets) scored.
+    /// Members (kept targets) scored.
     pub members: u64,
-    /// Non-members (sampled controls) scored.
+    /// Non-members (removed targets) scored.
     pub non_members: u64,
     /// Mean number of published cells in a scored person's trace.
     pub mean_published_cells: f64,
@@ -75,11 +80,14 @@ pub struct MembershipReport {
     pub tpr_at_fpr_0_01: Rate,
     /// max over thresholds of TPR − FPR.
     pub advantage: Estimate,
+    /// `[a, b]` of the adversary's calibration `released ≈ a · raw + b`.
+    pub calibration: [f64; 2],
 }
 
-/// Runs the attack; `Err(reason)` when it does not apply.
+/// Runs the attack on the pipeline's release of the neighbouring input; `Err(reason)` when it
+/// does not apply.
 pub(crate) fn assess(
-    inputs: &RiskInputs,
+    neighbour: &Neighbour,
     world: &World,
     cells: &[Cell],
 ) -> Result<MembershipReport, String> {
@@ -89,11 +97,8 @@ pub(crate) fn assess(
     if world.bin_s != 3_600 {
         return Err("the release's time bin is not an hour".into());
     }
-    let Some(raw) = inputs
-        .raw_indicators
-        .and_then(|r| r.rows.get("present_population"))
-    else {
-        return Err("no raw view presence counts were given".into());
+    let Some(raw) = neighbour.raw.rows.get("present_population") else {
+        return Err("no raw presence counts of the neighbouring input".into());
     };
     let released: HashMap<(&str, i64), f64> = cells
         .iter()
@@ -113,36 +118,61 @@ pub(crate) fn assess(
         .filter(|r| r.zone_level == "district" && r.breakdown_key.is_none())
         .map(|r| ((r.zone_id.as_str(), r.t_start), r.value.unwrap_or(0.0)))
         .collect();
+    let (a, b) = calibration(&released, &counts);
     let mut cell_total = 0usize;
     let mut score = |person: i64, member: bool| -> Option<f64> {
         world.persons.get(&person)?;
         let mut s = 0.0;
-        for &(b, z) in world.tokens(person) {
-            let key = (world.zones.name(z), b * world.bin_s - LOCAL_OFFSET_S);
+        for &(bin, z) in world.tokens(person) {
+            let key = (world.zones.name(z), bin * world.bin_s - LOCAL_OFFSET_S);
             let Some(&y) = released.get(&key) else {
                 continue;
             };
             let without = counts.get(&key).copied().unwrap_or(0.0) - f64::from(u8::from(member));
-            s += (2.0 * (y - without) - 1.0).clamp(-1.0, 1.0);
+            let x = y - (a * without + b);
+            s += (2.0 * x / a - 1.0).clamp(-1.0, 1.0);
             cell_total += 1;
         }
         Some(s)
     };
-    let members: Vec<f64> = world
-        .targets
-        .iter()
-        .filter_map(|&t| score(t, true))
-        .collect();
-    let others: Vec<f64> = world
-        .controls
-        .iter()
-        .filter_map(|&c| score(c, false))
-        .collect();
+    let (mut members, mut others) = (Vec::new(), Vec::new());
+    for &t in world.targets {
+        let removed = neighbour.removed.binary_search(&t).is_ok();
+        if let Some(s) = score(t, !removed) {
+            if removed { &mut others } else { &mut members }.push(s);
+        }
+    }
     if members.is_empty() || others.is_empty() {
         return Err("no member or no non-member to score".into());
     }
     let scored = (members.len() + others.len()) as f64;
-    Ok(summarise(&members, &others, cell_total as f64 / scored))
+    let mut report = summarise(&members, &others, cell_total as f64 / scored);
+    report.calibration = [a, b];
+    Ok(report)
+}
+
+/// The least-squares line `released ≈ a · raw + b` over the cells both hold; `(1, 0)` (exact
+/// counts) when the raw counts do not vary or the slope is not positive.
+fn calibration(
+    released: &HashMap<(&str, i64), f64>,
+    raw: &HashMap<(&str, i64), f64>,
+) -> (f64, f64) {
+    let pairs: Vec<(f64, f64)> = released
+        .iter()
+        .map(|(k, &y)| (raw.get(k).copied().unwrap_or(0.0), y))
+        .collect();
+    let n = pairs.len() as f64;
+    let (mx, my) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(sx, sy), &(x, y)| (sx + x / n, sy + y / n));
+    let (sxy, sxx) = pairs.iter().fold((0.0, 0.0), |(sxy, sxx), &(x, y)| {
+        (sxy + (x - mx) * (y - my), sxx + (x - mx) * (x - mx))
+    });
+    if sxx <= 0.0 || sxy <= 0.0 {
+        return (1.0, 0.0);
+    }
+    let a = sxy / sxx;
+    (a, my - a * mx)
 }
 
 /// The figures of member and non-member scores (higher = more likely a member).
@@ -196,6 +226,7 @@ pub(crate) fn summarise(members: &[f64], others: &[f64], mean_cells: f64) -> Mem
             value: tpr - fpr,
             ci95: [(t_ci[0] - f_ci[1]).max(-1.0), (t_ci[1] - f_ci[0]).min(1.0)],
         },
+        calibration: [1.0, 0.0],
     }
 }
 
@@ -282,13 +313,14 @@ mod tests {
     }
 
     #[test]
-    fn exact_counts_give_members_away_and_noise_hides_them() {
-        use crate::risk::fixture::{
-            CONTROLS, Fixture, TARGETS, presence_counts, write_presence, write_presence_with,
-        };
-        use crate::risk::{ReleaseView, assess};
+    fn exact_counts_give_members_away_bounding_does_not_hide_them_and_noise_does() {
+        use crate::risk::fixture::{Fixture, TARGETS, presence_counts, write_presence_with};
+        use crate::risk::{Neighbour, ReleaseView, assess};
         let f = Fixture::new();
-        let raw = presence_set(&presence_counts());
+        let group = f.population().neighbour_group(1);
+        assert_eq!(group.removed.len() as i64, TARGETS / 2);
+        assert_eq!(group.msisdns.len(), group.removed.len());
+        let raw = presence_set(&presence_counts(&group.removed));
         let view = ReleaseView {
             microdata: false,
             aggregates: true,
@@ -296,42 +328,54 @@ mod tests {
             spatial_level: SpatialLevel::District,
             time_bin_s: 3_600,
         };
-        let run = |out: &std::path::Path| {
-            let mut inputs = f.inputs(out, view.clone());
-            inputs.raw_indicators = Some(&raw);
+        let run = |name: &str, publish: fn(usize, f64) -> f64| {
+            let out = write_presence_with(&f, name, &group.removed, publish);
+            let mut inputs = f.inputs(&out, view.clone());
+            inputs.neighbour = Ok(Neighbour {
+                release: &out,
+                raw: &raw,
+                removed: &group.removed,
+            });
             assess(&inputs).unwrap().membership.unwrap()
         };
-        // Exact counts: every member's cells are +1 against the count without them, every
-        // non-member's 0.
-        let exact = run(&write_presence(&f, "exact"));
-        assert_eq!(
-            (exact.members, exact.non_members),
-            (TARGETS as u64, CONTROLS as u64)
-        );
+        // Exact counts: every kept target's cells are +1 against the count without them,
+        // every removed target's 0.
+        let exact = run("exact", |_, v| v);
+        assert_eq!((exact.members, exact.non_members), (20, 20));
+        assert_eq!(exact.calibration, [1.0, 0.0]);
         assert_eq!(exact.auc.value, 1.0);
         assert_eq!(exact.advantage.value, 1.0);
         assert_eq!(exact.tpr_at_fpr_0_1.rate, 1.0);
         assert_eq!(exact.attack.normalised_risk, Some(1.0));
         assert!(exact.mean_published_cells >= 10.0, "{exact:?}");
+        // Counts a bounding pipeline publishes (0.6 of the raw count, plus 3): far from the raw
+        // ones (compared with them as they are, members and non-members alike would score +1
+        // on small counts and −1 on large ones), yet the calibrated adversary finds the line
+        // and the members.
+        let bounded = run("bounded", |_, v| 0.6 * v + 3.0);
+        assert!((bounded.calibration[0] - 0.6).abs() < 1e-9, "{bounded:?}");
+        assert!((bounded.calibration[1] - 3.0).abs() < 1e-9, "{bounded:?}");
+        assert_eq!(bounded.auc.value, 1.0, "{bounded:?}");
         // Noise of ±40 on counts of at most 40: close to chance.
-        let noisy = run(&write_presence_with(&f, "noisy", |i| {
-            80.0 * (crate::risk::sample::uniform(
-                9,
-                crate::risk::sample::Purpose::Noise,
-                &[i as u64],
-            ) - 0.5)
-        }));
+        let noisy = run("noisy", |i, v| {
+            v + 80.0
+                * (crate::risk::sample::uniform(
+                    9,
+                    crate::risk::sample::Purpose::Noise,
+                    &[i as u64],
+                ) - 0.5)
+        });
         assert!(noisy.auc.value < 0.8, "{noisy:?}");
         assert!(noisy.advantage.value < exact.advantage.value);
-        // Without the raw view's counts the attack is skipped with the reason.
-        let out = write_presence(&f, "no-raw");
+        // Without a run on the neighbouring input the attack is skipped with the reason.
+        let out = write_presence_with(&f, "no-neighbour", &[], |_, v| v);
         let report = assess(&f.inputs(&out, view.clone())).unwrap();
         assert!(report.membership.is_none());
         assert!(
             report
                 .skipped
                 .iter()
-                .any(|s| s.starts_with("membership inference")),
+                .any(|s| s.starts_with("membership inference: no run on a neighbouring input")),
             "{:?}",
             report.skipped
         );

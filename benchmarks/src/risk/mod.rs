@@ -37,7 +37,7 @@ pub use direct::DirectReport;
 pub use leak::LeakReport;
 pub use linkage::HomeWorkReport;
 pub use membership::{Estimate, MembershipReport};
-pub use population::Population;
+pub use population::{NeighbourGroup, Population};
 pub use quasi::{ModelRisk, QuasiReport};
 pub use reversal::{ReversalReport, ReversalSpace};
 pub use stats::{AttackResult, Rate, normalised_risk, wilson};
@@ -130,9 +130,22 @@ pub struct RiskInputs<'a> {
     pub view: ReleaseView,
     /// Attack parameters.
     pub params: RiskParams,
-    /// The raw view's indicators (the reference the harness computed), for membership
-    /// inference; without them it is skipped.
-    pub raw_indicators: Option<&'a IndicatorSet>,
+    /// The pipeline's run on the neighbouring input, for membership inference; without it
+    /// (`Err`: why not) membership inference is skipped.
+    pub neighbour: Result<Neighbour<'a>, String>,
+}
+
+/// The pipeline run again on its input without a [`NeighbourGroup`]: what membership
+/// inference plays its game on.
+#[derive(Debug, Clone)]
+pub struct Neighbour<'a> {
+    /// That run's output folder.
+    pub release: &'a Path,
+    /// The raw presence counts of that input (`present_population` of the view without the
+    /// group).
+    pub raw: &'a IndicatorSet,
+    /// The sampled targets left out.
+    pub removed: &'a [i64],
 }
 
 /// Every attack's outcome; attacks that do not apply to the release are absent, with the
@@ -290,10 +303,16 @@ pub fn assess_in_stages(
         None
     };
     let membership = if aggregates.is_some() {
-        let cells = aggregates::load(inputs.release)?;
-        match stages.run(stage("membership inference"), || {
-            membership::assess(inputs, &world, &cells)
-        }) {
+        let assessed = match &inputs.neighbour {
+            Ok(neighbour) => match aggregates::load(neighbour.release) {
+                Ok(cells) => stages.run(stage("membership inference"), || {
+                    membership::assess(neighbour, &world, &cells)
+                }),
+                Err(e) => Err(format!("the release of the neighbouring input: {e}")),
+            },
+            Err(reason) => Err(reason.clone()),
+        };
+        match assessed {
             Ok(report) => Some(report),
             Err(reason) => {
                 skipped.push(format!("membership inference: {reason}"));

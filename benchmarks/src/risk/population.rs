@@ -3,7 +3,7 @@
 //! sampled among them with their truth, identifiers and own raw points, and the view's raw events
 //! that owners of released pseudonyms are found from.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::read::{self, Rows, text};
@@ -72,6 +72,38 @@ pub(crate) struct Person {
     /// `(time, cell key)` of the person's own raw records: for targets the view's, for
     /// controls their operator's in the dataset.
     pub points: Vec<(i64, i64)>,
+    /// The part of `points` from one SIM, the one with the most records (the smallest MSISDN
+    /// among ties): a subscriber's trace, as unicity is defined on.
+    pub trace: Vec<(i64, i64)>,
+}
+
+/// Sampled persons' points per SIM, from which each person's [`Person::trace`] is chosen.
+#[derive(Default)]
+struct Traces(HashMap<i64, BTreeMap<String, Vec<(i64, i64)>>>);
+
+impl Traces {
+    fn push(&mut self, person: i64, msisdn: &str, t: i64, cell: i64) {
+        let sims = self.0.entry(person).or_default();
+        match sims.get_mut(msisdn) {
+            Some(points) => points.push((t, cell)),
+            None => {
+                sims.insert(msisdn.to_owned(), vec![(t, cell)]);
+            }
+        }
+    }
+
+    /// Gives each person the points of their SIM with the most records.
+    fn give(self, persons: &mut BTreeMap<i64, Person>) {
+        for (id, sims) in self.0 {
+            let Some(person) = persons.get_mut(&id) else {
+                continue;
+            };
+            // Ascending MSISDNs: `max_by_key` keeps the last of equal maxima, so reverse.
+            if let Some((_, points)) = sims.into_iter().rev().max_by_key(|(_, p)| p.len()) {
+                person.trace = points;
+            }
+        }
+    }
 }
 
 /// The sampled persons and the view's raw events: what does not depend on the release.
@@ -137,7 +169,26 @@ impl Population {
             )));
         }
 
-        // The view's raw events: owner index, other parties, and target persons' tokens.
+        // Targets: persons with a SIM of the view's operator.
+        let holds_target = |sims: &[String]| {
+            sims.iter()
+                .any(|m| operator_of.get(m).is_some_and(|o| *o == operator))
+        };
+        let target_candidates: Vec<i64> = sims_of
+            .iter()
+            .filter(|(_, s)| holds_target(s))
+            .map(|(&id, _)| id)
+            .collect();
+        let targets = sample(
+            &target_candidates,
+            params.targets,
+            params.seed,
+            Purpose::Targets,
+        );
+        let is_target: HashSet<i64> = targets.iter().copied().collect();
+        let mut traces = Traces::default();
+
+        // The view's raw events: owner index, other parties, and targets' SIM traces.
         let mut raw: BTreeMap<&'static str, RawIndex> = BTreeMap::new();
         let mut other_parties: HashSet<String> = HashSet::new();
         let mut view_events = ViewEvents::default();
@@ -177,6 +228,9 @@ impl Population {
                             index.by_record.push((r, person));
                         }
                         view_events.push(person, t, c);
+                        if is_target.contains(&person) {
+                            traces.push(person, text(&msisdn, i).unwrap_or_default(), t, c);
+                        }
                     }
                     Ok(())
                 },
@@ -201,27 +255,12 @@ impl Population {
         identifiers.sort_unstable();
         identifiers.dedup();
 
-        // Targets and controls.
-        let holds_target = |sims: &[String]| {
-            sims.iter()
-                .any(|m| operator_of.get(m).is_some_and(|o| *o == operator))
-        };
-        let target_candidates: Vec<i64> = sims_of
-            .iter()
-            .filter(|(_, s)| holds_target(s))
-            .map(|(&id, _)| id)
-            .collect();
+        // Controls.
         let control_candidates: Vec<i64> = sims_of
             .iter()
             .filter(|(_, s)| !holds_target(s) && !s.iter().any(|m| other_parties.contains(m)))
             .map(|(&id, _)| id)
             .collect();
-        let targets = sample(
-            &target_candidates,
-            params.targets,
-            params.seed,
-            Purpose::Targets,
-        );
         let controls = sample(
             &control_candidates,
             params.controls,
@@ -242,6 +281,7 @@ impl Population {
                 p.points.push((t, cell));
             }
         }
+        traces.give(&mut persons);
         let control_sites = load_control_points(dataset, &controls, &mut persons)?;
         Ok(Population {
             operator,
@@ -254,6 +294,36 @@ impl Population {
             control_sites,
         })
     }
+}
+
+impl Population {
+    /// The group membership inference leaves out of the neighbouring input: half the sampled
+    /// targets (keyed by `seed`), with the MSISDNs of their SIMs of the view's operator.
+    pub fn neighbour_group(&self, seed: u64) -> NeighbourGroup {
+        let removed = sample(
+            &self.targets,
+            self.targets.len() / 2,
+            seed,
+            Purpose::Neighbour,
+        );
+        let msisdns = removed
+            .iter()
+            .flat_map(|id| &self.persons[id].sims)
+            .filter(|sim| sim.operator == self.operator)
+            .map(|sim| sim.msisdn.clone())
+            .collect();
+        NeighbourGroup { removed, msisdns }
+    }
+}
+
+/// Sampled targets whose records a neighbouring input lacks.
+#[derive(Debug, Clone)]
+pub struct NeighbourGroup {
+    /// Their person ids, sorted.
+    pub removed: Vec<i64>,
+    /// Their SIMs' MSISDNs of the view's operator: every row of the view served to one of them
+    /// is left out of the neighbouring input.
+    pub msisdns: BTreeSet<String>,
 }
 
 /// `(person, time, cell key)` of view events, held as three 32-bit numbers each (persons
@@ -495,6 +565,7 @@ fn load_control_points(
         .map(|(key, lon, lat, district)| (key, (lon, lat, district)))
         .collect();
     let mut used: HashMap<i64, (f64, f64, String)> = HashMap::new();
+    let mut traces = Traces::default();
     for (table, time_col, cell_col) in EVENT_TABLES {
         read::scan_dataset(
             dataset,
@@ -505,7 +576,9 @@ fn load_control_points(
                 let times = need(rows.seconds(time_col)?, time_col)?;
                 let cell = need(rows.i64s(cell_col)?, cell_col)?;
                 for i in 0..rows.len() {
-                    let Some(&person) = text(&msisdn, i).and_then(|m| owner.get(m)) else {
+                    let Some((m, &person)) =
+                        text(&msisdn, i).and_then(|m| Some((m, owner.get(m)?)))
+                    else {
                         continue;
                     };
                     let (Some(t), Some(c)) = (times[i], cell[i]) else {
@@ -514,11 +587,42 @@ fn load_control_points(
                     if let (Some(site), Some(p)) = (cells.get(&c), persons.get_mut(&person)) {
                         used.entry(c).or_insert_with(|| site.clone());
                         p.points.push((t, c));
+                        traces.push(person, m, t, c);
                     }
                 }
                 Ok(())
             },
         )?;
     }
+    traces.give(persons);
     Ok(used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trace_is_the_busiest_sim_and_the_smallest_number_among_ties() {
+        let mut traces = Traces::default();
+        for (person, msisdn, t) in [
+            (1, "60112", 10),
+            (1, "60111", 20),
+            (1, "60112", 30),
+            (2, "60129", 40),
+            (2, "60121", 50),
+            (3, "60131", 60),
+        ] {
+            traces.push(person, msisdn, t, 7);
+        }
+        let mut persons: BTreeMap<i64, Person> = [1, 2]
+            .into_iter()
+            .map(|id| (id, Person::default()))
+            .collect();
+        traces.give(&mut persons);
+        assert_eq!(persons[&1].trace, vec![(10, 7), (30, 7)]);
+        assert_eq!(persons[&2].trace, vec![(50, 7)]);
+        // Persons not sampled get nothing.
+        assert_eq!(persons.len(), 2);
+    }
 }

@@ -21,6 +21,8 @@ pub(crate) enum Purpose {
     Noise = 4,
     /// Pairing of controls with targets, and random linking.
     Shuffle = 5,
+    /// The targets left out of the neighbouring input of membership inference.
+    Neighbour = 6,
 }
 
 /// The `n` ids of `candidates` with the smallest keys, sorted.

@@ -1,7 +1,10 @@
 //! Unicity (de Montjoye et al. 2013): for each sampled target, `p` distinct points of the
-//! target's raw records in the view, placed at the release's spatial level and time bin, chosen
-//! at random; the target is unique when exactly one released pseudonym has all of them. Targets
-//! with fewer than `p` distinct points are left out. Baseline: the same for control persons,
+//! target's trace — the raw records in the view of one of their SIMs, the one with the most
+//! records — placed at the release's spatial level and time bin, chosen at random; the target
+//! is unique when exactly one released pseudonym has all of them. Points of one SIM, because
+//! unicity is a property of a subscriber's trace: drawn from a person's two SIMs of the same
+//! operator, `p` points would often match no single pseudonym, and unicity would fall as `p`
+//! grows. Targets with fewer than `p` distinct points are left out. Baseline: the same for control persons,
 //! from their own operator's records (at cell level placed at the view's nearest cell): a
 //! control matching exactly one pseudonym is a false unique.
 
@@ -35,7 +38,7 @@ pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
 fn unique_share(world: &World, persons: &[i64], p: u32, seed: u64) -> Rate {
     let (mut n, mut unique) = (0u64, 0u64);
     for &id in persons {
-        let tokens = world.tokens(id);
+        let tokens = world.trace(id);
         if tokens.len() < p as usize {
             continue;
         }
@@ -64,8 +67,8 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
             AttackResult::new(
                 "unicity",
                 Some(p),
-                unique_share(world, &world.targets, p, params.seed),
-                unique_share(world, &world.controls, p, params.seed),
+                unique_share(world, world.targets, p, params.seed),
+                unique_share(world, world.controls, p, params.seed),
             )
         })
         .collect()

@@ -254,6 +254,9 @@ impl Release {
     }
 }
 
+/// A `(bin, zone)` point at the release's level.
+type Point = (i64, u32);
+
 /// End of the bins [`Release::at`] indexes: released events at later (or negative) bins, after
 /// 2106 in seconds, can match no point of a dataset's period.
 const ZONE_BIN_END: i64 = 1 << 32;
@@ -271,6 +274,8 @@ pub(crate) struct World<'a> {
     /// level, sorted (controls' records at cell level: at the view's cell nearest to their
     /// cell's site).
     tokens: BTreeMap<i64, Vec<(i64, u32)>>,
+    /// The same for the points of each sampled person's [`Person::trace`] (one SIM's records).
+    traces: BTreeMap<i64, Vec<(i64, u32)>>,
     identifiers: &'a [(&'static str, String)],
     /// Every subject's profile, computed on first use.
     profiles: OnceLock<Vec<Profile>>,
@@ -286,27 +291,33 @@ impl<'a> World<'a> {
             .iter()
             .map(|(&cell, (lon, lat, district))| (cell, zones.of_place(*lon, *lat, district)))
             .collect();
+        // Distinct points at the release's level, sorted.
+        let place = |id: i64, points: &[(i64, i64)]| {
+            let control = population.controls.contains(&id);
+            let mut tokens: Vec<(i64, u32)> = points
+                .iter()
+                .filter_map(|&(t, cell)| {
+                    let zone = if control {
+                        control_zones.get(&cell).copied().flatten()
+                    } else {
+                        zones.of_cell(cell)
+                    };
+                    Some((bin(t, bin_s), zone?))
+                })
+                .collect();
+            tokens.sort_unstable();
+            tokens.dedup();
+            tokens
+        };
         let tokens = population
             .persons
             .iter()
-            .map(|(&id, person)| {
-                let control = population.controls.contains(&id);
-                let mut tokens: Vec<(i64, u32)> = person
-                    .points
-                    .iter()
-                    .filter_map(|&(t, cell)| {
-                        let zone = if control {
-                            control_zones.get(&cell).copied().flatten()
-                        } else {
-                            zones.of_cell(cell)
-                        };
-                        Some((bin(t, bin_s), zone?))
-                    })
-                    .collect();
-                tokens.sort_unstable();
-                tokens.dedup();
-                (id, tokens)
-            })
+            .map(|(&id, person)| (id, place(id, &person.points)))
+            .collect();
+        let traces = population
+            .persons
+            .iter()
+            .map(|(&id, person)| (id, place(id, &person.trace)))
             .collect();
         let mut world = World {
             operator: &population.operator,
@@ -317,6 +328,7 @@ impl<'a> World<'a> {
             targets: &population.targets,
             controls: &population.controls,
             tokens,
+            traces,
             identifiers: &population.identifiers,
             profiles: OnceLock::new(),
         };
@@ -329,6 +341,12 @@ impl<'a> World<'a> {
     /// A sampled person's points at the release's level (see [`World::tokens`]).
     pub fn tokens(&self, person: i64) -> &[(i64, u32)] {
         self.tokens.get(&person).map_or(&[], Vec::as_slice)
+    }
+
+    /// A sampled person's points at the release's level from their trace alone
+    /// ([`Person::trace`]).
+    pub fn trace(&self, person: i64) -> &[(i64, u32)] {
+        self.traces.get(&person).map_or(&[], Vec::as_slice)
     }
 
     /// The [`Profile`] of every subject.
@@ -762,7 +780,7 @@ impl Presence {
     /// Whether no view person but `person` has every point of `events` among their raw points
     /// (`person` is known to have them).
     pub(crate) fn covered_only_by(&self, events: &[(u32, i64, u32)], person: i64) -> bool {
-        let mut lists: Vec<((i64, u32), &[((i64, u32), i64)])> = events
+        let mut lists: Vec<(Point, &[(Point, i64)])> = events
             .iter()
             .map(|&(_, b, z)| ((b, z), self.at((b, z))))
             .collect();
