@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-PIPELINES = ["identity", "rotating-pseudonyms", "k-suppressed-aggregates"]
+RELEASES = ["identity", "cell-hour", "rotating-pseudonyms"]
 POINTS = [1, 2, 3, 4, 5]
 
 
@@ -59,7 +59,7 @@ def summarise(results_dir, out_dir):
             "k_suppressed_utility": r["pipelines"].get("k-suppressed-aggregates", {}).get("utility"),
             "bench_and_generate_s": r["bench_and_generate_s"],
         }
-        for name in ("identity", "rotating-pseudonyms"):
+        for name in RELEASES:
             p = r["pipelines"].get(name, {})
             for attack in ("unicity", "linkage"):
                 for k in POINTS:
@@ -82,7 +82,7 @@ def summarise(results_dir, out_dir):
     md.append("| scale | release | attack | p = 1 | p = 2 | p = 3 | p = 4 | p = 5 |")
     md.append("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        for name in ("identity", "rotating-pseudonyms"):
+        for name in RELEASES:
             for attack in ("unicity", "linkage"):
                 vals = " | ".join(fmt(r[f"{name}_{attack}_p{k}"]) for k in POINTS)
                 md.append(f"| {r['scale']} | {name} | {attack} | {vals} |")
@@ -92,10 +92,14 @@ def summarise(results_dir, out_dir):
 
 def chart(rows):
     """Unicity and linkage against known points, one line per scale and release."""
-    w, h, left, top, pw, ph = 880, 360, 60, 30, 300, 260
+    w, h, left, top, pw, ph = 1240, 360, 60, 30, 300, 260
     colours = {0.01: "#d62728", 0.1: "#ff7f0e", 1.0: "#1f77b4"}
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">']
-    panels = [("identity: unicity", "identity_unicity"), ("rotating-pseudonyms: linkage", "rotating-pseudonyms_linkage")]
+    panels = [
+        ("identity (cell, second): unicity", "identity_unicity"),
+        ("cell-hour pseudonyms: unicity", "cell-hour_unicity"),
+        ("cell-hour pseudonyms: linkage", "cell-hour_linkage"),
+    ]
     for i, (title, key) in enumerate(panels):
         x0 = left + i * (pw + 80)
         svg.append(f'<text x="{x0 + pw / 2}" y="18" text-anchor="middle">{title}</text>')
@@ -109,7 +113,7 @@ def chart(rows):
             svg.append(f'<text x="{x}" y="{top + ph + 16}" text-anchor="middle">{k}</text>')
         svg.append(f'<text x="{x0 + pw / 2}" y="{top + ph + 32}" text-anchor="middle">known points p</text>')
         for r in rows:
-            pts = [(x0 + pw * (k - 1) / 4, top + ph * (1 - r[f"{key}_p{k}"])) for k in POINTS if r[f"{key}_p{k}"] is not None]
+            pts = [(x0 + pw * (k - 1) / 4, top + ph * (1 - r[f"{key}_p{k}"])) for k in POINTS if r.get(f"{key}_p{k}") is not None]
             if pts:
                 path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
                 c = colours.get(r["scale"], "#333")
