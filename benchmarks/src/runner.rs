@@ -314,7 +314,9 @@ fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    for shown in program_paths(inv.command, &path, home.as_deref()) {
+    let paths = program_paths(inv.command, &path, home.as_deref());
+    for shown in &paths {
+        let shown = shown.clone();
         let Ok(real) = fs::canonicalize(&shown) else {
             continue;
         };
@@ -327,7 +329,12 @@ fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec
         }
         let source = real.display().to_string();
         a.extend(["--ro-bind".into(), source.clone(), source.clone()]);
-        if shown != real {
+        // A path reached through a linked folder is shown at that path too. A symlink in a
+        // folder shown already is not (bubblewrap could not mount over it): it shows through
+        // its folder and leads to `real`, shown above.
+        let is_link = fs::symlink_metadata(&shown).is_ok_and(|m| m.file_type().is_symlink());
+        let in_shown_folder = shown.parent().is_some_and(|d| paths.iter().any(|p| p == d));
+        if shown != real && !(is_link && in_shown_folder) {
             a.extend(["--ro-bind".into(), source, shown.display().to_string()]);
         }
     }
@@ -340,38 +347,61 @@ fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec
 }
 
 /// What a command needs to start beside the system folders: every absolute path among its
-/// shell words (a program, a script, a folder of modules) with the folder of each file (a
-/// script's own modules sit beside it), and every folder of `path` named `bin`, `sbin` or
-/// `shims` with the installation above it (`/usr/local`, `~/.pyenv`, `~/.cargo`), unless that
-/// is the root or the home folder.
+/// shell words (a program, a script, a folder of modules) and the interpreter a named script's
+/// `#!` line names, each with the folder of a file (a script's own modules sit beside it), the
+/// environment a program in a `bin` folder belongs to (a venv, uv or conda environment: its
+/// `pyvenv.cfg` and `site-packages` sit above `bin`), and the same for the file its symlinks
+/// lead to (a venv's `python` is a link to its base installation); and every folder of `path`
+/// named `bin`, `sbin` or `shims` with the installation above it (`/usr/local`, `~/.pyenv`,
+/// `~/.cargo`). Never the root or the home folder whole.
 fn program_paths(command: &str, path: &std::ffi::OsStr, home: Option<&Path>) -> Vec<PathBuf> {
+    let installation = |bin: &Path| -> Option<PathBuf> {
+        let named = |n: &str| bin.file_name().is_some_and(|f| f == n);
+        let prefix = bin.parent()?;
+        ((named("bin") || named("sbin") || named("shims"))
+            && prefix != Path::new("/")
+            && Some(prefix) != home)
+            .then(|| prefix.to_path_buf())
+    };
+    let mut named: Vec<PathBuf> = shlex::split(command)
+        .unwrap_or_default()
+        .into_iter()
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute() && p.exists())
+        .collect();
+    let interpreters: Vec<PathBuf> = named.iter().filter_map(|p| interpreter(p)).collect();
+    named.extend(interpreters);
     let mut out = Vec::new();
-    for word in shlex::split(command).unwrap_or_default() {
-        let p = PathBuf::from(word);
-        if !p.is_absolute() || !p.exists() {
-            continue;
+    for p in named {
+        let real = fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        for q in [p, real] {
+            if q.is_file()
+                && let Some(dir) = q.parent()
+            {
+                out.extend(installation(dir));
+                out.push(dir.to_path_buf());
+            }
+            out.push(q);
         }
-        if p.is_file()
-            && let Some(dir) = p.parent()
-        {
-            out.push(dir.to_path_buf());
-        }
-        out.push(p);
     }
     for dir in std::env::split_paths(path).filter(|d| d.is_absolute() && d.is_dir()) {
-        let named = |n: &str| dir.file_name().is_some_and(|f| f == n);
-        if (named("bin") || named("sbin") || named("shims"))
-            && let Some(prefix) = dir.parent()
-            && prefix != Path::new("/")
-            && Some(prefix) != home
-        {
-            out.push(prefix.to_path_buf());
-        }
+        out.extend(installation(&dir));
         out.push(dir);
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// The absolute interpreter a script's `#!` line names (`#!/venv/bin/python`), if it exists.
+fn interpreter(script: &Path) -> Option<PathBuf> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = fs::File::open(script).ok()?.read(&mut head).ok()?;
+    let line = head[..n].strip_prefix(b"#!")?;
+    let line = std::str::from_utf8(line.split(|&b| b == b'\n').next()?).ok()?;
+    let program = PathBuf::from(line.split_whitespace().next()?);
+    (program.is_absolute() && program.exists()).then_some(program)
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
@@ -545,5 +575,89 @@ mod tests {
             !output.join("seen.txt").exists(),
             "the protected folder was visible"
         );
+    }
+
+    /// Writes an executable file.
+    fn executable(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+        let mut perms = fs::metadata(path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        fs::set_permissions(path, perms).unwrap();
+    }
+
+    #[test]
+    fn a_virtual_environment_runs_under_bubblewrap() {
+        let sandbox = Sandbox::detect();
+        if matches!(sandbox, Sandbox::None { .. }) {
+            eprintln!("skipped: bubblewrap is not available here");
+            return;
+        }
+        let Some(python) = find_on_path("python3") else {
+            eprintln!("skipped: no python3");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let venv = dir.path().join("venv");
+        let made = std::process::Command::new(&python)
+            .args(["-m", "venv", "--without-pip"])
+            .arg(&venv)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: python3 -m venv is not available");
+            return;
+        }
+        // A module only the environment has: importing it proves the sandbox shows the venv
+        // (its pyvenv.cfg and site-packages), not only the interpreter it links to.
+        let lib = venv.join("lib");
+        let site = fs::read_dir(&lib)
+            .unwrap()
+            .map(|e| e.unwrap().path().join("site-packages"))
+            .find(|p| p.is_dir())
+            .expect("the venv has site-packages");
+        fs::write(site.join("telcosynth_venv_probe.py"), "VALUE = 'venv'\n").unwrap();
+        let body = "import os, sys, telcosynth_venv_probe as m\n\
+                    out = os.environ['TELCOSYNTH_OUTPUT']\n\
+                    open(os.path.join(out, 'probe.txt'), 'w').write(m.VALUE + ' ' + sys.prefix)\n";
+        let script = dir.path().join("pipeline").join("run.py");
+        executable(&script, body);
+        // A console script installed in the environment: its #! line names the venv's python.
+        let console = venv.join("bin").join("my-pipeline");
+        executable(
+            &console,
+            &format!("#!{}\n{body}", venv.join("bin").join("python").display()),
+        );
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        let limits = Limits {
+            timeout: Duration::from_secs(30),
+            memory_mib: 2048,
+        };
+        for (name, command) in [
+            (
+                "interpreter and script",
+                format!(
+                    "'{}' '{}'",
+                    venv.join("bin").join("python").display(),
+                    script.display()
+                ),
+            ),
+            ("console script", format!("'{}'", console.display())),
+        ] {
+            let output = dir.path().join(format!("out-{}", name.len()));
+            let work = dir.path().join(format!("work-{}", name.len()));
+            let inv = Invocation {
+                command: &command,
+                input: &input,
+                output: &output,
+                work: &work,
+                seed: 7,
+                protected: &[],
+            };
+            let ran = run(&inv, limits, &sandbox);
+            assert!(ran.is_ok(), "{name}: {:?}", ran.err());
+            let probe = fs::read_to_string(output.join("probe.txt")).unwrap();
+            assert_eq!(probe, format!("venv {}", venv.display()), "{name}");
+        }
     }
 }
