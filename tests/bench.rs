@@ -81,6 +81,14 @@ fn baselines_score_and_broken_pipelines_fail() {
          > \"$TELCOSYNTH_OUTPUT/manifest.json\"",
     );
     let hangs = script(&tools, "hangs.sh", "sleep 60");
+    let links = script(
+        &tools,
+        "links.sh",
+        "ln -s / \"$TELCOSYNTH_OUTPUT/rootlink\"\n\
+         echo '{\"contract_version\": 1, \"kind\": \"aggregates\", \"pseudonym_columns\": [], \
+         \"spatial_level\": \"district\", \"time_bin_s\": 3600, \"suppression\": null}' \
+         > \"$TELCOSYNTH_OUTPUT/manifest.json\"",
+    );
     let out = dir.path().join("run");
     let started = std::time::Instant::now();
     common::ok(&[
@@ -100,6 +108,8 @@ fn baselines_score_and_broken_pipelines_fail() {
         &format!("unknown-indicator={bad_type}"),
         "--pipeline",
         &format!("hangs={hangs}"),
+        "--pipeline",
+        &format!("links={links}"),
     ]);
     let report = report_of(&out);
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -141,6 +151,14 @@ fn baselines_score_and_broken_pipelines_fail() {
             .as_str()
             .unwrap()
             .contains("unknown indicator \"footfall\""),
+        "{f}"
+    );
+    let f = failed("links");
+    assert!(
+        f["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is a symbolic link (to /)"),
         "{f}"
     );
     let f = failed("hangs");

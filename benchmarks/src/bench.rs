@@ -575,6 +575,8 @@ fn run_on_neighbour(
             failure.reason
         )),
         Ok(_) if !opened.is_empty() => Err(truth_watch::finding(&opened)),
-        Ok(_) => Ok(()),
+        Ok(_) => contract::read_release_manifest(output)
+            .map(drop)
+            .map_err(|e| format!("the release of the neighbouring input: {e}")),
     }
 }

@@ -183,8 +183,10 @@ impl ContractError {
     }
 }
 
-/// Reads and validates `OUT/manifest.json`.
+/// Reads and validates `OUT/manifest.json`, after checking that the release holds regular
+/// files and folders only: a symbolic link could lead the harness's reads out of `OUT`.
 pub fn read_release_manifest(out: &Path) -> Result<ReleaseManifest, ContractError> {
+    refuse_links(out)?;
     let path = out.join(RELEASE_MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ContractError::new(
@@ -194,6 +196,37 @@ pub fn read_release_manifest(out: &Path) -> Result<ReleaseManifest, ContractErro
         )
     })?;
     parse_release_manifest(&path, &text)
+}
+
+/// Fails on the first symbolic link under `dir` (not following any).
+fn refuse_links(dir: &Path) -> Result<(), ContractError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ContractError::new(dir, "", format!("cannot read the release ({e})")))?;
+    for entry in entries {
+        let entry = entry
+            .map_err(|e| ContractError::new(dir, "", format!("cannot read the release ({e})")))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| ContractError::new(&path, "", format!("cannot read ({e})")))?;
+        if kind.is_symlink() {
+            let target = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err(ContractError::new(
+                &path,
+                "",
+                format!(
+                    "is a symbolic link (to {target}); a release holds regular files and \
+                     folders only: write the data into OUT itself"
+                ),
+            ));
+        }
+        if kind.is_dir() {
+            refuse_links(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// Validates the text of a release manifest; `path` names it in errors.
