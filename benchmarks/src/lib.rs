@@ -10,6 +10,7 @@
 
 pub mod baselines;
 pub mod bench;
+pub mod capped_log;
 pub mod contract;
 pub mod dataset;
 pub mod density;

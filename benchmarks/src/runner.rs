@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::capped_log::{self, CappedLog};
+
 /// Resource limits of one pipeline run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
@@ -143,10 +145,6 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (input, output, work) = (abs(inv.input), abs(inv.output), abs(inv.work));
     let stderr_path = work.join("stderr.log");
-    let stdout = File::create(work.join("stdout.log"))
-        .map_err(|e| fail(format!("cannot create stdout.log: {e}")))?;
-    let stderr =
-        File::create(&stderr_path).map_err(|e| fail(format!("cannot create stderr.log: {e}")))?;
     let seed = inv.seed.to_string();
     let script = format!("{} \"$@\"", inv.command);
     let contract_args = [
@@ -176,8 +174,8 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
         .env("TELCOSYNTH_OUTPUT", &output)
         .env("TELCOSYNTH_SEED", &seed)
         .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(stderr)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .process_group(0);
     let limit = limits.memory_mib.saturating_mul(1 << 20);
     // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
@@ -197,6 +195,26 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
     let mut child = cmd
         .spawn()
         .map_err(|e| fail(format!("cannot start the pipeline: {e}")))?;
+    // Logs keep their first and last MiB: a pipeline printing gigabytes fills no disk.
+    let mut logs = Vec::new();
+    let streams: [(Option<Box<dyn Read + Send>>, &str); 2] = [
+        (child.stdout.take().map(|s| Box::new(s) as _), "stdout.log"),
+        (child.stderr.take().map(|s| Box::new(s) as _), "stderr.log"),
+    ];
+    for (stream, name) in streams {
+        if let Some(stream) = stream {
+            let log =
+                CappedLog::spawn(stream, &work.join(name), capped_log::HEAD, capped_log::TAIL);
+            match log {
+                Ok(log) => logs.push(log),
+                Err(e) => {
+                    kill_group(child.id());
+                    let _ = child.wait();
+                    return Err(fail(format!("cannot create {name}: {e}")));
+                }
+            }
+        }
+    }
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
@@ -217,6 +235,9 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
     };
     // Children left behind by a pipeline that exited go with its group.
     kill_group(child.id());
+    for log in logs {
+        log.finish(Duration::from_secs(5));
+    }
     let wall_s = started.elapsed().as_secs_f64();
     let stderr_tail = tail(&stderr_path);
     match status {
@@ -395,7 +416,6 @@ fn program_paths(command: &str, path: &std::ffi::OsStr, home: Option<&Path>) -> 
 
 /// The absolute interpreter a script's `#!` line names (`#!/venv/bin/python`), if it exists.
 fn interpreter(script: &Path) -> Option<PathBuf> {
-    use std::io::Read;
     let mut head = [0u8; 256];
     let n = fs::File::open(script).ok()?.read(&mut head).ok()?;
     let line = head[..n].strip_prefix(b"#!")?;
@@ -461,6 +481,23 @@ mod tests {
         let f = r.unwrap_err();
         assert_eq!(f.reason, "exit status 3");
         assert_eq!(f.stderr_tail, "oops");
+    }
+
+    #[test]
+    fn a_flood_of_stderr_is_stored_capped_with_its_end() {
+        let (r, dir) = run_script(
+            "head -c 5000000 /dev/zero | tr '\\0' x >&2; echo >&2; echo the-last-line >&2; exit 4; :",
+            Limits::default(),
+        );
+        let f = r.unwrap_err();
+        assert!(
+            f.stderr_tail.ends_with("the-last-line"),
+            "{}",
+            f.stderr_tail
+        );
+        let log = fs::metadata(dir.path().join("work").join("stderr.log")).unwrap();
+        let cap = (capped_log::HEAD + capped_log::TAIL) as u64 + 100;
+        assert!(log.len() < cap, "stderr.log holds {} bytes", log.len());
     }
 
     #[test]
