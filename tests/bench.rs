@@ -91,7 +91,7 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     let out = dir.path().join("run");
     let started = std::time::Instant::now();
-    common::ok(&[
+    let console = common::ok(&[
         "bench",
         data.to_str().unwrap(),
         "--baselines",
@@ -168,6 +168,12 @@ fn baselines_score_and_broken_pipelines_fail() {
     );
     assert!(pipeline(&report, "hangs")["wall_s"].as_f64().unwrap() < 40.0);
     assert!(markdown.contains("cannot anonymise today"));
+    // The console shows the end of a failed pipeline's stderr under its failure.
+    let console = String::from_utf8_lossy(&console.stdout);
+    assert!(
+        console.contains("FAILED: exit status 1") && console.contains("| cannot anonymise today"),
+        "{console}"
+    );
 
     // Every baseline is scored.
     for name in BASELINES {

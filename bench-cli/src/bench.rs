@@ -147,7 +147,14 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     for p in &report.pipelines {
         match &p.outcome {
             Outcome::Scored(_) => println!("{:<34} scored in {:.1} s", p.name, p.wall_s),
-            Outcome::Failed(f) => println!("{:<34} FAILED: {}", p.name, f.reason),
+            Outcome::Failed(f) => {
+                println!("{:<34} FAILED: {}", p.name, f.reason);
+                // The end of stderr usually says why (a missing module, file or interpreter).
+                let lines: Vec<&str> = f.stderr_tail.lines().collect();
+                for line in &lines[lines.len().saturating_sub(STDERR_LINES)..] {
+                    println!("{:<34}   | {line}", "");
+                }
+            }
         }
     }
     println!(
@@ -157,6 +164,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+/// Lines of a failed pipeline's stderr printed under its failure.
+const STDERR_LINES: usize = 5;
 
 /// Generates `scenario` into `OUT/dataset` (OUT defaulting to `<scenario name>-bench`), replacing
 /// an earlier dataset there (only a telcosynth dataset, in a run folder); returns the dataset
