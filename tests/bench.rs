@@ -508,6 +508,57 @@ fn a_pipeline_looking_for_the_truth_fails_without_a_sandbox_and_finds_nothing_in
     }
 }
 
+#[test]
+fn a_sandboxed_pipeline_is_not_blamed_for_others_reading_the_truth() {
+    if !std::process::Command::new("bwrap")
+        .args(["--ro-bind", "/", "/", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: bubblewrap is not available here");
+        return;
+    }
+    let (dir, data) = common::generate(SMALL, &[]);
+    // Another process reads the truth tables the whole time the pipeline runs.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (stop, files) = (stop.clone(), common::table_files(&data, "person_sims"));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for f in &files {
+                    let _ = std::fs::read(f);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        })
+    };
+    let out = dir.path().join("run");
+    let slow = format!(
+        "slow=sleep 3 && '{}' baseline k-suppressed-aggregates",
+        env!("CARGO_BIN_EXE_telcosynth")
+    );
+    common::ok(&[
+        "bench",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-risk",
+        "--pipeline",
+        &slow,
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    reader.join().unwrap();
+    let report = report_of(&out);
+    assert_eq!(report["sandbox"]["kind"], "bubblewrap");
+    let outcome = &pipeline(&report, "slow")["outcome"];
+    assert_eq!(outcome["status"], "scored", "{outcome}");
+    let watch = report["truth_watch"].as_str().unwrap();
+    assert!(
+        watch.contains("while slow ran under bubblewrap") && watch.contains("person_sims"),
+        "{watch}"
+    );
+}
+
 /// A pipeline's scores with the run-dependent fields (durations, paths) left out.
 fn scores(report: &Value, name: &str) -> Value {
     let outcome = &pipeline(report, name)["outcome"];
