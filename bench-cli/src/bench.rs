@@ -56,6 +56,11 @@ pub struct BenchArgs {
     /// Address-space limit per pipeline, MiB.
     #[arg(long, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(16..))]
     memory_mib: u64,
+    /// What each pipeline may write into its output and working folders together (and into
+    /// the sandbox's /tmp), MiB; 0 (the default): four times the operator view's size, at
+    /// least 1024.
+    #[arg(long, default_value_t = 0)]
+    disk_mib: u64,
     /// Seed passed to every pipeline.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -133,6 +138,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         limits: Limits {
             timeout: Duration::from_secs(args.timeout_s),
             memory_mib: args.memory_mib,
+            disk_mib: args.disk_mib,
         },
         risk: !args.no_risk,
         sandbox: !args.no_sandbox,

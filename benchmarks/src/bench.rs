@@ -70,7 +70,7 @@ pub struct BenchOptions {
     pub pipelines: Vec<Pipeline>,
     /// Seed passed to every pipeline.
     pub seed: u64,
-    /// Limits of every pipeline run.
+    /// Limits of every pipeline run (`disk_mib` 0: four times the view's size, at least 1024).
     pub limits: Limits,
     /// Whether to run the re-identification risk assessment on each release.
     pub risk: bool,
@@ -152,6 +152,7 @@ pub fn check_run_folder(out: &Path) -> Result<(), HarnessError> {
 /// [`check_run_folder`]); each stage is announced to `progress`.
 pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport, HarnessError> {
     check_run_folder(&opts.out)?;
+    let mut opts = opts.clone();
     let started = Instant::now();
     let mut stages = Stages::new(progress);
     let dataset = Dataset::open(&opts.dataset)?;
@@ -163,6 +164,10 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
         Reference::compute(&prepared)
     })?;
     crate::truth_csv::write(&reference.truth, &opts.out)?;
+    if opts.limits.disk_mib == 0 {
+        opts.limits.disk_mib = ((4 * runner::tree_bytes(&prepared.dir)) >> 20).max(1024);
+    }
+    let opts = &opts;
     let prepare_s = started.elapsed().as_secs_f64();
     let sandbox = if opts.sandbox {
         Sandbox::detect()

@@ -21,6 +21,9 @@ pub struct Limits {
     pub timeout: Duration,
     /// Address-space limit (RLIMIT_AS), MiB.
     pub memory_mib: u64,
+    /// What the pipeline may write into OUT and its working folder together, and into the
+    /// sandbox's private `/tmp`, MiB each; over it the process group is killed.
+    pub disk_mib: u64,
 }
 
 impl Default for Limits {
@@ -28,8 +31,27 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_secs(600),
             memory_mib: 8192,
+            disk_mib: 4096,
         }
     }
+}
+
+/// How often the size of OUT and the working folder is measured during a run.
+const DISK_CHECK: Duration = Duration::from_secs(1);
+
+/// Bytes of the regular files under `dir`, symbolic links not followed.
+pub fn tree_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => tree_bytes(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// How pipelines are isolated.
@@ -158,7 +180,7 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
     let mut cmd = match sandbox {
         Sandbox::Bubblewrap { program } => {
             let mut c = Command::new(program);
-            c.args(bwrap_args(inv, &input, &output, &work));
+            c.args(bwrap_args(inv, &input, &output, &work, limits));
             c.args(["sh", "-c", &script, "pipeline"]);
             c
         }
@@ -192,6 +214,8 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
         });
     }
     let started = Instant::now();
+    let disk_limit = limits.disk_mib.saturating_mul(1 << 20);
+    let mut checked = started;
     let mut child = cmd
         .spawn()
         .map_err(|e| fail(format!("cannot start the pipeline: {e}")))?;
@@ -225,6 +249,20 @@ pub fn run(inv: &Invocation, limits: Limits, sandbox: &Sandbox) -> Result<RunOk,
                     "timed out after {} s (--timeout-s); the process group was killed",
                     limits.timeout.as_secs()
                 ));
+            }
+            Ok(None) if checked.elapsed() >= DISK_CHECK => {
+                checked = Instant::now();
+                let used = tree_bytes(&output) + tree_bytes(&work);
+                if used > disk_limit {
+                    kill_group(child.id());
+                    let _ = child.wait();
+                    break Err(format!(
+                        "wrote {} MiB into OUT and its working folder, over the disk limit of {} \
+                         MiB (--disk-mib); the process group was killed",
+                        used >> 20,
+                        limits.disk_mib
+                    ));
+                }
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => {
@@ -302,11 +340,18 @@ fn tail(path: &Path) -> String {
     text.trim_end().to_owned()
 }
 
-/// bubblewrap arguments: fresh namespaces (no network), a private /tmp, the system's programs
+/// bubblewrap arguments: fresh namespaces (no network), a private /tmp of at most the disk limit, the system's programs
 /// and libraries read-only, then what the command needs to start — also read-only, and never a
 /// folder inside or holding one of `inv.protected` — and last IN read-only, OUT and the work
 /// folder writable.
-fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec<String> {
+fn bwrap_args(
+    inv: &Invocation,
+    input: &Path,
+    output: &Path,
+    work: &Path,
+    limits: Limits,
+) -> Vec<String> {
+    let tmp_bytes = limits.disk_mib.saturating_mul(1 << 20).to_string();
     let mut a: Vec<String> = [
         "--unshare-all",
         "--die-with-parent",
@@ -314,6 +359,8 @@ fn bwrap_args(inv: &Invocation, input: &Path, output: &Path, work: &Path) -> Vec
         "/proc",
         "--dev",
         "/dev",
+        "--size",
+        &tmp_bytes,
         "--tmpfs",
         "/tmp",
     ]
@@ -501,10 +548,58 @@ mod tests {
     }
 
     #[test]
+    fn a_pipeline_writing_past_the_disk_limit_is_killed() {
+        let limits = Limits {
+            disk_mib: 8,
+            ..Limits::default()
+        };
+        let started = Instant::now();
+        let (r, _dir) = run_script(
+            "while :; do head -c 1048576 /dev/zero >> \"$TELCOSYNTH_OUTPUT/big\"; done; :",
+            limits,
+        );
+        let f = r.unwrap_err();
+        assert!(
+            f.reason.contains("over the disk limit of 8 MiB"),
+            "{}",
+            f.reason
+        );
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_sandbox_tmp_is_bounded_by_the_disk_limit() {
+        let sandbox = Sandbox::detect();
+        if matches!(sandbox, Sandbox::None { .. }) {
+            eprintln!("skipped: bubblewrap is not available here");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        let (output, work) = (dir.path().join("out"), dir.path().join("work"));
+        let inv = Invocation {
+            command: "head -c 20000000 /dev/zero > /tmp/big || exit 9; :",
+            input: &input,
+            output: &output,
+            work: &work,
+            seed: 7,
+            protected: &[],
+        };
+        let limits = Limits {
+            disk_mib: 8,
+            ..Limits::default()
+        };
+        let f = run(&inv, limits, &sandbox).unwrap_err();
+        assert_eq!(f.reason, "exit status 9", "{f:?}");
+    }
+
+    #[test]
     fn a_hanging_pipeline_is_killed() {
         let limits = Limits {
             timeout: Duration::from_millis(300),
             memory_mib: 8192,
+            ..Limits::default()
         };
         let started = Instant::now();
         let (r, _dir) = run_script("sleep 30; :", limits);
@@ -517,6 +612,7 @@ mod tests {
         let limits = Limits {
             timeout: Duration::from_secs(30),
             memory_mib: 64,
+            ..Limits::default()
         };
         // Allocating 200 MiB under a 64 MiB address-space limit fails.
         let (r, _dir) = run_script(
@@ -604,6 +700,7 @@ mod tests {
         let limits = Limits {
             timeout: Duration::from_secs(20),
             memory_mib: 1024,
+            ..Limits::default()
         };
         let ran = run(&inv, limits, &sandbox);
         assert!(ran.is_ok(), "{:?}", ran.err());
@@ -669,6 +766,7 @@ mod tests {
         let limits = Limits {
             timeout: Duration::from_secs(30),
             memory_mib: 2048,
+            ..Limits::default()
         };
         for (name, command) in [
             (
