@@ -184,6 +184,14 @@ fn baselines_score_and_broken_pipelines_fail() {
         );
         assert!(markdown.contains(&format!("## Pipeline `{name}`")));
     }
+    // The report says how much each pipeline left in OUT.
+    assert!(
+        pipeline(&report, "identity")["output_bytes"]
+            .as_u64()
+            .unwrap()
+            > 10_000
+    );
+    assert!(markdown.contains("Release size: "), "{markdown}");
     // identity hands over the raw view: no error on any indicator, same distributions.
     let identity = &pipeline(&report, "identity")["outcome"];
     for ind in [

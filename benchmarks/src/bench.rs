@@ -389,6 +389,7 @@ fn run_one(
         name: pipeline.name.clone(),
         command: pipeline.command.clone(),
         wall_s: started.elapsed().as_secs_f64(),
+        output_bytes: runner::tree_bytes(&output),
         outcome,
     };
     (report, note, others)

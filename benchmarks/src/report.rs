@@ -83,6 +83,8 @@ pub struct PipelineReport {
     pub command: String,
     /// Seconds from start to scored (or failed).
     pub wall_s: f64,
+    /// Bytes the pipeline left in OUT (its release).
+    pub output_bytes: u64,
     /// Scores or the failure.
     pub outcome: Outcome,
 }
@@ -250,8 +252,11 @@ impl BenchReport {
         for p in &self.pipelines {
             let _ = writeln!(
                 md,
-                "\n## Pipeline `{}`\n\nCommand: `{}`\n",
-                p.name, p.command
+                "\n## Pipeline `{}`\n\nCommand: `{}`\n\nRelease size: {:.1} MiB (its run's time, CPU and peak memory: \
+                 \"Time and memory per stage\").\n",
+                p.name,
+                p.command,
+                p.output_bytes as f64 / f64::from(1 << 20)
             );
             match &p.outcome {
                 Outcome::Failed(f) => {
