@@ -446,7 +446,10 @@ fn program_paths(command: &str, path: &std::ffi::OsStr, home: Option<&Path>) -> 
             if q.is_file()
                 && let Some(dir) = q.parent()
             {
-                out.extend(installation(dir));
+                if let Some(env) = installation(dir) {
+                    out.extend(path_file_folders(&env));
+                    out.push(env);
+                }
                 out.push(dir.to_path_buf());
             }
             out.push(q);
@@ -459,6 +462,36 @@ fn program_paths(command: &str, path: &std::ffi::OsStr, home: Option<&Path>) -> 
     out.sort();
     out.dedup();
     out
+}
+
+/// The folders a Python environment's `.pth` files add to its path (an editable install's
+/// source tree, `pip install -e`): absolute lines naming existing folders, from every
+/// `lib/python*/site-packages` of `env`. Lines that run code (`import …`) are left out.
+fn path_file_folders(env: &Path) -> Vec<PathBuf> {
+    let mut folders = Vec::new();
+    let Ok(libs) = fs::read_dir(env.join("lib")) else {
+        return folders;
+    };
+    for lib in libs.flatten() {
+        let Ok(entries) = fs::read_dir(lib.path().join("site-packages")) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "pth") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
+            folders.extend(
+                text.lines()
+                    .map(|l| PathBuf::from(l.trim()))
+                    .filter(|p| p.is_absolute() && p.is_dir()),
+            );
+        }
+    }
+    folders
 }
 
 /// The absolute interpreter a script's `#!` line names (`#!/venv/bin/python`), if it exists.
@@ -750,9 +783,18 @@ mod tests {
             .find(|p| p.is_dir())
             .expect("the venv has site-packages");
         fs::write(site.join("telcosynth_venv_probe.py"), "VALUE = 'venv'\n").unwrap();
-        let body = "import os, sys, telcosynth_venv_probe as m\n\
+        // An editable install: a .pth naming a source folder outside the environment.
+        let source = dir.path().join("project").join("src");
+        fs::create_dir_all(&source).unwrap();
+        fs::write(
+            source.join("telcosynth_editable_probe.py"),
+            "VALUE = 'editable'\n",
+        )
+        .unwrap();
+        fs::write(site.join("project.pth"), format!("{}\n", source.display())).unwrap();
+        let body = "import os, sys, telcosynth_venv_probe as m, telcosynth_editable_probe as e\n\
                     out = os.environ['TELCOSYNTH_OUTPUT']\n\
-                    open(os.path.join(out, 'probe.txt'), 'w').write(m.VALUE + ' ' + sys.prefix)\n";
+                    open(os.path.join(out, 'probe.txt'), 'w').write(m.VALUE + e.VALUE + ' ' + sys.prefix)\n";
         let script = dir.path().join("pipeline").join("run.py");
         executable(&script, body);
         // A console script installed in the environment: its #! line names the venv's python.
@@ -792,7 +834,7 @@ mod tests {
             let ran = run(&inv, limits, &sandbox);
             assert!(ran.is_ok(), "{name}: {:?}", ran.err());
             let probe = fs::read_to_string(output.join("probe.txt")).unwrap();
-            assert_eq!(probe, format!("venv {}", venv.display()), "{name}");
+            assert_eq!(probe, format!("venveditable {}", venv.display()), "{name}");
         }
     }
 }
