@@ -518,12 +518,7 @@ fn a_pipeline_looking_for_the_truth_fails_without_a_sandbox_and_finds_nothing_in
 
 #[test]
 fn a_sandboxed_pipeline_is_not_blamed_for_others_reading_the_truth() {
-    if !std::process::Command::new("bwrap")
-        .args(["--ro-bind", "/", "/", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        eprintln!("skipped: bubblewrap is not available here");
+    if !common::bubblewrap_runs() {
         return;
     }
     let (dir, data) = common::generate(SMALL, &[]);

@@ -44,12 +44,7 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 
 #[test]
 fn the_python_template_runs_from_a_virtual_environment_under_the_sandbox() {
-    let sandboxed = std::process::Command::new("bwrap")
-        .args(["--ro-bind", "/", "/", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !sandboxed {
-        eprintln!("skipped: bubblewrap is not available here");
+    if !common::bubblewrap_runs() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

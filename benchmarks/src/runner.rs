@@ -602,11 +602,9 @@ mod tests {
 
     #[test]
     fn the_sandbox_tmp_is_bounded_by_the_disk_limit() {
-        let sandbox = Sandbox::detect();
-        if matches!(sandbox, Sandbox::None { .. }) {
-            eprintln!("skipped: bubblewrap is not available here");
+        let Some(sandbox) = bubblewrap() else {
             return;
-        }
+        };
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in");
         fs::create_dir_all(&input).unwrap();
@@ -695,29 +693,23 @@ mod tests {
 
     #[test]
     fn bubblewrap_shows_the_script_and_hides_what_is_protected() {
-        let sandbox = Sandbox::detect();
-        if matches!(sandbox, Sandbox::None { .. }) {
-            eprintln!("skipped: bubblewrap is not available here");
+        let Some(sandbox) = bubblewrap() else {
             return;
-        }
+        };
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join("dataset");
         fs::create_dir_all(&secret).unwrap();
         fs::write(secret.join("truth.parquet"), "x").unwrap();
         // The script's folder holds the dataset: the sandbox must show the script alone.
         let probe = dir.path().join("probe.sh");
-        fs::write(
+        executable(
             &probe,
-            format!(
+            &format!(
                 "#!/bin/sh\n[ -e '{}' ] && echo seen > \"$TELCOSYNTH_OUTPUT/seen.txt\"\n\
                  echo ran > \"$TELCOSYNTH_OUTPUT/ran.txt\"\n",
                 secret.join("truth.parquet").display()
             ),
-        )
-        .unwrap();
-        let mut perms = fs::metadata(&probe).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-        fs::set_permissions(&probe, perms).unwrap();
+        );
         let input = dir.path().join("in");
         fs::create_dir_all(&input).unwrap();
         let (output, work) = (dir.path().join("out"), dir.path().join("work"));
@@ -744,6 +736,16 @@ mod tests {
         );
     }
 
+    /// bubblewrap where it works; otherwise says the test is skipped.
+    fn bubblewrap() -> Option<Sandbox> {
+        let sandbox = Sandbox::detect();
+        if matches!(sandbox, Sandbox::None { .. }) {
+            eprintln!("skipped: bubblewrap is not available here");
+            return None;
+        }
+        Some(sandbox)
+    }
+
     /// Writes an executable file.
     fn executable(path: &Path, text: &str) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -755,11 +757,9 @@ mod tests {
 
     #[test]
     fn a_virtual_environment_runs_under_bubblewrap() {
-        let sandbox = Sandbox::detect();
-        if matches!(sandbox, Sandbox::None { .. }) {
-            eprintln!("skipped: bubblewrap is not available here");
+        let Some(sandbox) = bubblewrap() else {
             return;
-        }
+        };
         let Some(python) = find_on_path("python3") else {
             eprintln!("skipped: no python3");
             return;

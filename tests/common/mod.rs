@@ -126,3 +126,15 @@ pub fn require_harness() {
         exe.display()
     );
 }
+
+/// Whether bubblewrap runs here (the sandboxed tests are skipped without it, saying so).
+pub fn bubblewrap_runs() -> bool {
+    let runs = Command::new("bwrap")
+        .args(["--ro-bind", "/", "/", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !runs {
+        eprintln!("skipped: bubblewrap is not available here");
+    }
+    runs
+}
