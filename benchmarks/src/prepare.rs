@@ -234,7 +234,7 @@ pub fn without_subscribers(
             "subscribers" => "msisdn",
             _ => "served_msisdn",
         };
-        for source in parquet_files(&prepared.dir.join(table))? {
+        for source in crate::risk::read::parquet_files(&prepared.dir.join(table)) {
             let within = source
                 .strip_prefix(&prepared.dir)
                 .expect("files of the input folder");
@@ -250,21 +250,6 @@ pub fn without_subscribers(
     let copy = dir.join(SCHEMA_FILE);
     fs::copy(&schema, &copy).map_err(HarnessError::io("copy", &schema))?;
     set_read_only(dir, true)
-}
-
-/// The Parquet files under `dir`, sorted.
-fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, HarnessError> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(HarnessError::io("read", dir))? {
-        let path = entry.map_err(HarnessError::io("read", dir))?.path();
-        if path.is_dir() {
-            files.extend(parquet_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "parquet") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Makes every file under `dir` read-only (or writable again), so that an unsandboxed pipeline
