@@ -16,7 +16,8 @@ use telcosynth_benchmarks::runner::Limits;
 use telcosynth_benchmarks::stages::Progress;
 
 use telcosynth::cli::Failure;
-use telcosynth::cli::generate::write_dataset;
+use telcosynth::cli::generate::write_with_progress;
+use telcosynth::run::writer_options;
 use telcosynth_sinks::read_manifest;
 
 /// Arguments of `telcosynth bench`.
@@ -183,19 +184,8 @@ fn generate_scenario(scenario: &str, out: Option<PathBuf>) -> Result<(PathBuf, P
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}-bench", parsed.name())));
     check_run_folder(&out).map_err(harness_failure)?;
     let dataset = out.join("dataset");
-    let options = telcosynth_sinks::WriterOptions {
-        format: telcosynth_sinks::Format::Parquet,
-        compression: match parsed.compression() {
-            telcosynth_generator::scenario::Compression::Zstd => {
-                telcosynth_sinks::Compression::Zstd
-            }
-            telcosynth_generator::scenario::Compression::None => {
-                telcosynth_sinks::Compression::None
-            }
-        },
-        force: true,
-    };
-    write_dataset(parsed, scenario, &dataset, None, options)?;
+    let options = writer_options(&parsed, Some(telcosynth_sinks::Format::Parquet), true);
+    write_with_progress(parsed, scenario, &dataset, None, options)?;
     println!("Generated {scenario} into {}", dataset.display());
     Ok((dataset, out))
 }

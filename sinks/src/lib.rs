@@ -3,15 +3,13 @@
 //! manifest), and published reference outputs with the check of a dataset against them.
 //!
 //! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
-//! the encoders below it are usable on their own. [`estimate`] predicts what a run would
-//! write, [`speed`] measures how fast it writes against the bare Parquet writer, and [`usage`]
-//! reads the process's peak memory and CPU time.
+//! the encoders below it are usable on their own. Running the generator into a writer is the
+//! `telcosynth` crate's `run` module: this crate only encodes, names, hashes and lists files.
 
 mod arrow_convert;
 mod csv_writer;
 mod dataset;
 mod error;
-pub mod estimate;
 mod fingerprint;
 mod geoparquet;
 mod hashing;
@@ -20,8 +18,6 @@ pub mod ownership;
 mod parquet_writer;
 mod reference;
 mod shards;
-pub mod speed;
-pub mod usage;
 
 pub use arrow_convert::{arrow_schema, data_type, to_record_batch, wkb_point};
 pub use csv_writer::write_csv;

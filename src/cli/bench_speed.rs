@@ -1,16 +1,16 @@
-//! `telcosynth bench-speed`: prints what [`telcosynth_sinks::speed`] measures — the `cdr`
+//! `telcosynth bench-speed`: prints what [`crate::run::speed`] measures — the `cdr`
 //! table's end-to-end rate against the bare Parquet writer's, on one thread and on all — and,
 //! with `--rates`, the per-table rates that `generate --dry-run` estimates from.
 
 use telcosynth_generator::scenario;
 use telcosynth_generator::tables;
-use telcosynth_sinks::speed::{
+
+use super::{BenchSpeedArgs, Failure};
+use crate::run::speed::{
     self, SpeedError, SpeedOptions, SpeedReport, TARGET_RATIO, TARGET_ROWS_PER_CORE,
     TARGET_SCALING_2, TableRates,
 };
-use telcosynth_sinks::usage;
-
-use super::{BenchSpeedArgs, Failure};
+use crate::run::usage;
 
 impl From<SpeedError> for Failure {
     fn from(e: SpeedError) -> Self {
@@ -35,7 +35,7 @@ pub fn run(args: BenchSpeedArgs) -> Result<(), Failure> {
          \"all\", fastest of {}; {}",
         full.name(),
         full.days(),
-        speed::compression(&full),
+        crate::run::compression(&full),
         if threads == 1 { "" } else { "s" },
         args.repeat,
         speed::machine()
@@ -150,7 +150,7 @@ fn print_speed(r: &SpeedReport) {
 }
 
 /// `--rates`: rows per person-day and bytes per row of every table, in the form of
-/// `telcosynth_sinks::estimate::RATES`.
+/// `crate::run::estimate::RATES`.
 fn print_rates(scenario: &str, r: &TableRates) {
     let persons = r.persons as f64;
     let person_days = r.person_days as f64;

@@ -4,6 +4,8 @@ use std::fmt;
 
 use telcosynth_sinks::SinkFailure;
 
+use crate::run::RunError;
+
 /// A failed command: a failure while running (exit code 1), bad input (exit code 2), or a
 /// dataset that differs from its reference (exit code 3).
 #[derive(Debug)]
@@ -47,6 +49,16 @@ impl Failure {
             | SinkFailure::Manifest { .. }
             | SinkFailure::ManifestVersion { .. } => Failure::Input(e.to_string()),
             other => Failure::Runtime(other.to_string()),
+        }
+    }
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Output(e) => Failure::from_sink(e),
+            RunError::Scenario(m) => Failure::Input(m),
+            RunError::Generate(m) => Failure::Runtime(m),
         }
     }
 }

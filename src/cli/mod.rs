@@ -6,6 +6,7 @@ pub mod generate;
 pub mod harness;
 mod inspect;
 mod merge;
+mod progress;
 mod scenario;
 mod verify;
 

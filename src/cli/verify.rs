@@ -6,12 +6,12 @@ use telcosynth_generator::scenario::{self, normalised_toml};
 use telcosynth_generator::tables;
 use telcosynth_sinks::ownership::check_reference_folder;
 use telcosynth_sinks::{
-    Compression, Format, MANIFEST_FILE, Reference, SinkFailure, WriterOptions, compare,
-    read_reference, write_reference,
+    Format, MANIFEST_FILE, Reference, SinkFailure, compare, read_reference, write_reference,
 };
 
-use super::generate::write_dataset;
+use super::generate::write_with_progress;
 use super::{Failure, ReferenceArgs, VerifyArgs};
+use crate::run::writer_options;
 
 /// Differences printed in full; the rest are counted.
 const SHOWN: usize = 20;
@@ -117,20 +117,9 @@ fn regenerate(
         .num_threads(threads.map_or(0, usize::from))
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
-    let options = WriterOptions {
-        format: Format::Parquet,
-        compression: compression_of(&scenario),
-        force: true,
-    };
-    pool.install(|| write_dataset(scenario, &origin, out, None, options))?;
+    let options = writer_options(&scenario, Some(Format::Parquet), true);
+    pool.install(|| write_with_progress(scenario, &origin, out, None, options))?;
     Ok(())
-}
-
-fn compression_of(scenario: &scenario::Scenario) -> Compression {
-    match scenario.compression() {
-        scenario::Compression::Zstd => Compression::Zstd,
-        scenario::Compression::None => Compression::None,
-    }
 }
 
 /// Runs `reference`: generates a scenario and writes its reference folder.
@@ -156,12 +145,8 @@ pub fn publish(args: ReferenceArgs) -> Result<(), Failure> {
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
-    let options = WriterOptions {
-        format: Format::Parquet,
-        compression: compression_of(&scenario),
-        force: true,
-    };
-    pool.install(|| write_dataset(scenario, &args.scenario, scratch.path(), None, options))?;
+    let options = writer_options(&scenario, Some(Format::Parquet), true);
+    pool.install(|| write_with_progress(scenario, &args.scenario, scratch.path(), None, options))?;
     let reference = write_reference(scratch.path(), &out).map_err(Failure::from_sink)?;
     let rows: u64 = reference.manifest.tables.values().map(|t| t.rows).sum();
     println!(

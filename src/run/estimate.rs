@@ -13,10 +13,10 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::{Format, ShardInfo};
 use telcosynth_generator::generate::World;
 use telcosynth_generator::mobility::local_midnight;
 use telcosynth_generator::visitors::PhoneKind;
+use telcosynth_sinks::{Format, ShardInfo};
 
 /// How a table's rows grow with the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -26,14 +26,15 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use telcosynth_generator::generate::{self, Shard, World};
-use telcosynth_generator::scenario::{self, Scenario, normalised_toml};
+use telcosynth_generator::scenario::{self, Scenario};
 use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
 
-use crate::usage;
-use crate::{
-    Compression, DatasetWriter, Format, ManifestInfo, ShardInfo, ToolInfo, WriterOptions,
+use telcosynth_sinks::{
+    Compression, DatasetWriter, Format, Manifest, ShardInfo, SinkFailure, WriterOptions,
     write_parquet,
 };
+
+use super::{RunError, compression, usage, write_world};
 
 /// The targets of the speed work: end to end over the writer ceiling on one thread, scaling
 /// from 1 to 2 cores, cdr rows per second per core.
@@ -60,8 +61,14 @@ impl From<SinkError> for SpeedError {
     }
 }
 
-impl From<crate::SinkFailure> for SpeedError {
-    fn from(e: crate::SinkFailure) -> Self {
+impl From<SinkFailure> for SpeedError {
+    fn from(e: SinkFailure) -> Self {
+        SpeedError::Runtime(e.to_string())
+    }
+}
+
+impl From<RunError> for SpeedError {
+    fn from(e: RunError) -> Self {
         SpeedError::Runtime(e.to_string())
     }
 }
@@ -282,7 +289,7 @@ pub struct TableRate {
     pub csv_bytes: u64,
 }
 
-/// What [`table_rates`] found: the rates [`crate::estimate`] is built from.
+/// What [`table_rates`] found: the rates [`super::estimate`] is built from.
 #[derive(Debug, Clone)]
 pub struct TableRates {
     /// Persons of the scenario.
@@ -350,14 +357,6 @@ pub fn machine() -> String {
         .map(|l| format!(", load average {l} before start"))
         .unwrap_or_default();
     format!("{model}, {cores} cores{load}")
-}
-
-/// The Parquet compression the scenario asks for (`outputs.compression`).
-pub fn compression(scenario: &Scenario) -> Compression {
-    match scenario.compression() {
-        scenario::Compression::Zstd => Compression::Zstd,
-        scenario::Compression::None => Compression::None,
-    }
 }
 
 /// Keeps the batches a run hands over, in memory, until they hold `keep` rows; counts all rows.
@@ -453,23 +452,8 @@ fn end_to_end(
     world: &World,
     dir: &Path,
 ) -> Result<(u64, Spent), SpeedError> {
-    let (result, took) = timed(|| -> Result<u64, SinkError> {
-        let writer = DatasetWriter::create(
-            dir,
-            WriterOptions {
-                format: Format::Parquet,
-                compression: compression(&world.scenario),
-                force: false,
-            },
-        )?;
-        for table in world.tables() {
-            writer.declare(table);
-        }
-        let summary = pool.install(|| generate::run(world, Shard::ALL, &writer, &|_, _| {}))?;
-        writer.finish(manifest_info(&world.scenario))?;
-        Ok(summary.rows.iter().map(|(_, r)| r).sum())
-    });
-    let rows = result?;
+    let (manifest, took) = timed(|| write_all_tables(pool, world, dir, Format::Parquet));
+    let rows = manifest?.tables.values().map(|t| t.rows).sum();
     let _ = fs::remove_dir_all(dir);
     Ok((rows, took))
 }
@@ -481,19 +465,7 @@ fn write_all(
     dir: &Path,
     format: Format,
 ) -> Result<Vec<(String, u64, u64)>, SpeedError> {
-    let writer = DatasetWriter::create(
-        dir,
-        WriterOptions {
-            format,
-            compression: compression(&world.scenario),
-            force: false,
-        },
-    )?;
-    for table in world.tables() {
-        writer.declare(table);
-    }
-    pool.install(|| generate::run(world, Shard::ALL, &writer, &|_, _| {}))?;
-    let manifest = writer.finish(manifest_info(&world.scenario))?;
+    let manifest = write_all_tables(pool, world, dir, format)?;
     let _ = fs::remove_dir_all(dir);
     Ok(manifest
         .tables
@@ -502,18 +474,21 @@ fn write_all(
         .collect())
 }
 
-fn manifest_info(scenario: &Scenario) -> ManifestInfo {
-    ManifestInfo {
-        tool: ToolInfo {
-            name: "telcosynth".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        scenario_name: scenario.name().to_owned(),
-        scenario_text: normalised_toml(scenario),
-        seed: scenario.seed(),
-        shard: ShardInfo { index: 0, count: 1 },
-        extra: serde_json::Value::Null,
-    }
+/// Runs `world` into a new dataset folder `dir` on the threads of `pool`.
+fn write_all_tables(
+    pool: &rayon::ThreadPool,
+    world: &World,
+    dir: &Path,
+    format: Format,
+) -> Result<Manifest, SpeedError> {
+    let options = WriterOptions {
+        format,
+        compression: compression(&world.scenario),
+        force: false,
+    };
+    let writer = DatasetWriter::create(dir, options)?;
+    let unsplit = ShardInfo { index: 0, count: 1 };
+    Ok(pool.install(|| write_world(world, writer, unsplit, &|_, _| {}))?)
 }
 
 fn pool(threads: usize) -> Result<rayon::ThreadPool, SpeedError> {
