@@ -13,6 +13,7 @@ mod error;
 mod fingerprint;
 mod geoparquet;
 mod hashing;
+mod layout;
 mod manifest;
 pub mod ownership;
 mod parquet_writer;
@@ -25,15 +26,16 @@ pub use dataset::{DatasetWriter, Format, WriterOptions};
 pub use error::SinkFailure;
 pub use fingerprint::{FileFingerprint, chunk_rows_for, fingerprint_file};
 pub use geoparquet::{GEO_KEY, geo_metadata};
+pub use layout::{
+    FINGERPRINTS_FILE, MAX_SHARDS, check_shard, parse_shard_folder_name, shard_dir,
+    shard_folder_name,
+};
 pub use manifest::{
     FileEntry, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MERGED_SHARDS_KEY, Manifest, ManifestInfo,
     ScenarioInfo, ShardInfo, TableEntry, TableView, ToolInfo, read_manifest,
 };
 pub use parquet_writer::{Compression, MAX_ROW_GROUP_ROWS, write_parquet, writer_properties};
 pub use reference::{
-    ContentDetail, Difference, FINGERPRINTS_FILE, Fingerprints, Reference, compare, read_reference,
-    write_reference,
+    ContentDetail, Difference, Fingerprints, Reference, compare, read_reference, write_reference,
 };
-pub use shards::{
-    MAX_SHARDS, check_shard, merge_shards, parse_shard_folder_name, shard_dir, shard_folder_name,
-};
+pub use shards::merge_shards;

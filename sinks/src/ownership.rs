@@ -24,9 +24,8 @@ use std::io;
 use std::path::Path;
 
 use crate::error::SinkFailure;
+use crate::layout::{FINGERPRINTS_FILE, parse_shard_folder_name};
 use crate::manifest::MANIFEST_FILE;
-use crate::reference::FINGERPRINTS_FILE;
-use crate::shards::parse_shard_folder_name;
 
 /// File name of `telcosynth inspect`'s JSON report inside a dataset folder (not in the manifest).
 pub const INSPECT_REPORT_FILE: &str = "realism.json";

@@ -15,11 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::SinkFailure;
 use crate::fingerprint::{FileFingerprint, chunk_rows_for, fingerprint_file};
 use crate::hashing::file_sha256;
+use crate::layout::{FINGERPRINTS_FILE, parse_shard_folder_name};
 use crate::manifest::{MANIFEST_FILE, Manifest, read_manifest};
 use crate::ownership::{INSPECT_REPORT_FILE, check_reference_folder};
-
-/// File name of the fingerprints in a reference folder.
-pub const FINGERPRINTS_FILE: &str = "fingerprints.json";
 
 /// Fingerprints of every file of a dataset, by path relative to the dataset folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -324,9 +322,7 @@ pub fn compare(reference: &Reference, dataset: &Path) -> Result<Vec<Difference>,
 fn not_data(path: &str) -> bool {
     match path.split_once('/') {
         None => path == MANIFEST_FILE || path == INSPECT_REPORT_FILE,
-        Some((folder, rest)) => {
-            rest == MANIFEST_FILE && crate::shards::parse_shard_folder_name(folder).is_some()
-        }
+        Some((folder, rest)) => rest == MANIFEST_FILE && parse_shard_folder_name(folder).is_some(),
     }
 }
 

@@ -16,61 +16,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::dataset::{DatasetWriter, WriterOptions};
 use crate::error::SinkFailure;
 use crate::hashing::file_sha256;
+use crate::layout::{check_shard, parse_shard_folder_name, shard_folder_name};
 use crate::manifest::{
     MANIFEST_FILE, MERGED_SHARDS_KEY, Manifest, ManifestInfo, ShardInfo, TableEntry, read_manifest,
     write_manifest,
 };
 use crate::ownership::{check_dataset_folder, ensure_output_folder};
-
-/// Most shards a run can be split into (shard folders carry four-digit numbers).
-pub const MAX_SHARDS: u32 = 9999;
-
-/// Checks that `shard` is a valid part of a split: `count` from 1 to [`MAX_SHARDS`] and
-/// `index < count`. The message says what is wrong and what is allowed.
-pub fn check_shard(shard: ShardInfo) -> Result<(), String> {
-    let ShardInfo { index, count } = shard;
-    if count == 0 {
-        return Err("the number of shards N must be at least 1 (write I/N with 0 <= I < N)".into());
-    }
-    if count > MAX_SHARDS {
-        return Err(format!(
-            "at most {MAX_SHARDS} shards are supported, not {count}"
-        ));
-    }
-    if index >= count {
-        return Err(format!(
-            "shard index {index} is out of range for {count} shard{}: indices start at 0, so use 0 to {}",
-            if count == 1 { "" } else { "s" },
-            count - 1
-        ));
-    }
-    Ok(())
-}
-
-/// Name of a shard's folder under the root: `shard-IIII-of-NNNN`.
-pub fn shard_folder_name(shard: ShardInfo) -> String {
-    format!("shard-{:04}-of-{:04}", shard.index, shard.count)
-}
-
-/// The shard a folder name denotes, if it is a valid `shard-IIII-of-NNNN` name.
-pub fn parse_shard_folder_name(name: &str) -> Option<ShardInfo> {
-    let rest = name.strip_prefix("shard-")?;
-    let (index, count) = rest.split_once("-of-")?;
-    let digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(index) || !digits(count) {
-        return None;
-    }
-    let shard = ShardInfo {
-        index: index.parse().ok()?,
-        count: count.parse().ok()?,
-    };
-    check_shard(shard).ok().map(|()| shard)
-}
 
 impl DatasetWriter {
     /// Prepares `root/shard-IIII-of-NNNN/` as the output folder of one shard of a split run.
@@ -327,9 +283,4 @@ fn abbreviate(names: &[String]) -> String {
         text.push_str(&format!(" and {} more", names.len() - 5));
     }
     text
-}
-
-/// The shard folder of `shard` under `root`.
-pub fn shard_dir(root: &Path, shard: ShardInfo) -> PathBuf {
-    root.join(shard_folder_name(shard))
 }
