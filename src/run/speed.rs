@@ -36,13 +36,12 @@ use telcosynth_sinks::{
 
 use super::{RunError, compression, usage, write_world};
 
-/// The targets of the speed work: end to end over the writer ceiling on one thread, scaling
-/// from 1 to 2 cores, cdr rows per second per core.
+/// The targets of the speed work: end to end at least half the writer ceiling on one thread,
+/// and scaling from 1 to 2 cores. (An earlier 3 M cdr rows/s per core was retired: it was set on
+/// an all-integer schema, above this schema's own writer ceiling.)
 pub const TARGET_RATIO: f64 = 0.5;
 /// See [`TARGET_RATIO`].
 pub const TARGET_SCALING_2: f64 = 1.8;
-/// See [`TARGET_RATIO`].
-pub const TARGET_ROWS_PER_CORE: f64 = 3.0e6;
 
 /// Why a measurement could not be made.
 #[derive(Debug, thiserror::Error)]
