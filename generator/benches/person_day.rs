@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::mobility::{Mobility, TravelSpec};
 use telcosynth_generator::scenario;
-use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
+use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError};
 use telcosynth_generator::tables;
 
 /// Counts rows and drops the batches.

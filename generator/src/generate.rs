@@ -25,10 +25,10 @@ use crate::records::communication::{DayContext, Link, Party, ReachableSim, perso
 use crate::records::ids::RecordIds;
 use crate::records::sessions::{DataSim, ip_records};
 use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
-use crate::reference::operators;
+use crate::public_data::operators;
 use crate::rng::KeyMap;
 use crate::scenario::Scenario;
-use crate::table::{Batch, PartKey, Sink, SinkError, TableSchema};
+use crate::columnar::{Batch, PartKey, Sink, SinkError, TableSchema};
 use crate::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};
 use crate::tables::ip_sessions::{IpCall, IpRecord, calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
@@ -234,8 +234,8 @@ pub fn run(
             }
             let ids = block * per_block..((block + 1) * per_block).min(world.population.len());
             let residents = run.static_tables(block, ids.clone())?;
-            if EVENT_TABLES.iter().any(|t| run.counter.wants(t)) {
-                run.event_tables(block, &residents)?;
+            if DAILY_TABLES.iter().any(|t| run.counter.wants(t)) {
+                run.daily_tables(block, &residents)?;
             }
             let now =
                 done.fetch_add(ids.end - ids.start, Ordering::Relaxed) + (ids.end - ids.start);
@@ -253,7 +253,7 @@ pub fn run(
 }
 
 /// Tables written once per scenario day.
-const EVENT_TABLES: [&TableSchema; 4] = [
+const DAILY_TABLES: [&TableSchema; 4] = [
     &tables::CDR,
     &tables::IP_SESSIONS,
     &tables::IP_CALLS,
@@ -283,7 +283,7 @@ impl Run<'_> {
     }
 
     /// Writes the block's persons, person_sims, subscribers and trips; returns its residents.
-    /// Writes a block's rows of one day into the requested event tables.
+    /// Writes a block's rows of one day into the requested daily tables (partitioned by local day).
     fn write_day<'s>(
         &self,
         block: u64,
@@ -390,7 +390,7 @@ impl Run<'_> {
     }
 
     /// Writes the block's cdr, ip_sessions, ip_calls and trajectories, day by day.
-    fn event_tables(&self, block: u64, residents: &[Resident]) -> Result<(), SinkError> {
+    fn daily_tables(&self, block: u64, residents: &[Resident]) -> Result<(), SinkError> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
@@ -407,7 +407,7 @@ impl Run<'_> {
             let [msisdn, imsi, imei] = &identifiers[index[(key - base) as usize] as usize];
             Served { msisdn, imsi, imei }
         };
-        let want = self.wanted_events();
+        let want = self.wanted_rows();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -473,7 +473,7 @@ impl Run<'_> {
     }
 }
 
-/// A block's event rows of one day, before they become batches.
+/// A block's daily rows of one day, before they become batches.
 struct DayRows {
     trajectories: TrajectoriesBuilder,
     cdr: Vec<CdrRow>,
@@ -481,8 +481,8 @@ struct DayRows {
     calls: Vec<IpCall>,
 }
 
-/// Which kinds of event rows a run computes.
-struct WantedEvents {
+/// Which kinds of daily rows a run computes.
+struct WantedRows {
     trajectories: bool,
     cdr: bool,
     /// ip_sessions or ip_calls.
@@ -490,11 +490,11 @@ struct WantedEvents {
 }
 
 impl Run<'_> {
-    /// The kinds of event rows the requested tables need. Every table's rows come from their own
+    /// The kinds of daily rows the requested tables need. Every table's rows come from their own
     /// random streams, so work for a table that is not requested is skipped without changing the
     /// others, for residents and visitors alike.
-    fn wanted_events(&self) -> WantedEvents {
-        WantedEvents {
+    fn wanted_rows(&self) -> WantedRows {
+        WantedRows {
             trajectories: self.counter.wants(&tables::TRAJECTORIES),
             cdr: self.counter.wants(&tables::CDR),
             data: self.counter.wants(&tables::IP_SESSIONS) || self.counter.wants(&tables::IP_CALLS),
@@ -537,7 +537,7 @@ impl Run<'_> {
             }
             self.write(&tables::SUBSCRIBERS, None, block, builder.finish())?;
         }
-        if EVENT_TABLES.iter().any(|t| self.counter.wants(t)) {
+        if DAILY_TABLES.iter().any(|t| self.counter.wants(t)) {
             self.visitor_days(block, &visitors)?;
         }
         Ok(())
@@ -556,7 +556,7 @@ impl Run<'_> {
             let [msisdn, imsi, imei] = &served[&key];
             Served { msisdn, imsi, imei }
         };
-        let want = self.wanted_events();
+        let want = self.wanted_rows();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);

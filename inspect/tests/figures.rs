@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon};
-use telcosynth_generator::table::{
+use telcosynth_generator::columnar::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, StringColumn, TableSchema, View,
 };
 use telcosynth_generator::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};

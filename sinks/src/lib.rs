@@ -2,7 +2,7 @@
 //! atomic dataset folders and their manifest, split runs (one folder per shard, merged
 //! manifest), and published reference outputs with the check of a dataset against them.
 //!
-//! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
+//! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::columnar::Sink) a run writes into;
 //! the encoders below it are usable on their own. [`estimate`] predicts what a run would
 //! write, [`speed`] measures how fast it writes against the bare Parquet writer, and [`usage`]
 //! reads the process's peak memory and CPU time.

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::scenario::{self, Scenario, normalised_toml};
-use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
+use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError};
 
 use crate::usage;
 use crate::{

@@ -90,7 +90,7 @@ pub struct Gathering {
 impl Gathering {
     /// Eligible census population of `catchment` for `audience`, at full scale.
     pub fn eligible_population(catchment: &[u16], audience: Option<Ethnicity>) -> f64 {
-        let all = crate::reference::districts();
+        let all = crate::public_data::districts();
         catchment
             .iter()
             .map(|&d| {
@@ -115,7 +115,7 @@ impl Gathering {
 
     /// Districts whose census centroid is within `km` of `venue`, sorted.
     pub fn catchment_of(venue: (f64, f64), km: f64) -> Vec<u16> {
-        crate::reference::districts()
+        crate::public_data::districts()
             .iter()
             .filter(|d| distance_km(venue, (d.centroid.x(), d.centroid.y())) <= km)
             .map(|d| d.index)

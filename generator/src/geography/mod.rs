@@ -11,7 +11,7 @@ use geo::{BoundingRect, Contains, Point};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
-use crate::reference::{District, districts};
+use crate::public_data::{District, districts};
 use crate::rng::StreamRng;
 pub use settlements::{DistrictSettlements, Settlement, SettlementKind};
 

@@ -21,7 +21,7 @@ use geo::{Contains, Point};
 use crate::geography::Geography;
 use crate::geography::projection::offset;
 use crate::population::Person;
-use crate::reference::districts;
+use crate::public_data::districts;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
 

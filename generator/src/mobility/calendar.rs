@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::reference::{Weekend, is_school_holiday, public_holiday, state};
+use crate::public_data::{Weekend, is_school_holiday, public_holiday, state};
 
 /// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
 pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;

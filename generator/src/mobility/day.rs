@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use crate::events::Gathering;
 use crate::geography::projection::distance_km;
 use crate::population::Person;
-use crate::reference::is_school_holiday;
+use crate::public_data::is_school_holiday;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 

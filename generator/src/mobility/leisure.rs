@@ -20,7 +20,7 @@ use chrono::{Days, NaiveDate};
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
 use crate::population::Person;
-use crate::reference::{attractions, districts, state};
+use crate::public_data::{attractions, districts, state};
 use crate::rng::{Purpose, stream};
 use crate::sampling::{Weighted, standard_normal, uniform, uniform_in};
 

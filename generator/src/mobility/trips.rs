@@ -45,7 +45,7 @@ use chrono::NaiveDate;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
 use crate::population::{Community, Ethnicity, Person};
-use crate::reference::{districts, state};
+use crate::public_data::{districts, state};
 use crate::rng::{Purpose, stream};
 use crate::sampling::{Weighted, standard_normal, uniform};
 
@@ -322,7 +322,7 @@ impl TravelSpec {
 }
 
 /// Peninsular or East Malaysia.
-fn landmass(state_code: u8) -> Option<crate::reference::Region> {
+fn landmass(state_code: u8) -> Option<crate::public_data::Region> {
     state(state_code).map(|s| s.region)
 }
 

@@ -13,7 +13,7 @@ pub mod person;
 use chrono::{Duration, NaiveDate};
 
 use crate::geography::Geography;
-use crate::reference::{District, operators};
+use crate::public_data::{District, operators};
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::{bernoulli, exponential, index};
 pub use crate::scenario::PopulationSize;
@@ -50,7 +50,7 @@ pub struct PopulationSpec {
     pub seed: u64,
     /// Date ages are computed on (the first day of the period).
     pub reference_date: NaiveDate,
-    /// Home districts (indices into the reference districts), sorted.
+    /// Home districts (indices into the public-data districts), sorted.
     pub districts: Vec<u16>,
     /// Size.
     pub size: PopulationSize,
@@ -417,7 +417,7 @@ fn apportion_persons(persons: u64, region: &[&District]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::districts;
+    use crate::public_data::districts;
 
     fn spec(size: PopulationSize, districts: Vec<u16>) -> PopulationSpec {
         test_spec(7, districts, size)

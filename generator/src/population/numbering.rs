@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::permutation::Permutation;
-use crate::reference::{Operator, operators};
+use crate::public_data::{Operator, operators};
 use crate::rng::key_hash;
 
 /// The number blocks of one operator, all of the same size.

@@ -9,7 +9,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::reference::{District, states};
+use crate::public_data::{District, states};
 use crate::rng::StreamRng;
 use crate::sampling::{Weighted, bernoulli, exponential, uniform, uniform_in};
 
@@ -85,7 +85,7 @@ const SARAWAK: u8 = 13;
 pub struct Person {
     /// Person id, dense from 0.
     pub id: u64,
-    /// Home district (index into the reference districts).
+    /// Home district (index into the public-data districts).
     pub district: u16,
     /// Home state code.
     pub state_code: u8,

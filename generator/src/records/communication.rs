@@ -10,7 +10,7 @@ use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
 use crate::network::Cell;
 use crate::population::{MAX_SIMS, Person};
-use crate::reference::operators;
+use crate::public_data::operators;
 use crate::tables::cdr::{CdrRow, PhoneNumber};
 
 use super::ids::RecordIds;

@@ -62,7 +62,7 @@ impl<'a> RadioNetwork<'a> {
     /// population's (those residents travel to) count their census population at the
     /// population's scale.
     pub fn new(seed: u64, network: &'a Network, population: &Population) -> Self {
-        let all = crate::reference::districts();
+        let all = crate::public_data::districts();
         let districts = all.len();
         let mut residents = vec![None; districts];
         let mut census = 0.0;
@@ -70,7 +70,7 @@ impl<'a> RadioNetwork<'a> {
             residents[usize::from(d)] = Some(n as f64);
             census += all[usize::from(d)].population as f64;
         }
-        let operators = crate::reference::operators().len();
+        let operators = crate::public_data::operators().len();
         let mut sites = vec![vec![0.0; districts]; operators];
         let mut covered = vec![false; districts];
         for s in network.sites() {

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use crate::behaviour::calls::talk_seconds;
 use crate::mobility::DayPlan;
 use crate::population::Sim;
-use crate::reference::operators;
+use crate::public_data::operators;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, index, poisson, uniform, uniform_in};
 use crate::tables::cdr::{CdrRow, PhoneNumber};

@@ -143,7 +143,7 @@ impl Scenario {
         (self.end - self.start).num_days() as u32 + 1
     }
 
-    /// Indices into [`crate::reference::districts()`] of the districts in the region, sorted.
+    /// Indices into [`crate::public_data::districts()`] of the districts in the region, sorted.
     pub fn districts(&self) -> Vec<u16> {
         self.districts.clone()
     }
@@ -158,8 +158,7 @@ impl Scenario {
         *self.file.population.as_ref().sims_per_person.as_ref()
     }
 
-    /// Every operator as (index into [`crate::reference::operators()`], share), in reference
-    /// order; shares are divided by their sum so they add up to 1, and may be 0.
+    /// Every operator as (index into [`crate::public_data::operators()`], share), in public-data    /// order; shares are divided by their sum so they add up to 1, and may be 0.
     pub fn operator_shares(&self) -> Vec<(usize, f64)> {
         self.operator_shares.clone()
     }

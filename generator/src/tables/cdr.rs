@@ -1,7 +1,7 @@
 //! Operator table `cdr`: voice and SMS call detail records, one per served party.
 
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `cdr`.
 pub static CDR: TableSchema = TableSchema {

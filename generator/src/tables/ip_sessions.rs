@@ -1,8 +1,8 @@
 //! Operator tables `ip_sessions` (packet-gateway data records) and `ip_calls` (over-the-top
 //! voice calls seen in the data sessions).
 
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 use super::cdr::Served;
 

@@ -13,7 +13,7 @@ pub mod visitors;
 use chrono::NaiveDate;
 
 use crate::geography::Geography;
-use crate::table::TableSchema;
+use crate::columnar::TableSchema;
 
 pub use cdr::CDR;
 pub use cells::CELLS;
@@ -60,8 +60,8 @@ pub fn markdown() -> String {
     );
     for t in ALL {
         let view = match t.view {
-            crate::table::View::Operator => "operator",
-            crate::table::View::Truth => "truth",
+            crate::columnar::View::Operator => "operator",
+            crate::columnar::View::Truth => "truth",
         };
         let _ = write!(out, "\n## `{}` ({view})\n\n{}\n\n", t.name, t.doc);
         if let Some(key) = t.sort_key {

@@ -1,8 +1,8 @@
 //! Truth table `persons`: who lives where, with their demographics.
 
 use crate::population::Person;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 
 use super::{date_days, district_columns};
 

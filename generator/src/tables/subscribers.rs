@@ -1,9 +1,9 @@
 //! Operator table `subscribers`: the subscriber register (KYC) of every SIM.
 
 use crate::population::{Identity, Person, Sim};
-use crate::reference::operators;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::public_data::operators;
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 use super::{date_days, district_columns};
 

@@ -3,8 +3,8 @@
 use crate::geography::Geography;
 use crate::mobility::border::{ABROAD, ABROAD_CODE};
 use crate::mobility::{DayPlan, Segment};
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `trajectories`.
 pub static TRAJECTORIES: TableSchema = TableSchema {

@@ -2,8 +2,8 @@
 
 use crate::geography::Geography;
 use crate::mobility::Trip;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `trips`.
 pub static TRIPS: TableSchema = TableSchema {

@@ -2,8 +2,8 @@
 
 use crate::geography::Geography;
 use crate::mobility::Trip;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::visitors::Visitor;
 
 use super::date_days;

@@ -26,7 +26,7 @@ use crate::geography::projection::distance_km;
 use crate::mobility::calendar::{DAY_SECONDS, local_midnight};
 use crate::mobility::travel::travel_seconds;
 use crate::mobility::{DayPlan, Mode, Move, Place, Segment, Stay, StayPurpose};
-use crate::reference::{Attraction, EntryKind, EntryPoint, InboundOrigin, entry_points};
+use crate::public_data::{Attraction, EntryKind, EntryPoint, InboundOrigin, entry_points};
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal, uniform_in};
 

@@ -41,7 +41,7 @@ use crate::population::{
     Community, Ethnicity, Identity, ImeiPlan, NumberingExhausted, Person, Population, address,
     names, passport_number,
 };
-use crate::reference::{
+use crate::public_data::{
     Attraction, EntryKind, EntryPoint, InboundOrigin, attractions, districts, entry_points,
     inbound_origins, state,
 };
@@ -186,7 +186,7 @@ impl Inbound {
             shares
                 .iter()
                 .filter(|(op, s)| {
-                    *s > 0.0 && keys.contains(&crate::reference::operators()[*op].key)
+                    *s > 0.0 && keys.contains(&crate::public_data::operators()[*op].key)
                 })
                 .copied()
                 .collect()
@@ -273,7 +273,7 @@ impl Inbound {
             let room = population.reserved_room(op);
             if room < self.len() {
                 return Err(NumberingExhausted {
-                    operator: crate::reference::operators()[op].name,
+                    operator: crate::public_data::operators()[op].name,
                     needed: self.len(),
                     available: room,
                 });
@@ -302,7 +302,7 @@ impl Inbound {
 }
 
 /// Peninsular or East Malaysia.
-fn landmass(district: u16) -> Option<crate::reference::Region> {
+fn landmass(district: u16) -> Option<crate::public_data::Region> {
     state(districts()[usize::from(district)].state_code).map(|s| s.region)
 }
 

@@ -8,7 +8,7 @@ use chrono::Days;
 use super::*;
 use crate::mobility::{Segment, StayPurpose};
 use crate::population::{PopulationSize, test_spec};
-use crate::reference::roaming_plmns;
+use crate::public_data::roaming_plmns;
 use crate::scenario;
 
 fn setup(region: &str, days: u32, scale: f64) -> (Scenario, Population) {

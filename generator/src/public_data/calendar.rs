@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::table::{self, Record};
+use super::csv::{self, Record};
 
 /// A public holiday and the states that observe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub fn public_holidays() -> &'static [PublicHoliday] {
     static HOLIDAYS: OnceLock<Vec<PublicHoliday>> = OnceLock::new();
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/public_holidays_2025.csv");
-        table::records("public_holidays_2025.csv", text, ["date", "states", "name"])
+        csv::records("public_holidays_2025.csv", text, ["date", "states", "name"])
             .map(|r| {
                 let [date, states, name] = r.fields;
                 PublicHoliday {
@@ -81,7 +81,7 @@ pub fn school_holidays() -> &'static [SchoolHoliday] {
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/school_holidays_2025.csv");
         let header = ["start", "end", "kind", "states"];
-        table::records("school_holidays_2025.csv", text, header)
+        csv::records("school_holidays_2025.csv", text, header)
             .map(|r| {
                 let [start, end, kind, states] = r.fields;
                 let (start, end) = (parse_date(&r, start), parse_date(&r, end));
