@@ -15,22 +15,23 @@ use crate::behaviour::activity::activity;
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::{ActivePeriod, DataDay, data_day};
-use crate::mobility::{Mobility, PlanCache, TravelSpec, TripKind, local_midnight};
+use crate::columnar::{Batch, PartKey, Sink, SinkError, TableSchema};
+use crate::mobility::calendar::date_days;
+use crate::mobility::{Mobility, PlanCache, TripKind, local_midnight};
 use crate::network::Network;
-use crate::population::{
-    Identity, MAX_SIMS, NumberingExhausted, Person, Population, PopulationSpec, Sim,
-};
+use crate::plan;
+use crate::population::{Identity, MAX_SIMS, NumberingExhausted, Person, Population, Sim};
+use crate::public_data::operators;
 use crate::records::RadioNetwork;
 use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
 use crate::records::ids::RecordIds;
 use crate::records::sessions::{DataSim, ip_records};
 use crate::records::visitor::{ROAMER_FACTOR, VisitorSim, visitor_day_cdr};
-use crate::public_data::operators;
+use crate::records::{CdrRow, IpCall, IpRecord, PhoneNumber};
 use crate::rng::KeyMap;
 use crate::scenario::Scenario;
-use crate::columnar::{Batch, PartKey, Sink, SinkError, TableSchema};
-use crate::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};
-use crate::tables::ip_sessions::{IpCall, IpRecord, calls_batch, sessions_batch};
+use crate::tables::cdr::{CdrBuilder, Served};
+use crate::tables::ip_sessions::{calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
 use crate::tables::trips::TripsBuilder;
 use crate::tables::visitors::VisitorsBuilder;
@@ -73,23 +74,16 @@ impl World {
     /// Builds the population plan and the networks of a scenario.
     pub fn build(scenario: Scenario) -> Result<World, NumberingExhausted> {
         let districts = scenario.districts();
-        let population = Population::new(PopulationSpec {
-            seed: scenario.seed(),
-            reference_date: scenario.start_date(),
-            districts: districts.clone(),
-            size: scenario.population(),
-            sims_per_person: scenario.sims_per_person(),
-            operator_shares: scenario.operator_shares(),
-        })?;
+        let population = Population::new(plan::population_spec(&scenario))?;
         // Cover the districts residents travel to as well, after the region's own cells.
-        let travel = TravelSpec::from_scenario(&scenario).coverage(&districts);
+        let travel = plan::travel_spec(&scenario).coverage(&districts);
         let network = Network::build_with_coverage(
             scenario.seed(),
             &scenario.operator_shares(),
             &districts,
             &travel,
         );
-        let inbound = Inbound::new(&scenario);
+        let inbound = Inbound::new(&plan::inbound_spec(&scenario));
         inbound.check_numbers(&population)?;
         debug_assert!(population.len() * MAX_SIMS <= VISITOR_SIM_KEY_BASE);
         debug_assert!(inbound.len() <= MAX_VISITORS);
@@ -188,7 +182,7 @@ pub fn run(
             &world.population,
             &world.scenario.districts(),
             world.scenario.start_date(),
-            TravelSpec::from_scenario(&world.scenario),
+            plan::travel_spec(&world.scenario),
         )
         .with_gatherings(world.scenario.gatherings()),
         radio: RadioNetwork::new(seed, &world.network, &world.population)
@@ -291,7 +285,7 @@ impl Run<'_> {
         rows: DayRows,
         lookup: &impl Fn(u64) -> Served<'s>,
     ) -> Result<(), SinkError> {
-        let day_key = Some(tables::date_days(date));
+        let day_key = Some(date_days(date));
         if self.counter.wants(&tables::TRAJECTORIES) {
             self.write(
                 &tables::TRAJECTORIES,

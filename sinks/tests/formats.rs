@@ -164,7 +164,9 @@ fn geoparquet_metadata_names_the_point_column_and_its_bbox() {
 
 #[test]
 fn table_without_points_has_no_geo_metadata() {
-    use telcosynth_generator::columnar::{Batch, Column, ColumnData, ColumnKind, TableSchema, View};
+    use telcosynth_generator::columnar::{
+        Batch, Column, ColumnData, ColumnKind, TableSchema, View,
+    };
     static PLAIN: TableSchema = TableSchema {
         name: "plain",
         view: View::Truth,

@@ -138,7 +138,7 @@ mod tests {
         Population::new(test_spec(
             4,
             klang_valley,
-            crate::scenario::PopulationSize::Persons(n),
+            crate::vocabulary::PopulationSize::Persons(n),
         ))
         .unwrap()
     }

@@ -23,7 +23,7 @@ use crate::public_data::entry_points;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
-use super::anchors::Place;
+use crate::geography::Place;
 
 /// District index of points in Singapore.
 pub const ABROAD: u16 = u16::MAX;

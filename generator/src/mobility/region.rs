@@ -26,7 +26,7 @@ use crate::rng::StreamRng;
 use crate::sampling::{Weighted, standard_normal, uniform};
 use geo::{Contains, Point};
 
-use super::anchors::Place;
+use crate::geography::Place;
 
 /// Job units per village resident, relative to one per town resident (assumption: farms,
 /// plantations and village shops employ fewer people than towns per resident).

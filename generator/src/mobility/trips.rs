@@ -49,9 +49,10 @@ use crate::public_data::{districts, state};
 use crate::rng::{Purpose, stream};
 use crate::sampling::{Weighted, standard_normal, uniform};
 
-use super::anchors::{Anchors, Place};
+use super::anchors::Anchors;
 use super::calendar::{DAY_SECONDS, day_type, local_date, local_midnight};
 use super::travel::travel_seconds;
+use crate::geography::Place;
 
 /// Factor on road time of festive drives (assumption: PLUS reported return trips taking up to
 /// twice their normal time at the 2025 Hari Raya peak; half again on average).
@@ -262,17 +263,6 @@ impl TravelSpec {
             leisure_share: 0.0,
             first: day,
             last: day,
-        }
-    }
-
-    /// The travel of a scenario.
-    pub fn from_scenario(scenario: &crate::scenario::Scenario) -> TravelSpec {
-        TravelSpec {
-            cny_share: scenario.balik_kampung_cny_share(),
-            raya_share: scenario.balik_kampung_raya_share(),
-            leisure_share: scenario.domestic_trip_share(),
-            first: scenario.start_date(),
-            last: scenario.end_date(),
         }
     }
 

@@ -8,13 +8,13 @@
 
 pub mod address;
 pub mod calendar;
+mod csv;
 pub mod districts;
 pub mod handsets;
 pub mod mykad;
 pub mod names;
 pub mod operators;
 pub mod states;
-mod csv;
 #[cfg(test)]
 mod tests;
 pub mod visitors;

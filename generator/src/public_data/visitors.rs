@@ -8,8 +8,8 @@
 
 use std::sync::OnceLock;
 
-use super::districts;
 use super::csv::{self, Record};
+use super::districts;
 
 /// A nationality of foreign arrivals.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,15 +3,16 @@
 
 use std::sync::Arc;
 
+use super::rows::CdrRow;
 use crate::behaviour::calls::{
     CallRates, ExternalEvent, Medium, PairEvent, TieCalls, TieDay, external_events, tie_calls_on,
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
 use crate::network::Cell;
+use crate::numbering::PhoneNumber;
 use crate::population::{MAX_SIMS, Person};
 use crate::public_data::operators;
-use crate::tables::cdr::{CdrRow, PhoneNumber};
 
 use super::ids::RecordIds;
 use super::location::estimate;

@@ -5,6 +5,7 @@ pub mod communication;
 pub mod ids;
 pub mod location;
 pub mod radio;
+mod rows;
 mod serving_cache;
 pub mod sessions;
 pub mod visitor;
@@ -12,6 +13,8 @@ pub mod visitor;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use crate::numbering::PhoneNumber;
+pub use rows::{CdrRow, IpCall, IpRecord};
 use serving_cache::{ServingCache, ServingKey};
 
 use crate::events::gathering::GATHERING_LOAD;

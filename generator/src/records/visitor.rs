@@ -8,13 +8,14 @@
 
 use std::fmt::Write;
 
+use super::rows::CdrRow;
 use crate::behaviour::calls::talk_seconds;
 use crate::mobility::DayPlan;
+use crate::numbering::PhoneNumber;
 use crate::population::Sim;
 use crate::public_data::operators;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, index, poisson, uniform, uniform_in};
-use crate::tables::cdr::{CdrRow, PhoneNumber};
 use crate::visitors::phone::mobile_format;
 
 use super::RadioNetwork;

@@ -8,9 +8,10 @@ use super::model::{GatheringFile, OutageFile};
 use super::names::valid_choices;
 use crate::events::{Gathering, GatheringKind, Outage};
 use crate::geography::Geography;
-use crate::mobility::{Place, local_midnight};
-use crate::population::Ethnicity;
+use crate::geography::Place;
 use crate::public_data;
+use crate::public_data::calendar::local_midnight;
+use crate::vocabulary::Ethnicity;
 
 /// Largest outage radius, km.
 const MAX_RADIUS_KM: f64 = 100.0;

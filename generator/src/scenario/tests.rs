@@ -87,7 +87,9 @@ fn chinese_new_year_covers_the_peninsula_over_the_festival() {
         parse("bundled:chinese-new-year-2025", b.text, TABLES).unwrap_or_else(|e| panic!("{e}"));
     let peninsular: Vec<u16> = public_data::districts()
         .iter()
-        .filter(|d| public_data::state(d.state_code).unwrap().region == public_data::Region::Peninsular)
+        .filter(|d| {
+            public_data::state(d.state_code).unwrap().region == public_data::Region::Peninsular
+        })
         .map(|d| d.index)
         .collect();
     assert_eq!(s.districts(), peninsular);
@@ -106,7 +108,10 @@ fn defaults_cover_malaysia_and_the_market_shares() {
     assert_eq!(s.districts().len(), public_data::districts().len());
     let shares = s.operator_shares();
     assert_eq!(shares.len(), public_data::operators().len());
-    let total: f64 = public_data::operators().iter().map(|o| o.market_share).sum();
+    let total: f64 = public_data::operators()
+        .iter()
+        .map(|o| o.market_share)
+        .sum();
     assert!(
         (total - 1.0).abs() <= 0.001,
         "reference market shares sum to {total}"
@@ -659,7 +664,8 @@ fn events_resolve_and_round_trip() {
         g.attendance
     );
     let o = &s.outages()[0];
-    let midnight = crate::mobility::local_midnight(NaiveDate::from_ymd_opt(2025, 2, 12).unwrap());
+    let midnight =
+        crate::public_data::calendar::local_midnight(NaiveDate::from_ymd_opt(2025, 2, 12).unwrap());
     assert_eq!(
         (o.start, o.end),
         (midnight + 10 * 3600, midnight + 16 * 3600)

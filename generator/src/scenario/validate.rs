@@ -13,9 +13,9 @@ use super::model::{
 };
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
-use crate::population::{MAX_PERSONS, MAX_SIMS, NumberingPlan, person_count};
+use crate::numbering::{MAX_PERSONS, MAX_SIMS, NumberingPlan, VISITOR_SIM_KEY_BASE};
 use crate::public_data;
-use crate::visitors::VISITOR_SIM_KEY_BASE;
+use crate::vocabulary::person_count;
 
 /// Longest period, in days.
 const MAX_DAYS: i64 = 366;
@@ -56,6 +56,7 @@ pub(crate) fn validate(
         operator_shares,
         gatherings,
         outages,
+        known_tables: src.known_tables.iter().map(|t| (*t).to_owned()).collect(),
     })
 }
 

@@ -10,10 +10,8 @@ pub mod trajectories;
 pub mod trips;
 pub mod visitors;
 
-use chrono::NaiveDate;
-
-use crate::geography::Geography;
 use crate::columnar::TableSchema;
+use crate::geography::Geography;
 
 pub use cdr::CDR;
 pub use cells::CELLS;
@@ -80,11 +78,6 @@ pub fn markdown() -> String {
         }
     }
     out
-}
-
-/// Days since 1970-01-01.
-pub fn date_days(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
 /// (code, district name, state name) of a district.

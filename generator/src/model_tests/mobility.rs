@@ -5,13 +5,14 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use geo::{Distance, Euclidean};
 
-use super::*;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
+use crate::mobility::*;
 use crate::population::test_spec;
+use crate::population::{Person, Population};
 use crate::public_data::{District, districts};
-use crate::scenario::PopulationSize;
 use crate::tables::trajectories::TrajectoriesBuilder;
+use crate::vocabulary::PopulationSize;
 
 /// Monday 2025-01-06.
 fn start() -> NaiveDate {
