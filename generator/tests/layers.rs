@@ -107,8 +107,8 @@ fn roots(code: &str, module_path: &[String]) -> BTreeSet<String> {
             rest = r;
         }
         if ups == module_path.len() {
-            if rest.starts_with('{') {
-                for item in rest[1..].split('}').next().unwrap_or("").split(',') {
+            if let Some(group) = rest.strip_prefix('{') {
+                for item in group.split('}').next().unwrap_or("").split(',') {
                     found.insert(ident_at(item.trim()).to_owned());
                 }
             } else {

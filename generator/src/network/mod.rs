@@ -2,6 +2,8 @@
 //! serving-cell lookup every later stage uses.
 
 pub mod cells;
+pub mod serving;
+mod serving_cache;
 pub mod sites;
 
 use rayon::prelude::*;

@@ -18,7 +18,7 @@ use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::CallResult;
 use super::radio::call_outcome;
-use super::{RadioNetwork, Serving};
+use crate::network::serving::{RadioNetwork, Serving};
 
 /// Share of SMS that fail (assumption).
 const SMS_FAILURE: f64 = 0.005;

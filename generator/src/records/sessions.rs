@@ -12,9 +12,9 @@ use crate::mobility::DayPlan;
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::log_normal;
 
-use super::RadioNetwork;
 use super::ids::RecordIds;
 use super::location::estimate;
+use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
 pub const CELL_CHECK_S: i64 = 300;

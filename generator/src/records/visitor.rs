@@ -18,10 +18,10 @@ use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, index, poisson, uniform, uniform_in};
 use crate::visitors::phone::mobile_format;
 
-use super::RadioNetwork;
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::call_outcome;
+use crate::network::serving::RadioNetwork;
 
 /// Voice calls a day of a visitor with a tourist SIM present all day.
 pub const VISITOR_CALLS_PER_DAY: f64 = 2.0;
