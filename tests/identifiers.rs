@@ -10,7 +10,7 @@ use arrow_array::{Array, Date32Array, StringArray};
 use common::*;
 use telcosynth_generator::population::imei::luhn_valid;
 use telcosynth_generator::population::mykad;
-use telcosynth_generator::reference::{mykad::state_birthplace_codes, operators};
+use telcosynth_generator::public_data::{mykad::state_birthplace_codes, operators};
 
 fn text<'a>(b: &'a arrow_array::RecordBatch, name: &str) -> &'a StringArray {
     b.column_by_name(name)

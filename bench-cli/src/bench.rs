@@ -238,7 +238,7 @@ fn harness_failure(e: HarnessError) -> Failure {
 
 /// Checks `--operator` against the operators telcosynth models (key or name, any case).
 fn check_operator(want: &str) -> Result<(), Failure> {
-    let all = telcosynth_generator::reference::operators();
+    let all = telcosynth_generator::public_data::operators();
     if all
         .iter()
         .any(|o| o.key.eq_ignore_ascii_case(want) || o.name.eq_ignore_ascii_case(want))

@@ -98,7 +98,7 @@ pub fn region(manifest: &Manifest) -> Option<Region> {
         &telcosynth_generator::tables::names(),
     )
     .ok()?;
-    let all = telcosynth_generator::reference::districts();
+    let all = telcosynth_generator::public_data::districts();
     Some(Region {
         sampling: Sampling::of(&scenario),
         district_codes: scenario

@@ -277,7 +277,7 @@ pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessE
         ),
     )?;
     let mut mcc: BTreeMap<&str, &str> = BTreeMap::new();
-    for plmn in telcosynth_generator::reference::visitors::roaming_plmns() {
+    for plmn in telcosynth_generator::public_data::visitors::roaming_plmns() {
         mcc.entry(plmn.mcc).or_insert(plmn.iso3);
     }
     let values: Vec<String> = mcc.iter().map(|(m, c)| format!("('{m}', '{c}')")).collect();

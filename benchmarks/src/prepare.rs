@@ -13,7 +13,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::KeyValue;
 use rayon::prelude::*;
 use serde::Serialize;
-use telcosynth_generator::reference::{Operator, operators};
+use telcosynth_generator::public_data::{Operator, operators};
 use telcosynth_generator::tables;
 use telcosynth_sinks::{Compression, Manifest, read_manifest, writer_properties};
 
@@ -308,7 +308,7 @@ fn text_column<'a>(
 fn filter_file(
     source: &Path,
     dest: &Path,
-    schema: &'static telcosynth_generator::table::TableSchema,
+    schema: &'static telcosynth_generator::columnar::TableSchema,
     column: &str,
     keep: &(dyn Fn(Option<&str>) -> bool + Sync),
 ) -> Result<(), HarnessError> {

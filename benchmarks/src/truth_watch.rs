@@ -159,7 +159,7 @@ impl TruthWatch {
 fn in_truth_table(path: &str) -> bool {
     let table = path.split('/').next().unwrap_or_default();
     telcosynth_generator::tables::by_name(table)
-        .is_some_and(|t| t.view == telcosynth_generator::table::View::Truth)
+        .is_some_and(|t| t.view == telcosynth_generator::columnar::View::Truth)
 }
 
 /// The failure reason for a pipeline that opened `paths` of the dataset; paths in truth tables

@@ -7,10 +7,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError};
 use telcosynth_generator::generate::{self, Shard, World};
-use telcosynth_generator::mobility::{Mobility, TravelSpec};
+use telcosynth_generator::mobility::Mobility;
 use telcosynth_generator::scenario;
-use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
 use telcosynth_generator::tables;
 
 /// Counts rows and drops the batches.
@@ -63,7 +63,7 @@ fn person_days(c: &mut Criterion) {
         &world.population,
         &scenario.districts(),
         scenario.start_date(),
-        TravelSpec::from_scenario(scenario),
+        telcosynth_generator::plan::travel_spec(scenario),
     )
     .with_gatherings(scenario.gatherings());
     let residents: Vec<_> = (0..persons)

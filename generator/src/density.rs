@@ -9,7 +9,7 @@
 //! of benchmarks/DENSITY.md measure by how much.
 
 use crate::population::person_count;
-use crate::reference::districts;
+use crate::public_data::districts;
 use crate::scenario::Scenario;
 
 /// The bundled scenarios at full census density, for benchmarking privacy at real density.

@@ -3,19 +3,24 @@
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
 
 pub mod behaviour;
+pub mod columnar;
 pub mod density;
 pub mod events;
 pub mod generate;
 pub mod geography;
 pub mod mobility;
+#[cfg(test)]
+mod model_tests;
 pub mod network;
+pub mod numbering;
 pub mod permutation;
+pub mod plan;
 pub mod population;
+pub mod public_data;
 pub mod records;
-pub mod reference;
 pub mod rng;
 pub mod sampling;
 pub mod scenario;
-pub mod table;
 pub mod tables;
 pub mod visitors;
+pub mod vocabulary;

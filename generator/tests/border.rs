@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use telcosynth_generator::table::{Batch, PartKey};
+use telcosynth_generator::columnar::{Batch, PartKey};
 
 mod common;
 

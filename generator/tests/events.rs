@@ -4,12 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use telcosynth_generator::columnar::{Batch, PartKey};
 use telcosynth_generator::events::gathering::CONCERT_EXIT_S;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::mobility::local_midnight;
-use telcosynth_generator::reference::districts;
+use telcosynth_generator::public_data::districts;
 use telcosynth_generator::scenario::{self, Scenario};
-use telcosynth_generator::table::{Batch, PartKey};
 use telcosynth_generator::tables;
 
 mod common;

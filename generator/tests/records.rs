@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use telcosynth_generator::columnar::{Batch, ColumnData, PartKey, Sink, SinkError};
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::mobility::{Mobility, PlanCache};
 use telcosynth_generator::scenario;
-use telcosynth_generator::table::{Batch, ColumnData, PartKey, Sink, SinkError};
 use telcosynth_generator::tables;
 
 #[derive(Default)]

@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use telcosynth_generator::reference::{entry_points, roaming_plmns};
-use telcosynth_generator::table::{Batch, PartKey};
+use telcosynth_generator::columnar::{Batch, PartKey};
+use telcosynth_generator::public_data::{entry_points, roaming_plmns};
 
 mod common;
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 use telcosynth_generator::events::outage::FALLBACK_REACH_KM;
 use telcosynth_generator::events::{Gathering, Outage};
 use telcosynth_generator::geography::projection::distance_km;
-use telcosynth_generator::reference::{districts, operators};
+use telcosynth_generator::public_data::{districts, operators};
 use telcosynth_generator::scenario::{self, Scenario};
 use telcosynth_generator::tables;
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 
 use serde::Serialize;
-use telcosynth_generator::reference::{districts, inbound_origins};
+use telcosynth_generator::public_data::{districts, inbound_origins};
 
 use crate::error::InspectError;
 use crate::period::Period;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde::Serialize;
-use telcosynth_generator::reference::districts;
+use telcosynth_generator::public_data::districts;
 
 use crate::error::InspectError;
 use crate::period::Period;

@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon};
-use telcosynth_generator::table::{
+use telcosynth_generator::columnar::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, StringColumn, TableSchema, View,
 };
-use telcosynth_generator::tables::cdr::{CdrBuilder, CdrRow, PhoneNumber, Served};
-use telcosynth_generator::tables::ip_sessions::{IpRecord, sessions_batch};
+use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon};
+use telcosynth_generator::records::{CdrRow, IpRecord, PhoneNumber};
+use telcosynth_generator::tables::cdr::{CdrBuilder, Served};
+use telcosynth_generator::tables::ip_sessions::sessions_batch;
 use telcosynth_generator::tables::{CELLS, PERSON_SIMS, PERSONS, SUBSCRIBERS, TRAJECTORIES};
 use telcosynth_inspect::{InspectError, Report, Status, inspect};
 use telcosynth_sinks::{DatasetWriter, Format, ManifestInfo, ShardInfo, ToolInfo, WriterOptions};

@@ -8,7 +8,7 @@ use arrow_array::types::{
 use arrow_array::{ArrayRef, BinaryArray, BooleanArray, PrimitiveArray, RecordBatch, StringArray};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
-use telcosynth_generator::table::{Batch, ColumnBuffer, ColumnData, ColumnKind, TableSchema};
+use telcosynth_generator::columnar::{Batch, ColumnBuffer, ColumnData, ColumnKind, TableSchema};
 
 /// Length in bytes of a little-endian WKB point: byte order, geometry type, x, y.
 const WKB_POINT_LEN: usize = 21;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, TimestampSecondArray};
 use arrow_schema::{ArrowError, Field, Schema};
-use telcosynth_generator::table::{Batch, ColumnBuffer, ColumnData, StringColumn};
+use telcosynth_generator::columnar::{Batch, ColumnBuffer, ColumnData, StringColumn};
 
 use crate::arrow_convert::{column_array, null_buffer};
 

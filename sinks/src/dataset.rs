@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use arrow_array::temporal_conversions::date32_to_datetime;
-use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError, TableSchema, View};
+use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError, TableSchema, View};
 
 use crate::csv_writer::write_csv;
 use crate::error::SinkFailure;

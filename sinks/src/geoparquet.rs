@@ -1,7 +1,7 @@
 //! GeoParquet 1.1 file metadata for tables with point columns.
 
 use serde_json::{Value, json};
-use telcosynth_generator::table::{Batch, ColumnData};
+use telcosynth_generator::columnar::{Batch, ColumnData};
 
 /// Parquet key-value metadata key GeoParquet readers look for.
 pub const GEO_KEY: &str = "geo";

@@ -2,7 +2,7 @@
 //! atomic dataset folders and their manifest, split runs (one folder per shard, merged
 //! manifest), and published reference outputs with the check of a dataset against them.
 //!
-//! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::table::Sink) a run writes into;
+//! [`DatasetWriter`] is the [`Sink`](telcosynth_generator::columnar::Sink) a run writes into;
 //! the encoders below it are usable on their own. Running the generator into a writer is the
 //! `telcosynth` crate's `run` module: this crate only encodes, names, hashes and lists files.
 

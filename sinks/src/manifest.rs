@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use telcosynth_generator::table::View;
+use telcosynth_generator::columnar::View;
 
 use crate::error::SinkFailure;
 use crate::hashing::sha256_hex;

@@ -9,7 +9,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::schema::types::ColumnPath;
-use telcosynth_generator::table::{Batch, ColumnKind, TableSchema};
+use telcosynth_generator::columnar::{Batch, ColumnKind, TableSchema};
 
 use crate::arrow_convert::{arrow_schema, to_record_batch};
 use crate::geoparquet::{GEO_KEY, geo_metadata};

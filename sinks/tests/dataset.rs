@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use common::{DAY, EVERY_KIND, every_kind_batch};
 use sha2::{Digest, Sha256};
-use telcosynth_generator::table::{
+use telcosynth_generator::columnar::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, TableSchema, View,
 };
 use telcosynth_sinks::{

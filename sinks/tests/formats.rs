@@ -164,7 +164,9 @@ fn geoparquet_metadata_names_the_point_column_and_its_bbox() {
 
 #[test]
 fn table_without_points_has_no_geo_metadata() {
-    use telcosynth_generator::table::{Batch, Column, ColumnData, ColumnKind, TableSchema, View};
+    use telcosynth_generator::columnar::{
+        Batch, Column, ColumnData, ColumnKind, TableSchema, View,
+    };
     static PLAIN: TableSchema = TableSchema {
         name: "plain",
         view: View::Truth,
@@ -192,7 +194,7 @@ fn csv_text_has_header_rfc3339_wkt_and_empty_nulls() {
 
 #[test]
 fn empty_batch_writes_a_header_or_an_empty_table() {
-    use telcosynth_generator::table::{Batch, ColumnBuffer, ColumnData};
+    use telcosynth_generator::columnar::{Batch, ColumnBuffer, ColumnData};
     let empty = |data: &ColumnData| -> ColumnBuffer {
         let data = match data {
             ColumnData::Int8(_) => ColumnData::Int8(vec![]),

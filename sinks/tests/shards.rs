@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{DAY, EVERY_KIND, every_kind_batch};
-use telcosynth_generator::table::{PartKey, Sink};
+use telcosynth_generator::columnar::{PartKey, Sink};
 use telcosynth_sinks::{
     Compression, DatasetWriter, Format, MANIFEST_FILE, MERGED_SHARDS_KEY, ManifestInfo, ShardInfo,
     SinkFailure, ToolInfo, WriterOptions, merge_shards, parse_shard_folder_name, read_manifest,

@@ -25,9 +25,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError};
 use telcosynth_generator::generate::{self, Shard, World};
 use telcosynth_generator::scenario::{self, Scenario};
-use telcosynth_generator::table::{Batch, PartKey, Sink, SinkError};
 
 use telcosynth_sinks::{
     Compression, DatasetWriter, Format, Manifest, ShardInfo, SinkFailure, WriterOptions,

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use pathfinding::prelude::{Matrix, kuhn_munkres};
 use serde::Serialize;
 use telcosynth_generator::geography::projection::distance_km;
-use telcosynth_generator::reference::districts;
+use telcosynth_generator::public_data::districts;
 
 use super::read::{self, text};
 use super::recovered_linkage::{Trajectory, known_points, reidentified};

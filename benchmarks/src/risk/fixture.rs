@@ -169,7 +169,7 @@ fn home_district(p: i64) -> &'static str {
 /// The register's quasi-identifiers of person `p`: (column, value).
 pub(crate) fn attributes(p: i64) -> [(&'static str, String); 8] {
     let code = home_district(p);
-    let name = telcosynth_generator::reference::districts()
+    let name = telcosynth_generator::public_data::districts()
         .iter()
         .find(|d| d.code == code)
         .unwrap()

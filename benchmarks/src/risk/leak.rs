@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
-use telcosynth_generator::reference::districts;
+use telcosynth_generator::public_data::districts;
 
 use super::linkage::{paired_target, share_owned};
 use super::population::{REGISTER_COLUMNS, Sim};

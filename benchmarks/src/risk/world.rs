@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use telcosynth_generator::geography::projection::distance_km;
-use telcosynth_generator::reference::districts;
+use telcosynth_generator::public_data::districts;
 
 use super::linkage::{Profile, profiles};
 use super::population::{Person, Population, RawIndex, ViewEvents};

@@ -12,8 +12,8 @@ use super::activity::{
     EXTERNAL_SHARE, FOLLOW_UP, FOLLOW_UP_GAP_S, SMS_PER_CALL, VOICE_BY_HOUR, VOICE_EVENTS_PER_DAY,
 };
 use super::contacts::{Tie, candidate_ties};
+use crate::numbering::PhoneNumber;
 use crate::population::Population;
-use crate::tables::cdr::PhoneNumber;
 
 /// Call duration: log-normal with a median of [`MEDIAN_CALL_S`] seconds and σ = [`CALL_SIGMA`]
 /// (assumption close to the log-logistic fits of Vaz de Melo et al. 2010), at most 2 hours.

@@ -127,7 +127,7 @@ pub fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contac
 mod tests {
     use super::*;
     use crate::population::test_spec;
-    use crate::reference::districts;
+    use crate::public_data::districts;
 
     fn population(n: u64) -> Population {
         let klang_valley = districts()
@@ -138,7 +138,7 @@ mod tests {
         Population::new(test_spec(
             4,
             klang_valley,
-            crate::scenario::PopulationSize::Persons(n),
+            crate::vocabulary::PopulationSize::Persons(n),
         ))
         .unwrap()
     }

@@ -7,22 +7,20 @@
 //! Hindu devotees, mostly Indian Malaysians). The probability is `attendees` over the census
 //! population of those districts (citizens of the group for an audience), so it does not depend
 //! on the scenario's scale. Whether a resident attends, when they arrive and when they leave are
-//! drawn from `stream(seed, Gathering, person, day, gathering)`.
+//! drawn from `stream(seed, Gathering, person, day, gathering)` by
+//! `mobility::attendance`.
 //!
 //! A concert's attendees arrive in the [`CONCERT_ARRIVAL_S`] after the doors open and leave up to
 //! [`CONCERT_EXIT_S`] after it ends; a festival's stay `visit_hours` × U([`VISIT_SPREAD`]),
-//! arriving uniformly while there is time for the visit. [`crate::mobility::plan_day`] fits the
+//! arriving uniformly while there is time for the visit. The day plan (mobility) fits the
 //! rest of the day around the visit; cells serving the crowd carry [`GATHERING_LOAD`].
 
 use chrono::NaiveDate;
-use rand::SeedableRng;
 
+use crate::geography::Place;
 use crate::geography::projection::distance_km;
-use crate::mobility::calendar::local_date;
-use crate::mobility::{Place, local_midnight};
-use crate::population::{Ethnicity, Person};
-use crate::rng::{Purpose, StreamRng, key_hash};
-use crate::sampling::uniform;
+use crate::public_data::calendar::{local_date, local_midnight};
+use crate::vocabulary::Ethnicity;
 
 /// Concert attendees arrive within this many seconds after the doors open (assumption).
 pub const CONCERT_ARRIVAL_S: i64 = 3_600;
@@ -90,7 +88,7 @@ pub struct Gathering {
 impl Gathering {
     /// Eligible census population of `catchment` for `audience`, at full scale.
     pub fn eligible_population(catchment: &[u16], audience: Option<Ethnicity>) -> f64 {
-        let all = crate::reference::districts();
+        let all = crate::public_data::districts();
         catchment
             .iter()
             .map(|&d| {
@@ -115,7 +113,7 @@ impl Gathering {
 
     /// Districts whose census centroid is within `km` of `venue`, sorted.
     pub fn catchment_of(venue: (f64, f64), km: f64) -> Vec<u16> {
-        crate::reference::districts()
+        crate::public_data::districts()
             .iter()
             .filter(|d| distance_km(venue, (d.centroid.x(), d.centroid.y())) <= km)
             .map(|d| d.index)
@@ -125,47 +123,6 @@ impl Gathering {
     /// Whether it takes place on `date`.
     pub fn on(&self, date: NaiveDate) -> bool {
         self.first <= date && date <= self.last
-    }
-
-    /// Whether `person` attends on `date` (day `day` of the scenario), and if so when they arrive
-    /// at and leave the venue, seconds after local midnight.
-    pub fn visit(
-        &self,
-        seed: u64,
-        person: &Person,
-        date: NaiveDate,
-        day: u32,
-    ) -> Option<(i64, i64)> {
-        if !self.on(date)
-            || self.audience.is_some_and(|e| e != person.ethnicity)
-            || self.catchment.binary_search(&person.district).is_err()
-        {
-            return None;
-        }
-        let key = [
-            Purpose::Gathering as u64,
-            person.id,
-            u64::from(day),
-            u64::from(self.index),
-        ];
-        let mut rng = StreamRng::seed_from_u64(key_hash(seed, &key));
-        let mut u = || uniform(&mut rng);
-        if u() >= self.attendance {
-            return None;
-        }
-        let open = self.closes_s - self.opens_s;
-        Some(match self.visit_s {
-            None => {
-                let arrive = self.opens_s + (u() * CONCERT_ARRIVAL_S.min(open) as f64) as i64;
-                (arrive, self.closes_s + (u() * CONCERT_EXIT_S as f64) as i64)
-            }
-            Some(visit) => {
-                let (lo, hi) = VISIT_SPREAD;
-                let stay = ((visit as f64 * (lo + (hi - lo) * u())) as i64).clamp(60, open);
-                let arrive = self.opens_s + (u() * (open - stay) as f64) as i64;
-                (arrive, arrive + stay)
-            }
-        })
     }
 
     /// Whether `position` is in the crowd at UTC second `t`: near the venue while it is open.

@@ -2,6 +2,7 @@
 //! point-in-district lookup every later stage uses.
 
 pub mod grid;
+mod place;
 pub mod projection;
 pub mod settlements;
 
@@ -11,8 +12,9 @@ use geo::{BoundingRect, Contains, Point};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
-use crate::reference::{District, districts};
+use crate::public_data::{District, districts};
 use crate::rng::StreamRng;
+pub use place::Place;
 pub use settlements::{DistrictSettlements, Settlement, SettlementKind};
 
 type DistrictBox = GeomWithData<Rectangle<[f64; 2]>, u16>;

@@ -20,7 +20,7 @@
 
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Point};
 
-use crate::reference::District;
+use crate::public_data::District;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, log_normal, standard_normal, uniform_in};
 

@@ -18,10 +18,10 @@
 use chrono::NaiveDate;
 use geo::{Contains, Point};
 
-use crate::geography::Geography;
 use crate::geography::projection::offset;
+use crate::geography::{Geography, Place};
 use crate::population::Person;
-use crate::reference::districts;
+use crate::public_data::districts;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
 
@@ -52,24 +52,6 @@ pub const SCHOOL_RADIUS_KM: f64 = 3.0;
 pub const KAMPUNG_IN_STATE: f64 = 0.4;
 /// Tries to draw a school inside the home district before settling at home.
 const SCHOOL_TRIES: usize = 8;
-
-/// A point with the district it lies in.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Place {
-    /// Longitude.
-    pub lon: f64,
-    /// Latitude.
-    pub lat: f64,
-    /// District index.
-    pub district: u16,
-}
-
-impl Place {
-    /// (lon, lat).
-    pub fn point(&self) -> (f64, f64) {
-        (self.lon, self.lat)
-    }
-}
 
 /// What takes a person out of home on working days, with where it happens.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -19,11 +19,11 @@
 //! time (median [`CHECKPOINT_MINUTES`]) each way, and work the usual hours.
 
 use crate::population::Person;
-use crate::reference::entry_points;
+use crate::public_data::entry_points;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
-use super::anchors::Place;
+use crate::geography::Place;
 
 /// District index of points in Singapore.
 pub const ABROAD: u16 = u16::MAX;
@@ -57,7 +57,7 @@ pub struct Crossing {
 
 /// The Singapore job of a worker, if they commute there.
 pub fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
-    let code = crate::reference::districts()[usize::from(person.district)].code;
+    let code = crate::public_data::districts()[usize::from(person.district)].code;
     if !person.is_citizen() || !COMMUTER_DISTRICTS.contains(&code) {
         return None;
     }
@@ -76,7 +76,7 @@ pub fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
         .iter()
         .filter(|p| p.crossing_country == Some("SGP"))
         .min_by(|a, b| {
-            let d = |p: &crate::reference::EntryPoint| {
+            let d = |p: &crate::public_data::EntryPoint| {
                 crate::geography::projection::distance_km((p.lon, p.lat), (lon, lat))
             };
             d(a).total_cmp(&d(b)).then(a.id.cmp(b.id))

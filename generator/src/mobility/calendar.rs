@@ -8,12 +8,13 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::reference::{Weekend, is_school_holiday, public_holiday, state};
+use crate::public_data::{Weekend, is_school_holiday, public_holiday, state};
 
-/// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
-pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
-/// Seconds in a day.
-pub const DAY_SECONDS: i64 = 86_400;
+/// Malaysian time: one definition, in the public data (the scenario layer reads local times
+/// too), re-exported here with the rest of the calendar.
+pub use crate::public_data::calendar::{
+    DAY_SECONDS, UTC_OFFSET_SECONDS, date_days, local_date, local_midnight,
+};
 
 /// How a day is spent, as far as the calendar decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,18 +54,6 @@ pub fn day_type(state_code: u8, date: NaiveDate) -> DayType {
 /// Whether schools of the state are open on `date`: a working day outside the school breaks.
 pub fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
     day_type(state_code, date).is_working_day() && !is_school_holiday(state_code, date)
-}
-
-/// The local date (UTC+8) of UTC epoch second `t`.
-pub fn local_date(t: i64) -> NaiveDate {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    epoch + chrono::Days::new((t + UTC_OFFSET_SECONDS).div_euclid(DAY_SECONDS) as u64)
-}
-
-/// UTC epoch seconds of local midnight (00:00 +08:00) starting `date`.
-pub fn local_midnight(date: NaiveDate) -> i64 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    (date - epoch).num_days() * DAY_SECONDS - UTC_OFFSET_SECONDS
 }
 
 #[cfg(test)]

@@ -24,17 +24,19 @@ use chrono::NaiveDate;
 use crate::events::Gathering;
 use crate::geography::projection::distance_km;
 use crate::population::Person;
-use crate::reference::is_school_holiday;
+use crate::public_data::is_school_holiday;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
-use super::anchors::{Anchors, Occupation, Place};
+use super::anchors::{Anchors, Occupation};
+use super::attendance;
 use super::border::{self, ABROAD};
 use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
 use super::places::{SLOTS_PER_DAY, trip_visit, visit};
 use super::region::Region;
 use super::travel::{MIN_MOVE_SECONDS, Mode, travel_seconds};
 use super::trips::overlaps_day;
+use crate::geography::Place;
 
 /// Start and length of an anchored activity (hours; normal draws clamped to the ranges).
 #[derive(Debug, Clone, Copy)]
@@ -320,7 +322,12 @@ pub fn plan_day(
         let visit = gatherings
             .iter()
             .filter(|_| anchors.crossing.is_none())
-            .find_map(|g| Some((g.venue, g.visit(seed, person, date, day_index)?)));
+            .find_map(|g| {
+                Some((
+                    g.venue,
+                    attendance::visit(g, seed, person, date, day_index)?,
+                ))
+            });
         if let Some((venue, (arrive, leave))) = visit {
             let day = Day {
                 seed,

@@ -20,14 +20,15 @@ use chrono::{Days, NaiveDate};
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
 use crate::population::Person;
-use crate::reference::{attractions, districts, state};
+use crate::public_data::{attractions, districts, state};
 use crate::rng::{Purpose, stream};
 use crate::sampling::{Weighted, standard_normal, uniform, uniform_in};
 
-use super::anchors::{Anchors, Place};
+use super::anchors::Anchors;
 use super::calendar::{DAY_SECONDS, day_type, local_midnight};
 use super::travel::travel_seconds;
 use super::trips::{Trip, TripKind};
+use crate::geography::Place;
 
 /// Least urban share of a home district whose households make leisure trips.
 pub const MIN_URBAN_SHARE: f64 = 0.8;
@@ -63,7 +64,7 @@ pub fn household_trips(
         while starts && rest(end + Days::new(1)) && (end - day).num_days() < MAX_NIGHTS as i64 {
             end = end + Days::new(1);
         }
-        let key = crate::tables::date_days(day) as u32;
+        let key = super::calendar::date_days(day) as u32;
         let next = end + Days::new(1);
         if !starts || end == day {
             day = next;

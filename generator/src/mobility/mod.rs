@@ -1,6 +1,7 @@
 //! Ground-truth mobility: where each person is at every second of the scenario.
 //!
 //! * [`anchors`]: home, work or school, kampung — a pure function of (seed, person).
+//! * [`attendance`]: who attends a scenario gathering, and when.
 //! * [`border`]: Johor residents who work in Singapore.
 //! * [`calendar`]: weekday, weekend or holiday per state and date.
 //! * [`day`]: the day's activity chain as contiguous stays and moves — a pure function of
@@ -26,6 +27,7 @@
 //! person).
 
 pub mod anchors;
+pub mod attendance;
 pub mod border;
 pub mod cache;
 pub mod calendar;
@@ -33,8 +35,7 @@ pub mod day;
 pub mod leisure;
 pub mod places;
 pub mod region;
-#[cfg(test)]
-mod tests;
+
 pub mod travel;
 pub mod trips;
 
@@ -43,7 +44,7 @@ use chrono::{Days, NaiveDate};
 use crate::events::Gathering;
 use crate::population::{Person, Population};
 
-pub use anchors::{Anchors, Occupation, Place};
+pub use anchors::{Anchors, Occupation};
 pub use cache::PlanCache;
 pub use calendar::{DayType, day_type, local_midnight};
 pub use day::{DayPlan, Move, Segment, Stay, StayPurpose, plan_day};

@@ -30,8 +30,8 @@ use crate::geography::projection::offset;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{index, uniform, uniform_in};
 
-use super::anchors::Place;
 use super::region::Region;
+use crate::geography::Place;
 
 /// Exploration parameter ρ (Song et al. 2010).
 pub const RHO: f64 = 0.6;

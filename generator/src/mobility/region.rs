@@ -21,12 +21,12 @@
 use crate::geography::grid::PointGrid;
 use crate::geography::projection::{distance_km, offset, to_plane};
 use crate::geography::{Geography, SettlementKind};
-use crate::reference::District;
+use crate::public_data::District;
 use crate::rng::StreamRng;
 use crate::sampling::{Weighted, standard_normal, uniform};
 use geo::{Contains, Point};
 
-use super::anchors::Place;
+use crate::geography::Place;
 
 /// Job units per village resident, relative to one per town resident (assumption: farms,
 /// plantations and village shops employ fewer people than towns per resident).
@@ -74,7 +74,7 @@ pub struct Region {
 }
 
 impl Region {
-    /// The region made of `districts` (indices into the reference districts).
+    /// The region made of `districts` (indices into the public-data districts).
     pub fn new(districts: &[u16]) -> Region {
         Region::with_travel(districts, &[])
     }

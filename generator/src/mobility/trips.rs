@@ -45,13 +45,14 @@ use chrono::NaiveDate;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
 use crate::population::{Community, Ethnicity, Person};
-use crate::reference::{districts, state};
+use crate::public_data::{districts, state};
 use crate::rng::{Purpose, stream};
 use crate::sampling::{Weighted, standard_normal, uniform};
 
-use super::anchors::{Anchors, Place};
+use super::anchors::Anchors;
 use super::calendar::{DAY_SECONDS, day_type, local_date, local_midnight};
 use super::travel::travel_seconds;
+use crate::geography::Place;
 
 /// Factor on road time of festive drives (assumption: PLUS reported return trips taking up to
 /// twice their normal time at the 2025 Hari Raya peak; half again on average).
@@ -265,17 +266,6 @@ impl TravelSpec {
         }
     }
 
-    /// The travel of a scenario.
-    pub fn from_scenario(scenario: &crate::scenario::Scenario) -> TravelSpec {
-        TravelSpec {
-            cny_share: scenario.balik_kampung_cny_share(),
-            raya_share: scenario.balik_kampung_raya_share(),
-            leisure_share: scenario.domestic_trip_share(),
-            first: scenario.start_date(),
-            last: scenario.end_date(),
-        }
-    }
-
     /// The share of eligible households travelling for `festival`.
     pub fn share(&self, festival: &Festival) -> f64 {
         match festival.celebrants {
@@ -322,7 +312,7 @@ impl TravelSpec {
 }
 
 /// Peninsular or East Malaysia.
-fn landmass(state_code: u8) -> Option<crate::reference::Region> {
+fn landmass(state_code: u8) -> Option<crate::public_data::Region> {
     state(state_code).map(|s| s.region)
 }
 

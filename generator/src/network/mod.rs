@@ -2,6 +2,8 @@
 //! serving-cell lookup every later stage uses.
 
 pub mod cells;
+pub mod serving;
+mod serving_cache;
 pub mod sites;
 
 use rayon::prelude::*;
@@ -11,7 +13,7 @@ use rstar::primitives::GeomWithData;
 use crate::geography::Geography;
 use crate::geography::grid::PointGrid;
 use crate::geography::projection::{bearing_deg, distance_km, to_plane};
-use crate::reference::operators;
+use crate::public_data::operators;
 use crate::rng::{Purpose, stream};
 
 pub use cells::Technology;
@@ -21,7 +23,7 @@ pub use cells::Technology;
 pub struct Cell {
     /// Unique key of the cell in the dataset.
     pub key: i64,
-    /// Index into the reference operators.
+    /// Index into the public-data operators.
     pub operator: usize,
     /// Index of the site in [`Network::sites`].
     pub site: u32,
@@ -40,7 +42,7 @@ pub struct Cell {
 /// A site: a mast with three sectors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
-    /// Index into the reference operators.
+    /// Index into the public-data operators.
     pub operator: usize,
     /// Longitude.
     pub lon: f64,
@@ -282,7 +284,7 @@ impl Network {
     }
 
     /// District of a site.
-    pub fn site_district(&self, site: &Site) -> &'static crate::reference::District {
+    pub fn site_district(&self, site: &Site) -> &'static crate::public_data::District {
         Geography::get().district(site.district)
     }
 }
@@ -297,7 +299,7 @@ fn angular_gap(a: f64, b: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::geography::projection::distance_km;
-    use crate::reference::districts;
+    use crate::public_data::districts;
 
     fn klang_valley() -> Vec<u16> {
         districts()

@@ -7,9 +7,9 @@
 //! prefixes and township prefixes follow the list weights. Postcodes come from the state's
 //! ranges (the bundled data has no district-level postcodes).
 
-use crate::reference::District;
-use crate::reference::address::postcode_ranges;
-use crate::reference::names::{
+use crate::public_data::District;
+use crate::public_data::address::postcode_ranges;
+use crate::public_data::names::{
     STREET_PREFIX_WEIGHTS, STREET_PREFIXES, TOWNSHIP_PREFIX_WEIGHTS, TOWNSHIP_PREFIXES,
     TOWNSHIP_SUFFIXES,
 };
@@ -61,7 +61,7 @@ pub fn address(district: &District, rng: &mut StreamRng) -> Address {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::districts;
+    use crate::public_data::districts;
     use crate::rng::{Purpose, stream};
 
     #[test]

@@ -5,7 +5,7 @@
 //! IMEIs are unique without any shared state.
 
 use crate::permutation::Permutation;
-use crate::reference::{handset_brand_shares, tacs};
+use crate::public_data::{handset_brand_shares, tacs};
 
 /// Serial numbers available under one TAC.
 const SERIALS_PER_TAC: u64 = 1_000_000;

@@ -7,41 +7,20 @@ pub mod address;
 pub mod imei;
 pub mod mykad;
 pub mod names;
-pub mod numbering;
 pub mod person;
 
 use chrono::{Duration, NaiveDate};
 
 use crate::geography::Geography;
-use crate::reference::{District, operators};
+use crate::public_data::{District, operators};
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::{bernoulli, exponential, index};
-pub use crate::scenario::PopulationSize;
+pub use crate::vocabulary::{PopulationSize, person_count};
 
+pub use crate::numbering::{MAX_PERSONS, MAX_SIMS, NumberingExhausted, NumberingPlan, SimNumbers};
 pub use address::Address;
 pub use imei::ImeiPlan;
-pub use numbering::{NumberingExhausted, NumberingPlan, SimNumbers};
 pub use person::{Community, Ethnicity, Person};
-
-/// Most SIMs one person holds; SIM keys are `person id × MAX_SIMS + slot`.
-pub const MAX_SIMS: u64 = 3;
-
-/// Most persons a population holds: residents' SIM keys (`person id × MAX_SIMS + slot`) stay
-/// below [`crate::visitors::VISITOR_SIM_KEY_BASE`], where inbound visitors' keys start, so at
-/// most 66,666,666 persons (Malaysia's census population is 32,447,385).
-pub const MAX_PERSONS: u64 = crate::visitors::VISITOR_SIM_KEY_BASE / MAX_SIMS;
-
-/// Number of persons of a population of `size` in a region of `census` residents, with
-/// `sims_per_person` SIMs per person on average; at least 1. Scenario validation refuses sizes
-/// above [`MAX_PERSONS`].
-pub fn person_count(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
-    match size {
-        PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
-        PopulationSize::Persons(n) => n,
-        PopulationSize::Subscribers(n) => (n as f64 / sims_per_person).round() as u64,
-    }
-    .max(1)
-}
 
 /// Everything the population needs from a scenario.
 #[derive(Debug, Clone)]
@@ -50,7 +29,7 @@ pub struct PopulationSpec {
     pub seed: u64,
     /// Date ages are computed on (the first day of the period).
     pub reference_date: NaiveDate,
-    /// Home districts (indices into the reference districts), sorted.
+    /// Home districts (indices into the public-data districts), sorted.
     pub districts: Vec<u16>,
     /// Size.
     pub size: PopulationSize,
@@ -417,7 +396,7 @@ fn apportion_persons(persons: u64, region: &[&District]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::districts;
+    use crate::public_data::districts;
 
     fn spec(size: PopulationSize, districts: Vec<u16>) -> PopulationSpec {
         test_spec(7, districts, size)

@@ -13,7 +13,7 @@ const ADDITIONAL_CODE_SHARE: f64 = 0.15;
 
 /// A MyKad number for a citizen born on `birth` in state `birth_state` (1..=16).
 pub fn mykad(birth: NaiveDate, birth_state: u8, male: bool, rng: &mut StreamRng) -> String {
-    let codes = crate::reference::mykad::state_birthplace_codes(birth_state);
+    let codes = crate::public_data::mykad::state_birthplace_codes(birth_state);
     let pb = if codes.len() > 1 && bernoulli(rng, ADDITIONAL_CODE_SHARE) {
         codes[1 + index(rng, codes.len() - 1)]
     } else {
@@ -64,7 +64,7 @@ mod tests {
             let (date, pb, is_male) = parse(&n).expect("well-formed");
             prop_assert_eq!(is_male, male);
             prop_assert_eq!((date.month(), date.day()), (birth.month(), birth.day()));
-            prop_assert!(crate::reference::mykad::state_birthplace_codes(state).contains(&pb));
+            prop_assert!(crate::public_data::mykad::state_birthplace_codes(state).contains(&pb));
         }
     }
 

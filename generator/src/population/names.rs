@@ -9,7 +9,7 @@ use fake::Fake;
 use fake::faker::name::raw::FirstName;
 use fake::locales::{Data, EN};
 
-use crate::reference::names::*;
+use crate::public_data::names::*;
 use crate::rng::StreamRng;
 use crate::sampling::{bernoulli, index};
 

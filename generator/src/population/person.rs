@@ -9,37 +9,10 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::reference::{District, states};
+use crate::public_data::{District, states};
 use crate::rng::StreamRng;
 use crate::sampling::{Weighted, bernoulli, exponential, uniform, uniform_in};
-
-/// Census ethnic group of a citizen; non-citizens are [`Ethnicity::NonCitizen`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ethnicity {
-    /// Malays and the indigenous peoples of Sabah and Sarawak.
-    Bumiputera,
-    /// Chinese Malaysians.
-    Chinese,
-    /// Indian Malaysians.
-    Indian,
-    /// Other citizens.
-    Other,
-    /// Not a Malaysian citizen.
-    NonCitizen,
-}
-
-impl Ethnicity {
-    /// Lower-case label used in tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Ethnicity::Bumiputera => "bumiputera",
-            Ethnicity::Chinese => "chinese",
-            Ethnicity::Indian => "indian",
-            Ethnicity::Other => "other",
-            Ethnicity::NonCitizen => "non_citizen",
-        }
-    }
-}
+pub use crate::vocabulary::Ethnicity;
 
 /// Naming community, which decides name patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +58,7 @@ const SARAWAK: u8 = 13;
 pub struct Person {
     /// Person id, dense from 0.
     pub id: u64,
-    /// Home district (index into the reference districts).
+    /// Home district (index into the public-data districts).
     pub district: u16,
     /// Home state code.
     pub state_code: u8,

@@ -3,21 +3,22 @@
 
 use std::sync::Arc;
 
+use super::rows::CdrRow;
 use crate::behaviour::calls::{
     CallRates, ExternalEvent, Medium, PairEvent, TieCalls, TieDay, external_events, tie_calls_on,
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
 use crate::network::Cell;
+use crate::numbering::PhoneNumber;
 use crate::population::{MAX_SIMS, Person};
-use crate::reference::operators;
-use crate::tables::cdr::{CdrRow, PhoneNumber};
+use crate::public_data::operators;
 
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::CallResult;
 use super::radio::call_outcome;
-use super::{RadioNetwork, Serving};
+use crate::network::serving::{RadioNetwork, Serving};
 
 /// Share of SMS that fail (assumption).
 const SMS_FAILURE: f64 = 0.005;

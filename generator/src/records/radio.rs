@@ -9,8 +9,6 @@
 //! (0.5 + the hour's traffic relative to the busy hour) × crowding (subscribers per site in the
 //! site's district relative to the network average, clamped to 0.5–2).
 
-use crate::network::Technology;
-
 /// Share of connected calls that are answered.
 pub const ANSWERED: f64 = 0.80;
 /// Share of connected calls that meet a busy line.
@@ -45,15 +43,6 @@ impl CallResult {
             CallResult::Failed => "failed",
             CallResult::Dropped => "dropped",
         }
-    }
-}
-
-/// Technology factor of failure and drop risk.
-pub fn technology_factor(tech: Technology) -> f64 {
-    match tech {
-        Technology::Gsm => 1.8,
-        Technology::Lte => 1.0,
-        Technology::Nr => 1.2,
     }
 }
 

@@ -6,15 +6,15 @@
 //! public address with a 1,024-port block from the operator's pool. Pools are synthetic, one
 //! /12 of public unicast space per operator, not the operators' real allocations.
 
+use super::rows::{IpCall, IpRecord};
 use crate::behaviour::data::{DataDay, OTT_BYTES_PER_S, UPLINK_SHARE};
 use crate::mobility::DayPlan;
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::log_normal;
-use crate::tables::ip_sessions::{IpCall, IpRecord};
 
-use super::RadioNetwork;
 use super::ids::RecordIds;
 use super::location::estimate;
+use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
 pub const CELL_CHECK_S: i64 = 300;

@@ -8,19 +8,20 @@
 
 use std::fmt::Write;
 
+use super::rows::CdrRow;
 use crate::behaviour::calls::talk_seconds;
 use crate::mobility::DayPlan;
+use crate::numbering::PhoneNumber;
 use crate::population::Sim;
-use crate::reference::operators;
+use crate::public_data::operators;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, index, poisson, uniform, uniform_in};
-use crate::tables::cdr::{CdrRow, PhoneNumber};
 use crate::visitors::phone::mobile_format;
 
-use super::RadioNetwork;
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::call_outcome;
+use crate::network::serving::RadioNetwork;
 
 /// Voice calls a day of a visitor with a tourist SIM present all day.
 pub const VISITOR_CALLS_PER_DAY: f64 = 2.0;

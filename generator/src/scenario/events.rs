@@ -8,9 +8,10 @@ use super::model::{GatheringFile, OutageFile};
 use super::names::valid_choices;
 use crate::events::{Gathering, GatheringKind, Outage};
 use crate::geography::Geography;
-use crate::mobility::{Place, local_midnight};
-use crate::population::Ethnicity;
-use crate::reference;
+use crate::geography::Place;
+use crate::public_data;
+use crate::public_data::calendar::local_midnight;
+use crate::vocabulary::Ethnicity;
 
 /// Largest outage radius, km.
 const MAX_RADIUS_KM: f64 = 100.0;
@@ -186,7 +187,7 @@ fn resolve_venue(src: &Source<'_>, i: usize, g: &GatheringFile) -> Result<Place,
     match (&g.venue, &g.lon, &g.lat) {
         (Some(v), None, None) => {
             let wanted = v.as_ref().to_lowercase();
-            let all = reference::attractions();
+            let all = public_data::attractions();
             let found = all
                 .iter()
                 .find(|a| a.id.to_lowercase() == wanted || a.name.to_lowercase() == wanted);
@@ -249,7 +250,7 @@ fn resolve_outage(
     let operator = match &o.operator {
         None => None,
         Some(name) => {
-            let operators = reference::operators();
+            let operators = public_data::operators();
             match operators.iter().position(|op| op.key == name.as_ref()) {
                 Some(index) => Some(index),
                 None => {

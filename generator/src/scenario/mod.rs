@@ -84,6 +84,7 @@ pub use model::{
 };
 
 use crate::events::{Gathering, Outage};
+pub use crate::vocabulary::PopulationSize;
 use error::Source;
 use model::ScenarioFile;
 
@@ -99,17 +100,8 @@ pub struct Scenario {
     operator_shares: Vec<(usize, f64)>,
     gatherings: Vec<Gathering>,
     outages: Vec<Outage>,
-}
-
-/// How large the population is, as the scenario says it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PopulationSize {
-    /// Fraction of the region's census population, in (0, 1].
-    Scale(f64),
-    /// Number of persons, at least 1.
-    Persons(u64),
-    /// Number of SIMs (subscriptions), at least 1; the generator derives the persons.
-    Subscribers(u64),
+    /// The table names it was validated against ([`parse`]'s `known_tables`).
+    known_tables: Vec<String>,
 }
 
 impl Scenario {
@@ -143,7 +135,7 @@ impl Scenario {
         (self.end - self.start).num_days() as u32 + 1
     }
 
-    /// Indices into [`crate::reference::districts()`] of the districts in the region, sorted.
+    /// Indices into [`crate::public_data::districts()`] of the districts in the region, sorted.
     pub fn districts(&self) -> Vec<u16> {
         self.districts.clone()
     }
@@ -158,8 +150,7 @@ impl Scenario {
         *self.file.population.as_ref().sims_per_person.as_ref()
     }
 
-    /// Every operator as (index into [`crate::reference::operators()`], share), in reference
-    /// order; shares are divided by their sum so they add up to 1, and may be 0.
+    /// Every operator as (index into [`crate::public_data::operators()`], share), in public-data    /// order; shares are divided by their sum so they add up to 1, and may be 0.
     pub fn operator_shares(&self) -> Vec<(usize, f64)> {
         self.operator_shares.clone()
     }
@@ -175,13 +166,13 @@ impl Scenario {
     }
 
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario (see
-    /// [`crate::visitors`]).
+    /// the visitors model).
     pub fn inbound_scale(&self) -> f64 {
         *self.file.tourism.inbound_scale.as_ref()
     }
 
     /// Share of city households away on a leisure trip over each run of rest days (see
-    /// [`crate::mobility::leisure`]).
+    /// the mobility model's leisure trips).
     pub fn domestic_trip_share(&self) -> f64 {
         *self.file.tourism.domestic_trip_share.as_ref()
     }
@@ -273,8 +264,8 @@ pub fn normalised_toml(scenario: &Scenario) -> String {
     toml::to_string_pretty(&scenario.file).expect("a validated scenario serialises")
 }
 
-/// `scenario` with its outputs restricted to `tables` (names of [`crate::tables`]), validated
-/// again.
+/// `scenario` with its outputs restricted to `tables`, validated again against the table names
+/// it was parsed with.
 pub fn with_tables(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
     let mut doc: toml::Table = normalised_toml(scenario)
         .parse()
@@ -288,5 +279,6 @@ pub fn with_tables(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, Sce
             toml::Value::Array(tables.iter().map(|t| toml::Value::from(*t)).collect()),
         );
     }
-    parse(scenario.name(), &doc.to_string(), &crate::tables::names())
+    let known: Vec<&str> = scenario.known_tables.iter().map(String::as_str).collect();
+    parse(scenario.name(), &doc.to_string(), &known)
 }

@@ -14,7 +14,7 @@ pub const DEFAULT_SIMS_PER_PERSON: f64 = 1.35;
 pub const DEFAULT_PERSONS_PER_BLOCK: u32 = 50_000;
 /// Default share of eligible Chinese Malaysian households that go balik kampung for Chinese New
 /// Year (assumption; calibration target: the highway exodus figures of
-/// `balik_kampung_2025_facts.csv`, see [`crate::mobility::trips`]).
+/// `balik_kampung_2025_facts.csv`, see the mobility model's trips).
 pub const DEFAULT_BALIK_KAMPUNG_CNY_SHARE: f64 = 0.5;
 /// Default share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri
 /// (assumption, as for Chinese New Year; Raya is the larger exodus).

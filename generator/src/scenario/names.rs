@@ -1,6 +1,6 @@
 //! Matching state, district and other names written by people to the reference spellings.
 
-use crate::reference::{self, District, State};
+use crate::public_data::{self, District, State};
 
 /// Aliases whose [`key`] differs from the census name's key: (alias key, census name key).
 const STATE_ALIASES: &[(&str, &str)] = &[
@@ -41,11 +41,11 @@ pub fn state(name: &str) -> Result<&'static State, String> {
         .iter()
         .find(|(alias, _)| *alias == k)
         .map_or(k.as_str(), |(_, to)| to);
-    reference::states()
+    public_data::states()
         .iter()
         .find(|s| key(s.name) == k || key(s.iso) == k)
         .ok_or_else(|| {
-            let names = reference::states().iter().map(|s| s.name);
+            let names = public_data::states().iter().map(|s| s.name);
             format!(
                 "unknown state \"{name}\" (write its census name, or a common name such as \
              \"Penang\" or \"Kuala Lumpur\"); {}",
@@ -57,7 +57,7 @@ pub fn state(name: &str) -> Result<&'static State, String> {
 /// The district `name` designates, written `District` or `State/District`, ignoring case and
 /// punctuation. A name that two states share must be written with its state.
 pub fn district(name: &str) -> Result<&'static District, String> {
-    let all = reference::districts();
+    let all = public_data::districts();
     if let Some((state_name, district_name)) = name.split_once('/') {
         let state = self::state(state_name.trim())?;
         let k = key(district_name);
@@ -107,7 +107,7 @@ pub fn district(name: &str) -> Result<&'static District, String> {
 /// How a district is written in normalised scenarios: its census name, prefixed with its
 /// state (`State/District`) when another state has a district of the same name.
 pub fn canonical_district(d: &District) -> String {
-    let shared = reference::districts()
+    let shared = public_data::districts()
         .iter()
         .any(|o| o.index != d.index && key(o.name) == key(d.name));
     if shared {

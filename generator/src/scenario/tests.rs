@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::reference;
+use crate::public_data;
 
 const TABLES: &[&str] = &["persons", "sims", "cells", "cdrs"];
 const ORIGIN: &str = "scenarios/x.toml";
@@ -49,7 +49,7 @@ fn assert_error(text: &str, prefix: &str, parts: &[&str]) {
 fn quickstart_covers_the_klang_valley_for_a_week() {
     let s = quickstart();
     let klang_valley = ["Selangor", "W.P. Kuala Lumpur", "W.P. Putrajaya"];
-    let expected: Vec<u16> = reference::districts()
+    let expected: Vec<u16> = public_data::districts()
         .iter()
         .filter(|d| klang_valley.contains(&d.state))
         .map(|d| d.index)
@@ -85,9 +85,11 @@ fn chinese_new_year_covers_the_peninsula_over_the_festival() {
         .expect("bundled");
     let s =
         parse("bundled:chinese-new-year-2025", b.text, TABLES).unwrap_or_else(|e| panic!("{e}"));
-    let peninsular: Vec<u16> = reference::districts()
+    let peninsular: Vec<u16> = public_data::districts()
         .iter()
-        .filter(|d| reference::state(d.state_code).unwrap().region == reference::Region::Peninsular)
+        .filter(|d| {
+            public_data::state(d.state_code).unwrap().region == public_data::Region::Peninsular
+        })
         .map(|d| d.index)
         .collect();
     assert_eq!(s.districts(), peninsular);
@@ -103,16 +105,19 @@ fn chinese_new_year_covers_the_peninsula_over_the_festival() {
 #[test]
 fn defaults_cover_malaysia_and_the_market_shares() {
     let s = parse(ORIGIN, BASE, TABLES).unwrap();
-    assert_eq!(s.districts().len(), reference::districts().len());
+    assert_eq!(s.districts().len(), public_data::districts().len());
     let shares = s.operator_shares();
-    assert_eq!(shares.len(), reference::operators().len());
-    let total: f64 = reference::operators().iter().map(|o| o.market_share).sum();
+    assert_eq!(shares.len(), public_data::operators().len());
+    let total: f64 = public_data::operators()
+        .iter()
+        .map(|o| o.market_share)
+        .sum();
     assert!(
         (total - 1.0).abs() <= 0.001,
         "reference market shares sum to {total}"
     );
     for (i, share) in shares {
-        assert!((share - reference::operators()[i].market_share / total).abs() < 1e-12);
+        assert!((share - public_data::operators()[i].market_share / total).abs() < 1e-12);
     }
 }
 
@@ -128,7 +133,7 @@ fn aliases_and_disambiguated_districts_resolve_to_census_names() {
         .districts()
         .iter()
         .map(|&i| {
-            let d = &reference::districts()[usize::from(i)];
+            let d = &public_data::districts()[usize::from(i)];
             format!("{}/{}", d.state, d.name)
         })
         .collect();
@@ -187,7 +192,7 @@ fn normalised_toml_round_trips() {
     let s = parse(ORIGIN, &custom, TABLES).unwrap();
     assert_eq!(s.tables(), ["persons", "cdrs"]);
     assert_eq!(
-        s.operator_shares()[reference::operators()
+        s.operator_shares()[public_data::operators()
             .iter()
             .position(|o| o.key == "maxis")
             .unwrap()]
@@ -651,7 +656,7 @@ end = "2025-02-12 16:00"
 fn events_resolve_and_round_trip() {
     let s = parse(ORIGIN, EVENTS, TABLES).unwrap_or_else(|e| panic!("{e}"));
     let g = &s.gatherings()[0];
-    assert_eq!(g.venue.district, reference::attractions()[3].district);
+    assert_eq!(g.venue.district, public_data::attractions()[3].district);
     assert_eq!((g.opens_s, g.closes_s), (19 * 3600, 23 * 3600));
     assert!(
         g.attendance > 0.0 && g.attendance < 0.05,
@@ -659,13 +664,14 @@ fn events_resolve_and_round_trip() {
         g.attendance
     );
     let o = &s.outages()[0];
-    let midnight = crate::mobility::local_midnight(NaiveDate::from_ymd_opt(2025, 2, 12).unwrap());
+    let midnight =
+        crate::public_data::calendar::local_midnight(NaiveDate::from_ymd_opt(2025, 2, 12).unwrap());
     assert_eq!(
         (o.start, o.end),
         (midnight + 10 * 3600, midnight + 16 * 3600)
     );
     assert_eq!(
-        o.operator.map(|i| reference::operators()[i].key),
+        o.operator.map(|i| public_data::operators()[i].key),
         Some("maxis")
     );
     let bundled = bundled()

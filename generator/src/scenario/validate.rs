@@ -13,9 +13,9 @@ use super::model::{
 };
 use super::names::{self, valid_choices};
 use super::{PopulationSize, Scenario};
-use crate::population::{MAX_PERSONS, MAX_SIMS, NumberingPlan, person_count};
-use crate::reference;
-use crate::visitors::VISITOR_SIM_KEY_BASE;
+use crate::numbering::{MAX_PERSONS, MAX_SIMS, NumberingPlan, VISITOR_SIM_KEY_BASE};
+use crate::public_data;
+use crate::vocabulary::person_count;
 
 /// Longest period, in days.
 const MAX_DAYS: i64 = 366;
@@ -56,6 +56,7 @@ pub(crate) fn validate(
         operator_shares,
         gatherings,
         outages,
+        known_tables: src.known_tables.iter().map(|t| (*t).to_owned()).collect(),
     })
 }
 
@@ -126,14 +127,14 @@ fn resolve_region(
     region: Option<Spanned<RegionFile>>,
 ) -> Result<(Spanned<RegionFile>, Vec<u16>), ScenarioError> {
     let Some(region) = region else {
-        let states = reference::states()
+        let states = public_data::states()
             .iter()
             .map(|s| Spanned::new(0..0, s.name.to_owned()));
         let all = RegionFile {
             states: Some(states.collect()),
             districts: None,
         };
-        let districts = reference::districts().iter().map(|d| d.index).collect();
+        let districts = public_data::districts().iter().map(|d| d.index).collect();
         return Ok((Spanned::new(0..0, all), districts));
     };
     let span = region.span();
@@ -147,7 +148,7 @@ fn resolve_region(
                 let state = names::state(name.as_ref())
                     .map_err(|problem| src.error(name.span(), "region.states", problem))?;
                 states.push((state.code, Spanned::new(name.span(), state.name.to_owned())));
-                let in_state = reference::districts()
+                let in_state = public_data::districts()
                     .iter()
                     .filter(|d| d.state_code == state.code);
                 selected.extend(in_state.map(|d| d.index));
@@ -288,7 +289,7 @@ fn check_capacity(
     let field = format!("population.{field}");
     let census: u64 = districts
         .iter()
-        .map(|&d| reference::districts()[usize::from(d)].population)
+        .map(|&d| public_data::districts()[usize::from(d)].population)
         .sum();
     let sims = *p.sims_per_person.as_ref();
     let persons = person_count(size, census, sims);
@@ -327,7 +328,7 @@ fn check_capacity(
 }
 
 fn total_census() -> u64 {
-    reference::districts().iter().map(|d| d.population).sum()
+    public_data::districts().iter().map(|d| d.population).sum()
 }
 
 type OperatorTable = Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>;
@@ -338,7 +339,7 @@ fn resolve_operators(
     src: &Source<'_>,
     table: Option<OperatorTable>,
 ) -> Result<(OperatorTable, Vec<(usize, f64)>), ScenarioError> {
-    let operators = reference::operators();
+    let operators = public_data::operators();
     let mut shares = vec![0.0; operators.len()];
     let span = match table {
         None => {

@@ -1,7 +1,8 @@
 //! Operator table `cdr`: voice and SMS call detail records, one per served party.
 
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::records::{CdrRow, PhoneNumber};
 
 /// Schema of `cdr`.
 pub static CDR: TableSchema = TableSchema {
@@ -75,163 +76,6 @@ pub static CDR: TableSchema = TableSchema {
     ],
     sort_key: Some("start_time"),
 };
-
-/// One CDR row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CdrRow {
-    /// Opaque record number.
-    pub record_id: i64,
-    /// MOC, MTC, SMS_MO or SMS_MT.
-    pub record_type: &'static str,
-    /// Operator name.
-    pub operator: &'static str,
-    /// Served subscriber's SIM key (to look up MSISDN, IMSI, IMEI).
-    pub served: u64,
-    /// The other party's number.
-    pub other_party: PhoneNumber,
-    /// Start, UTC seconds.
-    pub start: i64,
-    /// Duration, seconds.
-    pub duration_s: i32,
-    /// First serving cell.
-    pub first_cell: i64,
-    /// Last serving cell.
-    pub last_cell: i64,
-    /// Result label.
-    pub result: &'static str,
-    /// Roaming label.
-    pub roaming: &'static str,
-    /// Location estimate (lon, lat, accuracy in metres).
-    pub location: (f64, f64, i32),
-}
-
-/// A phone number (E.164 with +) held inline: no allocation per record. Also holds other short
-/// ASCII identifiers (IMSI, IMEI).
-#[derive(Clone, Copy)]
-pub struct PhoneNumber {
-    len: u8,
-    bytes: [u8; PhoneNumber::CAPACITY],
-}
-
-impl PhoneNumber {
-    /// Longest number held, bytes (E.164 allows 15 digits after the +).
-    pub const CAPACITY: usize = 23;
-
-    /// The number `text`; panics beyond [`PhoneNumber::CAPACITY`] bytes or on non-ASCII text.
-    pub fn new(text: &str) -> Self {
-        let mut n = PhoneNumber::empty();
-        n.push_str(text);
-        n
-    }
-
-    /// No characters yet.
-    pub const fn empty() -> Self {
-        PhoneNumber {
-            len: 0,
-            bytes: [0; PhoneNumber::CAPACITY],
-        }
-    }
-
-    /// Appends ASCII `text`.
-    pub fn push_str(&mut self, text: &str) {
-        assert!(text.is_ascii(), "phone numbers are ASCII");
-        let at = usize::from(self.len);
-        let end = at + text.len();
-        assert!(end <= Self::CAPACITY, "phone number too long: {text}");
-        self.bytes[at..end].copy_from_slice(text.as_bytes());
-        self.len = end as u8;
-    }
-
-    /// Appends `value` in decimal, zero-padded to `width` digits (like `{value:0width$}`).
-    pub fn push_padded(&mut self, value: u64, width: usize) {
-        let mut digits = [0u8; 20];
-        let (mut v, mut n) = (value, 0);
-        while v > 0 || n == 0 {
-            digits[n] = b'0' + (v % 10) as u8;
-            v /= 10;
-            n += 1;
-        }
-        let total = n.max(width);
-        let at = usize::from(self.len);
-        assert!(at + total <= Self::CAPACITY, "phone number too long");
-        for (k, slot) in self.bytes[at..at + total].iter_mut().enumerate() {
-            let from_end = total - 1 - k;
-            *slot = if from_end < n { digits[from_end] } else { b'0' };
-        }
-        self.len = (at + total) as u8;
-    }
-
-    /// Appends the number to a string column (ASCII: valid UTF-8 without a check).
-    pub fn push_to(&self, column: &mut StringColumn) {
-        if column.offsets.is_empty() {
-            column.offsets.push(0);
-        }
-        column.bytes.extend_from_slice(self.digits());
-        column
-            .offsets
-            .push(i32::try_from(column.bytes.len()).expect("string column over 2 GiB"));
-    }
-
-    fn digits(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
-    }
-
-    /// The number as text.
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
-    }
-}
-
-impl std::ops::Deref for PhoneNumber {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Write for PhoneNumber {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let at = usize::from(self.len);
-        if !s.is_ascii() || at + s.len() > Self::CAPACITY {
-            return Err(std::fmt::Error);
-        }
-        self.push_str(s);
-        Ok(())
-    }
-}
-
-impl PartialEq for PhoneNumber {
-    fn eq(&self, other: &Self) -> bool {
-        self.digits() == other.digits()
-    }
-}
-
-impl Eq for PhoneNumber {}
-
-impl PartialOrd for PhoneNumber {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for PhoneNumber {
-    /// The order of the numbers as strings.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.digits().cmp(other.digits())
-    }
-}
-
-impl std::fmt::Debug for PhoneNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for PhoneNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Served-subscriber identifiers, looked up once per SIM.
 pub struct Served<'a> {
@@ -330,22 +174,5 @@ impl CdrBuilder {
                 ColumnData::Int32(accuracy).into(),
             ],
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_read_like_formatted_strings() {
-        for (prefix, value, width) in [("+603", 42u64, 8usize), ("+86", 0, 11), ("+977", 123, 2)] {
-            let mut n = PhoneNumber::new(prefix);
-            n.push_padded(value, width);
-            assert_eq!(n.as_str(), format!("{prefix}{value:0width$}"));
-        }
-        let (a, b) = (PhoneNumber::new("+6012"), PhoneNumber::new("+603"));
-        assert_eq!(a.cmp(&b), "+6012".cmp("+603"));
-        assert_eq!(format!("{a:?}"), "\"+6012\"");
     }
 }

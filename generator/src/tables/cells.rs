@@ -1,9 +1,9 @@
 //! Operator table `cells`: every cell of the scenario's operators, with a GeoParquet point.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::network::Network;
-use crate::reference::operators;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
+use crate::public_data::operators;
 
 use super::district_columns;
 

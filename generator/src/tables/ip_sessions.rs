@@ -1,10 +1,11 @@
 //! Operator tables `ip_sessions` (packet-gateway data records) and `ip_calls` (over-the-top
 //! voice calls seen in the data sessions).
 
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 use super::cdr::Served;
+use crate::records::{IpCall, IpRecord};
 
 /// Schema of `ip_sessions`.
 pub static IP_SESSIONS: TableSchema = TableSchema {
@@ -104,72 +105,6 @@ pub static IP_CALLS: TableSchema = TableSchema {
     ],
     sort_key: Some("start_time"),
 };
-
-/// One `ip_sessions` row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IpRecord {
-    /// Opaque record number.
-    pub record_id: i64,
-    /// Charging id of the session.
-    pub session_id: i64,
-    /// Record number within the session.
-    pub sequence: i16,
-    /// Operator name.
-    pub operator: &'static str,
-    /// Served SIM key.
-    pub served: u64,
-    /// Start, UTC seconds.
-    pub start: i64,
-    /// End, UTC seconds.
-    pub end: i64,
-    /// Serving cell.
-    pub cell: i64,
-    /// RAT label.
-    pub rat: &'static str,
-    /// APN.
-    pub apn: &'static str,
-    /// Private address.
-    pub private_ip: u32,
-    /// Public CGNAT address.
-    pub public_ip: u32,
-    /// First port of the block.
-    pub port_start: i32,
-    /// Last port of the block.
-    pub port_end: i32,
-    /// Uplink bytes.
-    pub bytes_up: i64,
-    /// Downlink bytes.
-    pub bytes_down: i64,
-    /// Closing cause.
-    pub closing_cause: &'static str,
-    /// Roaming label.
-    pub roaming: &'static str,
-    /// Location estimate (lon, lat, accuracy in metres).
-    pub location: (f64, f64, i32),
-}
-
-/// One `ip_calls` row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IpCall {
-    /// Session carrying the call.
-    pub session_id: i64,
-    /// Operator name.
-    pub operator: &'static str,
-    /// Served SIM key.
-    pub served: u64,
-    /// Application.
-    pub service: &'static str,
-    /// Start, UTC seconds.
-    pub start: i64,
-    /// Duration, seconds.
-    pub duration_s: i32,
-    /// Uplink bytes.
-    pub bytes_up: i64,
-    /// Downlink bytes.
-    pub bytes_down: i64,
-    /// Serving cell.
-    pub cell: i64,
-}
 
 fn ipv4(a: u32) -> String {
     format!(

@@ -10,10 +10,8 @@ pub mod trajectories;
 pub mod trips;
 pub mod visitors;
 
-use chrono::NaiveDate;
-
+use crate::columnar::TableSchema;
 use crate::geography::Geography;
-use crate::table::TableSchema;
 
 pub use cdr::CDR;
 pub use cells::CELLS;
@@ -60,8 +58,8 @@ pub fn markdown() -> String {
     );
     for t in ALL {
         let view = match t.view {
-            crate::table::View::Operator => "operator",
-            crate::table::View::Truth => "truth",
+            crate::columnar::View::Operator => "operator",
+            crate::columnar::View::Truth => "truth",
         };
         let _ = write!(out, "\n## `{}` ({view})\n\n{}\n\n", t.name, t.doc);
         if let Some(key) = t.sort_key {
@@ -80,11 +78,6 @@ pub fn markdown() -> String {
         }
     }
     out
-}
-
-/// Days since 1970-01-01.
-pub fn date_days(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
 /// (code, district name, state name) of a district.

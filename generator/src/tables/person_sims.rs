@@ -1,9 +1,9 @@
 //! Truth table `person_sims`: the person behind every SIM.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 use crate::population::Sim;
-use crate::reference::operators;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::public_data::operators;
 
 /// Schema of `person_sims`.
 pub static PERSON_SIMS: TableSchema = TableSchema {

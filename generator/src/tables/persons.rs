@@ -1,10 +1,11 @@
 //! Truth table `persons`: who lives where, with their demographics.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::population::Person;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 
-use super::{date_days, district_columns};
+use super::district_columns;
+use crate::mobility::calendar::date_days;
 
 /// Schema of `persons`.
 pub static PERSONS: TableSchema = TableSchema {

@@ -1,11 +1,12 @@
 //! Operator table `subscribers`: the subscriber register (KYC) of every SIM.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 use crate::population::{Identity, Person, Sim};
-use crate::reference::operators;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
+use crate::public_data::operators;
 
-use super::{date_days, district_columns};
+use super::district_columns;
+use crate::mobility::calendar::date_days;
 
 /// Schema of `subscribers`.
 pub static SUBSCRIBERS: TableSchema = TableSchema {

@@ -1,10 +1,10 @@
 //! Truth table `trajectories`: every stay and move of every person-day.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::geography::Geography;
 use crate::mobility::border::{ABROAD, ABROAD_CODE};
 use crate::mobility::{DayPlan, Segment};
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `trajectories`.
 pub static TRAJECTORIES: TableSchema = TableSchema {

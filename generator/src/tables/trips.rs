@@ -1,9 +1,9 @@
 //! Truth table `trips`: every trip away from home that overlaps the scenario period.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 use crate::geography::Geography;
 use crate::mobility::Trip;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 
 /// Schema of `trips`.
 pub static TRIPS: TableSchema = TableSchema {

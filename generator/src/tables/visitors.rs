@@ -1,12 +1,12 @@
 //! Truth table `visitors`: every visitor in the region during the scenario period.
 
+use crate::columnar::schema::ColumnKind::*;
+use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::geography::Geography;
 use crate::mobility::Trip;
-use crate::table::schema::ColumnKind::*;
-use crate::table::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::visitors::Visitor;
 
-use super::date_days;
+use crate::mobility::calendar::date_days;
 
 /// Schema of `visitors`. The first seven columns are the tourism harness's interface: keep their
 /// names, types and order.

@@ -22,11 +22,12 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::geography::Geography;
+use crate::geography::Place;
 use crate::geography::projection::distance_km;
 use crate::mobility::calendar::{DAY_SECONDS, local_midnight};
 use crate::mobility::travel::travel_seconds;
-use crate::mobility::{DayPlan, Mode, Move, Place, Segment, Stay, StayPurpose};
-use crate::reference::{Attraction, EntryKind, EntryPoint, InboundOrigin, entry_points};
+use crate::mobility::{DayPlan, Mode, Move, Segment, Stay, StayPurpose};
+use crate::public_data::{Attraction, EntryKind, EntryPoint, InboundOrigin, entry_points};
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal, uniform_in};
 
@@ -371,7 +372,7 @@ impl Inbound {
             self.seed,
             Purpose::VisitorDay,
             v.index,
-            crate::tables::date_days(date) as u32,
+            crate::mobility::calendar::date_days(date) as u32,
         );
         let mut stops: Vec<(Place, i64)> = Vec::new();
         let depart;

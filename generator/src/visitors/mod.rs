@@ -29,25 +29,24 @@
 
 pub mod itinerary;
 pub mod phone;
-#[cfg(test)]
-mod tests;
+
+pub use crate::numbering::{MAX_VISITORS, VISITOR_SIM_KEY_BASE};
 
 use chrono::{Days, NaiveDate};
 
 use crate::geography::Geography;
-use crate::mobility::Place;
+use crate::geography::Place;
 use crate::mobility::calendar::local_midnight;
 use crate::population::{
     Community, Ethnicity, Identity, ImeiPlan, NumberingExhausted, Person, Population, address,
     names, passport_number,
 };
-use crate::reference::{
+use crate::public_data::{
     Attraction, EntryKind, EntryPoint, InboundOrigin, attractions, districts, entry_points,
     inbound_origins, state,
 };
 use crate::rng::{Purpose, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform_in};
-use crate::scenario::Scenario;
 
 pub use itinerary::Base;
 pub use phone::{Phone, PhoneKind};
@@ -59,11 +58,6 @@ pub const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
 pub const MAX_NIGHTS: u32 = 30;
 /// Person id of the first visitor index; residents' ids are far below.
 pub const VISITOR_ID_BASE: u64 = 1 << 40;
-/// SIM key of the first visitor index: above every resident's key (persons × 3 SIMs) and low
-/// enough that record ids (SIM key × 400 days × 2^16 records below 2^53) stay unique.
-pub const VISITOR_SIM_KEY_BASE: u64 = 200_000_000;
-/// Most visitor indices a scenario may have (SIM keys up to 2^53 / 2^16 / 400).
-pub const MAX_VISITORS: u64 = (1 << 37) / 400 - VISITOR_SIM_KEY_BASE;
 /// Weight of a land checkpoint or ferry terminal dedicated to the visitor's country against an
 /// airport of the same state (assumption: 94% of Singaporean arrivals enter through Johor, nearly
 /// all by road).
@@ -87,6 +81,23 @@ pub struct Inbound {
     hosts: Vec<(usize, f64)>,
     sellers: Vec<(usize, f64)>,
     imei: ImeiPlan,
+}
+
+/// Everything the inbound visitors need from a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundSpec {
+    /// Scenario seed.
+    pub seed: u64,
+    /// First day of the period.
+    pub start: NaiveDate,
+    /// Days in the period.
+    pub days: u32,
+    /// The region's districts (indices into the public-data districts), sorted.
+    pub districts: Vec<u16>,
+    /// Every operator as (index, share), shares summing to 1.
+    pub operator_shares: Vec<(usize, f64)>,
+    /// Fraction of Malaysia's foreign arrivals that arrive in the scenario.
+    pub inbound_scale: f64,
 }
 
 /// One inbound visitor.
@@ -177,26 +188,26 @@ impl Visitor {
 }
 
 impl Inbound {
-    /// The inbound visitors of `scenario`.
-    pub fn new(scenario: &Scenario) -> Inbound {
-        let seed = scenario.seed();
-        let region = scenario.districts();
-        let shares = scenario.operator_shares();
+    /// The inbound visitors of a scenario, as `spec` describes it.
+    pub fn new(spec: &InboundSpec) -> Inbound {
+        let seed = spec.seed;
+        let region = spec.districts.clone();
+        let shares = &spec.operator_shares;
         let pick = |keys: &[&str]| -> Vec<(usize, f64)> {
             shares
                 .iter()
                 .filter(|(op, s)| {
-                    *s > 0.0 && keys.contains(&crate::reference::operators()[*op].key)
+                    *s > 0.0 && keys.contains(&crate::public_data::operators()[*op].key)
                 })
                 .copied()
                 .collect()
         };
-        let per_day = libm::round(scenario.inbound_scale() * NATIONAL_ARRIVALS_PER_DAY) as u64;
-        let len = per_day * u64::from(MAX_NIGHTS + scenario.days());
+        let per_day = libm::round(spec.inbound_scale * NATIONAL_ARRIVALS_PER_DAY) as u64;
+        let len = per_day * u64::from(MAX_NIGHTS + spec.days);
         Inbound {
             seed,
-            start: scenario.start_date(),
-            days: scenario.days(),
+            start: spec.start,
+            days: spec.days,
             per_day,
             attractions: attractions()
                 .iter()
@@ -273,7 +284,7 @@ impl Inbound {
             let room = population.reserved_room(op);
             if room < self.len() {
                 return Err(NumberingExhausted {
-                    operator: crate::reference::operators()[op].name,
+                    operator: crate::public_data::operators()[op].name,
                     needed: self.len(),
                     available: room,
                 });
@@ -302,7 +313,7 @@ impl Inbound {
 }
 
 /// Peninsular or East Malaysia.
-fn landmass(district: u16) -> Option<crate::reference::Region> {
+fn landmass(district: u16) -> Option<crate::public_data::Region> {
     state(districts()[usize::from(district)].state_code).map(|s| s.region)
 }
 

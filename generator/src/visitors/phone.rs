@@ -19,7 +19,7 @@
 
 use crate::permutation::Permutation;
 use crate::population::{Population, Sim, SimNumbers};
-use crate::reference::country_plmns;
+use crate::public_data::country_plmns;
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::{Weighted, uniform};
 

@@ -1,6 +1,6 @@
 //! A table with every column kind and a sample batch of it, shared by the integration tests.
 
-use telcosynth_generator::table::{
+use telcosynth_generator::columnar::{
     Batch, Column, ColumnBuffer, ColumnData, ColumnKind, StringColumn, TableSchema, View,
 };
 

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::table;
+use super::csv;
 
 /// A type allocation code: the first 8 digits of an IMEI.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub fn tacs() -> &'static [Tac] {
     static TACS: OnceLock<Vec<Tac>> = OnceLock::new();
     TACS.get_or_init(|| {
         let text = include_str!("../../data/tac_handsets.csv");
-        let tacs: Vec<Tac> = table::records("tac_handsets.csv", text, ["tac", "brand", "model"])
+        let tacs: Vec<Tac> = csv::records("tac_handsets.csv", text, ["tac", "brand", "model"])
             .map(|r| {
                 let [tac, brand, model] = r.fields;
                 if tac.len() != 8 || !tac.bytes().all(|b| b.is_ascii_digit()) {
@@ -62,7 +62,7 @@ pub fn handset_brand_shares() -> &'static [BrandShare] {
     static SHARES: OnceLock<Vec<BrandShare>> = OnceLock::new();
     SHARES.get_or_init(|| {
         let text = include_str!("../../data/handset_brand_shares.csv");
-        table::records(
+        csv::records(
             "handset_brand_shares.csv",
             text,
             ["brand", "share", "source"],

@@ -5,11 +5,17 @@ use std::collections::HashSet;
 
 use chrono::Days;
 
-use super::*;
+use crate::mobility::calendar::local_midnight;
 use crate::mobility::{Segment, StayPurpose};
-use crate::population::{PopulationSize, test_spec};
-use crate::reference::roaming_plmns;
+use crate::population::Population;
+use crate::population::test_spec;
+use crate::public_data::roaming_plmns;
+use crate::public_data::{entry_points, inbound_origins};
 use crate::scenario;
+use crate::scenario::Scenario;
+use crate::visitors::*;
+use crate::vocabulary::PopulationSize;
+use chrono::NaiveDate;
 
 fn setup(region: &str, days: u32, scale: f64) -> (Scenario, Population) {
     let end = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Days::new(u64::from(days - 1));
@@ -31,7 +37,7 @@ fn visitors(inbound: &Inbound, population: &Population) -> Vec<Visitor> {
 #[test]
 fn origins_follow_the_configured_shares_within_two_points() {
     let (s, population) = setup("", 90, 0.0005);
-    let inbound = Inbound::new(&s);
+    let inbound = Inbound::new(&crate::plan::inbound_spec(&s));
     let arrived: Vec<Visitor> = visitors(&inbound, &population)
         .into_iter()
         .filter(|v| v.entry_date() >= s.start_date())
@@ -52,7 +58,7 @@ fn origins_follow_the_configured_shares_within_two_points() {
 #[test]
 fn visitors_are_pure_functions_of_their_index() {
     let (s, population) = setup("[region]\nstates = [\"Johor\"]", 10, 0.001);
-    let inbound = Inbound::new(&s);
+    let inbound = Inbound::new(&crate::plan::inbound_spec(&s));
     let forward = visitors(&inbound, &population);
     let mut backward: Vec<Visitor> = (0..inbound.len())
         .rev()
@@ -77,7 +83,7 @@ fn every_visitor_enters_and_leaves_through_an_entry_point_and_stays_in_the_regio
         20,
         0.002,
     );
-    let inbound = Inbound::new(&s);
+    let inbound = Inbound::new(&crate::plan::inbound_spec(&s));
     let all = visitors(&inbound, &population);
     assert!(all.len() > 300, "{} visitors", all.len());
     let region: HashSet<u16> = s.districts().into_iter().collect();
@@ -147,7 +153,7 @@ fn every_visitor_enters_and_leaves_through_an_entry_point_and_stays_in_the_regio
 #[test]
 fn phones_roam_with_their_countrys_plmn_or_use_reserved_malaysian_numbers() {
     let (s, population) = setup("", 7, 0.001);
-    let inbound = Inbound::new(&s);
+    let inbound = Inbound::new(&crate::plan::inbound_spec(&s));
     let all = visitors(&inbound, &population);
     let residents: HashSet<String> = (0..population.len())
         .flat_map(|id| population.sims(&population.person(id)))

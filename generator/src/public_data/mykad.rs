@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use super::table;
+use super::csv;
 
 /// A place-of-birth code of the National Registration Department.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub fn birthplace_codes() -> &'static [BirthplaceCode] {
     CODES.get_or_init(|| {
         let text = include_str!("../../data/mykad_birthplace_codes.csv");
         let header = ["code", "state_code", "category", "place"];
-        table::records("mykad_birthplace_codes.csv", text, header)
+        csv::records("mykad_birthplace_codes.csv", text, header)
             .map(|r| {
                 let [code, state_code, category, place] = r.fields;
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) {

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::table;
+use super::csv;
 
 /// A mobile number block assigned to an operator.
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ pub fn operators() -> &'static [Operator] {
             "prepaid_share",
             "source",
         ];
-        let mut operators: Vec<Operator> = table::records("operators.csv", text, header)
+        let mut operators: Vec<Operator> = csv::records("operators.csv", text, header)
             .map(|r| {
                 let [key, name, mcc, mncs, market_share, prepaid_share, _source] = r.fields;
                 Operator {
@@ -78,7 +78,7 @@ pub fn operators() -> &'static [Operator] {
             .collect();
         let text = include_str!("../../data/msisdn_prefixes.csv");
         let header = ["operator", "digits", "nsn_length"];
-        for r in table::records("msisdn_prefixes.csv", text, header) {
+        for r in csv::records("msisdn_prefixes.csv", text, header) {
             let [key, digits, nsn_length] = r.fields;
             let Some(operator) = operators.iter_mut().find(|o| o.key == key) else {
                 r.fail(format_args!("unknown operator {key:?}"));

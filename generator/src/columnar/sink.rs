@@ -2,7 +2,7 @@
 
 use super::batch::Batch;
 
-/// Where one batch goes: its table, its day (for event tables), and the shard and block that made it.
+/// Where one batch goes: its table, its day (for the daily tables, partitioned by local day), and the shard and block that made it.
 ///
 /// Shard and block come from the person-id split, never from the thread that ran the work,
 /// so file names and contents are the same whatever the thread count.
@@ -10,7 +10,7 @@ use super::batch::Batch;
 pub struct PartKey {
     /// The table.
     pub table: &'static str,
-    /// Day of an event table's Hive partition, as days since 1970-01-01.
+    /// Day of a daily table's Hive partition, as days since 1970-01-01.
     pub day: Option<i32>,
     /// Shard index.
     pub shard: u32,

@@ -5,12 +5,30 @@
 //! its rank there. The rank is mapped by further keyed permutations onto the operator's real number
 //! blocks (MSISDN), its MSIN space (IMSI) and its account numbers. Distinct keys never share a
 //! number, and any SIM's identifiers are computed in O(1) from its key alone.
+//!
+//! The SIM key space: residents' keys are `person id × MAX_SIMS + slot`, below
+//! [`VISITOR_SIM_KEY_BASE`], where inbound visitors' keys start.
 
 use std::fmt;
 
+use crate::columnar::StringColumn;
 use crate::permutation::Permutation;
-use crate::reference::{Operator, operators};
+use crate::public_data::{Operator, operators};
 use crate::rng::key_hash;
+
+/// Most SIMs one person holds; SIM keys are `person id × MAX_SIMS + slot`.
+pub const MAX_SIMS: u64 = 3;
+
+/// Most persons a population holds: residents' SIM keys (`person id × MAX_SIMS + slot`) stay
+/// below [`VISITOR_SIM_KEY_BASE`], where inbound visitors' keys start, so at
+/// most 66,666,666 persons (Malaysia's census population is 32,447,385).
+pub const MAX_PERSONS: u64 = VISITOR_SIM_KEY_BASE / MAX_SIMS;
+
+/// SIM key of the first visitor index: above every resident's key (persons × 3 SIMs) and low
+/// enough that record ids (SIM key × 400 days × 2^16 records below 2^53) stay unique.
+pub const VISITOR_SIM_KEY_BASE: u64 = 200_000_000;
+/// Most visitor indices a scenario may have (SIM keys up to 2^53 / 2^16 / 400).
+pub const MAX_VISITORS: u64 = (1 << 37) / 400 - VISITOR_SIM_KEY_BASE;
 
 /// The number blocks of one operator, all of the same size.
 #[derive(Debug, Clone)]
@@ -324,6 +342,134 @@ fn number_blocks(op: usize) -> (NumberBlocks, NumberBlocks) {
     (blocks_of(9), blocks_of(10))
 }
 
+/// A phone number (E.164 with +) held inline: no allocation per record. Also holds other short
+/// ASCII identifiers (IMSI, IMEI).
+#[derive(Clone, Copy)]
+pub struct PhoneNumber {
+    len: u8,
+    bytes: [u8; PhoneNumber::CAPACITY],
+}
+
+impl PhoneNumber {
+    /// Longest number held, bytes (E.164 allows 15 digits after the +).
+    pub const CAPACITY: usize = 23;
+
+    /// The number `text`; panics beyond [`PhoneNumber::CAPACITY`] bytes or on non-ASCII text.
+    pub fn new(text: &str) -> Self {
+        let mut n = PhoneNumber::empty();
+        n.push_str(text);
+        n
+    }
+
+    /// No characters yet.
+    pub const fn empty() -> Self {
+        PhoneNumber {
+            len: 0,
+            bytes: [0; PhoneNumber::CAPACITY],
+        }
+    }
+
+    /// Appends ASCII `text`.
+    pub fn push_str(&mut self, text: &str) {
+        assert!(text.is_ascii(), "phone numbers are ASCII");
+        let at = usize::from(self.len);
+        let end = at + text.len();
+        assert!(end <= Self::CAPACITY, "phone number too long: {text}");
+        self.bytes[at..end].copy_from_slice(text.as_bytes());
+        self.len = end as u8;
+    }
+
+    /// Appends `value` in decimal, zero-padded to `width` digits (like `{value:0width$}`).
+    pub fn push_padded(&mut self, value: u64, width: usize) {
+        let mut digits = [0u8; 20];
+        let (mut v, mut n) = (value, 0);
+        while v > 0 || n == 0 {
+            digits[n] = b'0' + (v % 10) as u8;
+            v /= 10;
+            n += 1;
+        }
+        let total = n.max(width);
+        let at = usize::from(self.len);
+        assert!(at + total <= Self::CAPACITY, "phone number too long");
+        for (k, slot) in self.bytes[at..at + total].iter_mut().enumerate() {
+            let from_end = total - 1 - k;
+            *slot = if from_end < n { digits[from_end] } else { b'0' };
+        }
+        self.len = (at + total) as u8;
+    }
+
+    /// Appends the number to a string column (ASCII: valid UTF-8 without a check).
+    pub fn push_to(&self, column: &mut StringColumn) {
+        if column.offsets.is_empty() {
+            column.offsets.push(0);
+        }
+        column.bytes.extend_from_slice(self.digits());
+        column
+            .offsets
+            .push(i32::try_from(column.bytes.len()).expect("string column over 2 GiB"));
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
+    }
+}
+
+impl std::ops::Deref for PhoneNumber {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Write for PhoneNumber {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let at = usize::from(self.len);
+        if !s.is_ascii() || at + s.len() > Self::CAPACITY {
+            return Err(std::fmt::Error);
+        }
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+impl PartialEq for PhoneNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.digits() == other.digits()
+    }
+}
+
+impl Eq for PhoneNumber {}
+
+impl PartialOrd for PhoneNumber {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PhoneNumber {
+    /// The order of the numbers as strings.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.digits().cmp(other.digits())
+    }
+}
+
+impl std::fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,5 +579,17 @@ mod tests {
                 .sum::<u64>(),
             1_000_003
         );
+    }
+
+    #[test]
+    fn phone_numbers_read_like_formatted_strings() {
+        for (prefix, value, width) in [("+603", 42u64, 8usize), ("+86", 0, 11), ("+977", 123, 2)] {
+            let mut n = PhoneNumber::new(prefix);
+            n.push_padded(value, width);
+            assert_eq!(n.as_str(), format!("{prefix}{value:0width$}"));
+        }
+        let (a, b) = (PhoneNumber::new("+6012"), PhoneNumber::new("+603"));
+        assert_eq!(a.cmp(&b), "+6012".cmp("+603"));
+        assert_eq!(format!("{a:?}"), "\"+6012\"");
     }
 }

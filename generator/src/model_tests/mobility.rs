@@ -5,13 +5,14 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use geo::{Distance, Euclidean};
 
-use super::*;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
+use crate::mobility::*;
 use crate::population::test_spec;
-use crate::reference::{District, districts};
-use crate::scenario::PopulationSize;
+use crate::population::{Person, Population};
+use crate::public_data::{District, districts};
 use crate::tables::trajectories::TrajectoriesBuilder;
+use crate::vocabulary::PopulationSize;
 
 /// Monday 2025-01-06.
 fn start() -> NaiveDate {
@@ -320,13 +321,13 @@ fn trajectories_table_is_sorted_and_complete() {
     }
     let batch = builder.finish();
     assert_eq!(batch.num_rows(), segments);
-    let Some(crate::table::ColumnData::TimestampSeconds(starts)) =
+    let Some(crate::columnar::ColumnData::TimestampSeconds(starts)) =
         batch.column("start_time").map(|c| &c.data)
     else {
         panic!("start_time column");
     };
     assert!(starts.windows(2).all(|w| w[0] <= w[1]));
-    let Some(crate::table::ColumnData::Utf8(purpose)) = batch.column("purpose").map(|c| &c.data)
+    let Some(crate::columnar::ColumnData::Utf8(purpose)) = batch.column("purpose").map(|c| &c.data)
     else {
         panic!("purpose column");
     };

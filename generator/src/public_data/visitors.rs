@@ -8,8 +8,8 @@
 
 use std::sync::OnceLock;
 
+use super::csv::{self, Record};
 use super::districts;
-use super::table::{self, Record};
 
 /// A nationality of foreign arrivals.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,7 @@ pub fn inbound_origins() -> &'static [InboundOrigin] {
     static ORIGINS: OnceLock<Vec<InboundOrigin>> = OnceLock::new();
     ORIGINS.get_or_init(|| {
         let text = include_str!("../../data/inbound_entry_states.csv");
-        let states: Vec<(&str, u8, f64)> = table::records(
+        let states: Vec<(&str, u8, f64)> = csv::records(
             "inbound_entry_states.csv",
             text,
             ["iso3", "state_code", "share"],
@@ -116,7 +116,7 @@ pub fn inbound_origins() -> &'static [InboundOrigin] {
         .collect();
         let text = include_str!("../../data/inbound_origins.csv");
         let header = ["iso3", "name", "calling_code", "share", "arrivals"];
-        table::records("inbound_origins.csv", text, header)
+        csv::records("inbound_origins.csv", text, header)
             .map(|r| {
                 let [iso3, name, calling_code, share, arrivals] = r.fields;
                 InboundOrigin {
@@ -152,7 +152,7 @@ pub fn entry_points() -> &'static [EntryPoint] {
             "iata",
             "crossing_country",
         ];
-        table::records("entry_points.csv", text, header)
+        csv::records("entry_points.csv", text, header)
             .map(|r| {
                 let [id, kind, name, state, district, lat, lon, iata, crossing] = r.fields;
                 EntryPoint {
@@ -182,7 +182,7 @@ pub fn attractions() -> &'static [Attraction] {
     ATTRACTIONS.get_or_init(|| {
         let text = include_str!("../../data/attractions.csv");
         let header = ["id", "name", "district_code", "lat", "lon"];
-        table::records("attractions.csv", text, header)
+        csv::records("attractions.csv", text, header)
             .map(|r| {
                 let [id, name, district, lat, lon] = r.fields;
                 Attraction {
@@ -202,7 +202,7 @@ pub fn roaming_plmns() -> &'static [RoamingPlmn] {
     static PLMNS: OnceLock<Vec<RoamingPlmn>> = OnceLock::new();
     PLMNS.get_or_init(|| {
         let text = include_str!("../../data/roaming_plmns.csv");
-        table::records("roaming_plmns.csv", text, ["iso3", "mcc", "mnc", "brand"])
+        csv::records("roaming_plmns.csv", text, ["iso3", "mcc", "mnc", "brand"])
             .map(|r| {
                 let [iso3, mcc, mnc, brand] = r.fields;
                 let digits = |s: &str, lengths: &[usize]| {

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use super::table;
+use super::csv;
 
 /// Peninsular or East Malaysia.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn states() -> &'static [State] {
             "weekend",
             "population_2020",
         ];
-        let states: Vec<State> = table::records("states.csv", text, header)
+        let states: Vec<State> = csv::records("states.csv", text, header)
             .map(|r| {
                 let [code, iso, name, region, weekend, population] = r.fields;
                 State {

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use super::table;
+use super::csv;
 
 pub use super::names::{
     BUILDING_PREFIX_WEIGHTS, BUILDING_PREFIXES, SECTION_ABBREVIATIONS, STREET_PREFIX_WEIGHTS,
@@ -17,7 +17,7 @@ pub fn postcode_ranges(state_code: u8) -> &'static [(u32, u32)] {
     let by_state = BY_STATE.get_or_init(|| {
         let mut by_state = vec![Vec::new(); 16];
         let text = include_str!("../../data/postcode_ranges.csv");
-        for r in table::records("postcode_ranges.csv", text, ["state_code", "from", "to"]) {
+        for r in csv::records("postcode_ranges.csv", text, ["state_code", "from", "to"]) {
             let [state, from, to] = r.fields;
             let state: usize = r.parse(state);
             let range = (r.parse(from), r.parse(to));

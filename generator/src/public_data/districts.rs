@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use geo::{LineString, MultiPolygon, Point, Polygon};
 
-use super::table::{self, Record};
+use super::csv::{self, Record};
 
 /// Shares of Malaysian citizens by ethnic group; they sum to 1.
 ///
@@ -75,7 +75,7 @@ pub fn districts() -> &'static [District] {
     DISTRICTS.get_or_init(|| {
         let mut boundaries = boundaries();
         let text = include_str!("../../data/districts.csv");
-        let districts: Vec<District> = table::records("districts.csv", text, HEADER)
+        let districts: Vec<District> = csv::records("districts.csv", text, HEADER)
             .enumerate()
             .map(|(position, r)| {
                 let district = parse_district(&r, &mut boundaries);

@@ -2,12 +2,37 @@
 //!
 //! Dates outside the tables (any year but 2025, apart from the school break that starts in
 //! December 2024) have no holidays.
+//!
+//! Also Malaysian time: UTC+8 all year, no daylight saving, and the conversions between UTC
+//! seconds and local dates every layer uses.
 
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::table::{self, Record};
+use super::csv::{self, Record};
+
+/// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
+pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+/// Seconds in a day.
+pub const DAY_SECONDS: i64 = 86_400;
+
+/// The local date (UTC+8) of UTC epoch second `t`.
+pub fn local_date(t: i64) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    epoch + chrono::Days::new((t + UTC_OFFSET_SECONDS).div_euclid(DAY_SECONDS) as u64)
+}
+
+/// UTC epoch seconds of local midnight (00:00 +08:00) starting `date`.
+pub fn local_midnight(date: NaiveDate) -> i64 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    (date - epoch).num_days() * DAY_SECONDS - UTC_OFFSET_SECONDS
+}
+
+/// Days since 1970-01-01.
+pub fn date_days(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
 
 /// A public holiday and the states that observe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +87,7 @@ pub fn public_holidays() -> &'static [PublicHoliday] {
     static HOLIDAYS: OnceLock<Vec<PublicHoliday>> = OnceLock::new();
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/public_holidays_2025.csv");
-        table::records("public_holidays_2025.csv", text, ["date", "states", "name"])
+        csv::records("public_holidays_2025.csv", text, ["date", "states", "name"])
             .map(|r| {
                 let [date, states, name] = r.fields;
                 PublicHoliday {
@@ -81,7 +106,7 @@ pub fn school_holidays() -> &'static [SchoolHoliday] {
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/school_holidays_2025.csv");
         let header = ["start", "end", "kind", "states"];
-        table::records("school_holidays_2025.csv", text, header)
+        csv::records("school_holidays_2025.csv", text, header)
             .map(|r| {
                 let [start, end, kind, states] = r.fields;
                 let (start, end) = (parse_date(&r, start), parse_date(&r, end));

@@ -1,6 +1,6 @@
 //! A small direct-mapped cache of serving-cell answers, one per worker thread.
 
-use crate::network::Technology;
+use super::Technology;
 
 /// Entries in a cache: the positions of a few thousand person-days, under 1 MiB per worker thread
 /// (4,096 slots measured about 3 % more CPU per cdr row on the quickstart).

@@ -1,4 +1,4 @@
-//! Public reference data on Malaysia, embedded in the binary: states, districts and their
+//! Public data on Malaysia, embedded in the binary: states, districts and their
 //! boundaries, operators and number ranges, handsets, identity-number codes, names and addresses,
 //! the 2025 public and school holidays, and foreign visitors' origins, entry points and home
 //! networks.
@@ -8,13 +8,13 @@
 
 pub mod address;
 pub mod calendar;
+mod csv;
 pub mod districts;
 pub mod handsets;
 pub mod mykad;
 pub mod names;
 pub mod operators;
 pub mod states;
-mod table;
 #[cfg(test)]
 mod tests;
 pub mod visitors;

@@ -1,0 +1,5 @@
+//! Unit tests of the model that read scenarios or write tables: they sit above every layer, so
+//! the model's own modules never import the scenario or the output tables.
+
+mod mobility;
+mod visitors;
