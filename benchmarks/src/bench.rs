@@ -12,8 +12,10 @@ use crate::density::{self, Density};
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, IndicatorSet, Side};
+use crate::leaderboard;
 use crate::prepare::{self, Prepared};
 use crate::release;
+use crate::render;
 use crate::report::{
     BenchReport, DatasetInfo, Outcome, PipelineReport, RawView, RiskSection, Scored, Utility,
 };
@@ -228,8 +230,8 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
         leaderboard: Vec::new(),
         stages: stages.into_records(),
     };
-    report.rank();
-    report.write(&opts.out)?;
+    report.leaderboard = leaderboard::leaderboard(&report.pipelines);
+    render::write(&report, &opts.out)?;
     Ok(report)
 }
 
