@@ -20,11 +20,10 @@ use telcosynth_sinks::{Compression, Manifest, read_manifest, writer_properties};
 use crate::contract::INPUT_TABLES;
 use crate::dataset::Dataset;
 use crate::error::HarnessError;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 /// File name of the schema description in the input folder.
 pub const SCHEMA_FILE: &str = "schema.json";
-/// Offset of Malaysian local time from UTC, seconds.
-pub const LOCAL_OFFSET_S: i64 = 8 * 3600;
 
 /// The target operator: whose subscribers a pipeline receives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +60,7 @@ impl Period {
                 .expect("midnight")
                 .and_utc()
                 .timestamp()
-                - LOCAL_OFFSET_S
+                - UTC_OFFSET_SECONDS
         };
         Period {
             start,

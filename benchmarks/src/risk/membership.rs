@@ -43,10 +43,11 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 use super::aggregates::Cell;
 use super::stats::{AttackResult, Rate, wilson};
-use super::world::{LOCAL_OFFSET_S, World};
+use super::world::World;
 use super::{Neighbour, SpatialLevel};
 
 /// Two-sided 95% normal quantile.
@@ -124,7 +125,7 @@ pub(crate) fn assess(
         world.persons.get(&person)?;
         let mut s = 0.0;
         for &(bin, z) in world.tokens(person) {
-            let key = (world.zones.name(z), bin * world.bin_s - LOCAL_OFFSET_S);
+            let key = (world.zones.name(z), bin * world.bin_s - UTC_OFFSET_SECONDS);
             let Some(&y) = released.get(&key) else {
                 continue;
             };

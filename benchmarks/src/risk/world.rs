@@ -14,15 +14,13 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use telcosynth_generator::geography::projection::distance_km;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::reference::districts;
 
 use super::linkage::{Profile, profiles};
 use super::population::{Person, Population, RawIndex, ViewEvents};
 use super::read::{self, text};
 use super::{RiskError, RiskInputs, SpatialLevel};
-
-/// UTC offset of local time (Malaysia, UTC+8).
-pub(crate) const LOCAL_OFFSET_S: i64 = 8 * 3600;
 
 /// Event tables of the operator view: name, time column, cell column.
 pub(crate) const EVENT_TABLES: [(&str, &str, &str); 2] = [
@@ -185,14 +183,14 @@ pub(crate) fn bin(t: i64, bin_s: i64) -> i64 {
     if bin_s <= 1 {
         t
     } else {
-        (t + LOCAL_OFFSET_S).div_euclid(bin_s)
+        (t + UTC_OFFSET_SECONDS).div_euclid(bin_s)
     }
 }
 
 /// Local start of a bin: (hour of day, day of week with 0 = Monday).
 pub(crate) fn local_hour_weekday(b: i64, bin_s: i64) -> (i64, i64) {
     let local = if bin_s <= 1 {
-        b + LOCAL_OFFSET_S
+        b + UTC_OFFSET_SECONDS
     } else {
         b * bin_s
     };
