@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use telcosynth_sinks::SinkFailure;
+use telcosynth_sinks::read::ReadError;
 use thiserror::Error;
 
 /// Why [`crate::inspect`] failed.
@@ -95,6 +96,50 @@ impl InspectError {
             InspectError::Manifest(_) => true,
             InspectError::Open { source, .. } => source.kind() == io::ErrorKind::NotFound,
             _ => true,
+        }
+    }
+}
+
+impl From<ReadError> for InspectError {
+    fn from(e: ReadError) -> InspectError {
+        match e {
+            ReadError::NotParquet { path } => InspectError::NotParquet { path },
+            ReadError::Open { path, source } => InspectError::Open { path, source },
+            ReadError::Parquet { path, message } => InspectError::Parquet { path, message },
+            ReadError::MissingColumn {
+                path,
+                table,
+                column,
+            } => InspectError::MissingColumn {
+                path,
+                table,
+                column,
+            },
+            ReadError::ColumnType {
+                path,
+                column,
+                expected,
+                found,
+            } => InspectError::ColumnType {
+                path,
+                column,
+                expected,
+                found,
+            },
+            ReadError::Cast {
+                path,
+                column,
+                message,
+            }
+            | ReadError::Value {
+                path,
+                column,
+                message,
+            } => InspectError::Value {
+                path,
+                column,
+                message,
+            },
         }
     }
 }

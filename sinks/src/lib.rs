@@ -18,6 +18,7 @@ mod hashing;
 mod manifest;
 pub mod ownership;
 mod parquet_writer;
+pub mod read;
 mod reference;
 mod shards;
 pub mod speed;
