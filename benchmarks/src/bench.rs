@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::contract::{self, ReleaseManifest};
-use crate::dataset::Dataset;
 use crate::density::{self, Density};
 use crate::engine::Engine;
 use crate::error::HarnessError;
@@ -157,7 +156,7 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
     let mut opts = opts.clone();
     let started = Instant::now();
     let mut stages = Stages::new(progress);
-    let dataset = Dataset::open(&opts.dataset)?;
+    let dataset = prepare::open_dataset(&opts.dataset)?;
     let target = prepare::choose_target(&dataset, opts.operator.as_deref())?;
     let prepared = stages.run("prepare the operator view", || {
         prepare::prepare(&dataset, target, &opts.out.join("input"))

@@ -10,11 +10,11 @@ use datafusion::arrow::compute::cast;
 use serde::Serialize;
 
 use crate::contract::SpatialLevel;
-use crate::dataset::Dataset;
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::prepare::Period;
 use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_sinks::read::DatasetReader;
 
 /// One indicator's SQL: over the operator view (also used for releases) and, for indicators
 /// about people, over the truth.
@@ -436,7 +436,7 @@ fn empty_view(view: &str, extra: &[(&str, &str)]) -> String {
 /// Returns whether `visitors` exists.
 pub fn register_truth(
     engine: &Engine,
-    dataset: &Dataset,
+    dataset: &DatasetReader,
     operator_name: &str,
 ) -> Result<bool, HarnessError> {
     for table in ["persons", "person_sims", "trajectories"] {

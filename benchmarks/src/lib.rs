@@ -12,7 +12,6 @@ pub mod baselines;
 pub mod bench;
 pub mod capped_log;
 pub mod contract;
-pub mod dataset;
 pub mod density;
 pub mod engine;
 pub mod error;

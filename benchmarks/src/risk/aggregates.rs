@@ -26,12 +26,12 @@ use serde::Serialize;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
-use super::read::{self, text};
 use super::recovered_linkage::{Trajectory, known_points, reidentified};
 use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
 use super::world::{EVENT_TABLES, cell_sites, need};
 use super::{RiskError, RiskInputs, RiskParams};
+use telcosynth_sinks::read::{self, DatasetReader, text};
 
 /// Indicators that are counts of people or events.
 const COUNT_INDICATORS: [&str; 6] = [
@@ -93,15 +93,15 @@ pub(crate) fn load(path: &std::path::Path) -> Result<Vec<Cell>, RiskError> {
         "breakdown_value",
         "value",
     ];
-    read::scan(path, "aggregates", &columns, |rows| {
-        let indicator = need(rows.strings("indicator")?, "aggregates.indicator")?;
-        let level = need(rows.strings("zone_level")?, "aggregates.zone_level")?;
-        let zone = need(rows.strings("zone_id")?, "aggregates.zone_id")?;
-        let start = need(rows.seconds("t_start")?, "aggregates.t_start")?;
-        let end = need(rows.seconds("t_end")?, "aggregates.t_end")?;
-        let key = rows.strings("breakdown_key")?;
-        let bvalue = rows.strings("breakdown_value")?;
-        let value = need(rows.f64s("value")?, "aggregates.value")?;
+    DatasetReader::folder(path).scan_present::<RiskError>("aggregates", &columns, |rows| {
+        let indicator = need(rows.cast_strings("indicator")?, "aggregates.indicator")?;
+        let level = need(rows.cast_strings("zone_level")?, "aggregates.zone_level")?;
+        let zone = need(rows.cast_strings("zone_id")?, "aggregates.zone_id")?;
+        let start = need(rows.cast_seconds("t_start")?, "aggregates.t_start")?;
+        let end = need(rows.cast_seconds("t_end")?, "aggregates.t_end")?;
+        let key = rows.cast_strings("breakdown_key")?;
+        let bvalue = rows.cast_strings("breakdown_value")?;
+        let value = need(rows.cast_f64s("value")?, "aggregates.value")?;
         for i in 0..rows.len() {
             let (Some(v), Some(s), Some(e)) = (value[i], start[i], end[i]) else {
                 continue;
@@ -254,7 +254,7 @@ impl ZoneMap {
     fn load(input: &std::path::Path, level: &str) -> Result<ZoneMap, RiskError> {
         let mut cells = HashMap::new();
         let state_of: HashMap<&str, &str> = districts().iter().map(|d| (d.code, d.state)).collect();
-        for (k, x, y, d) in cell_sites(&read::table_files(input, "cells"))? {
+        for (k, x, y, d) in cell_sites(&DatasetReader::folder(input))? {
             let state = state_of.get(d.as_str()).copied().unwrap_or("").to_owned();
             cells.insert(k, (x, y, d, state));
         }
@@ -680,14 +680,13 @@ fn true_presence(
     let mut sims: HashMap<String, usize> = HashMap::new();
     let mut first: Vec<u64> = Vec::new();
     for (table, time_col, cell_col) in EVENT_TABLES {
-        read::scan(
-            inputs.input,
+        DatasetReader::folder(inputs.input).scan_present::<RiskError>(
             table,
             &["served_msisdn", time_col, cell_col],
             |rows| {
-                let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                let t = need(rows.seconds(time_col)?, time_col)?;
-                let cell = need(rows.i64s(cell_col)?, cell_col)?;
+                let msisdn = need(rows.cast_strings("served_msisdn")?, "served_msisdn")?;
+                let t = need(rows.cast_seconds(time_col)?, time_col)?;
+                let cell = need(rows.cast_i64s(cell_col)?, cell_col)?;
                 for i in 0..rows.len() {
                     let (Some(m), Some(t), Some(c)) = (text(&msisdn, i), t[i], cell[i]) else {
                         continue;

@@ -15,10 +15,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::population::imei::luhn_valid;
 
-use super::read::{self, text};
 use super::stats::{AttackResult, Rate};
 use super::world::{World, need};
 use super::{RiskError, RiskInputs};
+use telcosynth_sinks::read::{self, DatasetReader, text};
 
 /// Direct identifiers found in the release.
 #[derive(Debug, Clone, Serialize)]
@@ -105,23 +105,27 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
     // Every identifier looked for: the view's register and the sampled persons' SIMs.
     let mut register: Vec<[String; 7]> = Vec::new();
     let columns: Vec<&str> = KINDS.iter().map(|k| k.1).collect();
-    read::scan(inputs.input, "subscribers", &columns, |rows| {
-        let cols = columns
-            .iter()
-            .map(|c| rows.strings(c))
-            .collect::<Result<Vec<_>, _>>()?;
-        need(cols[0].as_ref(), "subscribers.msisdn")?;
-        for i in 0..rows.len() {
-            register.push(std::array::from_fn(|k| {
-                cols[k]
-                    .as_ref()
-                    .and_then(|c| text(c, i))
-                    .unwrap_or("")
-                    .to_owned()
-            }));
-        }
-        Ok(())
-    })?;
+    DatasetReader::folder(inputs.input).scan_present::<RiskError>(
+        "subscribers",
+        &columns,
+        |rows| {
+            let cols = columns
+                .iter()
+                .map(|c| rows.cast_strings(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            need(cols[0].as_ref(), "subscribers.msisdn")?;
+            for i in 0..rows.len() {
+                register.push(std::array::from_fn(|k| {
+                    cols[k]
+                        .as_ref()
+                        .and_then(|c| text(c, i))
+                        .unwrap_or("")
+                        .to_owned()
+                }));
+            }
+            Ok(())
+        },
+    )?;
     let mut wanted: HashSet<String> = HashSet::new();
     for row in &register {
         for (k, (kind, _)) in KINDS.iter().enumerate() {
@@ -261,7 +265,7 @@ fn scan_file(
         .trim_end_matches(".parquet")
         .to_owned();
     let mut scan = FileScan::default();
-    read::scan_files(&[path.to_owned()], None, |rows| {
+    read::scan_file::<RiskError>(path, |rows| {
         let schema = rows.batch().schema();
         for field in schema.fields() {
             // Patterns are looked for in text only; numbers that fit an i64 are compared as
@@ -280,7 +284,7 @@ fn scan_file(
                 _ => continue,
             };
             if as_number {
-                let Some(numbers) = rows.i64s(field.name())? else {
+                let Some(numbers) = rows.cast_i64s(field.name())? else {
                     continue;
                 };
                 for n in numbers.into_iter().flatten() {
@@ -290,7 +294,7 @@ fn scan_file(
                 }
                 continue;
             }
-            let Some(values) = rows.strings(field.name())? else {
+            let Some(values) = rows.cast_strings(field.name())? else {
                 continue;
             };
             let column = format!("{table}.{}", field.name());

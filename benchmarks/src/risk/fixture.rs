@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::population::imei::luhn_check_digit;
 use telcosynth_generator::rng::key_hash;
+use telcosynth_sinks::read::DatasetReader;
 
 use super::{ReleaseView, RiskInputs, RiskParams, SpatialLevel};
-use crate::dataset::Dataset;
 
 pub(crate) const TARGETS: i64 = 40;
 pub(crate) const CONTROLS: i64 = 20;
@@ -28,7 +28,7 @@ const DAY0: i64 = 1_736_467_200 - UTC_OFFSET_SECONDS;
 /// A test world on disk.
 pub(crate) struct Fixture {
     dir: tempfile::TempDir,
-    dataset: Dataset,
+    dataset: DatasetReader,
     input: PathBuf,
 }
 
@@ -369,7 +369,7 @@ impl Fixture {
         write_events(&input, |p| p <= TARGETS, &IDENTITY);
         Fixture {
             dir,
-            dataset: Dataset::from_folders(&dataset),
+            dataset: DatasetReader::folder(&dataset),
             input,
         }
     }

@@ -37,10 +37,10 @@ use telcosynth_generator::reference::districts;
 
 use super::linkage::{paired_target, share_owned};
 use super::population::{REGISTER_COLUMNS, Sim};
-use super::read::{self, text};
 use super::stats::{AttackResult, Rate};
 use super::world::World;
 use super::{RiskError, RiskInputs};
+use telcosynth_sinks::read::{DatasetReader, text};
 
 /// Share of sampled targets' register values that must appear among a released column's
 /// values for the adversary to compare the column.
@@ -137,7 +137,7 @@ pub(crate) fn assess(
     };
 
     // Register columns the released subscriber table keeps in the register's form.
-    let released_columns = read::columns(&micro, "subscribers")?;
+    let released_columns = DatasetReader::folder(&micro).columns("subscribers")?;
     let candidates: Vec<&'static str> = REGISTER_COLUMNS
         .into_iter()
         .filter(|c| released_columns.iter().any(|r| r == c) && !declared(c))
@@ -154,22 +154,26 @@ pub(crate) fn assess(
                 (c, values)
             })
             .collect();
-        read::scan(&micro, "subscribers", &candidates, |rows| {
-            for &c in &candidates {
-                let Some(values) = rows.strings(c)? else {
-                    continue;
-                };
-                let seen = found.entry(c).or_default();
-                for i in 0..rows.len() {
-                    if let Some(v) = text(&values, i)
-                        && wanted[c].contains(v)
-                    {
-                        seen.insert(v.to_owned());
+        DatasetReader::folder(&micro).scan_present::<RiskError>(
+            "subscribers",
+            &candidates,
+            |rows| {
+                for &c in &candidates {
+                    let Some(values) = rows.cast_strings(c)? else {
+                        continue;
+                    };
+                    let seen = found.entry(c).or_default();
+                    for i in 0..rows.len() {
+                        if let Some(v) = text(&values, i)
+                            && wanted[c].contains(v)
+                        {
+                            seen.insert(v.to_owned());
+                        }
                     }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
     let compared: Vec<&'static str> = candidates
         .into_iter()
@@ -190,32 +194,36 @@ pub(crate) fn assess(
             .collect();
         let mut wanted = keys.clone();
         wanted.extend(&compared);
-        read::scan(&micro, "subscribers", &wanted, |rows| {
-            let key_values = keys
-                .iter()
-                .map(|k| rows.strings(k))
-                .collect::<Result<Vec<_>, _>>()?;
-            let columns = compared
-                .iter()
-                .map(|c| rows.strings(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            for i in 0..rows.len() {
-                let subject = key_values.iter().flatten().find_map(|k| {
-                    let v = text(k, i)?;
-                    release
-                        .subjects
-                        .binary_search_by(|s| s.as_str().cmp(v))
-                        .ok()
-                });
-                if let Some(s) = subject {
-                    values[s] = columns
-                        .iter()
-                        .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
-                        .collect();
+        DatasetReader::folder(&micro).scan_present::<RiskError>(
+            "subscribers",
+            &wanted,
+            |rows| {
+                let key_values = keys
+                    .iter()
+                    .map(|k| rows.cast_strings(k))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let columns = compared
+                    .iter()
+                    .map(|c| rows.cast_strings(c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for i in 0..rows.len() {
+                    let subject = key_values.iter().flatten().find_map(|k| {
+                        let v = text(k, i)?;
+                        release
+                            .subjects
+                            .binary_search_by(|s| s.as_str().cmp(v))
+                            .ok()
+                    });
+                    if let Some(s) = subject {
+                        values[s] = columns
+                            .iter()
+                            .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
+                            .collect();
+                    }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
 
     // TACs of released event rows.
@@ -229,28 +237,34 @@ pub(crate) fn assess(
             .map(|(s, name)| (name.as_str(), s))
             .collect();
         for (table, subject) in &release.subject_columns {
-            if !read::columns(&micro, table)?
+            if !DatasetReader::folder(&micro)
+                .columns(table)?
                 .iter()
                 .any(|c| c == "served_imei")
             {
                 continue;
             }
-            read::scan(&micro, table, &[subject.as_str(), "served_imei"], |rows| {
-                let (Some(who), Some(imei)) =
-                    (rows.strings(subject)?, rows.strings("served_imei")?)
-                else {
-                    return Ok(());
-                };
-                for i in 0..rows.len() {
-                    let Some(&s) = text(&who, i).and_then(|w| subject_of.get(w)) else {
-                        continue;
+            DatasetReader::folder(&micro).scan_present::<RiskError>(
+                table,
+                &[subject.as_str(), "served_imei"],
+                |rows| {
+                    let (Some(who), Some(imei)) = (
+                        rows.cast_strings(subject)?,
+                        rows.cast_strings("served_imei")?,
+                    ) else {
+                        return Ok(());
                     };
-                    if tacs[s].is_none() {
-                        tacs[s] = text(&imei, i).and_then(tac);
+                    for i in 0..rows.len() {
+                        let Some(&s) = text(&who, i).and_then(|w| subject_of.get(w)) else {
+                            continue;
+                        };
+                        if tacs[s].is_none() {
+                            tacs[s] = text(&imei, i).and_then(tac);
+                        }
                     }
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                },
+            )?;
         }
     }
     let released_tacs: HashSet<String> = tacs.iter().flatten().map(u32::to_string).collect();

@@ -16,7 +16,6 @@ mod linkage;
 mod membership;
 mod population;
 mod quasi;
-pub(crate) mod read;
 mod recovered_linkage;
 mod reversal;
 mod sample;
@@ -24,11 +23,11 @@ mod stats;
 mod unicity;
 mod world;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
+use telcosynth_sinks::read::DatasetReader;
 
-use crate::dataset::Dataset;
 use crate::indicators::IndicatorSet;
 use crate::stages::Stages;
 
@@ -121,7 +120,7 @@ impl Default for RiskParams {
 #[derive(Debug, Clone)]
 pub struct RiskInputs<'a> {
     /// The generated dataset, truth tables included.
-    pub dataset: &'a Dataset,
+    pub dataset: &'a DatasetReader,
     /// The operator view the pipeline was given.
     pub input: &'a Path,
     /// The pipeline's output folder.
@@ -190,26 +189,12 @@ pub struct RiskReport {
 /// A failure to read the inputs of an assessment.
 #[derive(Debug, thiserror::Error)]
 pub enum RiskError {
-    /// A file could not be read or decoded.
-    #[error("{path}: {message}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
+    /// A table could not be read (the file and column named).
+    #[error(transparent)]
+    Data(#[from] telcosynth_sinks::read::ReadError),
     /// The inputs do not hold what an assessment needs.
     #[error("{0}")]
     Missing(String),
-}
-
-impl RiskError {
-    fn read(path: &Path, e: impl std::fmt::Display) -> RiskError {
-        RiskError::Read {
-            path: path.to_owned(),
-            message: e.to_string(),
-        }
-    }
 }
 
 /// Runs every attack that applies to the release.

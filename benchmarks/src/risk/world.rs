@@ -8,7 +8,7 @@
 //! time bin, include every released point of the pseudonym (none when several do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::sync::OnceLock;
 
@@ -19,8 +19,8 @@ use telcosynth_generator::reference::districts;
 
 use super::linkage::{Profile, profiles};
 use super::population::{Person, Population, RawIndex, ViewEvents};
-use super::read::{self, text};
 use super::{RiskError, RiskInputs, SpatialLevel};
+use telcosynth_sinks::read::{DatasetReader, text};
 
 /// Event tables of the operator view: name, time column, cell column.
 pub(crate) const EVENT_TABLES: [(&str, &str, &str); 2] = [
@@ -385,14 +385,16 @@ pub(crate) fn need<T>(column: Option<T>, name: &str) -> Result<T, RiskError> {
 }
 
 /// The rows of a cells table that have a key and a position: (key, lon, lat, district code).
-pub(crate) fn cell_sites(files: &[PathBuf]) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
+pub(crate) fn cell_sites(
+    cells_of: &DatasetReader,
+) -> Result<Vec<(i64, f64, f64, String)>, RiskError> {
     let mut cells = Vec::new();
     let columns = ["cell_key", "lon", "lat", "district_code"];
-    read::scan_files(files, Some(&columns), |rows| {
-        let key = need(rows.i64s("cell_key")?, "cells.cell_key")?;
-        let lon = need(rows.f64s("lon")?, "cells.lon")?;
-        let lat = need(rows.f64s("lat")?, "cells.lat")?;
-        let district = need(rows.strings("district_code")?, "cells.district_code")?;
+    cells_of.scan_present::<RiskError>("cells", &columns, |rows| {
+        let key = need(rows.cast_i64s("cell_key")?, "cells.cell_key")?;
+        let lon = need(rows.cast_f64s("lon")?, "cells.lon")?;
+        let lat = need(rows.cast_f64s("lat")?, "cells.lat")?;
+        let district = need(rows.cast_strings("district_code")?, "cells.district_code")?;
         for i in 0..rows.len() {
             if let (Some(k), Some(x), Some(y)) = (key[i], lon[i], lat[i]) {
                 cells.push((k, x, y, text(&district, i).unwrap_or("").to_owned()));
@@ -419,7 +421,7 @@ fn load_zones(input: &Path, level: SpatialLevel) -> Result<Zones, RiskError> {
         SpatialLevel::State => names.extend(districts().iter().map(|d| d.state.to_owned())),
         SpatialLevel::Cell => {}
     }
-    let mut cells = cell_sites(&read::table_files(input, "cells"))?;
+    let mut cells = cell_sites(&DatasetReader::folder(input))?;
     cells.sort_by_key(|c| c.0);
     if level == SpatialLevel::Cell {
         names.extend(cells.iter().map(|c| c.0.to_string()));
@@ -479,15 +481,15 @@ fn load_release(
     tables.sort();
     tables.dedup();
     for table in &tables {
-        let columns = read::columns(&micro, table)?;
+        let columns = DatasetReader::folder(&micro).columns(table)?;
         let present: Vec<&str> = declared
             .iter()
             .filter(|c| columns.contains(c))
             .map(String::as_str)
             .collect();
-        read::scan(&micro, table, &present, |rows| {
+        DatasetReader::folder(&micro).scan_present::<RiskError>(table, &present, |rows| {
             for c in &present {
-                if let Some(values) = rows.strings(c)? {
+                if let Some(values) = rows.cast_strings(c)? {
                     for v in values.iter().flatten() {
                         if !pseudonyms.contains(v) {
                             pseudonyms.insert(v.to_owned());
@@ -521,18 +523,18 @@ fn load_release(
             SpatialLevel::District => "district_code",
             SpatialLevel::State => "state",
         };
-        read::scan(
-            &micro,
+        DatasetReader::folder(&micro).scan_present::<RiskError>(
             table,
             &[subject, time_col, cell_col, zone_col, "record_id"],
             |rows| {
-                let (Some(who), Some(times)) = (rows.strings(subject)?, rows.seconds(time_col)?)
+                let (Some(who), Some(times)) =
+                    (rows.cast_strings(subject)?, rows.cast_seconds(time_col)?)
                 else {
                     return Ok(());
                 };
-                let cells = rows.i64s(cell_col)?;
-                let zone_ids = rows.strings(zone_col)?;
-                let records = rows.i64s("record_id")?;
+                let cells = rows.cast_i64s(cell_col)?;
+                let zone_ids = rows.cast_strings(zone_col)?;
+                let records = rows.cast_i64s("record_id")?;
                 for i in 0..rows.len() {
                     let (Some(name), Some(t)) = (text(&who, i), times[i]) else {
                         continue;
@@ -814,7 +816,7 @@ fn release_nationalities(
     subjects: &[String],
 ) -> Result<Vec<Option<String>>, RiskError> {
     let mut out = vec![None; subjects.len()];
-    let columns = read::columns(micro, "subscribers")?;
+    let columns = DatasetReader::folder(micro).columns("subscribers")?;
     if !columns.iter().any(|c| c == "nationality") {
         return Ok(out);
     }
@@ -824,10 +826,10 @@ fn release_nationalities(
         .collect();
     let mut wanted = keys.clone();
     wanted.push("nationality");
-    read::scan(micro, "subscribers", &wanted, |rows| {
-        let nationality = need(rows.strings("nationality")?, "nationality")?;
+    DatasetReader::folder(micro).scan_present::<RiskError>("subscribers", &wanted, |rows| {
+        let nationality = need(rows.cast_strings("nationality")?, "nationality")?;
         for key in &keys {
-            let Some(values) = rows.strings(key)? else {
+            let Some(values) = rows.cast_strings(key)? else {
                 continue;
             };
             for i in 0..rows.len() {
