@@ -26,10 +26,10 @@ use serde::Serialize;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::reference::districts;
 
+use super::knowledge::{EVENT_TABLES, cell_sites, need};
 use super::recovered_linkage::{Trajectory, known_points, reidentified};
 use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
-use super::world::{EVENT_TABLES, cell_sites, need};
 use super::{RiskError, RiskInputs, RiskParams};
 use telcosynth_sinks::read::{self, DatasetReader, text};
 

@@ -15,8 +15,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::population::imei::luhn_valid;
 
+use super::knowledge::{Knowledge, need};
 use super::stats::{AttackResult, Rate};
-use super::world::{World, need};
 use super::{RiskError, RiskInputs};
 use telcosynth_sinks::read::{self, DatasetReader, text};
 
@@ -101,7 +101,10 @@ fn tokens(value: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Runs the scans.
-pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport, RiskError> {
+pub(crate) fn assess(
+    inputs: &RiskInputs,
+    knowledge: &Knowledge,
+) -> Result<DirectReport, RiskError> {
     // Every identifier looked for: the view's register and the sampled persons' SIMs.
     let mut register: Vec<[String; 7]> = Vec::new();
     let columns: Vec<&str> = KINDS.iter().map(|k| k.1).collect();
@@ -133,10 +136,10 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         }
     }
     let person_ids = |id: &i64, only_operator: bool| -> Vec<Vec<String>> {
-        world.persons[id]
+        knowledge.persons[id]
             .sims
             .iter()
-            .filter(|s| !only_operator || s.operator == world.operator)
+            .filter(|s| !only_operator || s.operator == knowledge.operator)
             .map(|s| {
                 let values = [
                     &s.msisdn,
@@ -155,7 +158,7 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
             })
             .collect()
     };
-    for id in world.targets.iter().chain(world.controls) {
+    for id in knowledge.targets.iter().chain(knowledge.controls) {
         for ids in person_ids(id, false) {
             wanted.extend(ids);
         }
@@ -205,8 +208,8 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         attack: AttackResult::new(
             "direct_identifiers",
             None,
-            hit(world.targets, true),
-            hit(world.controls, false),
+            hit(knowledge.targets, true),
+            hit(knowledge.controls, false),
         ),
         register_rows_found,
         register_rows: register.len() as u64,

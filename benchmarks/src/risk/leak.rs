@@ -35,10 +35,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use serde::Serialize;
 use telcosynth_generator::reference::districts;
 
+use super::knowledge::Knowledge;
 use super::linkage::{paired_target, share_owned};
 use super::population::{REGISTER_COLUMNS, Sim};
 use super::stats::{AttackResult, Rate};
-use super::world::World;
 use super::{RiskError, RiskInputs};
 use telcosynth_sinks::read::{DatasetReader, text};
 
@@ -97,10 +97,10 @@ fn geocode(sim: &Sim) -> Option<&'static str> {
 
 /// The register row the adversary starts from: a target's SIM of the view's operator, a
 /// control's first SIM.
-fn register_row<'a>(world: &World<'a>, person: i64, target: bool) -> Option<&'a Sim> {
-    let sims = &world.persons.get(&person)?.sims;
+fn register_row<'a>(knowledge: &Knowledge<'a>, person: i64, target: bool) -> Option<&'a Sim> {
+    let sims = &knowledge.persons.get(&person)?.sims;
     if target {
-        sims.iter().find(|s| s.operator == world.operator)
+        sims.iter().find(|s| s.operator == knowledge.operator)
     } else {
         sims.first()
     }
@@ -109,9 +109,9 @@ fn register_row<'a>(world: &World<'a>, person: i64, target: bool) -> Option<&'a 
 /// Runs the attack; `Ok(Err(reason))` when it does not apply.
 pub(crate) fn assess(
     inputs: &RiskInputs,
-    world: &World,
+    knowledge: &Knowledge,
 ) -> Result<Result<LeakReport, String>, RiskError> {
-    let release = &world.release;
+    let release = &knowledge.release;
     if release.subjects.is_empty() {
         return Ok(Err("the release has no pseudonymous event rows".into()));
     }
@@ -122,10 +122,10 @@ pub(crate) fn assess(
     }
     let declared = |c: &str| inputs.view.pseudonym_columns.iter().any(|d| d == c);
     let micro = inputs.release.join("microdata");
-    let targets: Vec<(i64, &Sim)> = world
+    let targets: Vec<(i64, &Sim)> = knowledge
         .targets
         .iter()
-        .filter_map(|&t| Some((t, register_row(world, t, true)?)))
+        .filter_map(|&t| Some((t, register_row(knowledge, t, true)?)))
         .collect();
     let share_found = |found: &HashSet<String>, value: &dyn Fn(&Sim) -> Option<String>| {
         let n = targets.len().max(1) as f64;
@@ -274,7 +274,7 @@ pub(crate) fn assess(
         }) >= COMPARABLE_SHARE;
 
     // Pseudonyms by key, and by key and night-time region.
-    let homes = world.profiles();
+    let homes = knowledge.profiles();
     let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut by_key_home: HashMap<(u64, String), Vec<u32>> = HashMap::new();
     let mut unknown: Vec<u32> = Vec::new();
@@ -303,7 +303,7 @@ pub(crate) fn assess(
             .map(|c| sim.register.get(c).map(String::as_str))
             .collect();
         let set = key(&v, use_tac.then(|| tac(&sim.imei))).and_then(|k| {
-            let home = geocode(sim).map(|d| world.zones.region_of_district(d));
+            let home = geocode(sim).map(|d| knowledge.zones.region_of_district(d));
             home.and_then(|h| by_key_home.get(&(k, h)))
                 .or_else(|| by_key.get(&k))
         });
@@ -314,21 +314,21 @@ pub(crate) fn assess(
     for &(id, sim) in &targets {
         let set = candidates_of(sim);
         n += 1;
-        hits += share_owned(world, &set, id);
+        hits += share_owned(knowledge, &set, id);
         if !set.is_empty() {
             sizes.push(set.len() as f64);
         }
         unique += u64::from(set.len() == 1);
     }
     let (mut cn, mut chits) = (0u64, 0.0);
-    for &id in world.controls {
-        let Some(sim) = register_row(world, id, false) else {
+    for &id in knowledge.controls {
+        let Some(sim) = register_row(knowledge, id, false) else {
             continue;
         };
         let set = candidates_of(sim);
         cn += 1;
-        chits += paired_target(world, inputs.params.seed, id)
-            .map_or(0.0, |t| share_owned(world, &set, t));
+        chits += paired_target(knowledge, inputs.params.seed, id)
+            .map_or(0.0, |t| share_owned(knowledge, &set, t));
     }
     Ok(Ok(LeakReport {
         attack: AttackResult::new(

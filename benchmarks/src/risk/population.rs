@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use super::knowledge::{EVENT_TABLES, cell_sites, mode, need};
 use super::sample::{Purpose, sample};
-use super::world::{EVENT_TABLES, cell_sites, mode, need};
 use super::{RiskError, RiskParams};
 use telcosynth_sinks::read::{DatasetReader, Rows, text};
 
