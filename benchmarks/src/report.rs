@@ -153,10 +153,10 @@ pub struct Entry {
     pub scored: bool,
     /// Which part of the release the utility comes from: `aggregates` or `microdata`.
     pub part: Option<String>,
-    /// 1 − the mean over the raw view's indicators of their indicator loss (`leaderboard::indicator_loss`) against the raw
-    /// view (median, 90th percentile, missing and spurious cells, small areas); an indicator
-    /// the release lacks or publishes without rows counts as 1. 1 = every indicator exact,
-    /// 0 = every indicator lost.
+    /// 1 − the mean over the raw view's indicators of their loss against the raw view
+    /// (`leaderboard::indicator_loss`: median, 90th percentile, missing and spurious cells,
+    /// small areas); an indicator the release lacks or publishes without rows counts as 1.
+    /// 1 = every indicator exact, 0 = every indicator lost.
     pub utility: Option<f64>,
     /// The highest normalised risk (Anonymeter), clamped to [0, 1], over every attack that
     /// ran: direct identifiers, pseudonym reversal, unicity, linkage, home-work, attributes,
@@ -167,11 +167,13 @@ pub struct Entry {
     /// The attack (and p) giving `risk`; `None` when the risk is 0: no attack is named
     /// unless it did better than its baseline.
     pub risk_attack: Option<String>,
-    /// Normalised risk of the trajectory recovery (`leaderboard::RECONSTRUCTION`) attack, clamped to [0, 1], when it ran.
+    /// Normalised risk of the trajectory recovery (`leaderboard::RECONSTRUCTION`), clamped to
+    /// [0, 1], when it ran.
     pub reconstruction: Option<f64>,
     /// utility × (1 − risk): the ranking key.
     pub score: Option<f64>,
-    /// Per indicator: its indicator loss (`leaderboard::indicator_loss`) against the raw view, of the part above.
+    /// Per indicator: its loss against the raw view (`leaderboard::indicator_loss`), of the
+    /// part above.
     pub indicator_errors: BTreeMap<String, f64>,
     /// Unicity attack rate by number of known points.
     pub unicity: BTreeMap<u32, f64>,
