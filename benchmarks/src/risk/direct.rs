@@ -380,7 +380,7 @@ mod tests {
 
 #[cfg(test)]
 mod release_tests {
-    use crate::risk::fixture::{Fixture, IDENTITY, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, IDENTITY, KEYED, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
@@ -407,14 +407,7 @@ mod release_tests {
         assert_eq!(d.pattern_hits["cdr.served_msisdn"]["msisdn"], 40 * 16);
         assert_eq!(d.pattern_hits["cdr.served_imsi"]["imsi"], 40 * 16);
 
-        let hashed = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let hashed = KEYED;
         let out = f.release("keyed", &hashed);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
         assert_eq!(report.direct.attack.attack_rate.rate, 0.0);

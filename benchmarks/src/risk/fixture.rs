@@ -50,6 +50,17 @@ pub(crate) struct Transform {
     pub attributes: bool,
 }
 
+/// Keyed pseudonyms, everything else as in the view (`record_id` kept, the register's names
+/// and attributes dropped): the release most tests vary from.
+pub(crate) const KEYED: Transform = Transform {
+    pseudonym: keyed,
+    cell: |c| c,
+    time: |t| t,
+    keep_register: false,
+    record_id: true,
+    attributes: false,
+};
+
 /// The identity release.
 pub(crate) const IDENTITY: Transform = Transform {
     pseudonym: |s| s.to_owned(),

@@ -352,7 +352,7 @@ pub(crate) fn assess(
 mod tests {
     use super::*;
     use crate::risk::fixture::{
-        Fixture, GENERALISED, IDENTITY, TARGETS, Transform, keyed, microdata_view,
+        Fixture, GENERALISED, IDENTITY, KEYED, TARGETS, Transform, microdata_view,
     };
     use crate::risk::{ReleaseView, SpatialLevel, assess as assess_all};
 
@@ -393,12 +393,8 @@ mod tests {
         // Keyed pseudonyms, names dropped, but plan, activation date, birth date... kept:
         // the attributes single out every target.
         let kept = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
             attributes: true,
+            ..KEYED
         };
         let out = f.release("attributes", &kept);
         let leak = assess_all(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1)))

@@ -325,20 +325,13 @@ pub(crate) fn home_work(knowledge: &Knowledge, params: &RiskParams) -> HomeWorkR
 
 #[cfg(test)]
 mod tests {
-    use crate::risk::fixture::{Fixture, GENERALISED, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
     fn known_points_link_targets_at_cell_level_but_hardly_after_generalisation() {
         let f = Fixture::new();
-        let pseudonymised = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let pseudonymised = KEYED;
         let out = f.release("keyed", &pseudonymised);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
         let cell3 = report

@@ -202,7 +202,7 @@ pub(crate) fn assess(inputs: &RiskInputs) -> Result<Result<QuasiReport, String>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::fixture::{Fixture, GENERALISED, TARGETS, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, TARGETS, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess as assess_all};
 
     #[test]
@@ -231,12 +231,8 @@ mod tests {
     fn released_attributes_are_measured_against_the_register() {
         let f = Fixture::new();
         let kept = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
             attributes: true,
+            ..KEYED
         };
         let out = f.release("attributes", &kept);
         let report = assess_all(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();

@@ -175,7 +175,7 @@ pub(crate) fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::fixture::{Fixture, Transform, keyed, microdata_view, sha256_hex};
+    use crate::risk::fixture::{Fixture, KEYED, Transform, keyed, microdata_view, sha256_hex};
     use crate::risk::{SpatialLevel, assess};
 
     fn hex(bytes: &[u8]) -> String {
@@ -183,14 +183,7 @@ mod tests {
     }
 
     fn release(f: &Fixture, name: &str, pseudonym: fn(&str) -> String) -> std::path::PathBuf {
-        let t = Transform {
-            pseudonym,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let t = Transform { pseudonym, ..KEYED };
         f.release(name, &t)
     }
 

@@ -76,19 +76,16 @@ pub(crate) fn assess(knowledge: &Knowledge, params: &RiskParams) -> Vec<AttackRe
 
 #[cfg(test)]
 mod tests {
-    use crate::risk::fixture::{Fixture, GENERALISED, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
     fn cell_hour_release_is_unique_and_a_generalised_one_is_not() {
         let f = Fixture::new();
         let hourly = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
             time: |t| t - t.rem_euclid(3_600),
-            keep_register: false,
             record_id: false,
-            attributes: false,
+            ..KEYED
         };
         let out = f.release("hourly", &hourly);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 3_600))).unwrap();
