@@ -1,6 +1,6 @@
 //! The report of a benchmark run as data: every figure of `report.json`. The pipelines are
-//! ranked into it by [`crate::leaderboard`] and it is written out (`report.json`, `report.md`,
-//! `report.html`) by [`crate::render`]; this module imports neither.
+//! ranked into it by `leaderboard.rs` and it is written out (`report.json`, `report.md`,
+//! `report.html`) by `render/`; this module imports neither.
 
 use std::collections::BTreeMap;
 
