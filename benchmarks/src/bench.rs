@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::contract::{self, ReleaseManifest};
-use crate::dataset::Dataset;
 use crate::density::{self, Density};
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, IndicatorSet, Side};
+use crate::leaderboard;
 use crate::prepare::{self, Prepared};
 use crate::release;
+use crate::render;
 use crate::report::{
     BenchReport, DatasetInfo, Outcome, PipelineReport, RawView, RiskSection, Scored, Utility,
 };
@@ -155,7 +156,7 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
     let mut opts = opts.clone();
     let started = Instant::now();
     let mut stages = Stages::new(progress);
-    let dataset = Dataset::open(&opts.dataset)?;
+    let dataset = prepare::open_dataset(&opts.dataset)?;
     let target = prepare::choose_target(&dataset, opts.operator.as_deref())?;
     let prepared = stages.run("prepare the operator view", || {
         prepare::prepare(&dataset, target, &opts.out.join("input"))
@@ -228,8 +229,8 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
         leaderboard: Vec::new(),
         stages: stages.into_records(),
     };
-    report.rank();
-    report.write(&opts.out)?;
+    report.leaderboard = leaderboard::leaderboard(&report.pipelines);
+    render::write(&report, &opts.out)?;
     Ok(report)
 }
 

@@ -10,10 +10,11 @@ use datafusion::arrow::compute::cast;
 use serde::Serialize;
 
 use crate::contract::SpatialLevel;
-use crate::dataset::Dataset;
 use crate::engine::Engine;
 use crate::error::HarnessError;
-use crate::prepare::{LOCAL_OFFSET_S, Period};
+use crate::prepare::Period;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_sinks::read::DatasetReader;
 
 /// One indicator's SQL: over the operator view (also used for releases) and, for indicators
 /// about people, over the truth.
@@ -265,7 +266,7 @@ pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessE
                 .expect("midnight")
                 .and_utc()
                 .timestamp()
-                - LOCAL_OFFSET_S;
+                - UTC_OFFSET_SECONDS;
             format!("(CAST('{d}' AS DATE), CAST({t} AS BIGINT))")
         })
         .collect();
@@ -435,7 +436,7 @@ fn empty_view(view: &str, extra: &[(&str, &str)]) -> String {
 /// Returns whether `visitors` exists.
 pub fn register_truth(
     engine: &Engine,
-    dataset: &Dataset,
+    dataset: &DatasetReader,
     operator_name: &str,
 ) -> Result<bool, HarnessError> {
     for table in ["persons", "person_sims", "trajectories"] {
@@ -470,6 +471,35 @@ mod tests {
 
     /// 2025-01-10 00:00 local time (UTC+8), epoch seconds.
     const DAY0: i64 = 1_736_438_400;
+
+    /// The published queries spell the UTC offset as a number so that they run unchanged on
+    /// other engines (`INDICATORS.md`); it must be the generator's: every local day or hour
+    /// is `start_s + offset` (then `… * 86400 - offset` for the day's start), and the offset's
+    /// digits appear nowhere else.
+    #[test]
+    fn the_published_queries_shift_to_local_time_by_the_generators_offset() {
+        let offset = UTC_OFFSET_SECONDS.to_string();
+        let queries = ALL.iter().flat_map(|q| [Some(q.view), q.truth]).flatten();
+        let mut shifted = 0;
+        for sql in queries {
+            let numbers_after = |prefix: &str| -> Vec<&str> {
+                sql.match_indices(prefix)
+                    .map(|(i, _)| {
+                        let rest = &sql[i + prefix.len()..];
+                        &rest[..rest
+                            .find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(rest.len())]
+                    })
+                    .collect()
+            };
+            let shifts: Vec<&str> =
+                [numbers_after("start_s + "), numbers_after("86400 - ")].concat();
+            assert!(shifts.iter().all(|n| *n == offset), "{shifts:?} in\n{sql}");
+            assert_eq!(sql.matches(&offset).count(), shifts.len(), "{sql}");
+            shifted += shifts.len();
+        }
+        assert!(shifted > 0);
+    }
 
     fn ts(s: i64) -> String {
         format!("to_timestamp_seconds({s})")

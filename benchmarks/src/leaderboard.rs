@@ -4,48 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::report::{Outcome, PipelineReport, RiskSection, Scored, Utility};
+use crate::report::{Entry, Outcome, PipelineReport, RiskSection, Scored, Utility};
 use crate::utility::{Score, Subset};
-
-/// One pipeline's line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    /// 1 for the best score; `None` for a failed pipeline.
-    pub rank: Option<usize>,
-    /// Pipeline name.
-    pub pipeline: String,
-    /// Whether the release was scored.
-    pub scored: bool,
-    /// Which part of the release the utility comes from: `aggregates` or `microdata`.
-    pub part: Option<String>,
-    /// 1 − the mean over the raw view's indicators of their [`indicator_loss`] against the raw
-    /// view (median, 90th percentile, missing and spurious cells, small areas); an indicator
-    /// the release lacks or publishes without rows counts as 1. 1 = every indicator exact,
-    /// 0 = every indicator lost.
-    pub utility: Option<f64>,
-    /// The highest normalised risk (Anonymeter), clamped to [0, 1], over every attack that
-    /// ran: direct identifiers, pseudonym reversal, unicity, linkage, home-work, attributes,
-    /// the leaked register, the trajectory recovery and the linkage of recovered trajectories,
-    /// and membership inference (its advantage); 0 when none applies or none beats its
-    /// baseline. `None` without an assessment.
-    pub risk: Option<f64>,
-    /// The attack (and p) giving `risk`; `None` when the risk is 0: no attack is named
-    /// unless it did better than its baseline.
-    pub risk_attack: Option<String>,
-    /// Normalised risk of the [`RECONSTRUCTION`] attack, clamped to [0, 1], when it ran.
-    pub reconstruction: Option<f64>,
-    /// utility × (1 − risk): the ranking key.
-    pub score: Option<f64>,
-    /// Per indicator: its [`indicator_loss`] against the raw view, of the part above.
-    pub indicator_errors: BTreeMap<String, f64>,
-    /// Unicity attack rate by number of known points.
-    pub unicity: BTreeMap<u32, f64>,
-    /// Share of released pseudonyms reversed by the hash dictionary, when the attack ran.
-    pub reversal: Option<f64>,
-}
 
 /// One indicator's loss in [0, 1] from its scores against the raw view: 1 when the release
 /// gives none of its rows (unpublished, published without rows, or every row nulled), else the

@@ -5,14 +5,13 @@
 //! [`bench::bench`] is the whole run: [`prepare`] the operator's view, compute the reference
 //! [`indicators`] (SQL run by the embedded [`engine`]), [`runner`] each pipeline under the
 //! [`contract`] (watched by [`truth_watch`] for reads of the dataset), read its [`release`],
-//! score [`utility`] and [`risk`], rank the pipelines on the [`leaderboard`], and write the
-//! [`report`] (`report.json`, `report.md`, and [`report_html`]).
+//! score [`utility`] and [`risk`] into the [`report`], rank the pipelines on the
+//! [`leaderboard`], and [`render`] the report (`report.json`, `report.md`, `report.html`).
 
 pub mod baselines;
 pub mod bench;
 pub mod capped_log;
 pub mod contract;
-pub mod dataset;
 pub mod density;
 pub mod engine;
 pub mod error;
@@ -20,8 +19,8 @@ pub mod indicators;
 pub mod leaderboard;
 pub mod prepare;
 pub mod release;
+pub mod render;
 pub mod report;
-pub mod report_html;
 pub mod risk;
 pub mod runner;
 pub mod stages;

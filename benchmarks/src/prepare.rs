@@ -18,13 +18,12 @@ use telcosynth_generator::tables;
 use telcosynth_sinks::{Compression, Manifest, read_manifest, writer_properties};
 
 use crate::contract::INPUT_TABLES;
-use crate::dataset::Dataset;
 use crate::error::HarnessError;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_sinks::read::{self, DatasetReader};
 
 /// File name of the schema description in the input folder.
 pub const SCHEMA_FILE: &str = "schema.json";
-/// Offset of Malaysian local time from UTC, seconds.
-pub const LOCAL_OFFSET_S: i64 = 8 * 3600;
 
 /// The target operator: whose subscribers a pipeline receives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +60,7 @@ impl Period {
                 .expect("midnight")
                 .and_utc()
                 .timestamp()
-                - LOCAL_OFFSET_S
+                - UTC_OFFSET_SECONDS
         };
         Period {
             start,
@@ -84,7 +83,7 @@ pub struct Prepared {
     /// The dataset's manifest.
     pub manifest: Manifest,
     /// The dataset the view was taken from.
-    pub dataset: Dataset,
+    pub dataset: DatasetReader,
 }
 
 /// Reads the scenario period from a dataset manifest's normalised scenario text.
@@ -111,11 +110,38 @@ pub fn period_of(manifest: &Manifest) -> Result<Period, HarnessError> {
     Ok(Period::new(date("start")?, date("end")?))
 }
 
+/// Opens the dataset at `root` by its `manifest.json`; a dataset of CSV files is refused (the
+/// harness reads Parquet).
+pub fn open_dataset(root: &Path) -> Result<DatasetReader, HarnessError> {
+    let dataset = DatasetReader::open(root).map_err(|e| HarnessError::Dataset(e.to_string()))?;
+    if let Some(csv) = dataset.non_parquet_file() {
+        return Err(HarnessError::Dataset(format!(
+            "{}: {csv}: the harness reads Parquet datasets; regenerate with --format parquet",
+            root.display()
+        )));
+    }
+    Ok(dataset)
+}
+
+/// Dataset-relative paths of `table`'s files; an error naming the fix when the dataset lacks
+/// the table.
+fn table_files(dataset: &DatasetReader, table: &str) -> Result<Vec<String>, HarnessError> {
+    dataset.relative_files(table).ok_or_else(|| {
+        HarnessError::Dataset(format!(
+            "{}: the dataset has no table {table}; generate it (outputs.tables)",
+            dataset.root().display()
+        ))
+    })
+}
+
 /// Chooses the target operator: `requested` (key or name, any case), or the one with the most
 /// subscribers in the dataset (ties to the alphabetically first key).
-pub fn choose_target(dataset: &Dataset, requested: Option<&str>) -> Result<Target, HarnessError> {
+pub fn choose_target(
+    dataset: &DatasetReader,
+    requested: Option<&str>,
+) -> Result<Target, HarnessError> {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for file in dataset.relative_files("subscribers")? {
+    for file in &table_files(dataset, "subscribers")? {
         for batch in read_batches(&dataset.root().join(file))? {
             let ops = text_column(&batch, "operator", file)?;
             for i in 0..ops.len() {
@@ -167,7 +193,11 @@ pub fn choose_target(dataset: &Dataset, requested: Option<&str>) -> Result<Targe
 
 /// Writes the operator's view of `dataset` for `target` into the folder `dir` (replacing it),
 /// read-only.
-pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared, HarnessError> {
+pub fn prepare(
+    dataset: &DatasetReader,
+    target: Target,
+    dir: &Path,
+) -> Result<Prepared, HarnessError> {
     let manifest =
         read_manifest(dataset.root()).map_err(|e| HarnessError::Dataset(e.to_string()))?;
     let period = period_of(&manifest)?;
@@ -183,14 +213,14 @@ pub fn prepare(dataset: &Dataset, target: Target, dir: &Path) -> Result<Prepared
             target.name.as_str()
         };
         let schema = tables::by_name(table).expect("input tables are known");
-        let files = dataset.relative_files(table)?;
+        let files = table_files(dataset, table)?;
         if files.is_empty() {
             return Err(HarnessError::Dataset(format!(
                 "{}: table {table} has no files; generate it (outputs.tables)",
                 dataset.root().display()
             )));
         }
-        for file in files {
+        for file in &files {
             let source = dataset.root().join(file);
             let dest = dir.join(table).join(path_within_table(file, table));
             work.push((source, dest, schema, keep));
@@ -234,7 +264,7 @@ pub fn without_subscribers(
             "subscribers" => "msisdn",
             _ => "served_msisdn",
         };
-        for source in crate::risk::read::parquet_files(&prepared.dir.join(table)) {
+        for source in read::parquet_files(&prepared.dir.join(table)) {
             let within = source
                 .strip_prefix(&prepared.dir)
                 .expect("files of the input folder");

@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use telcosynth_sinks::SinkFailure;
+use telcosynth_sinks::read::ReadError;
 use thiserror::Error;
 
 /// Why [`crate::inspect`] failed.
@@ -37,54 +38,11 @@ pub enum InspectError {
         /// The file.
         path: PathBuf,
     },
-    /// A data file listed in the manifest cannot be opened.
-    #[error("cannot open {}: {source}", path.display())]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: io::Error,
-    },
-    /// A data file cannot be decoded as Parquet.
-    #[error("cannot read Parquet file {}: {message}", path.display())]
-    Parquet {
-        /// The file.
-        path: PathBuf,
-        /// The decoder's message.
-        message: String,
-    },
-    /// A column the inspector needs is missing from a file.
-    #[error("{}: table {table} has no column {column}", path.display())]
-    MissingColumn {
-        /// The file.
-        path: PathBuf,
-        /// The table.
-        table: String,
-        /// The column.
-        column: String,
-    },
-    /// A column has another type than its table's schema says.
-    #[error("{}: column {column} has type {found}; expected {expected}", path.display())]
-    ColumnType {
-        /// The file.
-        path: PathBuf,
-        /// The column.
-        column: String,
-        /// The type the schema defines.
-        expected: &'static str,
-        /// The type in the file.
-        found: String,
-    },
-    /// A column holds a value the inspector cannot use (a null, a malformed IMSI).
-    #[error("{}: column {column}: {message}", path.display())]
-    Value {
-        /// The file.
-        path: PathBuf,
-        /// The column.
-        column: String,
-        /// What is wrong.
-        message: String,
-    },
+    /// A data file cannot be opened or decoded, or a column is missing, of another type than
+    /// its table's schema says, or holds a value the inspector cannot use (a null, a malformed
+    /// IMSI): the file and the column named.
+    #[error(transparent)]
+    Read(ReadError),
 }
 
 impl InspectError {
@@ -93,8 +51,19 @@ impl InspectError {
         match self {
             // The manifest of the folder the user named: missing, not a folder, unreadable.
             InspectError::Manifest(_) => true,
-            InspectError::Open { source, .. } => source.kind() == io::ErrorKind::NotFound,
+            InspectError::Read(ReadError::Open { source, .. }) => {
+                source.kind() == io::ErrorKind::NotFound
+            }
             _ => true,
+        }
+    }
+}
+
+impl From<ReadError> for InspectError {
+    fn from(e: ReadError) -> InspectError {
+        match e {
+            ReadError::NotParquet { path } => InspectError::NotParquet { path },
+            e => InspectError::Read(e),
         }
     }
 }

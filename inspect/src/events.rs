@@ -25,7 +25,8 @@ use telcosynth_generator::tables;
 
 use crate::error::InspectError;
 use crate::period::Period;
-use crate::read::Dataset;
+use telcosynth_sinks::Manifest;
+use telcosynth_sinks::read::DatasetReader;
 
 /// Seconds in a day.
 const DAY_S: i64 = 86_400;
@@ -128,13 +129,14 @@ impl Events {
 
 /// The events of the dataset's scenario, or `None` when it has none.
 pub(crate) fn events(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
+    manifest: &Manifest,
     manifest_path: &Path,
     period: &Period,
 ) -> Result<Option<Events>, InspectError> {
     // Only a scenario with events needs the full parse (a hand-made manifest may hold no more
     // than its period).
-    let text = &data.manifest.scenario.text;
+    let text = &manifest.scenario.text;
     let table: toml::Table = toml::from_str(text).unwrap_or_default();
     if !table.contains_key("gathering") && !table.contains_key("outage") {
         return Ok(None);
@@ -155,7 +157,7 @@ pub(crate) fn events(
 }
 
 fn gatherings(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     scenario: &Scenario,
     period: &Period,
 ) -> Result<Vec<GatheringFigures>, InspectError> {
@@ -165,7 +167,7 @@ fn gatherings(
     }
     let index: HashMap<&str, u16> = districts().iter().map(|d| (d.code, d.index)).collect();
     let mut eligible = vec![0u64; all.len()];
-    data.scan("persons", &["home_district_code", "ethnicity"], |rows| {
+    data.scan::<InspectError>("persons", &["home_district_code", "ethnicity"], |rows| {
         let (district, ethnicity) = (
             rows.strings("home_district_code")?,
             rows.strings("ethnicity")?,
@@ -191,7 +193,7 @@ fn gatherings(
         "start_lat",
         "start_lon",
     ];
-    data.scan("trajectories", &columns, |rows| {
+    data.scan::<InspectError>("trajectories", &columns, |rows| {
         let (person, purpose) = (rows.i64s("person_id")?, rows.strings("purpose")?);
         let start = rows.seconds("start_time")?;
         let (lat, lon) = (rows.f64s("start_lat")?, rows.f64s("start_lon")?);
@@ -231,7 +233,7 @@ fn gatherings(
 }
 
 fn outages(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     scenario: &Scenario,
     period: &Period,
 ) -> Result<Vec<OutageFigures>, InspectError> {
@@ -242,7 +244,7 @@ fn outages(
     // Per outage: failed and neighbouring cell keys.
     let mut failed: Vec<HashSet<i64>> = vec![HashSet::new(); all.len()];
     let mut neighbours: Vec<HashSet<i64>> = vec![HashSet::new(); all.len()];
-    data.scan("cells", &["cell_key", "operator", "lat", "lon"], |rows| {
+    data.scan::<InspectError>("cells", &["cell_key", "operator", "lat", "lon"], |rows| {
         let (key, operator) = (rows.i64s("cell_key")?, rows.strings("operator")?);
         let (lat, lon) = (rows.f64s("lat")?, rows.f64s("lon")?);
         for i in 0..rows.len() {
@@ -266,7 +268,7 @@ fn outages(
     let mut during = vec![(0u64, 0u64); n];
     let mut usual = vec![(0u64, 0u64); n];
     let columns = ["record_type", "start_time", "first_cell_key", "result"];
-    data.scan("cdr", &columns, |rows| {
+    data.scan::<InspectError>("cdr", &columns, |rows| {
         let (kind, result) = (rows.strings("record_type")?, rows.strings("result")?);
         let (start, cell) = (rows.seconds("start_time")?, rows.i64s("first_cell_key")?);
         for i in 0..rows.len() {
@@ -292,7 +294,7 @@ fn outages(
         Ok(())
     })?;
     let mut radio_losses = 0u64;
-    data.scan("ip_sessions", &["closing_cause"], |rows| {
+    data.scan::<InspectError>("ip_sessions", &["closing_cause"], |rows| {
         let cause = rows.strings("closing_cause")?;
         radio_losses += (0..rows.len())
             .filter(|&i| cause.value(i) == "radio_loss")

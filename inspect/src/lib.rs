@@ -31,13 +31,14 @@ mod error;
 mod events;
 mod measure;
 mod period;
-mod read;
 mod report;
 mod targets;
 mod tourism;
 mod travel;
 
 use std::path::Path;
+
+use telcosynth_sinks::read::DatasetReader;
 
 pub use error::InspectError;
 pub use events::{Events, GatheringDay, GatheringFigures, OutageFigures};
@@ -55,15 +56,12 @@ pub const REPORT_FILE: &str = "realism.json";
 pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     let manifest = telcosynth_sinks::read_manifest(dataset).map_err(InspectError::Manifest)?;
     let period = Period::from_manifest(dataset, &manifest)?;
-    let data = read::Dataset {
-        dir: dataset,
-        manifest: &manifest,
-    };
+    let data = DatasetReader::from_manifest(dataset, &manifest);
     let (measures, warnings) = measure::measure(&data, &period)?;
     let travel = travel::travel(&data, &period)?;
     let tourism = tourism::tourism(&data, &period)?;
     let manifest_path = dataset.join(telcosynth_sinks::MANIFEST_FILE);
-    let events = events::events(&data, &manifest_path, &period)?;
+    let events = events::events(&data, &manifest, &manifest_path, &period)?;
     Ok(Report::new(
         manifest.scenario.name.clone(),
         manifest.seed,
@@ -121,10 +119,7 @@ mod tests {
         let dir = Path::new("unused");
         let period = Period::from_manifest(dir, &manifest).unwrap();
         assert_eq!(period.days, 2);
-        let data = read::Dataset {
-            dir,
-            manifest: &manifest,
-        };
+        let data = DatasetReader::from_manifest(dir, &manifest);
         let (measures, warnings) = measure::measure(&data, &period).unwrap();
         assert!(warnings.is_empty());
         let mut ids: Vec<&str> = measures.iter().map(|m| m.id).collect();

@@ -8,7 +8,7 @@ use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, distance_km, k
 
 use crate::error::InspectError;
 use crate::period::{Period, is_night};
-use crate::read::{Dataset, Rows};
+use telcosynth_sinks::read::{DatasetReader, Rows};
 
 /// SIMs need at least this many located records for the radius of gyration and home detection.
 pub const MIN_RECORDS: u32 = 10;
@@ -123,14 +123,14 @@ struct Counts {
 
 /// Computes every figure of the dataset; also returns warnings about records left out.
 pub(crate) fn measure(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     period: &Period,
 ) -> Result<(Vec<Measure>, Vec<String>), InspectError> {
     let mut districts = Districts::default();
     let cells = read_cells(data, &mut districts)?;
     let (sim_index, mut sims) = read_register(data)?;
     let mut persons = read_persons(data, &mut districts)?;
-    data.scan("person_sims", &["imsi", "person_id"], |rows| {
+    data.scan::<InspectError>("person_sims", &["imsi", "person_id"], |rows| {
         let (imsi, person) = (rows.strings("imsi")?, rows.i64s("person_id")?);
         for (i, &person) in person.iter().enumerate() {
             if let Some(&s) = sim_index.get(&parse_imsi(rows, "imsi", imsi.value(i))?) {
@@ -155,7 +155,7 @@ pub(crate) fn measure(
         "first_cell_key",
         "result",
     ];
-    data.scan("cdr", &columns, |rows| {
+    data.scan::<InspectError>("cdr", &columns, |rows| {
         let imsi = rows.strings("served_imsi")?;
         let (kind, result) = (rows.strings("record_type")?, rows.strings("result")?);
         let (start, cell) = (rows.seconds("start_time")?, rows.i64s("first_cell_key")?);
@@ -194,7 +194,7 @@ pub(crate) fn measure(
         "bytes_up",
         "bytes_down",
     ];
-    data.scan("ip_sessions", &columns, |rows| {
+    data.scan::<InspectError>("ip_sessions", &columns, |rows| {
         let imsi = rows.strings("served_imsi")?;
         let (start, cell) = (rows.seconds("start_time")?, rows.i64s("cell_key")?);
         let (up, down) = (rows.i64s("bytes_up")?, rows.i64s("bytes_down")?);
@@ -209,7 +209,9 @@ pub(crate) fn measure(
             };
             for (column, v) in [("bytes_up", up[i]), ("bytes_down", down[i])] {
                 if v < 0 {
-                    return Err(rows.bad_value(column, format!("negative byte count {v}")));
+                    return Err(rows
+                        .bad_value(column, format!("negative byte count {v}"))
+                        .into());
                 }
                 counts.bytes += v as u128;
             }
@@ -254,7 +256,7 @@ pub(crate) fn measure(
 
 /// Per SIM-day figures over the register.
 fn sim_figures(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     period: &Period,
     sims: &[Sim],
     c: &Counts,
@@ -308,7 +310,7 @@ fn sim_figures(
 
 /// Radius of gyration and home detection over SIMs with enough located records.
 fn location_figures(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     cells: &HashMap<i64, Cell>,
     sims: &[Sim],
     persons: &HashMap<i64, Person>,
@@ -370,7 +372,7 @@ fn location_figures(
 
 /// Trips and commutes of persons.
 fn person_figures(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     period: &Period,
     persons: &HashMap<i64, Person>,
     trips: u64,
@@ -420,7 +422,7 @@ fn person_figures(
 }
 
 /// Results of originating voice calls.
-fn call_figures(data: &Dataset<'_>, c: &Counts, out: &mut Vec<Measure>) {
+fn call_figures(data: &DatasetReader, c: &Counts, out: &mut Vec<Measure>) {
     let share = |part: u64, whole: u64, what: &str| {
         need(data, &["cdr"]).and_then(|()| {
             if whole == 0 {
@@ -448,7 +450,7 @@ fn call_figures(data: &Dataset<'_>, c: &Counts, out: &mut Vec<Measure>) {
 }
 
 /// `Ok` if the dataset has every table, else which one is missing.
-fn need(data: &Dataset<'_>, tables: &[&str]) -> Result<(), String> {
+fn need(data: &DatasetReader, tables: &[&str]) -> Result<(), String> {
     match tables.iter().find(|t| !data.has(t)) {
         Some(t) => Err(format!("table {t} is not in the dataset")),
         None => Ok(()),
@@ -456,7 +458,7 @@ fn need(data: &Dataset<'_>, tables: &[&str]) -> Result<(), String> {
 }
 
 /// `Ok` if the dataset has at least one of the tables.
-fn need_any(data: &Dataset<'_>, tables: &[&str]) -> Result<(), String> {
+fn need_any(data: &DatasetReader, tables: &[&str]) -> Result<(), String> {
     if tables.iter().any(|t| data.has(t)) {
         Ok(())
     } else {
@@ -468,11 +470,11 @@ fn need_any(data: &Dataset<'_>, tables: &[&str]) -> Result<(), String> {
 }
 
 fn read_cells(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     districts: &mut Districts,
 ) -> Result<HashMap<i64, Cell>, InspectError> {
     let mut cells = HashMap::new();
-    data.scan(
+    data.scan::<InspectError>(
         "cells",
         &["cell_key", "lat", "lon", "district_code"],
         |rows| {
@@ -493,9 +495,9 @@ fn read_cells(
 }
 
 /// The register: IMSI → index into the returned SIMs.
-fn read_register(data: &Dataset<'_>) -> Result<(HashMap<u64, u32>, Vec<Sim>), InspectError> {
+fn read_register(data: &DatasetReader) -> Result<(HashMap<u64, u32>, Vec<Sim>), InspectError> {
     let mut index = HashMap::new();
-    data.scan("subscribers", &["imsi"], |rows| {
+    data.scan::<InspectError>("subscribers", &["imsi"], |rows| {
         let imsi = rows.strings("imsi")?;
         for i in 0..rows.len() {
             let next = index.len() as u32;
@@ -510,12 +512,12 @@ fn read_register(data: &Dataset<'_>) -> Result<(HashMap<u64, u32>, Vec<Sim>), In
 }
 
 fn read_persons(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     districts: &mut Districts,
 ) -> Result<HashMap<i64, Person>, InspectError> {
     let mut persons = HashMap::new();
     let columns = ["person_id", "home_district_code", "home_lat", "home_lon"];
-    data.scan("persons", &columns, |rows| {
+    data.scan::<InspectError>("persons", &columns, |rows| {
         let (id, district) = (rows.i64s("person_id")?, rows.strings("home_district_code")?);
         let (lat, lon) = (rows.f64s("home_lat")?, rows.f64s("home_lon")?);
         for i in 0..rows.len() {
@@ -534,7 +536,7 @@ fn read_persons(
 /// Counts the moves of known persons in the period and collects their work stay points;
 /// returns the trips and the rows of unknown persons.
 fn read_trajectories(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     period: &Period,
     persons: &mut HashMap<i64, Person>,
 ) -> Result<(u64, u64), InspectError> {
@@ -547,7 +549,7 @@ fn read_trajectories(
         "start_lat",
         "start_lon",
     ];
-    data.scan("trajectories", &columns, |rows| {
+    data.scan::<InspectError>("trajectories", &columns, |rows| {
         let (id, kind, purpose) = (
             rows.i64s("person_id")?,
             rows.strings("kind")?,
@@ -588,10 +590,10 @@ fn parse_imsi(rows: &Rows<'_>, column: &str, text: &str) -> Result<u64, InspectE
     let digits = !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit());
     match digits.then(|| text.parse::<u64>().ok()).flatten() {
         Some(v) => Ok(v),
-        None => Err(rows.bad_value(
+        None => Err(InspectError::from(rows.bad_value(
             column,
             format!("\"{text}\" is not an IMSI of up to 15 digits"),
-        )),
+        ))),
     }
 }
 

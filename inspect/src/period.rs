@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use serde::Serialize;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_sinks::{MANIFEST_FILE, Manifest};
 
 use crate::error::InspectError;
 
-/// Offset of Malaysia time from UTC, seconds.
-const LOCAL_OFFSET_S: i64 = 8 * 3600;
 /// Seconds per day.
 const DAY_S: i64 = 86_400;
 
@@ -75,7 +74,7 @@ impl Period {
     /// Local days from the first day of the period to the day of `utc_seconds` (negative
     /// before the period).
     pub(crate) fn local_day(&self, utc_seconds: i64) -> i64 {
-        (utc_seconds + LOCAL_OFFSET_S).div_euclid(DAY_S) - self.first_day
+        (utc_seconds + UTC_OFFSET_SECONDS).div_euclid(DAY_S) - self.first_day
     }
 
     /// The date `YYYY-MM-DD` of day `index` of the period.
@@ -102,7 +101,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Whether `utc_seconds` falls in local night hours, 22:00 to 06:00.
 pub(crate) fn is_night(utc_seconds: i64) -> bool {
-    let hour = (utc_seconds + LOCAL_OFFSET_S).rem_euclid(DAY_S) / 3600;
+    let hour = (utc_seconds + UTC_OFFSET_SECONDS).rem_euclid(DAY_S) / 3600;
     !(6..22).contains(&hour)
 }
 
@@ -186,7 +185,10 @@ mod tests {
         };
         assert_eq!(p.date(0), "2025-01-20");
         assert_eq!(p.date(12), "2025-02-01");
-        assert_eq!(p.local_day(p.first_day * DAY_S - LOCAL_OFFSET_S - 1), -1);
+        assert_eq!(
+            p.local_day(p.first_day * DAY_S - UTC_OFFSET_SECONDS - 1),
+            -1
+        );
     }
 
     #[test]
@@ -197,7 +199,7 @@ mod tests {
             days: 2,
             first_day: 20_094,
         };
-        let midnight = 20_094 * DAY_S - LOCAL_OFFSET_S; // 2025-01-06 00:00 local
+        let midnight = 20_094 * DAY_S - UTC_OFFSET_SECONDS; // 2025-01-06 00:00 local
         assert_eq!(p.day_index(midnight - 1), None);
         assert_eq!(p.day_index(midnight), Some(0));
         assert_eq!(p.day_index(midnight + DAY_S), Some(1));

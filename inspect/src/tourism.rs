@@ -14,7 +14,7 @@ use telcosynth_generator::public_data::{districts, inbound_origins};
 
 use crate::error::InspectError;
 use crate::period::Period;
-use crate::read::Dataset;
+use telcosynth_sinks::read::DatasetReader;
 
 /// Largest difference between an arrival share and its configured share, percentage points.
 pub const ORIGIN_TOLERANCE_PP: f64 = 2.0;
@@ -110,7 +110,7 @@ impl Tourism {
 
 /// The tourism section of the dataset, or `None` when it has no inbound visitor.
 pub(crate) fn tourism(
-    data: &Dataset<'_>,
+    data: &DatasetReader,
     period: &Period,
 ) -> Result<Option<Tourism>, InspectError> {
     if !data.has("visitors") {
@@ -119,7 +119,7 @@ pub(crate) fn tourism(
     let mut ids = HashSet::new();
     let mut arrivals: BTreeMap<String, u64> = BTreeMap::new();
     let columns = ["person_id", "kind", "origin_country", "entry_time"];
-    data.scan("visitors", &columns, |rows| {
+    data.scan::<InspectError>("visitors", &columns, |rows| {
         let (id, kind) = (rows.i64s("person_id")?, rows.strings("kind")?);
         let (origin, entry) = (rows.strings("origin_country")?, rows.seconds("entry_time")?);
         for i in 0..rows.len() {
@@ -170,7 +170,7 @@ pub(crate) fn tourism(
             "district_code",
             "purpose",
         ];
-        data.scan("trajectories", &columns, |rows| {
+        data.scan::<InspectError>("trajectories", &columns, |rows| {
             let (id, kind) = (rows.i64s("person_id")?, rows.strings("kind")?);
             let start = rows.seconds("start_time")?;
             let (district, purpose) = (rows.strings("district_code")?, rows.strings("purpose")?);

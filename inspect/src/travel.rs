@@ -14,7 +14,7 @@ use telcosynth_generator::public_data::districts;
 
 use crate::error::InspectError;
 use crate::period::Period;
-use crate::read::Dataset;
+use telcosynth_sinks::read::DatasetReader;
 
 /// The trip kind the series count.
 pub const KIND: &str = "balik_kampung";
@@ -136,7 +136,10 @@ impl Travel {
 }
 
 /// The travel series of the dataset, or `None` when it has no `trips` table or no trip.
-pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Travel>, InspectError> {
+pub(crate) fn travel(
+    data: &DatasetReader,
+    period: &Period,
+) -> Result<Option<Travel>, InspectError> {
     if !data.has("trips") {
         return Ok(None);
     }
@@ -153,7 +156,7 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
         "origin_district_code",
         "destination_district_code",
     ];
-    data.scan("trips", &columns, |rows| {
+    data.scan::<InspectError>("trips", &columns, |rows| {
         let kind = rows.strings("kind")?;
         let holiday = rows.nullable_strings("holiday")?;
         let (depart, back) = (rows.seconds("depart_time")?, rows.seconds("return_time")?);
@@ -166,7 +169,9 @@ pub(crate) fn travel(data: &Dataset<'_>, period: &Period) -> Result<Option<Trave
                 continue;
             }
             if back[i] < depart[i] {
-                return Err(rows.bad_value("return_time", "before depart_time".into()));
+                return Err(rows
+                    .bad_value("return_time", "before depart_time".into())
+                    .into());
             }
             let (first, last) = (period.local_day(depart[i]), period.local_day(back[i]));
             if last < 0 || first >= days as i64 {

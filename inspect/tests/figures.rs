@@ -7,6 +7,7 @@ use telcosynth_generator::columnar::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, StringColumn, TableSchema, View,
 };
 use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon};
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::records::{CdrRow, IpRecord, PhoneNumber};
 use telcosynth_generator::tables::cdr::{CdrBuilder, Served};
 use telcosynth_generator::tables::ip_sessions::sessions_batch;
@@ -15,7 +16,7 @@ use telcosynth_inspect::{InspectError, Report, Status, inspect};
 use telcosynth_sinks::{DatasetWriter, Format, ManifestInfo, ShardInfo, ToolInfo, WriterOptions};
 
 /// 2025-01-06 00:00 Malaysia time, UTC seconds: the first day of the test period.
-const T0: i64 = 20_094 * 86_400 - 8 * 3600;
+const T0: i64 = 20_094 * 86_400 - UTC_OFFSET_SECONDS;
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 /// IMSIs of SIM keys 0 to 4; key 5 is a SIM the register does not have.

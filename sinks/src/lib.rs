@@ -17,6 +17,7 @@ mod layout;
 mod manifest;
 pub mod ownership;
 mod parquet_writer;
+pub mod read;
 mod reference;
 mod shards;
 

@@ -43,6 +43,7 @@ use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, Row};
 use crate::prepare::Period;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 /// The baselines of this mechanism and their ε per subscriber-day.
 pub const BUDGETS: [(&str, f64); 3] = [
@@ -63,7 +64,9 @@ pub const RESIDENTS_SENSITIVITY: u32 = 2;
 const SHARES: f64 = 4.0;
 
 /// A record's local day start (UTC epoch s), as SQL over `start_s`.
-const DAY: &str = "(((start_s + 28800) / 86400) * 86400 - 28800)";
+fn day() -> String {
+    format!("(((start_s + {UTC_OFFSET_SECONDS}) / 86400) * 86400 - {UTC_OFFSET_SECONDS})")
+}
 
 /// Columns of the aggregates table around a count `n`.
 fn select(indicator: &str, zone: &str, t_start: &str, t_end: &str, dest: &str) -> String {
@@ -81,10 +84,11 @@ fn select(indicator: &str, zone: &str, t_start: &str, t_end: &str, dest: &str) -
 
 /// Bounded counts of the four indicators, by the SQL below.
 fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
+    let day = day();
     let present = format!(
         "WITH spans AS ( \
              SELECT subscriber, zone, start_s, \
-                    LEAST(end_s, {DAY} + 86400) AS end_s \
+                    LEAST(end_s, {day} + 86400) AS end_s \
              FROM events WHERE zone IS NOT NULL AND subscriber IS NOT NULL), \
          hours AS ( \
              SELECT subscriber, zone, start_s, \
@@ -105,8 +109,8 @@ fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     );
     let trips = format!(
         "WITH seq AS ( \
-             SELECT subscriber, start_s, zone, {DAY} AS day, \
-                    LAG(zone) OVER (PARTITION BY subscriber, {DAY} ORDER BY start_s, zone) \
+             SELECT subscriber, start_s, zone, {day} AS day, \
+                    LAG(zone) OVER (PARTITION BY subscriber, {day} ORDER BY start_s, zone) \
                         AS origin \
              FROM events WHERE zone IS NOT NULL AND subscriber IS NOT NULL), \
          moves AS ( \
@@ -119,8 +123,8 @@ fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     );
     let calls = format!(
         "WITH legs AS ( \
-             SELECT zone, {DAY} AS day, \
-                    ROW_NUMBER() OVER (PARTITION BY subscriber, {DAY} ORDER BY start_s, zone) \
+             SELECT zone, {day} AS day, \
+                    ROW_NUMBER() OVER (PARTITION BY subscriber, {day} ORDER BY start_s, zone) \
                         AS k \
              FROM cdr_located \
              WHERE record_type IN ('MOC', 'MTC') AND zone IS NOT NULL \

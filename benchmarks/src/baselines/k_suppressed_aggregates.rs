@@ -11,6 +11,7 @@ use crate::contract::{CONTRACT_VERSION, Kind, Marker, ReleaseManifest, SpatialLe
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, Row, Side};
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 /// Smallest count published.
 pub const K: u64 = 15;
@@ -25,15 +26,19 @@ const COUNTS: [&str; 5] = [
 ];
 
 /// Distinct subscribers behind each (zone, local day) of the network indicators.
-const CONTRIBUTORS: &str = "\
-    SELECT 'call_drop_rate' AS indicator, zone, ((start_s + 28800) / 86400) * 86400 - 28800 AS day, \
-           COUNT(DISTINCT subscriber) AS n \
-    FROM cdr_located WHERE record_type IN ('MOC', 'MTC') AND result IN ('answered', 'dropped') \
-    GROUP BY zone, day \
-    UNION ALL \
-    SELECT 'ip' AS indicator, zone, ((start_s + 28800) / 86400) * 86400 - 28800 AS day, \
-           COUNT(DISTINCT subscriber) AS n \
-    FROM ip_located GROUP BY zone, day";
+fn contributors() -> String {
+    let day = format!("((start_s + {UTC_OFFSET_SECONDS}) / 86400) * 86400 - {UTC_OFFSET_SECONDS}");
+    format!(
+        "SELECT 'call_drop_rate' AS indicator, zone, {day} AS day, \
+                COUNT(DISTINCT subscriber) AS n \
+         FROM cdr_located WHERE record_type IN ('MOC', 'MTC') AND result IN ('answered', 'dropped') \
+         GROUP BY zone, day \
+         UNION ALL \
+         SELECT 'ip' AS indicator, zone, {day} AS day, \
+                COUNT(DISTINCT subscriber) AS n \
+         FROM ip_located GROUP BY zone, day"
+    )
+}
 
 pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
     let period = period_from_schema(input)?;
@@ -49,7 +54,8 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
             "SELECT indicator, 'district' AS zone_level, zone AS zone_id, day AS t_start, \
              day AS t_end, CAST(NULL AS VARCHAR) AS breakdown_key, \
              CAST(NULL AS VARCHAR) AS breakdown_value, CAST(n AS DOUBLE) AS value \
-             FROM ({CONTRIBUTORS}) AS c WHERE n >= {K}"
+             FROM ({}) AS c WHERE n >= {K}",
+            contributors()
         ),
     )? {
         enough.insert((r.indicator, r.zone_id, r.t_start));

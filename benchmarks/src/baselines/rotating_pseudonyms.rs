@@ -21,6 +21,7 @@ use arrow_schema::DataType;
 use datafusion::arrow::compute::cast;
 use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
 use sha2::{Digest, Sha256};
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 use crate::contract::{CONTRACT_VERSION, Kind, ReleaseManifest, SpatialLevel};
 use crate::engine::Engine;
@@ -121,11 +122,11 @@ impl Plan {
     };
 
     /// The salt's name for a row: its local day, or one name for the whole period.
-    fn period(&self) -> &'static str {
+    fn period(&self) -> String {
         if self.rotate_daily {
-            "CAST((to_unixtime(t.start_time) + 28800) / 86400 AS VARCHAR)"
+            format!("CAST((to_unixtime(t.start_time) + {UTC_OFFSET_SECONDS}) / 86400 AS VARCHAR)")
         } else {
-            "'period'"
+            "'period'".to_owned()
         }
     }
 

@@ -16,19 +16,19 @@
 use std::collections::BTreeMap;
 
 use super::RiskParams;
+use super::knowledge::{Knowledge, mode};
 use super::linkage::{Profile, best_matches, per_person};
 use super::sample::{Purpose, uniform};
 use super::stats::{AttackResult, Rate};
-use super::world::{World, mode};
 
 /// The attributes, by name.
 const ATTRIBUTES: [&str; 3] = ["home_district", "nationality", "sensitive_place"];
 
 /// A person's true value of an attribute, if any.
-fn truth(world: &World, person: i64, attribute: &str) -> Option<String> {
-    let p = &world.persons[&person];
+fn truth(knowledge: &Knowledge, person: i64, attribute: &str) -> Option<String> {
+    let p = &knowledge.persons[&person];
     match attribute {
-        "home_district" => Some(world.zones.region_of_district(&p.home_district_code)),
+        "home_district" => Some(knowledge.zones.region_of_district(&p.home_district_code)),
         "nationality" => (!p.nationality.is_empty()).then(|| p.nationality.clone()),
         _ => {
             let mut time: BTreeMap<String, i64> = BTreeMap::new();
@@ -38,7 +38,7 @@ fn truth(world: &World, person: i64, attribute: &str) -> Option<String> {
                 .filter(|s| matches!(s.purpose.as_str(), "errand" | "leisure"))
             {
                 *time
-                    .entry(world.zones.region_of_district(&s.district_code))
+                    .entry(knowledge.zones.region_of_district(&s.district_code))
                     .or_default() += s.end - s.start;
             }
             let best = time.values().copied().max()?;
@@ -48,19 +48,24 @@ fn truth(world: &World, person: i64, attribute: &str) -> Option<String> {
 }
 
 /// The value an adversary reads off a linked subject.
-fn inferred(world: &World, profile: &Profile, subject: u32, attribute: &str) -> Option<String> {
+fn inferred(
+    knowledge: &Knowledge,
+    profile: &Profile,
+    subject: u32,
+    attribute: &str,
+) -> Option<String> {
     match attribute {
         "home_district" => profile.home.clone(),
-        "nationality" => world.release.nationality[subject as usize].clone(),
+        "nationality" => knowledge.release.nationality[subject as usize].clone(),
         _ => profile.free_time.clone(),
     }
 }
 
 /// The subject each of `persons` is linked to (a tie broken at random), if any.
-fn link(world: &World, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option<u32>)> {
+fn link(knowledge: &Knowledge, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option<u32>)> {
     let p = params.attribute_points;
-    per_person(world, persons, |id, tally| {
-        let pick = best_matches(world, params, id, p, tally)
+    per_person(knowledge, persons, |id, tally| {
+        let pick = best_matches(knowledge, params, id, p, tally)
             .filter(|best| !best.is_empty())
             .map(|best| {
                 let u = uniform(params.seed, Purpose::Shuffle, &[id as u64, u64::from(p), 1]);
@@ -71,28 +76,28 @@ fn link(world: &World, params: &RiskParams, persons: &[i64]) -> Vec<(i64, Option
 }
 
 /// Attribute inference for each attribute.
-pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
-    let profiles = world.profiles();
-    let targets = link(world, params, world.targets);
-    let controls = link(world, params, world.controls);
+pub(crate) fn assess(knowledge: &Knowledge, params: &RiskParams) -> Vec<AttackResult> {
+    let profiles = knowledge.profiles();
+    let targets = link(knowledge, params, knowledge.targets);
+    let controls = link(knowledge, params, knowledge.controls);
     ATTRIBUTES
         .iter()
         .map(|&attribute| {
             let common = mode(
-                world
+                knowledge
                     .controls
                     .iter()
-                    .filter_map(|&id| truth(world, id, attribute)),
+                    .filter_map(|&id| truth(knowledge, id, attribute)),
             );
             let rate = |linked: &[(i64, Option<u32>)]| {
                 let (mut n, mut hits) = (0u64, 0u64);
                 for &(id, subject) in linked {
-                    let Some(truth) = truth(world, id, attribute) else {
+                    let Some(truth) = truth(knowledge, id, attribute) else {
                         continue;
                     };
                     n += 1;
                     let guess = subject
-                        .and_then(|s| inferred(world, &profiles[s as usize], s, attribute))
+                        .and_then(|s| inferred(knowledge, &profiles[s as usize], s, attribute))
                         .or_else(|| common.clone());
                     hits += u64::from(guess.as_deref() == Some(truth.as_str()));
                 }

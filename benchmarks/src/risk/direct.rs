@@ -15,10 +15,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use telcosynth_generator::population::imei::luhn_valid;
 
-use super::read::{self, text};
+use super::knowledge::{Knowledge, need};
 use super::stats::{AttackResult, Rate};
-use super::world::{World, need};
 use super::{RiskError, RiskInputs};
+use telcosynth_sinks::read::{self, DatasetReader, text};
 
 /// Direct identifiers found in the release.
 #[derive(Debug, Clone, Serialize)]
@@ -101,27 +101,34 @@ fn tokens(value: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Runs the scans.
-pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport, RiskError> {
+pub(crate) fn assess(
+    inputs: &RiskInputs,
+    knowledge: &Knowledge,
+) -> Result<DirectReport, RiskError> {
     // Every identifier looked for: the view's register and the sampled persons' SIMs.
     let mut register: Vec<[String; 7]> = Vec::new();
     let columns: Vec<&str> = KINDS.iter().map(|k| k.1).collect();
-    read::scan(inputs.input, "subscribers", &columns, |rows| {
-        let cols = columns
-            .iter()
-            .map(|c| rows.strings(c))
-            .collect::<Result<Vec<_>, _>>()?;
-        need(cols[0].as_ref(), "subscribers.msisdn")?;
-        for i in 0..rows.len() {
-            register.push(std::array::from_fn(|k| {
-                cols[k]
-                    .as_ref()
-                    .and_then(|c| text(c, i))
-                    .unwrap_or("")
-                    .to_owned()
-            }));
-        }
-        Ok(())
-    })?;
+    DatasetReader::folder(inputs.input).scan_present::<RiskError>(
+        "subscribers",
+        &columns,
+        |rows| {
+            let cols = columns
+                .iter()
+                .map(|c| rows.cast_strings(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            need(cols[0].as_ref(), "subscribers.msisdn")?;
+            for i in 0..rows.len() {
+                register.push(std::array::from_fn(|k| {
+                    cols[k]
+                        .as_ref()
+                        .and_then(|c| text(c, i))
+                        .unwrap_or("")
+                        .to_owned()
+                }));
+            }
+            Ok(())
+        },
+    )?;
     let mut wanted: HashSet<String> = HashSet::new();
     for row in &register {
         for (k, (kind, _)) in KINDS.iter().enumerate() {
@@ -129,10 +136,10 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         }
     }
     let person_ids = |id: &i64, only_operator: bool| -> Vec<Vec<String>> {
-        world.persons[id]
+        knowledge.persons[id]
             .sims
             .iter()
-            .filter(|s| !only_operator || s.operator == world.operator)
+            .filter(|s| !only_operator || s.operator == knowledge.operator)
             .map(|s| {
                 let values = [
                     &s.msisdn,
@@ -151,7 +158,7 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
             })
             .collect()
     };
-    for id in world.targets.iter().chain(world.controls) {
+    for id in knowledge.targets.iter().chain(knowledge.controls) {
         for ids in person_ids(id, false) {
             wanted.extend(ids);
         }
@@ -201,8 +208,8 @@ pub(crate) fn assess(inputs: &RiskInputs, world: &World) -> Result<DirectReport,
         attack: AttackResult::new(
             "direct_identifiers",
             None,
-            hit(world.targets, true),
-            hit(world.controls, false),
+            hit(knowledge.targets, true),
+            hit(knowledge.controls, false),
         ),
         register_rows_found,
         register_rows: register.len() as u64,
@@ -261,7 +268,7 @@ fn scan_file(
         .trim_end_matches(".parquet")
         .to_owned();
     let mut scan = FileScan::default();
-    read::scan_files(&[path.to_owned()], None, |rows| {
+    read::scan_file::<RiskError>(path, |rows| {
         let schema = rows.batch().schema();
         for field in schema.fields() {
             // Patterns are looked for in text only; numbers that fit an i64 are compared as
@@ -280,7 +287,7 @@ fn scan_file(
                 _ => continue,
             };
             if as_number {
-                let Some(numbers) = rows.i64s(field.name())? else {
+                let Some(numbers) = rows.cast_i64s(field.name())? else {
                     continue;
                 };
                 for n in numbers.into_iter().flatten() {
@@ -290,7 +297,7 @@ fn scan_file(
                 }
                 continue;
             }
-            let Some(values) = rows.strings(field.name())? else {
+            let Some(values) = rows.cast_strings(field.name())? else {
                 continue;
             };
             let column = format!("{table}.{}", field.name());
@@ -373,7 +380,7 @@ mod tests {
 
 #[cfg(test)]
 mod release_tests {
-    use crate::risk::fixture::{Fixture, IDENTITY, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, IDENTITY, KEYED, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
@@ -400,14 +407,7 @@ mod release_tests {
         assert_eq!(d.pattern_hits["cdr.served_msisdn"]["msisdn"], 40 * 16);
         assert_eq!(d.pattern_hits["cdr.served_imsi"]["imsi"], 40 * 16);
 
-        let hashed = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let hashed = KEYED;
         let out = f.release("keyed", &hashed);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
         assert_eq!(report.direct.attack.attack_rate.rate, 0.0);

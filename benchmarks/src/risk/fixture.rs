@@ -12,22 +12,23 @@ use arrow_array::{
 };
 use parquet::arrow::ArrowWriter;
 use sha2::{Digest, Sha256};
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::population::imei::luhn_check_digit;
 use telcosynth_generator::rng::key_hash;
+use telcosynth_sinks::read::DatasetReader;
 
 use super::{ReleaseView, RiskInputs, RiskParams, SpatialLevel};
-use crate::dataset::Dataset;
 
 pub(crate) const TARGETS: i64 = 40;
 pub(crate) const CONTROLS: i64 = 20;
 const CELLS: i64 = 20;
 /// 2025-01-10 00:00 local (UTC+8), a Friday.
-const DAY0: i64 = 1_736_467_200 - 8 * 3600;
+const DAY0: i64 = 1_736_467_200 - UTC_OFFSET_SECONDS;
 
 /// A test world on disk.
 pub(crate) struct Fixture {
     dir: tempfile::TempDir,
-    dataset: Dataset,
+    dataset: DatasetReader,
     input: PathBuf,
 }
 
@@ -48,6 +49,17 @@ pub(crate) struct Transform {
     /// and state.
     pub attributes: bool,
 }
+
+/// Keyed pseudonyms, everything else as in the view (`record_id` kept, the register's names
+/// and attributes dropped): the release most tests vary from.
+pub(crate) const KEYED: Transform = Transform {
+    pseudonym: keyed,
+    cell: |c| c,
+    time: |t| t,
+    keep_register: false,
+    record_id: true,
+    attributes: false,
+};
 
 /// The identity release.
 pub(crate) const IDENTITY: Transform = Transform {
@@ -368,7 +380,7 @@ impl Fixture {
         write_events(&input, |p| p <= TARGETS, &IDENTITY);
         Fixture {
             dir,
-            dataset: Dataset::from_folders(&dataset),
+            dataset: DatasetReader::folder(&dataset),
             input,
         }
     }
@@ -426,7 +438,7 @@ pub(crate) fn microdata_view(level: SpatialLevel, time_bin_s: i64) -> ReleaseVie
 pub(crate) const GENERALISED: Transform = Transform {
     pseudonym: keyed,
     cell: |c| if (c - 1) % 20 < 10 { 1 } else { 11 },
-    time: |t| t - (t + 8 * 3600).rem_euclid(86_400),
+    time: |t| t - (t + UTC_OFFSET_SECONDS).rem_euclid(86_400),
     keep_register: false,
     record_id: false,
     attributes: false,

@@ -35,12 +35,12 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use serde::Serialize;
 use telcosynth_generator::public_data::districts;
 
+use super::knowledge::Knowledge;
 use super::linkage::{paired_target, share_owned};
 use super::population::{REGISTER_COLUMNS, Sim};
-use super::read::{self, text};
 use super::stats::{AttackResult, Rate};
-use super::world::World;
 use super::{RiskError, RiskInputs};
+use telcosynth_sinks::read::{DatasetReader, text};
 
 /// Share of sampled targets' register values that must appear among a released column's
 /// values for the adversary to compare the column.
@@ -97,10 +97,10 @@ fn geocode(sim: &Sim) -> Option<&'static str> {
 
 /// The register row the adversary starts from: a target's SIM of the view's operator, a
 /// control's first SIM.
-fn register_row<'a>(world: &World<'a>, person: i64, target: bool) -> Option<&'a Sim> {
-    let sims = &world.persons.get(&person)?.sims;
+fn register_row<'a>(knowledge: &Knowledge<'a>, person: i64, target: bool) -> Option<&'a Sim> {
+    let sims = &knowledge.persons.get(&person)?.sims;
     if target {
-        sims.iter().find(|s| s.operator == world.operator)
+        sims.iter().find(|s| s.operator == knowledge.operator)
     } else {
         sims.first()
     }
@@ -109,9 +109,9 @@ fn register_row<'a>(world: &World<'a>, person: i64, target: bool) -> Option<&'a 
 /// Runs the attack; `Ok(Err(reason))` when it does not apply.
 pub(crate) fn assess(
     inputs: &RiskInputs,
-    world: &World,
+    knowledge: &Knowledge,
 ) -> Result<Result<LeakReport, String>, RiskError> {
-    let release = &world.release;
+    let release = &knowledge.release;
     if release.subjects.is_empty() {
         return Ok(Err("the release has no pseudonymous event rows".into()));
     }
@@ -122,10 +122,10 @@ pub(crate) fn assess(
     }
     let declared = |c: &str| inputs.view.pseudonym_columns.iter().any(|d| d == c);
     let micro = inputs.release.join("microdata");
-    let targets: Vec<(i64, &Sim)> = world
+    let targets: Vec<(i64, &Sim)> = knowledge
         .targets
         .iter()
-        .filter_map(|&t| Some((t, register_row(world, t, true)?)))
+        .filter_map(|&t| Some((t, register_row(knowledge, t, true)?)))
         .collect();
     let share_found = |found: &HashSet<String>, value: &dyn Fn(&Sim) -> Option<String>| {
         let n = targets.len().max(1) as f64;
@@ -137,7 +137,7 @@ pub(crate) fn assess(
     };
 
     // Register columns the released subscriber table keeps in the register's form.
-    let released_columns = read::columns(&micro, "subscribers")?;
+    let released_columns = DatasetReader::folder(&micro).columns("subscribers")?;
     let candidates: Vec<&'static str> = REGISTER_COLUMNS
         .into_iter()
         .filter(|c| released_columns.iter().any(|r| r == c) && !declared(c))
@@ -154,22 +154,26 @@ pub(crate) fn assess(
                 (c, values)
             })
             .collect();
-        read::scan(&micro, "subscribers", &candidates, |rows| {
-            for &c in &candidates {
-                let Some(values) = rows.strings(c)? else {
-                    continue;
-                };
-                let seen = found.entry(c).or_default();
-                for i in 0..rows.len() {
-                    if let Some(v) = text(&values, i)
-                        && wanted[c].contains(v)
-                    {
-                        seen.insert(v.to_owned());
+        DatasetReader::folder(&micro).scan_present::<RiskError>(
+            "subscribers",
+            &candidates,
+            |rows| {
+                for &c in &candidates {
+                    let Some(values) = rows.cast_strings(c)? else {
+                        continue;
+                    };
+                    let seen = found.entry(c).or_default();
+                    for i in 0..rows.len() {
+                        if let Some(v) = text(&values, i)
+                            && wanted[c].contains(v)
+                        {
+                            seen.insert(v.to_owned());
+                        }
                     }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
     let compared: Vec<&'static str> = candidates
         .into_iter()
@@ -190,32 +194,36 @@ pub(crate) fn assess(
             .collect();
         let mut wanted = keys.clone();
         wanted.extend(&compared);
-        read::scan(&micro, "subscribers", &wanted, |rows| {
-            let key_values = keys
-                .iter()
-                .map(|k| rows.strings(k))
-                .collect::<Result<Vec<_>, _>>()?;
-            let columns = compared
-                .iter()
-                .map(|c| rows.strings(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            for i in 0..rows.len() {
-                let subject = key_values.iter().flatten().find_map(|k| {
-                    let v = text(k, i)?;
-                    release
-                        .subjects
-                        .binary_search_by(|s| s.as_str().cmp(v))
-                        .ok()
-                });
-                if let Some(s) = subject {
-                    values[s] = columns
-                        .iter()
-                        .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
-                        .collect();
+        DatasetReader::folder(&micro).scan_present::<RiskError>(
+            "subscribers",
+            &wanted,
+            |rows| {
+                let key_values = keys
+                    .iter()
+                    .map(|k| rows.cast_strings(k))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let columns = compared
+                    .iter()
+                    .map(|c| rows.cast_strings(c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for i in 0..rows.len() {
+                    let subject = key_values.iter().flatten().find_map(|k| {
+                        let v = text(k, i)?;
+                        release
+                            .subjects
+                            .binary_search_by(|s| s.as_str().cmp(v))
+                            .ok()
+                    });
+                    if let Some(s) = subject {
+                        values[s] = columns
+                            .iter()
+                            .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
+                            .collect();
+                    }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
 
     // TACs of released event rows.
@@ -229,28 +237,34 @@ pub(crate) fn assess(
             .map(|(s, name)| (name.as_str(), s))
             .collect();
         for (table, subject) in &release.subject_columns {
-            if !read::columns(&micro, table)?
+            if !DatasetReader::folder(&micro)
+                .columns(table)?
                 .iter()
                 .any(|c| c == "served_imei")
             {
                 continue;
             }
-            read::scan(&micro, table, &[subject.as_str(), "served_imei"], |rows| {
-                let (Some(who), Some(imei)) =
-                    (rows.strings(subject)?, rows.strings("served_imei")?)
-                else {
-                    return Ok(());
-                };
-                for i in 0..rows.len() {
-                    let Some(&s) = text(&who, i).and_then(|w| subject_of.get(w)) else {
-                        continue;
+            DatasetReader::folder(&micro).scan_present::<RiskError>(
+                table,
+                &[subject.as_str(), "served_imei"],
+                |rows| {
+                    let (Some(who), Some(imei)) = (
+                        rows.cast_strings(subject)?,
+                        rows.cast_strings("served_imei")?,
+                    ) else {
+                        return Ok(());
                     };
-                    if tacs[s].is_none() {
-                        tacs[s] = text(&imei, i).and_then(tac);
+                    for i in 0..rows.len() {
+                        let Some(&s) = text(&who, i).and_then(|w| subject_of.get(w)) else {
+                            continue;
+                        };
+                        if tacs[s].is_none() {
+                            tacs[s] = text(&imei, i).and_then(tac);
+                        }
                     }
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                },
+            )?;
         }
     }
     let released_tacs: HashSet<String> = tacs.iter().flatten().map(u32::to_string).collect();
@@ -260,7 +274,7 @@ pub(crate) fn assess(
         }) >= COMPARABLE_SHARE;
 
     // Pseudonyms by key, and by key and night-time region.
-    let homes = world.profiles();
+    let homes = knowledge.profiles();
     let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut by_key_home: HashMap<(u64, String), Vec<u32>> = HashMap::new();
     let mut unknown: Vec<u32> = Vec::new();
@@ -289,7 +303,7 @@ pub(crate) fn assess(
             .map(|c| sim.register.get(c).map(String::as_str))
             .collect();
         let set = key(&v, use_tac.then(|| tac(&sim.imei))).and_then(|k| {
-            let home = geocode(sim).map(|d| world.zones.region_of_district(d));
+            let home = geocode(sim).map(|d| knowledge.zones.region_of_district(d));
             home.and_then(|h| by_key_home.get(&(k, h)))
                 .or_else(|| by_key.get(&k))
         });
@@ -300,21 +314,21 @@ pub(crate) fn assess(
     for &(id, sim) in &targets {
         let set = candidates_of(sim);
         n += 1;
-        hits += share_owned(world, &set, id);
+        hits += share_owned(knowledge, &set, id);
         if !set.is_empty() {
             sizes.push(set.len() as f64);
         }
         unique += u64::from(set.len() == 1);
     }
     let (mut cn, mut chits) = (0u64, 0.0);
-    for &id in world.controls {
-        let Some(sim) = register_row(world, id, false) else {
+    for &id in knowledge.controls {
+        let Some(sim) = register_row(knowledge, id, false) else {
             continue;
         };
         let set = candidates_of(sim);
         cn += 1;
-        chits += paired_target(world, inputs.params.seed, id)
-            .map_or(0.0, |t| share_owned(world, &set, t));
+        chits += paired_target(knowledge, inputs.params.seed, id)
+            .map_or(0.0, |t| share_owned(knowledge, &set, t));
     }
     Ok(Ok(LeakReport {
         attack: AttackResult::new(
@@ -338,7 +352,7 @@ pub(crate) fn assess(
 mod tests {
     use super::*;
     use crate::risk::fixture::{
-        Fixture, GENERALISED, IDENTITY, TARGETS, Transform, keyed, microdata_view,
+        Fixture, GENERALISED, IDENTITY, KEYED, TARGETS, Transform, microdata_view,
     };
     use crate::risk::{ReleaseView, SpatialLevel, assess as assess_all};
 
@@ -379,12 +393,8 @@ mod tests {
         // Keyed pseudonyms, names dropped, but plan, activation date, birth date... kept:
         // the attributes single out every target.
         let kept = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
             attributes: true,
+            ..KEYED
         };
         let out = f.release("attributes", &kept);
         let leak = assess_all(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1)))

@@ -7,7 +7,7 @@
 //! in a zone the noisy place may be released as (at cell level: a cell whose site lies within
 //! `match_radius_m`). The adversary picks the pseudonym compatible with the most points; ties
 //! are split evenly (a tie of k containing the target's pseudonym scores 1/k). Success: the
-//! pseudonym belongs to the target (owners from the raw rows, see `world`).
+//! pseudonym belongs to the target (owners from the raw rows, see `knowledge`).
 //!
 //! Home–work: the adversary knows the target's home and work district (state at state level)
 //! and keeps every pseudonym whose inferred home (most frequent region of its night events,
@@ -25,9 +25,9 @@ use serde::Serialize;
 use telcosynth_generator::geography::projection::offset;
 
 use super::RiskParams;
+use super::knowledge::{Knowledge, bin, local_hour_weekday, mode};
 use super::sample::{Purpose, choose, uniform};
 use super::stats::{AttackResult, Rate};
-use super::world::{World, bin, local_hour_weekday, mode};
 
 /// The home–work attack's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -43,12 +43,12 @@ pub struct HomeWorkReport {
 /// What the adversary knows of a person for `p` points, or `None` without `p` stays: per point
 /// the zones and the bin range it may be released as.
 fn known_points(
-    world: &World,
+    knowledge: &Knowledge,
     params: &RiskParams,
     person: i64,
     p: u32,
 ) -> Option<Vec<(Vec<u32>, i64, i64)>> {
-    let stays = &world.persons[&person].stays;
+    let stays = &knowledge.persons[&person].stays;
     if stays.len() < p as usize {
         return None;
     }
@@ -73,13 +73,13 @@ fn known_points(
         let r_km =
             params.position_noise_m / 1000.0 * uniform(seed, Purpose::Noise, &key(i, 3)).sqrt();
         let (lon, lat) = offset(s.lon, s.lat, r_km * angle.cos(), r_km * angle.sin());
-        let zones = world
+        let zones = knowledge
             .zones
             .around(lon, lat, &s.district_code, params.match_radius_m);
         (
             zones,
-            bin(t - params.match_window_s, world.bin_s),
-            bin(t + params.match_window_s, world.bin_s),
+            bin(t - params.match_window_s, knowledge.bin_s),
+            bin(t + params.match_window_s, knowledge.bin_s),
         )
     })
     .collect();
@@ -100,9 +100,9 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    /// Counters for every subject of `world`'s release.
-    pub fn new(world: &World) -> Tally {
-        let n = world.release.subjects.len();
+    /// Counters for every subject of `knowledge`'s release.
+    pub fn new(knowledge: &Knowledge) -> Tally {
+        let n = knowledge.release.subjects.len();
         Tally {
             count: vec![0; n],
             seen: vec![0; n],
@@ -115,17 +115,17 @@ impl Tally {
 /// The pseudonyms compatible with the most of a person's `p` known points (empty when none is
 /// compatible with any), sorted, or `None` when the person has fewer than `p` stays.
 pub(crate) fn best_matches(
-    world: &World,
+    knowledge: &Knowledge,
     params: &RiskParams,
     person: i64,
     p: u32,
     tally: &mut Tally,
 ) -> Option<Vec<u32>> {
-    let points = known_points(world, params, person, p)?;
+    let points = known_points(knowledge, params, person, p)?;
     for (zones, lo, hi) in points {
         tally.point += 1;
         for z in zones {
-            for &(_, s) in world.release.at(z, lo, hi) {
+            for &(_, s) in knowledge.release.at(z, lo, hi) {
                 let i = s as usize;
                 if tally.seen[i] != tally.point {
                     tally.seen[i] = tally.point;
@@ -159,24 +159,24 @@ pub(crate) fn best_matches(
 
 /// `f` of every person, in order, computed in parallel with a [`Tally`] per thread.
 pub(crate) fn per_person<T: Send>(
-    world: &World,
+    knowledge: &Knowledge,
     persons: &[i64],
     f: impl Fn(i64, &mut Tally) -> T + Sync,
 ) -> Vec<T> {
     persons
         .par_iter()
-        .map_init(|| Tally::new(world), |tally, &id| f(id, tally))
+        .map_init(|| Tally::new(knowledge), |tally, &id| f(id, tally))
         .collect()
 }
 
 /// Share of a candidate set (sorted) owned by `person`, a sampled target: the chance that a
 /// uniform pick among them is one of the target's pseudonyms.
-pub(crate) fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64 {
+pub(crate) fn share_owned(knowledge: &Knowledge, candidates: &[u32], person: i64) -> f64 {
     debug_assert!(candidates.is_sorted(), "candidates must be sorted");
     if candidates.is_empty() {
         return 0.0;
     }
-    let owned = world
+    let owned = knowledge
         .release
         .owned_by(person)
         .iter()
@@ -186,29 +186,29 @@ pub(crate) fn share_owned(world: &World, candidates: &[u32], person: i64) -> f64
 }
 
 /// The target a control person is scored against in baselines.
-pub(crate) fn paired_target(world: &World, seed: u64, control: i64) -> Option<i64> {
-    let n = world.targets.len();
+pub(crate) fn paired_target(knowledge: &Knowledge, seed: u64, control: i64) -> Option<i64> {
+    let n = knowledge.targets.len();
     (n > 0).then(|| {
         let u = uniform(seed, Purpose::Shuffle, &[control as u64]);
-        world.targets[((u * n as f64) as usize).min(n - 1)]
+        knowledge.targets[((u * n as f64) as usize).min(n - 1)]
     })
 }
 
 /// Linkage for each number of points.
-pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
+pub(crate) fn assess(knowledge: &Knowledge, params: &RiskParams) -> Vec<AttackResult> {
     params
         .points
         .iter()
         .map(|&p| {
             let rate = |persons: &[i64], control: bool| {
-                let scores = per_person(world, persons, |id, tally| {
-                    let best = best_matches(world, params, id, p, tally)?;
+                let scores = per_person(knowledge, persons, |id, tally| {
+                    let best = best_matches(knowledge, params, id, p, tally)?;
                     let scored = if control {
-                        paired_target(world, params.seed, id)
+                        paired_target(knowledge, params.seed, id)
                     } else {
                         Some(id)
                     };
-                    Some(scored.map_or(0.0, |t| share_owned(world, &best, t)))
+                    Some(scored.map_or(0.0, |t| share_owned(knowledge, &best, t)))
                 });
                 let scores: Vec<f64> = scores.into_iter().flatten().collect();
                 Rate::new(scores.iter().sum(), scores.len() as u64)
@@ -216,8 +216,8 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
             AttackResult::new(
                 "linkage",
                 Some(p),
-                rate(world.targets, false),
-                rate(world.controls, true),
+                rate(knowledge.targets, false),
+                rate(knowledge.controls, true),
             )
         })
         .collect()
@@ -234,27 +234,27 @@ pub(crate) struct Profile {
 }
 
 /// The [`Profile`] of every subject.
-pub(crate) fn profiles(world: &World) -> Vec<Profile> {
-    let day_bins = world.bin_s >= 86_400;
-    let regions: Vec<String> = (0..world.zones.count() as u32)
-        .map(|z| world.zones.region(z))
+pub(crate) fn profiles(knowledge: &Knowledge) -> Vec<Profile> {
+    let day_bins = knowledge.bin_s >= 86_400;
+    let regions: Vec<String> = (0..knowledge.zones.count() as u32)
+        .map(|z| knowledge.zones.region(z))
         .collect();
     let region = |z: u32| regions[z as usize].as_str();
     let owned = |r: Option<&str>| r.map(str::to_owned);
-    (0..world.release.subjects.len() as u32)
+    (0..knowledge.release.subjects.len() as u32)
         .into_par_iter()
         .map(|s| {
-            let events = world.release.events_of(s);
+            let events = knowledge.release.events_of(s);
             let home = mode(events.iter().filter_map(|&(_, b, z)| {
-                let (hour, _) = local_hour_weekday(b, world.bin_s);
+                let (hour, _) = local_hour_weekday(b, knowledge.bin_s);
                 (day_bins || !(6..22).contains(&hour)).then(|| region(z))
             }));
             let work = mode(events.iter().filter_map(|&(_, b, z)| {
-                let (hour, weekday) = local_hour_weekday(b, world.bin_s);
+                let (hour, weekday) = local_hour_weekday(b, knowledge.bin_s);
                 (!day_bins && weekday < 5 && (9..17).contains(&hour)).then(|| region(z))
             }));
             let free_time = mode(events.iter().filter_map(|&(_, b, z)| {
-                let (hour, weekday) = local_hour_weekday(b, world.bin_s);
+                let (hour, weekday) = local_hour_weekday(b, knowledge.bin_s);
                 let free = (6..22).contains(&hour) && (weekday >= 5 || !(9..17).contains(&hour));
                 (day_bins || free).then(|| region(z))
             }));
@@ -268,8 +268,8 @@ pub(crate) fn profiles(world: &World) -> Vec<Profile> {
 }
 
 /// The home–work attack.
-pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
-    let profiles = world.profiles();
+pub(crate) fn home_work(knowledge: &Knowledge, params: &RiskParams) -> HomeWorkReport {
+    let profiles = knowledge.profiles();
     let mut sets: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
     for (s, p) in profiles.iter().enumerate() {
         if let (Some(h), Some(w)) = (&p.home, &p.work) {
@@ -279,14 +279,14 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
         }
     }
     let known = |person: i64| {
-        let home = world
+        let home = knowledge
             .zones
-            .region_of_district(&world.persons[&person].home_district_code);
-        let work = world.work_district(person)?;
-        Some((home, world.zones.region_of_district(&work)))
+            .region_of_district(&knowledge.persons[&person].home_district_code);
+        let work = knowledge.work_district(person)?;
+        Some((home, knowledge.zones.region_of_district(&work)))
     };
     let (mut n, mut hits, mut set_sizes, mut unique) = (0u64, 0.0, Vec::new(), 0u64);
-    for &id in world.targets {
+    for &id in knowledge.targets {
         let Some((home, work)) = known(id) else {
             continue;
         };
@@ -294,14 +294,14 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
             .get(&(home.as_str(), work.as_str()))
             .map_or(&[][..], |v| v);
         n += 1;
-        hits += share_owned(world, set, id);
+        hits += share_owned(knowledge, set, id);
         if !set.is_empty() {
             set_sizes.push(set.len() as f64);
         }
         unique += u64::from(set.len() == 1);
     }
     let (mut cn, mut chits) = (0u64, 0.0);
-    for &id in world.controls {
+    for &id in knowledge.controls {
         let Some((home, work)) = known(id) else {
             continue;
         };
@@ -309,7 +309,8 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
             .get(&(home.as_str(), work.as_str()))
             .map_or(&[][..], |v| v);
         cn += 1;
-        chits += paired_target(world, params.seed, id).map_or(0.0, |t| share_owned(world, set, t));
+        chits += paired_target(knowledge, params.seed, id)
+            .map_or(0.0, |t| share_owned(knowledge, set, t));
     }
     HomeWorkReport {
         attack: AttackResult::new("home_work", None, Rate::new(hits, n), Rate::new(chits, cn)),
@@ -324,20 +325,13 @@ pub(crate) fn home_work(world: &World, params: &RiskParams) -> HomeWorkReport {
 
 #[cfg(test)]
 mod tests {
-    use crate::risk::fixture::{Fixture, GENERALISED, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
     fn known_points_link_targets_at_cell_level_but_hardly_after_generalisation() {
         let f = Fixture::new();
-        let pseudonymised = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let pseudonymised = KEYED;
         let out = f.release("keyed", &pseudonymised);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();
         let cell3 = report

@@ -43,10 +43,11 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 
 use super::aggregates::Cell;
+use super::knowledge::Knowledge;
 use super::stats::{AttackResult, Rate, wilson};
-use super::world::{LOCAL_OFFSET_S, World};
 use super::{Neighbour, SpatialLevel};
 
 /// Two-sided 95% normal quantile.
@@ -88,13 +89,13 @@ pub struct MembershipReport {
 /// does not apply.
 pub(crate) fn assess(
     neighbour: &Neighbour,
-    world: &World,
+    knowledge: &Knowledge,
     cells: &[Cell],
 ) -> Result<MembershipReport, String> {
-    if world.zones.level != SpatialLevel::District {
+    if knowledge.zones.level != SpatialLevel::District {
         return Err("the raw view's presence counts are by district; the release is not".into());
     }
-    if world.bin_s != 3_600 {
+    if knowledge.bin_s != 3_600 {
         return Err("the release's time bin is not an hour".into());
     }
     let Some(raw) = neighbour.raw.rows.get("present_population") else {
@@ -121,10 +122,13 @@ pub(crate) fn assess(
     let (a, b) = calibration(&released, &counts);
     let mut cell_total = 0usize;
     let mut score = |person: i64, member: bool| -> Option<f64> {
-        world.persons.get(&person)?;
+        knowledge.persons.get(&person)?;
         let mut s = 0.0;
-        for &(bin, z) in world.tokens(person) {
-            let key = (world.zones.name(z), bin * world.bin_s - LOCAL_OFFSET_S);
+        for &(bin, z) in knowledge.tokens(person) {
+            let key = (
+                knowledge.zones.name(z),
+                bin * knowledge.bin_s - UTC_OFFSET_SECONDS,
+            );
             let Some(&y) = released.get(&key) else {
                 continue;
             };
@@ -136,7 +140,7 @@ pub(crate) fn assess(
         Some(s)
     };
     let (mut members, mut others) = (Vec::new(), Vec::new());
-    for &t in world.targets {
+    for &t in knowledge.targets {
         let removed = neighbour.removed.binary_search(&t).is_ok();
         if let Some(s) = score(t, !removed) {
             if removed { &mut others } else { &mut members }.push(s);

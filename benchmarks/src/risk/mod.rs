@@ -11,24 +11,23 @@ mod attribute;
 mod direct;
 #[cfg(test)]
 mod fixture;
+mod knowledge;
 mod leak;
 mod linkage;
 mod membership;
 mod population;
 mod quasi;
-pub(crate) mod read;
 mod recovered_linkage;
 mod reversal;
 mod sample;
 mod stats;
 mod unicity;
-mod world;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
+use telcosynth_sinks::read::DatasetReader;
 
-use crate::dataset::Dataset;
 use crate::indicators::IndicatorSet;
 use crate::stages::Stages;
 
@@ -121,7 +120,7 @@ impl Default for RiskParams {
 #[derive(Debug, Clone)]
 pub struct RiskInputs<'a> {
     /// The generated dataset, truth tables included.
-    pub dataset: &'a Dataset,
+    pub dataset: &'a DatasetReader,
     /// The operator view the pipeline was given.
     pub input: &'a Path,
     /// The pipeline's output folder.
@@ -190,26 +189,12 @@ pub struct RiskReport {
 /// A failure to read the inputs of an assessment.
 #[derive(Debug, thiserror::Error)]
 pub enum RiskError {
-    /// A file could not be read or decoded.
-    #[error("{path}: {message}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
+    /// A table could not be read (the file and column named).
+    #[error(transparent)]
+    Data(#[from] telcosynth_sinks::read::ReadError),
     /// The inputs do not hold what an assessment needs.
     #[error("{0}")]
     Missing(String),
-}
-
-impl RiskError {
-    fn read(path: &Path, e: impl std::fmt::Display) -> RiskError {
-        RiskError::Read {
-            path: path.to_owned(),
-            message: e.to_string(),
-        }
-    }
 }
 
 /// Runs every attack that applies to the release.
@@ -234,36 +219,36 @@ pub fn assess_in_stages(
 ) -> Result<RiskReport, RiskError> {
     let params = &inputs.params;
     let stage = |attack: &str| format!("{release}: risk, {attack}");
-    let world = stages.run(stage("load the release"), || {
-        world::World::load(inputs, population)
+    let knowledge = stages.run(stage("load the release"), || {
+        knowledge::Knowledge::load(inputs, population)
     })?;
     let mut skipped = Vec::new();
     let direct = stages.run(stage("direct identifiers"), || {
-        direct::assess(inputs, &world)
+        direct::assess(inputs, &knowledge)
     })?;
-    let reversal = if world.release.pseudonyms.is_empty() {
+    let reversal = if knowledge.release.pseudonyms.is_empty() {
         skipped.push("reversal: the release has no pseudonym values".to_owned());
         None
     } else {
         Some(stages.run(stage("pseudonym reversal"), || {
-            reversal::assess(&world, params.reversal_space)
+            reversal::assess(&knowledge, params.reversal_space)
         })?)
     };
     let (mut unicity, mut linkage, mut home_work, mut attributes) =
         (Vec::new(), Vec::new(), None, Vec::new());
-    if world.release.events.is_empty() {
+    if knowledge.release.events.is_empty() {
         skipped.push(
             "unicity, linkage, home-work, attributes: the release has no event microdata with a pseudonym, time and place".to_owned(),
         );
     } else {
-        unicity = stages.run(stage("unicity"), || unicity::assess(&world, params));
-        if world.release.owners_known() {
-            linkage = stages.run(stage("linkage"), || linkage::assess(&world, params));
+        unicity = stages.run(stage("unicity"), || unicity::assess(&knowledge, params));
+        if knowledge.release.owners_known() {
+            linkage = stages.run(stage("linkage"), || linkage::assess(&knowledge, params));
             home_work = Some(stages.run(stage("home-work linkage"), || {
-                linkage::home_work(&world, params)
+                linkage::home_work(&knowledge, params)
             }));
             attributes = stages.run(stage("attribute inference"), || {
-                attribute::assess(&world, params)
+                attribute::assess(&knowledge, params)
             });
         } else {
             skipped.push(
@@ -272,7 +257,9 @@ pub fn assess_in_stages(
         }
     }
     let leaked_register = if inputs.view.microdata {
-        match stages.run(stage("leaked register"), || leak::assess(inputs, &world))? {
+        match stages.run(stage("leaked register"), || {
+            leak::assess(inputs, &knowledge)
+        })? {
             Ok(report) => Some(report),
             Err(reason) => {
                 skipped.push(format!("leaked register: {reason}"));
@@ -306,7 +293,7 @@ pub fn assess_in_stages(
         let assessed = match &inputs.neighbour {
             Ok(neighbour) => match aggregates::load(neighbour.release) {
                 Ok(cells) => stages.run(stage("membership inference"), || {
-                    membership::assess(neighbour, &world, &cells)
+                    membership::assess(neighbour, &knowledge, &cells)
                 }),
                 Err(e) => Err(format!("the release of the neighbouring input: {e}")),
             },
@@ -324,11 +311,11 @@ pub fn assess_in_stages(
         None
     };
     Ok(RiskReport {
-        operator: world.operator.to_owned(),
+        operator: knowledge.operator.to_owned(),
         view: inputs.view.clone(),
         params: params.clone(),
-        targets: world.targets.len(),
-        controls: world.controls.len(),
+        targets: knowledge.targets.len(),
+        controls: knowledge.controls.len(),
         direct,
         reversal,
         unicity,

@@ -6,11 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use super::read::{self, Rows, text};
+use super::knowledge::{EVENT_TABLES, cell_sites, mode, need};
 use super::sample::{Purpose, sample};
-use super::world::{EVENT_TABLES, cell_sites, mode, need};
 use super::{RiskError, RiskParams};
-use crate::dataset::Dataset;
+use telcosynth_sinks::read::{DatasetReader, Rows, text};
 
 /// One SIM's identifiers (from the dataset's register).
 #[derive(Debug, Clone, Default)]
@@ -131,7 +130,7 @@ impl Population {
     /// Loads the truth of `dataset` and the operator view at `input`, and samples persons as
     /// `params` say.
     pub fn load(
-        dataset: &Dataset,
+        dataset: &DatasetReader,
         input: &Path,
         params: &RiskParams,
     ) -> Result<Population, RiskError> {
@@ -141,15 +140,14 @@ impl Population {
         let mut sims_of: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         let mut person_of_msisdn: HashMap<String, i64> = HashMap::new();
         let mut operator_of: HashMap<String, String> = HashMap::new();
-        read::scan_dataset(
-            dataset,
+        dataset.scan_present::<RiskError>(
             "person_sims",
             &["person_id", "msisdn", "operator"],
             |rows| {
                 let (id, msisdn, op) = (
-                    need(rows.i64s("person_id")?, "person_sims.person_id")?,
-                    need(rows.strings("msisdn")?, "person_sims.msisdn")?,
-                    need(rows.strings("operator")?, "person_sims.operator")?,
+                    need(rows.cast_i64s("person_id")?, "person_sims.person_id")?,
+                    need(rows.cast_strings("msisdn")?, "person_sims.msisdn")?,
+                    need(rows.cast_strings("operator")?, "person_sims.operator")?,
                 );
                 for i in 0..rows.len() {
                     let (Some(id), Some(m)) = (id[i], text(&msisdn, i)) else {
@@ -194,8 +192,7 @@ impl Population {
         let mut view_events = ViewEvents::default();
         for (table, time_col, cell_col) in EVENT_TABLES {
             let index = raw.entry(table).or_default();
-            read::scan(
-                input,
+            DatasetReader::folder(input).scan_present::<RiskError>(
                 table,
                 &[
                     "record_id",
@@ -205,11 +202,11 @@ impl Population {
                     "other_party",
                 ],
                 |rows| {
-                    let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                    let times = need(rows.seconds(time_col)?, time_col)?;
-                    let cells = need(rows.i64s(cell_col)?, cell_col)?;
-                    let records = rows.i64s("record_id")?;
-                    if let Some(other) = rows.strings("other_party")? {
+                    let msisdn = need(rows.cast_strings("served_msisdn")?, "served_msisdn")?;
+                    let times = need(rows.cast_seconds(time_col)?, time_col)?;
+                    let cells = need(rows.cast_i64s(cell_col)?, cell_col)?;
+                    let records = rows.cast_i64s("record_id")?;
+                    if let Some(other) = rows.cast_strings("other_party")? {
                         for m in other.iter().flatten() {
                             if !other_parties.contains(m) {
                                 other_parties.insert(m.to_owned());
@@ -244,14 +241,18 @@ impl Population {
             .iter()
             .map(|m| ("msisdn", m.clone()))
             .collect();
-        read::scan(input, "subscribers", &["msisdn", "imsi", "imei"], |rows| {
-            for kind in ["msisdn", "imsi", "imei"] {
-                if let Some(values) = rows.strings(kind)? {
-                    identifiers.extend(values.iter().flatten().map(|v| (kind, v.to_owned())));
+        DatasetReader::folder(input).scan_present::<RiskError>(
+            "subscribers",
+            &["msisdn", "imsi", "imei"],
+            |rows| {
+                for kind in ["msisdn", "imsi", "imei"] {
+                    if let Some(values) = rows.cast_strings(kind)? {
+                        identifiers.extend(values.iter().flatten().map(|v| (kind, v.to_owned())));
+                    }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         identifiers.sort_unstable();
         identifiers.dedup();
 
@@ -384,28 +385,34 @@ impl RawIndex {
 /// The operator of the view: the one most of its register's rows belong to.
 fn view_operator(input: &Path) -> Result<String, RiskError> {
     let mut operators = Vec::new();
-    read::scan(input, "subscribers", &["operator"], |rows| {
-        let op = need(rows.strings("operator")?, "subscribers.operator")?;
-        operators.extend(op.iter().flatten().map(str::to_owned));
-        Ok(())
-    })?;
+    DatasetReader::folder(input).scan_present::<RiskError>(
+        "subscribers",
+        &["operator"],
+        |rows| {
+            let op = need(rows.cast_strings("operator")?, "subscribers.operator")?;
+            operators.extend(op.iter().flatten().map(str::to_owned));
+            Ok(())
+        },
+    )?;
     mode(operators).ok_or_else(|| {
         RiskError::Missing(format!("{}: the view has no subscribers", input.display()))
     })
 }
 
-fn load_persons(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
-    read::scan_dataset(
-        dataset,
+fn load_persons(
+    dataset: &DatasetReader,
+    persons: &mut BTreeMap<i64, Person>,
+) -> Result<(), RiskError> {
+    dataset.scan_present::<RiskError>(
         "persons",
         &["person_id", "home_district_code", "nationality"],
         |rows| {
-            let id = need(rows.i64s("person_id")?, "persons.person_id")?;
+            let id = need(rows.cast_i64s("person_id")?, "persons.person_id")?;
             let home = need(
-                rows.strings("home_district_code")?,
+                rows.cast_strings("home_district_code")?,
                 "persons.home_district_code",
             )?;
-            let nationality = need(rows.strings("nationality")?, "persons.nationality")?;
+            let nationality = need(rows.cast_strings("nationality")?, "persons.nationality")?;
             for i in 0..rows.len() {
                 if let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) {
                     p.home_district_code = text(&home, i).unwrap_or("").to_owned();
@@ -418,7 +425,7 @@ fn load_persons(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Resul
 }
 
 fn load_sims(
-    dataset: &Dataset,
+    dataset: &DatasetReader,
     sims_of: &BTreeMap<i64, Vec<String>>,
     persons: &mut BTreeMap<i64, Person>,
 ) -> Result<(), RiskError> {
@@ -443,8 +450,8 @@ fn load_sims(
     wanted_columns.extend(REGISTER_COLUMNS);
     wanted_columns.sort_unstable();
     wanted_columns.dedup();
-    read::scan_dataset(dataset, "subscribers", &wanted_columns, |rows| {
-        let get = |c: &str| rows.strings(c);
+    dataset.scan_present::<RiskError>("subscribers", &wanted_columns, |rows| {
+        let get = |c: &str| rows.cast_strings(c);
         let cols = columns
             .iter()
             .map(|c| get(c))
@@ -498,7 +505,10 @@ fn load_sims(
     Ok(())
 }
 
-fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<(), RiskError> {
+fn load_stays(
+    dataset: &DatasetReader,
+    persons: &mut BTreeMap<i64, Person>,
+) -> Result<(), RiskError> {
     let columns = [
         "person_id",
         "kind",
@@ -509,15 +519,18 @@ fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<
         "district_code",
         "purpose",
     ];
-    read::scan_dataset(dataset, "trajectories", &columns, |rows| {
-        let id = need(rows.i64s("person_id")?, "trajectories.person_id")?;
-        let kind = need(rows.strings("kind")?, "trajectories.kind")?;
-        let start = need(rows.seconds("start_time")?, "trajectories.start_time")?;
-        let end = need(rows.seconds("end_time")?, "trajectories.end_time")?;
-        let lat = need(rows.f64s("start_lat")?, "trajectories.start_lat")?;
-        let lon = need(rows.f64s("start_lon")?, "trajectories.start_lon")?;
-        let district = need(rows.strings("district_code")?, "trajectories.district_code")?;
-        let purpose = need(rows.strings("purpose")?, "trajectories.purpose")?;
+    dataset.scan_present::<RiskError>("trajectories", &columns, |rows| {
+        let id = need(rows.cast_i64s("person_id")?, "trajectories.person_id")?;
+        let kind = need(rows.cast_strings("kind")?, "trajectories.kind")?;
+        let start = need(rows.cast_seconds("start_time")?, "trajectories.start_time")?;
+        let end = need(rows.cast_seconds("end_time")?, "trajectories.end_time")?;
+        let lat = need(rows.cast_f64s("start_lat")?, "trajectories.start_lat")?;
+        let lon = need(rows.cast_f64s("start_lon")?, "trajectories.start_lon")?;
+        let district = need(
+            rows.cast_strings("district_code")?,
+            "trajectories.district_code",
+        )?;
+        let purpose = need(rows.cast_strings("purpose")?, "trajectories.purpose")?;
         for i in 0..rows.len() {
             let Some(p) = id[i].and_then(|id| persons.get_mut(&id)) else {
                 continue;
@@ -547,7 +560,7 @@ fn load_stays(dataset: &Dataset, persons: &mut BTreeMap<i64, Person>) -> Result<
 /// Control persons' points: their own operator's records in the dataset; returns the sites of
 /// the cells they used (key: lon, lat, district code).
 fn load_control_points(
-    dataset: &Dataset,
+    dataset: &DatasetReader,
     controls: &[i64],
     persons: &mut BTreeMap<i64, Person>,
 ) -> Result<HashMap<i64, (f64, f64, String)>, RiskError> {
@@ -560,21 +573,20 @@ fn load_control_points(
     if owner.is_empty() {
         return Ok(HashMap::new());
     }
-    let cells: HashMap<i64, (f64, f64, String)> = cell_sites(&dataset.files("cells"))?
+    let cells: HashMap<i64, (f64, f64, String)> = cell_sites(dataset)?
         .into_iter()
         .map(|(key, lon, lat, district)| (key, (lon, lat, district)))
         .collect();
     let mut used: HashMap<i64, (f64, f64, String)> = HashMap::new();
     let mut traces = Traces::default();
     for (table, time_col, cell_col) in EVENT_TABLES {
-        read::scan_dataset(
-            dataset,
+        dataset.scan_present::<RiskError>(
             table,
             &["served_msisdn", time_col, cell_col],
             |rows: &Rows| {
-                let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                let times = need(rows.seconds(time_col)?, time_col)?;
-                let cell = need(rows.i64s(cell_col)?, cell_col)?;
+                let msisdn = need(rows.cast_strings("served_msisdn")?, "served_msisdn")?;
+                let times = need(rows.cast_seconds(time_col)?, time_col)?;
+                let cell = need(rows.cast_i64s(cell_col)?, cell_col)?;
                 for i in 0..rows.len() {
                     let Some((m, &person)) =
                         text(&msisdn, i).and_then(|m| Some((m, owner.get(m)?)))

@@ -24,8 +24,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 
-use super::read::{self, text};
 use super::{RiskError, RiskInputs};
+use telcosynth_sinks::read::{self, DatasetReader, text};
 
 /// Register columns that are quasi-identifiers when released.
 pub const QUASI_IDENTIFIERS: [&str; 9] = [
@@ -132,7 +132,7 @@ pub(crate) fn measures(classes: &[(u64, u64)]) -> (ModelRisk, ModelRisk, f64, BT
 /// The assessment; `Ok(Err(reason))` when the release keeps no subscriber attributes.
 pub(crate) fn assess(inputs: &RiskInputs) -> Result<Result<QuasiReport, String>, RiskError> {
     let micro = inputs.release.join("microdata");
-    let released = read::columns(&micro, "subscribers")?;
+    let released = DatasetReader::folder(&micro).columns("subscribers")?;
     if released.is_empty() {
         return Ok(Err("the release has no subscribers table".into()));
     }
@@ -151,7 +151,7 @@ pub(crate) fn assess(inputs: &RiskInputs) -> Result<Result<QuasiReport, String>,
     let keys = |rows: &read::Rows| -> Result<Vec<u64>, RiskError> {
         let values = columns
             .iter()
-            .map(|c| rows.strings(c))
+            .map(|c| rows.cast_strings(c))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((0..rows.len())
             .map(|i| {
@@ -163,20 +163,22 @@ pub(crate) fn assess(inputs: &RiskInputs) -> Result<Result<QuasiReport, String>,
             })
             .collect())
     };
-    read::scan(&micro, "subscribers", &columns, |rows| {
+    DatasetReader::folder(&micro).scan_present::<RiskError>("subscribers", &columns, |rows| {
         for k in keys(rows)? {
             counts.entry(k).or_default().0 += 1;
         }
         Ok(())
     })?;
-    read::scan_dataset(inputs.dataset, "subscribers", &columns, |rows| {
-        for k in keys(rows)? {
-            if let Some(c) = counts.get_mut(&k) {
-                c.1 += 1;
+    inputs
+        .dataset
+        .scan_present::<RiskError>("subscribers", &columns, |rows| {
+            for k in keys(rows)? {
+                if let Some(c) = counts.get_mut(&k) {
+                    c.1 += 1;
+                }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
     let classes: Vec<(u64, u64)> = counts.into_values().collect();
     let records: u64 = classes.iter().map(|c| c.0).sum();
     let matched: u64 = classes.iter().filter(|c| c.1 > 0).map(|c| c.0).sum();
@@ -200,7 +202,7 @@ pub(crate) fn assess(inputs: &RiskInputs) -> Result<Result<QuasiReport, String>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::fixture::{Fixture, GENERALISED, TARGETS, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, TARGETS, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess as assess_all};
 
     #[test]
@@ -229,12 +231,8 @@ mod tests {
     fn released_attributes_are_measured_against_the_register() {
         let f = Fixture::new();
         let kept = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
             attributes: true,
+            ..KEYED
         };
         let out = f.release("attributes", &kept);
         let report = assess_all(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 1))).unwrap();

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 use super::RiskError;
 use super::direct::spellings;
+use super::knowledge::Knowledge;
 use super::stats::{AttackResult, Rate};
-use super::world::World;
 
 /// The identifiers the dictionary hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,8 +111,11 @@ impl Dictionary {
 }
 
 /// Runs the dictionary attack on the release's pseudonyms.
-pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalReport, RiskError> {
-    let released = &world.release.pseudonyms;
+pub(crate) fn assess(
+    knowledge: &Knowledge,
+    space: ReversalSpace,
+) -> Result<ReversalReport, RiskError> {
+    let released = &knowledge.release.pseudonyms;
     let mut dictionary = Dictionary {
         digests: released.iter().filter_map(|p| unhex(p)).collect(),
         reversed: HashSet::new(),
@@ -121,9 +124,9 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
     };
     // Control persons first: their hits are the baseline.
     let mut control_hits = 0;
-    for id in world.controls {
+    for id in knowledge.controls {
         let mut hit = false;
-        for sim in &world.persons[id].sims {
+        for sim in &knowledge.persons[id].sims {
             hit |= dictionary.try_identifier("msisdn", &sim.msisdn);
             hit |= dictionary.try_identifier("imsi", &sim.imsi);
             hit |= dictionary.try_identifier("imei", &sim.imei);
@@ -131,11 +134,11 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
         }
         control_hits += u64::from(hit);
     }
-    for (kind, value) in world.view_identifiers() {
+    for (kind, value) in knowledge.view_identifiers() {
         dictionary.try_identifier(kind, value);
     }
     if space == ReversalSpace::UsedBlocks {
-        let mut blocks: Vec<String> = world
+        let mut blocks: Vec<String> = knowledge
             .view_identifiers()
             .filter(|(k, v)| *k == "msisdn" && v.len() > 4)
             .map(|(_, v)| {
@@ -161,7 +164,7 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
             "pseudonym_reversal",
             None,
             Rate::new(reversed as f64, released.len() as u64),
-            Rate::new(control_hits as f64, world.controls.len() as u64),
+            Rate::new(control_hits as f64, knowledge.controls.len() as u64),
         ),
         space,
         identifiers_hashed: dictionary.hashed,
@@ -172,7 +175,7 @@ pub(crate) fn assess(world: &World, space: ReversalSpace) -> Result<ReversalRepo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::fixture::{Fixture, Transform, keyed, microdata_view, sha256_hex};
+    use crate::risk::fixture::{Fixture, KEYED, Transform, keyed, microdata_view, sha256_hex};
     use crate::risk::{SpatialLevel, assess};
 
     fn hex(bytes: &[u8]) -> String {
@@ -180,14 +183,7 @@ mod tests {
     }
 
     fn release(f: &Fixture, name: &str, pseudonym: fn(&str) -> String) -> std::path::PathBuf {
-        let t = Transform {
-            pseudonym,
-            cell: |c| c,
-            time: |t| t,
-            keep_register: false,
-            record_id: true,
-            attributes: false,
-        };
+        let t = Transform { pseudonym, ..KEYED };
         f.release(name, &t)
     }
 

@@ -9,16 +9,16 @@
 //! control matching exactly one pseudonym is a false unique.
 
 use super::RiskParams;
+use super::knowledge::Knowledge;
 use super::sample::{Purpose, choose};
 use super::stats::{AttackResult, Rate};
-use super::world::World;
 
 /// Pseudonyms whose released trace holds every point of `points`, sorted.
-pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
+pub(crate) fn matching(knowledge: &Knowledge, points: &[(i64, u32)]) -> Vec<u32> {
     // The subjects at one bin of a zone are sorted and distinct.
     let mut lists: Vec<&[(u32, u32)]> = points
         .iter()
-        .map(|&(b, zone)| world.release.at(zone, b, b))
+        .map(|&(b, zone)| knowledge.release.at(zone, b, b))
         .collect();
     lists.sort_by_key(|l| l.len());
     let Some((shortest, rest)) = lists.split_first() else {
@@ -35,10 +35,10 @@ pub(crate) fn matching(world: &World, points: &[(i64, u32)]) -> Vec<u32> {
 }
 
 /// Share of `persons` whose `p` random points match exactly one pseudonym.
-fn unique_share(world: &World, persons: &[i64], p: u32, seed: u64) -> Rate {
+fn unique_share(knowledge: &Knowledge, persons: &[i64], p: u32, seed: u64) -> Rate {
     let (mut n, mut unique) = (0u64, 0u64);
     for &id in persons {
-        let tokens = world.trace(id);
+        let tokens = knowledge.trace(id);
         if tokens.len() < p as usize {
             continue;
         }
@@ -53,13 +53,13 @@ fn unique_share(world: &World, persons: &[i64], p: u32, seed: u64) -> Rate {
         .map(|i| tokens[i])
         .collect();
         n += 1;
-        unique += u64::from(matching(world, &chosen).len() == 1);
+        unique += u64::from(matching(knowledge, &chosen).len() == 1);
     }
     Rate::new(unique as f64, n)
 }
 
 /// Unicity for each number of points.
-pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
+pub(crate) fn assess(knowledge: &Knowledge, params: &RiskParams) -> Vec<AttackResult> {
     params
         .points
         .iter()
@@ -67,8 +67,8 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
             AttackResult::new(
                 "unicity",
                 Some(p),
-                unique_share(world, world.targets, p, params.seed),
-                unique_share(world, world.controls, p, params.seed),
+                unique_share(knowledge, knowledge.targets, p, params.seed),
+                unique_share(knowledge, knowledge.controls, p, params.seed),
             )
         })
         .collect()
@@ -76,19 +76,16 @@ pub(crate) fn assess(world: &World, params: &RiskParams) -> Vec<AttackResult> {
 
 #[cfg(test)]
 mod tests {
-    use crate::risk::fixture::{Fixture, GENERALISED, Transform, keyed, microdata_view};
+    use crate::risk::fixture::{Fixture, GENERALISED, KEYED, Transform, microdata_view};
     use crate::risk::{SpatialLevel, assess};
 
     #[test]
     fn cell_hour_release_is_unique_and_a_generalised_one_is_not() {
         let f = Fixture::new();
         let hourly = Transform {
-            pseudonym: keyed,
-            cell: |c| c,
             time: |t| t - t.rem_euclid(3_600),
-            keep_register: false,
             record_id: false,
-            attributes: false,
+            ..KEYED
         };
         let out = f.release("hourly", &hourly);
         let report = assess(&f.inputs(&out, microdata_view(SpatialLevel::Cell, 3_600))).unwrap();

@@ -1,47 +1,20 @@
-//! Attacks on published aggregates (`OUT/aggregates.parquet`, the long table
-//! `indicator, zone_level, zone_id, t_start, t_end, breakdown_key, breakdown_value, value`).
-//!
-//! - Small cells: share of published counts with `0 < value < k`.
-//! - Differencing: a zone's total minus the sum of its published breakdown values (per
-//!   breakdown key), and a state's total minus the sum of its districts' totals; a difference
-//!   with `0 < d < k` reveals a small group that was suppressed or left out.
-//! - Trajectory recovery (Xu et al. 2017): hourly `present_population` counts are expanded into
-//!   one location per counted subscriber and consecutive hours are linked by a minimum-cost
-//!   assignment (cost = distance between zone centres; a fixed cost to or from "not counted").
-//!   Individuals with the same last counted zone are interchangeable, so the assignment is
-//!   solved exactly as a transportation problem between zones, whatever the population. A
-//!   sample of the view's subscribers' true hourly zones (from their raw records) is matched one
-//!   to one with a sample of as many recovered trajectories to maximise agreement; the attack
-//!   rate is the share of their true (subscriber, hour) locations recovered. Baseline: the same
-//!   with hours linked at random.
-//! - Trajectory linkage: the recovered trajectories linked to persons from `p` known points each
-//!   ([`super::recovered_linkage`]), a person-level attack like unicity.
-//!
-//! These are properties of the release, so small cells and differencing carry no baseline.
+//! Trajectory recovery from hourly presence counts (Xu et al. 2017) and the linkage of the
+//! recovered trajectories to persons.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use pathfinding::prelude::{Matrix, kuhn_munkres};
-use serde::Serialize;
 use telcosynth_generator::geography::projection::distance_km;
 use telcosynth_generator::public_data::districts;
+use telcosynth_sinks::read::{DatasetReader, text};
 
-use super::read::{self, text};
-use super::recovered_linkage::{Trajectory, known_points, reidentified};
-use super::sample::{Purpose, choose, uniform};
-use super::stats::{AttackResult, Rate};
-use super::world::{EVENT_TABLES, cell_sites, need};
-use super::{RiskError, RiskInputs, RiskParams};
-
-/// Indicators that are counts of people or events.
-const COUNT_INDICATORS: [&str; 6] = [
-    "present_population",
-    "residents",
-    "od_trips",
-    "inbound_visitors",
-    "inbound_nights",
-    "calls",
-];
+use super::super::knowledge::{EVENT_TABLES, cell_sites, need};
+use super::super::recovered_linkage::{Trajectory, known_points, reidentified};
+use super::super::sample::{Purpose, choose, uniform};
+use super::super::stats::{AttackResult, Rate};
+use super::super::{RiskError, RiskInputs, RiskParams};
+use super::Cell;
+use super::transport::transport;
 
 /// Cost of linking a subscriber to or from "not counted this hour", metres.
 const ABSENT_COST_M: i64 = 5_000;
@@ -50,199 +23,6 @@ const ABSENT_COST_M: i64 = 5_000;
 /// problem of each slot is dense in zones. District and state levels are far below it; a
 /// cell-level release of more than about 770 cells over a week is skipped with the reason.
 const RECOVERY_MAX_WORK: usize = 100_000_000;
-
-/// Outcomes of the attacks on aggregates.
-#[derive(Debug, Clone, Serialize)]
-pub struct AggregatesReport {
-    /// Rows of the aggregates table.
-    pub rows: u64,
-    /// Per k: share of published counts with `0 < value < k`.
-    pub small_cells: BTreeMap<u32, Rate>,
-    /// Per k: share of (zone total, breakdown key) pairs whose difference is in `(0, k)`.
-    pub breakdown_differencing: BTreeMap<u32, Rate>,
-    /// Per k: share of state totals whose difference from the sum of their districts is in
-    /// `(0, k)`.
-    pub hierarchy_differencing: BTreeMap<u32, Rate>,
-    /// Trajectory recovery from hourly presence counts, when it ran.
-    pub trajectory_recovery: Option<AttackResult>,
-    /// The recovered trajectories linked to persons, per number of known points (empty when
-    /// the recovery did not run).
-    pub trajectory_linkage: Vec<AttackResult>,
-}
-
-/// One published value.
-#[derive(Debug, Clone)]
-pub(crate) struct Cell {
-    pub indicator: String,
-    pub level: String,
-    pub zone: String,
-    pub t: (i64, i64),
-    pub breakdown: Option<(String, String)>,
-    pub value: f64,
-}
-
-pub(crate) fn load(path: &std::path::Path) -> Result<Vec<Cell>, RiskError> {
-    let mut cells = Vec::new();
-    let columns = [
-        "indicator",
-        "zone_level",
-        "zone_id",
-        "t_start",
-        "t_end",
-        "breakdown_key",
-        "breakdown_value",
-        "value",
-    ];
-    read::scan(path, "aggregates", &columns, |rows| {
-        let indicator = need(rows.strings("indicator")?, "aggregates.indicator")?;
-        let level = need(rows.strings("zone_level")?, "aggregates.zone_level")?;
-        let zone = need(rows.strings("zone_id")?, "aggregates.zone_id")?;
-        let start = need(rows.seconds("t_start")?, "aggregates.t_start")?;
-        let end = need(rows.seconds("t_end")?, "aggregates.t_end")?;
-        let key = rows.strings("breakdown_key")?;
-        let bvalue = rows.strings("breakdown_value")?;
-        let value = need(rows.f64s("value")?, "aggregates.value")?;
-        for i in 0..rows.len() {
-            let (Some(v), Some(s), Some(e)) = (value[i], start[i], end[i]) else {
-                continue;
-            };
-            let breakdown = match (
-                key.as_ref().and_then(|k| text(k, i)),
-                bvalue.as_ref().and_then(|b| text(b, i)),
-            ) {
-                (Some(k), Some(b)) if !k.is_empty() => Some((k.to_owned(), b.to_owned())),
-                _ => None,
-            };
-            cells.push(Cell {
-                indicator: text(&indicator, i).unwrap_or("").to_owned(),
-                level: text(&level, i).unwrap_or("").to_owned(),
-                zone: text(&zone, i).unwrap_or("").to_owned(),
-                t: (s, e),
-                breakdown,
-                value: v,
-            });
-        }
-        Ok(())
-    })?;
-    Ok(cells)
-}
-
-/// Small published counts.
-fn small_cells(cells: &[Cell], k: u32) -> Rate {
-    let counts: Vec<f64> = cells
-        .iter()
-        .filter(|c| COUNT_INDICATORS.contains(&c.indicator.as_str()))
-        .map(|c| c.value)
-        .collect();
-    let small = counts
-        .iter()
-        .filter(|&&v| v > 0.0 && v < f64::from(k))
-        .count();
-    Rate::new(small as f64, counts.len() as u64)
-}
-
-type GroupKey<'a> = (&'a str, &'a str, &'a str, (i64, i64));
-
-/// Totals (no breakdown) per group.
-fn totals(cells: &[Cell]) -> BTreeMap<GroupKey<'_>, f64> {
-    cells
-        .iter()
-        .filter(|c| c.breakdown.is_none() && COUNT_INDICATORS.contains(&c.indicator.as_str()))
-        .map(|c| {
-            (
-                (c.indicator.as_str(), c.level.as_str(), c.zone.as_str(), c.t),
-                c.value,
-            )
-        })
-        .collect()
-}
-
-fn revealed(d: f64, k: u32) -> bool {
-    d > 1e-9 && d < f64::from(k)
-}
-
-/// Differences between zone totals and the sums of their breakdowns.
-fn breakdown_differencing(cells: &[Cell], k: u32) -> Rate {
-    let totals = totals(cells);
-    let mut sums: BTreeMap<(GroupKey<'_>, &str), f64> = BTreeMap::new();
-    for c in cells {
-        if let Some((key, _)) = &c.breakdown {
-            let g = (c.indicator.as_str(), c.level.as_str(), c.zone.as_str(), c.t);
-            *sums.entry((g, key.as_str())).or_default() += c.value;
-        }
-    }
-    let (mut n, mut hits) = (0u64, 0u64);
-    for ((g, _), sum) in &sums {
-        if let Some(total) = totals.get(g) {
-            n += 1;
-            hits += u64::from(revealed(total - sum, k));
-        }
-    }
-    Rate::new(hits as f64, n)
-}
-
-/// Differences between state totals and the sums of their districts' totals.
-fn hierarchy_differencing(cells: &[Cell], k: u32) -> Rate {
-    let totals = totals(cells);
-    let mut state_of: HashMap<&str, (&str, String)> = HashMap::new();
-    for d in districts() {
-        state_of.insert(d.code, (d.state, d.state_code.to_string()));
-    }
-    let mut sums: BTreeMap<(&str, String, (i64, i64)), f64> = BTreeMap::new();
-    for (&(indicator, level, zone, t), &v) in &totals {
-        if level == "district"
-            && let Some((name, _)) = state_of.get(zone)
-        {
-            *sums.entry((indicator, (*name).to_owned(), t)).or_default() += v;
-        }
-    }
-    let state_name = |zone: &str| -> String {
-        districts()
-            .iter()
-            .find(|d| d.state_code.to_string() == zone)
-            .map_or(zone.to_owned(), |d| d.state.to_owned())
-    };
-    let (mut n, mut hits) = (0u64, 0u64);
-    for (&(indicator, level, zone, t), &total) in &totals {
-        if level != "state" {
-            continue;
-        }
-        if let Some(sum) = sums.get(&(indicator, state_name(zone), t)) {
-            n += 1;
-            hits += u64::from(revealed(total - sum, k));
-        }
-    }
-    Rate::new(hits as f64, n)
-}
-
-/// Runs the attacks on `OUT/aggregates.parquet`; `None` when the release has none.
-pub(crate) fn assess(
-    inputs: &RiskInputs,
-    skipped: &mut Vec<String>,
-) -> Result<Option<AggregatesReport>, RiskError> {
-    if read::table_files(inputs.release, "aggregates").is_empty() {
-        skipped.push("aggregates: the release has no aggregates.parquet".to_owned());
-        return Ok(None);
-    }
-    let cells = load(inputs.release)?;
-    let ks = &inputs.params.k;
-    let per_k = |f: fn(&[Cell], u32) -> Rate| ks.iter().map(|&k| (k, f(&cells, k))).collect();
-    let (trajectory_recovery, trajectory_linkage) = match recovery(inputs, &cells)? {
-        Ok((recovered, linked)) => (Some(recovered), linked),
-        Err(reason) => {
-            skipped.push(format!("trajectory recovery: {reason}"));
-            (None, Vec::new())
-        }
-    };
-    Ok(Some(AggregatesReport {
-        rows: cells.len() as u64,
-        small_cells: per_k(small_cells),
-        breakdown_differencing: per_k(breakdown_differencing),
-        hierarchy_differencing: per_k(hierarchy_differencing),
-        trajectory_recovery,
-        trajectory_linkage,
-    }))
-}
 
 /// Positions of zones: cell keys of the view, district codes and state names.
 struct ZoneMap {
@@ -254,7 +34,7 @@ impl ZoneMap {
     fn load(input: &std::path::Path, level: &str) -> Result<ZoneMap, RiskError> {
         let mut cells = HashMap::new();
         let state_of: HashMap<&str, &str> = districts().iter().map(|d| (d.code, d.state)).collect();
-        for (k, x, y, d) in cell_sites(&read::table_files(input, "cells"))? {
+        for (k, x, y, d) in cell_sites(&DatasetReader::folder(input))? {
             let state = state_of.get(d.as_str()).copied().unwrap_or("").to_owned();
             cells.insert(k, (x, y, d, state));
         }
@@ -298,7 +78,7 @@ impl ZoneMap {
 
 /// Trajectory recovery, and the linkage of its trajectories to persons for each number of
 /// known points; `Ok(Err(reason))` when it cannot run.
-fn recovery(
+pub(super) fn recovery(
     inputs: &RiskInputs,
     cells: &[Cell],
 ) -> Result<Result<(AttackResult, Vec<AttackResult>), String>, RiskError> {
@@ -487,177 +267,6 @@ fn link(
     trajectories
 }
 
-/// Minimum-cost transportation plan: `flow[i * m + j]` units from supply `i` to demand `j`,
-/// with `m = supply.len() = demand.len()`, equal totals, `cost` row-major, non-negative, and
-/// zero on the diagonal. Primal–dual successive shortest paths: the diagonal is filled first
-/// (a flow on zero-cost arcs leaves no negative residual cycle), then each phase runs
-/// Dijkstra on reduced costs from the supplies left, raises the potentials, and sends every
-/// unit it can along zero-reduced-cost residual paths (Dinic's blocking flows). Exact; a
-/// phase costs O(m²).
-fn transport(cost: &[i64], supply: &[i64], demand: &[i64]) -> Vec<i64> {
-    let m = supply.len();
-    debug_assert_eq!(demand.len(), m);
-    debug_assert_eq!(supply.iter().sum::<i64>(), demand.iter().sum::<i64>());
-    let mut t = Transport {
-        m,
-        cost,
-        flow: vec![0; m * m],
-        excess: supply.to_vec(),
-        deficit: demand.to_vec(),
-        potential: vec![0; 2 * m],
-        level: vec![0; 2 * m],
-        next_arc: vec![0; 2 * m],
-    };
-    for i in 0..m {
-        let f = t.excess[i].min(t.deficit[i]);
-        t.flow[i * m + i] = f;
-        t.excess[i] -= f;
-        t.deficit[i] -= f;
-    }
-    while t.excess.iter().any(|&e| e > 0) {
-        t.raise_potentials();
-        while t.levels() {
-            t.next_arc.iter_mut().for_each(|a| *a = 0);
-            for i in 0..m {
-                while t.excess[i] > 0 && t.level[i] == 0 {
-                    let sent = t.push(i, t.excess[i]);
-                    if sent == 0 {
-                        break;
-                    }
-                    t.excess[i] -= sent;
-                }
-            }
-        }
-    }
-    t.flow
-}
-
-/// State of [`transport`]: nodes `0..m` are supplies, `m..2m` demands.
-struct Transport<'a> {
-    m: usize,
-    cost: &'a [i64],
-    flow: Vec<i64>,
-    excess: Vec<i64>,
-    deficit: Vec<i64>,
-    potential: Vec<i64>,
-    level: Vec<usize>,
-    next_arc: Vec<usize>,
-}
-
-impl Transport<'_> {
-    /// Reduced cost of the residual arc `u → v`, when it exists.
-    fn arc(&self, u: usize, v: usize) -> Option<i64> {
-        let m = self.m;
-        if u < m && v >= m {
-            let c = self.cost[u * m + v - m];
-            Some(c + self.potential[u] - self.potential[v])
-        } else if u >= m && v < m && self.flow[v * m + u - m] > 0 {
-            let c = self.cost[v * m + u - m];
-            Some(-c + self.potential[u] - self.potential[v])
-        } else {
-            None
-        }
-    }
-
-    fn neighbours(&self, u: usize) -> std::ops::Range<usize> {
-        if u < self.m {
-            self.m..2 * self.m
-        } else {
-            0..self.m
-        }
-    }
-
-    /// Dijkstra on reduced costs from the supplies with excess, stopped at the first demand
-    /// with a deficit (distance `d`); potentials rise by `min(distance, d)`, so that arcs on
-    /// shortest paths get reduced cost 0 and none gets a negative one.
-    fn raise_potentials(&mut self) {
-        let nodes = 2 * self.m;
-        let mut dist: Vec<i64> = (0..nodes)
-            .map(|u| match self.excess.get(u) {
-                Some(&e) if e > 0 => 0,
-                _ => i64::MAX,
-            })
-            .collect();
-        let mut done = vec![false; nodes];
-        let mut reach = i64::MAX;
-        while let Some(u) = (0..nodes)
-            .filter(|&u| !done[u] && dist[u] < i64::MAX)
-            .min_by_key(|&u| dist[u])
-        {
-            done[u] = true;
-            if u >= self.m && self.deficit[u - self.m] > 0 {
-                reach = dist[u];
-                break;
-            }
-            for v in self.neighbours(u) {
-                if let Some(r) = self.arc(u, v)
-                    && !done[v]
-                {
-                    dist[v] = dist[v].min(dist[u] + r);
-                }
-            }
-        }
-        assert!(reach < i64::MAX, "transport: a demand cannot be reached");
-        for (p, d) in self.potential.iter_mut().zip(dist) {
-            *p += d.min(reach);
-        }
-    }
-
-    /// Breadth-first levels over zero-reduced-cost residual arcs from the supplies with
-    /// excess; whether a demand with a deficit is reached.
-    fn levels(&mut self) -> bool {
-        self.level.iter_mut().for_each(|l| *l = usize::MAX);
-        let mut queue: std::collections::VecDeque<usize> =
-            (0..self.m).filter(|&i| self.excess[i] > 0).collect();
-        for &i in &queue {
-            self.level[i] = 0;
-        }
-        let mut reached = false;
-        while let Some(u) = queue.pop_front() {
-            if u >= self.m && self.deficit[u - self.m] > 0 {
-                reached = true;
-                continue;
-            }
-            for v in self.neighbours(u) {
-                if self.level[v] == usize::MAX && self.arc(u, v) == Some(0) {
-                    self.level[v] = self.level[u] + 1;
-                    queue.push_back(v);
-                }
-            }
-        }
-        reached
-    }
-
-    /// Sends up to `amount` from `u` to a demand with a deficit along the level graph.
-    fn push(&mut self, u: usize, amount: i64) -> i64 {
-        let m = self.m;
-        if u >= m && self.deficit[u - m] > 0 {
-            let sent = amount.min(self.deficit[u - m]);
-            self.deficit[u - m] -= sent;
-            return sent;
-        }
-        let range = self.neighbours(u);
-        while range.start + self.next_arc[u] < range.end {
-            let v = range.start + self.next_arc[u];
-            if self.level[v] == self.level[u] + 1 && self.arc(u, v) == Some(0) {
-                let (i, j) = if u < m { (u, v - m) } else { (v, u - m) };
-                let room = if u < m {
-                    amount
-                } else {
-                    amount.min(self.flow[i * m + j])
-                };
-                let sent = self.push(v, room);
-                if sent > 0 {
-                    self.flow[i * m + j] += if u < m { sent } else { -sent };
-                    return sent;
-                }
-            }
-            self.next_arc[u] += 1;
-        }
-        0
-    }
-}
-
 /// Each view subscriber's zone per slot (the zone of their first record in the hour), for
 /// subscribers seen at least once.
 fn true_presence(
@@ -680,14 +289,13 @@ fn true_presence(
     let mut sims: HashMap<String, usize> = HashMap::new();
     let mut first: Vec<u64> = Vec::new();
     for (table, time_col, cell_col) in EVENT_TABLES {
-        read::scan(
-            inputs.input,
+        DatasetReader::folder(inputs.input).scan_present::<RiskError>(
             table,
             &["served_msisdn", time_col, cell_col],
             |rows| {
-                let msisdn = need(rows.strings("served_msisdn")?, "served_msisdn")?;
-                let t = need(rows.seconds(time_col)?, time_col)?;
-                let cell = need(rows.i64s(cell_col)?, cell_col)?;
+                let msisdn = need(rows.cast_strings("served_msisdn")?, "served_msisdn")?;
+                let t = need(rows.cast_seconds(time_col)?, time_col)?;
+                let cell = need(rows.cast_i64s(cell_col)?, cell_col)?;
                 for i in 0..rows.len() {
                     let (Some(m), Some(t), Some(c)) = (text(&msisdn, i), t[i], cell[i]) else {
                         continue;
@@ -769,64 +377,7 @@ fn score(
 mod tests {
     use super::*;
 
-    fn cell(indicator: &str, level: &str, zone: &str, b: Option<(&str, &str)>, v: f64) -> Cell {
-        Cell {
-            indicator: indicator.into(),
-            level: level.into(),
-            zone: zone.into(),
-            t: (0, 3_600),
-            breakdown: b.map(|(k, v)| (k.into(), v.into())),
-            value: v,
-        }
-    }
-
     use pathfinding::prelude::kuhn_munkres_min;
-
-    #[test]
-    fn small_cells_and_differencing_find_small_groups() {
-        let cells = vec![
-            cell("present_population", "district", "10_1", None, 40.0),
-            cell(
-                "present_population",
-                "district",
-                "10_1",
-                Some(("sex", "M")),
-                20.0,
-            ),
-            cell(
-                "present_population",
-                "district",
-                "10_1",
-                Some(("sex", "F")),
-                17.0,
-            ),
-            cell("present_population", "district", "10_2", None, 3.0),
-            cell("call_drop_rate", "district", "10_2", None, 0.02),
-        ];
-        let r = small_cells(&cells, 5);
-        assert_eq!((r.hits, r.n), (1.0, 4));
-        assert_eq!(small_cells(&cells, 15).hits, 1.0);
-        // 40 − (20 + 17) = 3 people suppressed from the breakdown.
-        assert_eq!(breakdown_differencing(&cells, 5).hits, 1.0);
-        assert_eq!(breakdown_differencing(&cells, 3).hits, 0.0);
-    }
-
-    #[test]
-    fn hierarchy_differencing_compares_a_state_with_its_districts() {
-        let selangor: Vec<&str> = districts()
-            .iter()
-            .filter(|d| d.state == "Selangor")
-            .map(|d| d.code)
-            .take(2)
-            .collect();
-        let cells = vec![
-            cell("residents", "state", "Selangor", None, 110.0),
-            cell("residents", "district", selangor[0], None, 60.0),
-            cell("residents", "district", selangor[1], None, 48.0),
-        ];
-        assert_eq!(hierarchy_differencing(&cells, 5).hits, 1.0);
-        assert_eq!(hierarchy_differencing(&cells, 5).n, 1);
-    }
 
     /// Far-apart zone centres, some without a position.
     fn random_centres(zones: usize, instance: u64) -> Vec<Option<(f64, f64)>> {
@@ -1037,42 +588,5 @@ mod tests {
         assert!(within_bound(700, 168).is_ok());
         let reason = within_bound(3_000, 48).unwrap_err();
         assert!(reason.contains("3000 zones over 48"), "{reason}");
-    }
-}
-
-#[cfg(test)]
-mod release_tests {
-    use crate::risk::fixture::{Fixture, TARGETS, write_presence};
-    use crate::risk::{ReleaseView, SpatialLevel, assess};
-
-    #[test]
-    fn hourly_presence_is_attacked_end_to_end() {
-        let f = Fixture::new();
-        let out = write_presence(&f, "presence");
-        let view = ReleaseView {
-            microdata: false,
-            aggregates: true,
-            pseudonym_columns: Vec::new(),
-            spatial_level: SpatialLevel::District,
-            time_bin_s: 3_600,
-        };
-        let report = assess(&f.inputs(&out, view)).unwrap();
-        assert!(report.unicity.is_empty() && report.linkage.is_empty());
-        let a = report.aggregates.unwrap();
-        // Every counted (subscriber, hour): two records in different hours per stay.
-        let recovery = a.trajectory_recovery.unwrap();
-        assert_eq!(recovery.attack_rate.n, TARGETS as u64 * 16 * 2);
-        assert!(recovery.attack_rate.rate > 0.0 && recovery.attack_rate.rate <= 1.0);
-        // The recovered trajectories are linked to the targets at every number of known points.
-        let ps: Vec<Option<u32>> = a.trajectory_linkage.iter().map(|r| r.p).collect();
-        assert_eq!(ps, [1, 2, 3, 4, 5].map(Some));
-        for r in &a.trajectory_linkage {
-            assert_eq!(r.attack, "trajectory_linkage");
-            assert!(
-                r.attack_rate.n > 0 && r.attack_rate.n <= TARGETS as u64,
-                "{r:?}"
-            );
-        }
-        assert!(a.small_cells[&15].n > 0);
     }
 }
