@@ -5,7 +5,7 @@ Usage: python3 generator/data/derive.py [SHARED_DATA_DIR]
 
 SHARED_DATA_DIR defaults to ../shared/data/malaysia relative to the repository root.
 Outputs go next to this script (generator/data/) plus the generated Rust source
-generator/src/reference/names_data.rs. Standard library only; the output is a pure
+generator/src/public_data/names_data.rs. Standard library only; the output is a pure
 function of the input files (same input, same bytes). Sources and licences of every
 output are documented in generator/data/README.md.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 REPO_ROOT = DATA_DIR.parent.parent
-NAMES_RS = REPO_ROOT / "generator" / "src" / "reference" / "names_data.rs"
+NAMES_RS = REPO_ROOT / "generator" / "src" / "public_data" / "names_data.rs"
 
 EARTH_RADIUS_KM = 6371.0088
 
