@@ -2,7 +2,9 @@
 //!
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
 
-pub mod behaviour;
+#![warn(unreachable_pub)]
+
+mod behaviour;
 pub mod columnar;
 pub mod density;
 pub mod events;
@@ -11,16 +13,16 @@ pub mod geography;
 pub mod mobility;
 #[cfg(test)]
 mod model_tests;
-pub mod network;
-pub mod numbering;
-pub mod permutation;
+mod network;
+mod numbering;
+mod permutation;
 pub mod plan;
 pub mod population;
 pub mod public_data;
 pub mod records;
 pub mod rng;
-pub mod sampling;
+mod sampling;
 pub mod scenario;
 pub mod tables;
 pub mod visitors;
-pub mod vocabulary;
+mod vocabulary;

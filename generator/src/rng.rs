@@ -5,7 +5,7 @@
 //! any decision can be recomputed anywhere, in any order, on any platform and thread count.
 
 use rand::SeedableRng;
-pub use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
+pub(crate) use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
 
 /// What a random stream is for. The discriminants are part of the output format: never reorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub enum Purpose {
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
 #[inline]
-pub fn splitmix64(mut z: u64) -> u64 {
+pub(crate) fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -108,7 +108,7 @@ pub fn unit_f64(word: u64) -> f64 {
 /// written words, much cheaper than the default SipHash. For lookups only: nothing may depend on
 /// the iteration order of a map.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -139,7 +139,8 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 /// A `HashMap` with [`KeyHasher`].
-pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+pub(crate) type KeyMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 #[cfg(test)]
 mod tests {

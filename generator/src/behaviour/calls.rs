@@ -17,9 +17,9 @@ use crate::population::Population;
 
 /// Call duration: log-normal with a median of [`MEDIAN_CALL_S`] seconds and σ = [`CALL_SIGMA`]
 /// (assumption close to the log-logistic fits of Vaz de Melo et al. 2010), at most 2 hours.
-pub const MEDIAN_CALL_S: f64 = 60.0;
+pub(crate) const MEDIAN_CALL_S: f64 = 60.0;
 /// σ of the log-normal call duration.
-pub const CALL_SIGMA: f64 = 1.0;
+pub(crate) const CALL_SIGMA: f64 = 1.0;
 /// Longest call, seconds.
 const MAX_CALL_S: f64 = 7_200.0;
 /// Turns tie weights and activity levels into call rates so that a person's expected voice
@@ -27,7 +27,7 @@ const MAX_CALL_S: f64 = 7_200.0;
 /// where a person's activity is their level times their SIM count (so that each SIM averages the
 /// target). Calibrated on the scenario's own contact graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CallRates {
+pub(crate) struct CallRates {
     /// 1 / (mean total tie weight × mean activity of a contact).
     pair_scale: f64,
 }
@@ -37,7 +37,7 @@ const CALIBRATION_SAMPLE: u64 = 2_000;
 
 impl CallRates {
     /// Calibrates on an evenly spaced sample of the population's phone users.
-    pub fn calibrate(seed: u64, population: &Population) -> CallRates {
+    pub(crate) fn calibrate(seed: u64, population: &Population) -> CallRates {
         let n = population.len();
         let step = (n / CALIBRATION_SAMPLE).max(1);
         let (mut weight, mut users, mut sims) = (0.0f64, 0.0f64, 0.0f64);
@@ -64,7 +64,7 @@ impl CallRates {
 
 /// Voice or SMS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Medium {
+pub(crate) enum Medium {
     /// A voice call.
     Voice,
     /// A text message.
@@ -73,21 +73,21 @@ pub enum Medium {
 
 /// A call or SMS between two persons of the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PairEvent {
+pub(crate) struct PairEvent {
     /// Voice or SMS.
-    pub medium: Medium,
+    pub(crate) medium: Medium,
     /// Calling (sending) person.
     pub caller: u64,
     /// Called (receiving) person.
     pub callee: u64,
     /// SIM slot the caller uses (0 or 1).
-    pub caller_slot: u8,
+    pub(crate) caller_slot: u8,
     /// SIM slot the callee is reached on (0 or 1).
-    pub callee_slot: u8,
+    pub(crate) callee_slot: u8,
     /// Start, UTC seconds.
     pub start: i64,
     /// Conversation seconds if answered.
-    pub talk_s: i32,
+    pub(crate) talk_s: i32,
     /// Uniform draw deciding the call's outcome (shared by both ends).
     pub outcome: f64,
     /// Uniform draw deciding where a dropped call is cut.
@@ -96,7 +96,7 @@ pub struct PairEvent {
 
 /// Everything both ends know about a tie on a day.
 #[derive(Debug, Clone, Copy)]
-pub struct TieDay {
+pub(crate) struct TieDay {
     /// Lower person id of the pair.
     pub a: u64,
     /// Higher person id of the pair.
@@ -137,7 +137,7 @@ pub(crate) fn talk_seconds(rng: &mut StreamRng) -> i32 {
 
 /// What a tie's events depend on besides the day, computed once per tie.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TieCalls {
+pub(crate) struct TieCalls {
     /// Lower person id of the pair.
     pub a: u64,
     /// Higher person id of the pair.
@@ -153,7 +153,7 @@ pub struct TieCalls {
 
 impl TieCalls {
     /// The tie of a day, without its day.
-    pub fn new(seed: u64, t: &TieDay) -> Self {
+    pub(crate) fn new(seed: u64, t: &TieDay) -> Self {
         let internal = VOICE_EVENTS_PER_DAY * (1.0 - EXTERNAL_SHARE);
         let rate = internal * t.tie.weight() * t.activity.0 * t.activity.1 * t.rates.pair_scale;
         let mean_calls_per_conversation = 1.0 / (1.0 - FOLLOW_UP);
@@ -169,12 +169,12 @@ impl TieCalls {
 }
 
 /// The calls and SMS of a tie on a day, in start order; the same for both ends.
-pub fn tie_day_events(seed: u64, t: &TieDay) -> Vec<PairEvent> {
+pub(crate) fn tie_day_events(seed: u64, t: &TieDay) -> Vec<PairEvent> {
     tie_calls_on(seed, &TieCalls::new(seed, t), t.midnight, t.day)
 }
 
 /// [`tie_day_events`] of the tie `tie` on day `day` (local midnight `midnight`).
-pub fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<PairEvent> {
+pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<PairEvent> {
     let t = tie;
     let mut rng = stream(seed, Purpose::EdgeDay, t.pair, day);
     let mut events = Vec::new();
@@ -221,11 +221,11 @@ pub fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<P
 
 /// A call or SMS with a number outside the scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExternalEvent {
+pub(crate) struct ExternalEvent {
     /// Voice or SMS.
-    pub medium: Medium,
+    pub(crate) medium: Medium,
     /// The person made (true) or received it.
-    pub outgoing: bool,
+    pub(crate) outgoing: bool,
     /// SIM slot used.
     pub slot: u8,
     /// The other number, E.164 with +.
@@ -233,7 +233,7 @@ pub struct ExternalEvent {
     /// Start, UTC seconds.
     pub start: i64,
     /// Conversation seconds if answered.
-    pub talk_s: i32,
+    pub(crate) talk_s: i32,
     /// Outcome draw.
     pub outcome: f64,
     /// Cut draw for dropped calls.
@@ -257,7 +257,7 @@ const EXTERNAL_DESTINATIONS: &[(&str, u32, f64)] = &[
 
 /// A person's calls and SMS with numbers outside the scenario on a day; `activity` is the
 /// person's level times their SIM count.
-pub fn external_events(
+pub(crate) fn external_events(
     seed: u64,
     person: u64,
     activity: f64,

@@ -15,7 +15,7 @@ use crate::geography::projection::distance_km;
 pub const FALLBACK_REACH_KM: (f64, f64) = (2.0, 8.0);
 /// Failure and drop risk factor of a working cell serving a failed site's area (assumption: the
 /// cell edge, with the neighbour's traffic on top of its own).
-pub const FALLBACK_LOAD: f64 = 2.0;
+pub(crate) const FALLBACK_LOAD: f64 = 2.0;
 
 /// An outage, resolved from the scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ impl Outage {
     }
 
     /// Whether a site of `operator` at `site` is down at `t`.
-    pub fn downs(&self, operator: usize, site: (f64, f64), t: i64) -> bool {
+    pub(crate) fn downs(&self, operator: usize, site: (f64, f64), t: i64) -> bool {
         self.is_on(t)
             && self.operator.is_none_or(|o| o == operator)
             && distance_km(site, self.centre) <= self.radius_km

@@ -12,9 +12,9 @@
 //! * `visitors`: a block of inbound visitors and their days.
 
 mod residents;
-pub mod run;
+mod run;
 mod visitors;
-pub mod world;
+mod world;
 
 pub use run::{Shard, Summary, run};
 pub use world::World;

@@ -65,7 +65,12 @@ impl PlanCache {
 
     /// The plan of `person` on scenario day `day`: the same as [`Self::plan`] of their id, for a
     /// caller that already holds the person.
-    pub fn plan_of(&mut self, mobility: &Mobility<'_>, person: &Person, day: u32) -> Arc<DayPlan> {
+    pub(crate) fn plan_of(
+        &mut self,
+        mobility: &Mobility<'_>,
+        person: &Person,
+        day: u32,
+    ) -> Arc<DayPlan> {
         self.plan_with(mobility, person.id, day, || person.clone())
     }
 

@@ -26,31 +26,33 @@
 //! `plan_day` costs about 2.3–2.6 µs per person-day in a release build (anchors: 1.2 µs per
 //! person).
 
-pub mod anchors;
-pub mod attendance;
-pub mod border;
-pub mod cache;
-pub mod calendar;
-pub mod day;
-pub mod leisure;
-pub mod places;
-pub mod region;
+pub(crate) mod anchors;
+mod attendance;
+pub(crate) mod border;
+mod cache;
+pub(crate) mod calendar;
+mod day;
+mod leisure;
+mod places;
+pub(crate) mod region;
 
-pub mod travel;
-pub mod trips;
+pub(crate) mod travel;
+pub(crate) mod trips;
 
 use chrono::{Days, NaiveDate};
 
 use crate::events::Gathering;
 use crate::population::{Person, Population};
 
-pub use anchors::{Anchors, Occupation};
+pub use anchors::Anchors;
 pub use cache::PlanCache;
-pub use calendar::{DayType, day_type, local_midnight};
-pub use day::{DayPlan, Move, Segment, Stay, StayPurpose, plan_day};
-pub use region::Region;
-pub use travel::Mode;
-pub use trips::{TravelSpec, Trip, TripKind};
+pub use calendar::local_midnight;
+pub use day::{DayPlan, Move, Segment, Stay};
+pub(crate) use day::{StayPurpose, plan_day};
+pub(crate) use region::Region;
+pub(crate) use travel::Mode;
+pub use trips::TravelSpec;
+pub(crate) use trips::{Trip, TripKind};
 
 /// The mobility model of a scenario: its population, region, first day and travel.
 pub struct Mobility<'a> {
@@ -107,7 +109,7 @@ impl<'a> Mobility<'a> {
     }
 
     /// The travel settings.
-    pub fn travel(&self) -> &TravelSpec {
+    pub(crate) fn travel(&self) -> &TravelSpec {
         &self.travel
     }
 
@@ -120,7 +122,7 @@ impl<'a> Mobility<'a> {
     }
 
     /// The trips of a person (those of their household) that overlap the period.
-    pub fn trips(&self, person: &Person) -> Vec<Trip> {
+    pub(crate) fn trips(&self, person: &Person) -> Vec<Trip> {
         if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
             return Vec::new();
         }

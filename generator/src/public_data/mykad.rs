@@ -6,7 +6,7 @@ use super::csv;
 
 /// A place-of-birth code of the National Registration Department.
 #[derive(Debug, Clone)]
-pub struct BirthplaceCode {
+pub(crate) struct BirthplaceCode {
     /// The two digits, e.g. `10`.
     pub code: &'static str,
     /// DOSM state code (1..=16) for codes of a Malaysian state; `None` otherwise.
@@ -19,7 +19,7 @@ pub struct BirthplaceCode {
 }
 
 /// All place-of-birth codes, in code order.
-pub fn birthplace_codes() -> &'static [BirthplaceCode] {
+pub(crate) fn birthplace_codes() -> &'static [BirthplaceCode] {
     static CODES: OnceLock<Vec<BirthplaceCode>> = OnceLock::new();
     CODES.get_or_init(|| {
         let text = include_str!("../../data/mykad_birthplace_codes.csv");

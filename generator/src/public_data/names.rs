@@ -10,4 +10,4 @@
 #[path = "names_data.rs"]
 mod names_data;
 
-pub use names_data::*;
+pub(crate) use names_data::*;

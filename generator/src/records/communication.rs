@@ -25,7 +25,7 @@ const SMS_FAILURE: f64 = 0.005;
 
 /// A SIM as the other end of a tie knows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReachableSim {
+pub(crate) struct ReachableSim {
     /// SIM key.
     pub key: u64,
     /// Operator index.
@@ -36,7 +36,7 @@ pub struct ReachableSim {
 
 /// A person taking part in calls: id, activity and SIMs (slot order).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Party {
+pub(crate) struct Party {
     /// Person id.
     pub id: u64,
     /// Activity: level × SIM count.
@@ -47,7 +47,7 @@ pub struct Party {
 
 /// A tie of a resident to another party.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Link {
+pub(crate) struct Link {
     /// Kind of tie.
     pub tie: Tie,
     /// The other end (shared by every tie to it).
@@ -59,7 +59,13 @@ pub struct Link {
 
 impl Link {
     /// A tie of kind `tie` between `me` and `other`.
-    pub fn new(seed: u64, rates: CallRates, tie: Tie, me: &Party, other: Arc<Party>) -> Self {
+    pub(crate) fn new(
+        seed: u64,
+        rates: CallRates,
+        tie: Tie,
+        me: &Party,
+        other: Arc<Party>,
+    ) -> Self {
         let (a, b) = if me.id < other.id {
             (me, &*other)
         } else {
@@ -83,7 +89,7 @@ impl Link {
 }
 
 /// Per-day context shared by a block's residents.
-pub struct DayContext<'a> {
+pub(crate) struct DayContext<'a> {
     /// Scenario seed.
     pub seed: u64,
     /// Day index.
@@ -91,7 +97,7 @@ pub struct DayContext<'a> {
     /// UTC seconds of the day's local midnight.
     pub midnight: i64,
     /// Serving cells and load.
-    pub radio: &'a RadioNetwork<'a>,
+    pub(crate) radio: &'a RadioNetwork<'a>,
     /// Mobility model, for positions.
     pub mobility: &'a Mobility<'a>,
     /// CDR numbering.
@@ -122,7 +128,7 @@ impl DayContext<'_> {
 /// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
 /// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
 /// only if the day has a record (a third of person-days, without a SIM or an event, need none).
-pub fn person_day_cdr(
+pub(crate) fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
     (person, me): (&Person, &Party),

@@ -77,7 +77,7 @@ pub struct IpRecord {
 
 /// One `ip_calls` row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IpCall {
+pub(crate) struct IpCall {
     /// Session carrying the call.
     pub session_id: i64,
     /// Operator name.

@@ -78,13 +78,14 @@ use chrono::NaiveDate;
 
 pub use bundled::{BundledScenario, ScenarioSource, bundled, resolve};
 pub use error::ScenarioError;
-pub use model::{
-    Compression, DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
-    DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format,
+pub use model::{Compression, Format};
+#[cfg(test)]
+pub(crate) use model::{
+    DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, DEFAULT_SIMS_PER_PERSON,
 };
 
 use crate::events::{Gathering, Outage};
-pub use crate::vocabulary::PopulationSize;
+pub(crate) use crate::vocabulary::PopulationSize;
 use error::Source;
 use model::ScenarioFile;
 
@@ -126,7 +127,7 @@ impl Scenario {
     }
 
     /// Last day, inclusive, in Malaysia time (UTC+8).
-    pub fn end_date(&self) -> NaiveDate {
+    pub(crate) fn end_date(&self) -> NaiveDate {
         self.end
     }
 
@@ -141,7 +142,7 @@ impl Scenario {
     }
 
     /// Population size.
-    pub fn population(&self) -> PopulationSize {
+    pub(crate) fn population(&self) -> PopulationSize {
         self.population
     }
 
@@ -151,7 +152,7 @@ impl Scenario {
     }
 
     /// Every operator as (index into [`crate::public_data::operators()`], share), in public-data    /// order; shares are divided by their sum so they add up to 1, and may be 0.
-    pub fn operator_shares(&self) -> Vec<(usize, f64)> {
+    pub(crate) fn operator_shares(&self) -> Vec<(usize, f64)> {
         self.operator_shares.clone()
     }
 
@@ -161,7 +162,7 @@ impl Scenario {
     }
 
     /// Share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri.
-    pub fn balik_kampung_raya_share(&self) -> f64 {
+    pub(crate) fn balik_kampung_raya_share(&self) -> f64 {
         *self.file.holidays.balik_kampung_raya_share.as_ref()
     }
 
@@ -236,7 +237,7 @@ pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario
 /// Longest scenario file read, in bytes (10 MiB): a scenario is a short TOML file (the bundled
 /// ones are a few kilobytes), and reading stops there, so that a wrong path such as a device or
 /// a data file is refused at once.
-pub const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
+pub(crate) const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads and parses the scenario file at `path` (see [`parse`]); files over
 /// [`MAX_SCENARIO_BYTES`] are refused after reading that much.

@@ -27,10 +27,10 @@
 //! drawn from `stream(seed, Purpose::Visitor, c, 0)`; visitors are generated in blocks of
 //! consecutive indices after the residents' blocks, so any shard regenerates them identically.
 
-pub mod itinerary;
-pub mod phone;
+mod itinerary;
+pub(crate) mod phone;
 
-pub use crate::numbering::{MAX_VISITORS, VISITOR_SIM_KEY_BASE};
+pub(crate) use crate::numbering::{MAX_VISITORS, VISITOR_SIM_KEY_BASE};
 
 use chrono::{Days, NaiveDate};
 
@@ -48,23 +48,23 @@ use crate::public_data::{
 use crate::rng::{Purpose, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform_in};
 
-pub use itinerary::Base;
+pub(crate) use itinerary::Base;
 pub use phone::{Phone, PhoneKind};
 
 /// Foreign arrivals in Malaysia per day: 10.1 million visitors in Q1 2025 (MOTAC via Livemint,
 /// `tourism_arrivals_headline.csv`) over 90 days.
-pub const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
+pub(crate) const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
 /// Longest stay, nights; arrivals are generated from this many days before the first day.
-pub const MAX_NIGHTS: u32 = 30;
+pub(crate) const MAX_NIGHTS: u32 = 30;
 /// Person id of the first visitor index; residents' ids are far below.
-pub const VISITOR_ID_BASE: u64 = 1 << 40;
+pub(crate) const VISITOR_ID_BASE: u64 = 1 << 40;
 /// Weight of a land checkpoint or ferry terminal dedicated to the visitor's country against an
 /// airport of the same state (assumption: 94% of Singaporean arrivals enter through Johor, nearly
 /// all by road).
-pub const DEDICATED_CROSSING_WEIGHT: f64 = 8.0;
+pub(crate) const DEDICATED_CROSSING_WEIGHT: f64 = 8.0;
 /// Weight of Subang airport (SZB) against 1 for the other airports of Selangor (assumption: it
 /// serves turboprop flights to Singapore only).
-pub const SUBANG_WEIGHT: f64 = 0.05;
+pub(crate) const SUBANG_WEIGHT: f64 = 0.05;
 
 /// The inbound visitors of a scenario.
 pub struct Inbound {
@@ -85,7 +85,7 @@ pub struct Inbound {
 
 /// Everything the inbound visitors need from a scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InboundSpec {
+pub(crate) struct InboundSpec {
     /// Scenario seed.
     pub seed: u64,
     /// First day of the period.
@@ -95,7 +95,7 @@ pub struct InboundSpec {
     /// The region's districts (indices into the public-data districts), sorted.
     pub districts: Vec<u16>,
     /// Every operator as (index, share), shares summing to 1.
-    pub operator_shares: Vec<(usize, f64)>,
+    pub(crate) operator_shares: Vec<(usize, f64)>,
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario.
     pub inbound_scale: f64,
 }
@@ -118,15 +118,15 @@ pub struct Visitor {
     /// Crossing out, UTC seconds.
     pub departure: i64,
     /// Leaving the last hotel on the last day, UTC seconds (the arrival for same-day visitors).
-    pub checkout: i64,
+    pub(crate) checkout: i64,
     /// Where they stay, in order.
-    pub bases: Vec<Base>,
+    pub(crate) bases: Vec<Base>,
     /// Index into `bases` of each night's hotel; empty for same-day visitors.
     pub nights: Vec<u8>,
     /// Male (true) or female.
     pub male: bool,
     /// Date of birth.
-    pub birth_date: NaiveDate,
+    pub(crate) birth_date: NaiveDate,
     /// Phone.
     pub phone: Phone,
 }
@@ -182,14 +182,14 @@ impl Visitor {
     }
 
     /// Local date of the departure.
-    pub fn exit_date(&self) -> NaiveDate {
+    pub(crate) fn exit_date(&self) -> NaiveDate {
         crate::mobility::calendar::local_date(self.departure)
     }
 }
 
 impl Inbound {
     /// The inbound visitors of a scenario, as `spec` describes it.
-    pub fn new(spec: &InboundSpec) -> Inbound {
+    pub(crate) fn new(spec: &InboundSpec) -> Inbound {
         let seed = spec.seed;
         let region = spec.districts.clone();
         let shares = &spec.operator_shares;
@@ -279,7 +279,7 @@ impl Inbound {
     }
 
     /// Checks that the tourist-SIM operators' reserved number ranges hold every visitor index.
-    pub fn check_numbers(&self, population: &Population) -> Result<(), NumberingExhausted> {
+    pub(crate) fn check_numbers(&self, population: &Population) -> Result<(), NumberingExhausted> {
         for &(op, _) in &self.sellers {
             let room = population.reserved_room(op);
             if room < self.len() {
