@@ -33,11 +33,6 @@ impl Permutation {
         self.n
     }
 
-    /// Whether the domain is empty (never: kept for API symmetry with collections).
-    pub(crate) fn is_empty(&self) -> bool {
-        false
-    }
-
     /// The image of `x`, which must be below [`Self::len`].
     pub(crate) fn apply(&self, x: u64) -> u64 {
         debug_assert!(x < self.n);

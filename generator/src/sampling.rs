@@ -86,16 +86,6 @@ impl Weighted {
         Weighted { cumulative }
     }
 
-    /// Number of choices.
-    pub(crate) fn len(&self) -> usize {
-        self.cumulative.len()
-    }
-
-    /// Whether there are no choices.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.cumulative.is_empty()
-    }
-
     /// The index a uniform `u` in `[0, 1)` falls on.
     pub(crate) fn pick(&self, u: f64) -> usize {
         let target = u * self.cumulative[self.cumulative.len() - 1];

@@ -109,10 +109,6 @@ pub(crate) struct TieDay {
     pub rates: CallRates,
     /// SIM counts of a and b.
     pub sims: (u8, u8),
-    /// UTC seconds of the day's local midnight.
-    pub midnight: i64,
-    /// Day index in the scenario.
-    pub day: u32,
 }
 
 /// Share of a person's calls made on their second SIM, when they have one (assumption).
@@ -168,12 +164,8 @@ impl TieCalls {
     }
 }
 
-/// The calls and SMS of a tie on a day, in start order; the same for both ends.
-pub(crate) fn tie_day_events(seed: u64, t: &TieDay) -> Vec<PairEvent> {
-    tie_calls_on(seed, &TieCalls::new(seed, t), t.midnight, t.day)
-}
-
-/// [`tie_day_events`] of the tie `tie` on day `day` (local midnight `midnight`).
+/// The calls and SMS of the tie `tie` on day `day` (local midnight `midnight`), in start order;
+/// the same for both ends.
 pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<PairEvent> {
     let t = tie;
     let mut rng = stream(seed, Purpose::EdgeDay, t.pair, day);
@@ -310,6 +302,12 @@ pub(crate) fn external_events(
 mod tests {
     use super::*;
 
+    const MIDNIGHT: i64 = 1_736_092_800;
+
+    fn tie_day_events(seed: u64, t: &TieDay, day: u32) -> Vec<PairEvent> {
+        tie_calls_on(seed, &TieCalls::new(seed, t), MIDNIGHT, day)
+    }
+
     fn tie(tie: Tie) -> TieDay {
         TieDay {
             a: 10,
@@ -320,42 +318,26 @@ mod tests {
                 pair_scale: 1.0 / 12.0,
             },
             sims: (1, 2),
-            midnight: 1_736_092_800,
-            day: 0,
         }
     }
 
     #[test]
     fn both_ends_regenerate_the_same_events() {
         let t = tie(Tie::Household);
-        let days: Vec<Vec<PairEvent>> = (0..30)
-            .map(|d| tie_day_events(1, &TieDay { day: d, ..t }))
-            .collect();
-        let again: Vec<Vec<PairEvent>> = (0..30)
-            .rev()
-            .map(|d| tie_day_events(1, &TieDay { day: d, ..t }))
-            .collect();
+        let days: Vec<Vec<PairEvent>> = (0..30).map(|d| tie_day_events(1, &t, d)).collect();
+        let again: Vec<Vec<PairEvent>> = (0..30).rev().map(|d| tie_day_events(1, &t, d)).collect();
         assert!(days.iter().eq(again.iter().rev()));
         assert!(days.iter().any(|d| !d.is_empty()));
     }
 
     #[test]
     fn strong_ties_call_more_and_events_stay_in_the_day() {
-        let count = |k: Tie| -> usize {
-            (0..400)
-                .map(|d| tie_day_events(1, &TieDay { day: d, ..tie(k) }).len())
-                .sum()
-        };
+        let count =
+            |k: Tie| -> usize { (0..400).map(|d| tie_day_events(1, &tie(k), d).len()).sum() };
         assert!(count(Tie::Household) > 3 * count(Tie::Distant));
         for d in 0..200 {
-            for e in tie_day_events(
-                1,
-                &TieDay {
-                    day: d,
-                    ..tie(Tie::Household)
-                },
-            ) {
-                assert!((0..86_400).contains(&(e.start - tie(Tie::Household).midnight)));
+            for e in tie_day_events(1, &tie(Tie::Household), d) {
+                assert!((0..86_400).contains(&(e.start - MIDNIGHT)));
                 assert!(
                     e.caller_slot == 0 || e.caller == 99,
                     "a single-SIM person uses slot 0"

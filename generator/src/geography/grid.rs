@@ -89,11 +89,6 @@ impl<T: Copy> PointGrid<T> {
         grid
     }
 
-    /// Whether the grid holds no point.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.points.is_empty()
-    }
-
     /// Cell (column, row) of a point, clamped to the grid.
     fn cell(&self, p: [f64; 2]) -> (usize, usize) {
         let clamp = |v: f64, n: usize| {

@@ -5,8 +5,6 @@
 pub const KM_PER_DEG_LAT: f64 = 110.574;
 /// Kilometres per degree of longitude at the equator.
 pub(crate) const KM_PER_DEG_LON_EQUATOR: f64 = 111.320;
-/// Reference latitude of the fixed planar projection used by spatial indexes.
-pub(crate) const REFERENCE_LAT_DEG: f64 = 4.0;
 
 /// Kilometres per degree of longitude at a latitude.
 pub fn km_per_deg_lon(lat: f64) -> f64 {

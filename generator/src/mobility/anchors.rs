@@ -135,14 +135,6 @@ impl Anchors {
             _ => None,
         }
     }
-
-    /// The school or university of a pupil or student.
-    pub(crate) fn school(&self) -> Option<&Place> {
-        match &self.occupation {
-            Occupation::Pupil(p) | Occupation::Student(p) => Some(p),
-            _ => None,
-        }
-    }
 }
 
 /// Probability that a person aged 18–64 is employed.

@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::public_data::{Weekend, is_school_holiday, public_holiday, state};
+use crate::public_data::{Weekend, public_holiday, state};
 
 /// Malaysian time: one definition, in the public data (the scenario layer reads local times
 /// too), re-exported here with the rest of the calendar.
@@ -51,8 +51,10 @@ pub(crate) fn day_type(state_code: u8, date: NaiveDate) -> DayType {
 }
 
 /// Whether schools of the state are open on `date`: a working day outside the school breaks.
+#[cfg(test)]
 pub(crate) fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
-    day_type(state_code, date).is_working_day() && !is_school_holiday(state_code, date)
+    day_type(state_code, date).is_working_day()
+        && !crate::public_data::is_school_holiday(state_code, date)
 }
 
 #[cfg(test)]

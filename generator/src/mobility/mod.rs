@@ -109,6 +109,7 @@ impl<'a> Mobility<'a> {
     }
 
     /// The travel settings.
+    #[cfg(test)]
     pub(crate) fn travel(&self) -> &TravelSpec {
         &self.travel
     }

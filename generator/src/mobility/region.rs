@@ -66,6 +66,7 @@ pub struct Region {
     attractiveness: Vec<f64>,
     settlements: PointGrid<(u16, u32)>,
     /// Districts trips may go to besides the region's, sorted.
+    #[cfg(test)]
     travel: Vec<u16>,
     /// Region and travel districts.
     covered: Vec<bool>,
@@ -132,6 +133,7 @@ impl Region {
             centres,
             attractiveness,
             settlements: PointGrid::new(refs, SNAP_GRID_PER_CELL),
+            #[cfg(test)]
             travel,
             covered,
             travel_settlements,
@@ -139,6 +141,7 @@ impl Region {
     }
 
     /// Districts trips may go to besides the region's, sorted.
+    #[cfg(test)]
     pub(crate) fn travel_districts(&self) -> &[u16] {
         &self.travel
     }
@@ -202,6 +205,7 @@ impl Region {
 /// same gravity model over every district of Malaysia would put outside `districts`: the share a
 /// scenario of that region places inside it instead (its edge is closed). Homes are taken at
 /// settlement centres, weighted by residents.
+#[cfg(test)]
 pub(crate) fn outside_job_share(districts: &[u16]) -> f64 {
     let geo = Geography::get();
     let all: Vec<u16> = (0..geo.districts().len() as u16).collect();

@@ -142,11 +142,6 @@ impl Festival {
         let last = self.returns.iter().map(|d| Self::date(d.0)).max();
         (first.expect("departures"), last.expect("returns"))
     }
-
-    /// First and last public holiday.
-    pub(crate) fn holiday_dates(&self) -> (NaiveDate, NaiveDate) {
-        (Self::date(self.holidays.0), Self::date(self.holidays.1))
-    }
 }
 
 /// Chinese New Year 2025: public holidays Wednesday 29 and Thursday 30 January. Departures

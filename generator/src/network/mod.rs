@@ -10,7 +10,6 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::geography::Geography;
 use crate::geography::grid::PointGrid;
 use crate::geography::projection::{bearing_deg, distance_km, to_plane};
 use crate::public_data::operators;
@@ -220,6 +219,7 @@ impl Network {
 
     /// The cell serving a point: the nearest site's sector facing the point, on the best
     /// technology the handset supports (`max_tech`).
+    #[cfg(test)]
     pub(crate) fn serving_cell(
         &self,
         operator: usize,
@@ -288,11 +288,6 @@ impl Network {
             .map(|(i, _)| first + i)
             .expect("every site has a cell of its best technology")
     }
-
-    /// District of a site.
-    pub(crate) fn site_district(&self, site: &Site) -> &'static crate::public_data::District {
-        Geography::get().district(site.district)
-    }
 }
 
 /// Smallest angle between two bearings, degrees.
@@ -304,6 +299,7 @@ fn angular_gap(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geography::Geography;
     use crate::geography::projection::distance_km;
     use crate::public_data::districts;
 

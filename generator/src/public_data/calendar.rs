@@ -52,6 +52,7 @@ impl PublicHoliday {
     }
 
     /// Whether every state and federal territory observes it.
+    #[cfg(test)]
     pub(crate) fn is_national(&self) -> bool {
         (1..=16).all(|c| self.observed_in(c))
     }

@@ -50,6 +50,7 @@ pub(crate) fn tacs() -> &'static [Tac] {
 }
 
 /// The TACs of one brand (empty if the brand is unknown).
+#[cfg(test)]
 pub(crate) fn brand_tacs(brand: &str) -> &'static [Tac] {
     let tacs = tacs();
     let start = tacs.partition_point(|t| t.brand < brand);

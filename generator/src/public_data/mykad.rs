@@ -11,11 +11,6 @@ pub(crate) struct BirthplaceCode {
     pub code: &'static str,
     /// DOSM state code (1..=16) for codes of a Malaysian state; `None` otherwise.
     pub state_code: Option<u8>,
-    /// Category: `malaysia_state`, `malaysia_unknown_state`, `foreign_country`,
-    /// `foreign_region`, `foreign_unknown` or `special` (stateless, unspecified).
-    pub category: &'static str,
-    /// Place name, e.g. `Selangor`, `Indonesia`, `Europe`.
-    pub place: &'static str,
 }
 
 /// All place-of-birth codes, in code order.
@@ -26,15 +21,13 @@ pub(crate) fn birthplace_codes() -> &'static [BirthplaceCode] {
         let header = ["code", "state_code", "category", "place"];
         csv::records("mykad_birthplace_codes.csv", text, header)
             .map(|r| {
-                let [code, state_code, category, place] = r.fields;
+                let [code, state_code, _category, _place] = r.fields;
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
                     r.fail(format_args!("code {code:?} is not 2 digits"));
                 }
                 BirthplaceCode {
                     code,
                     state_code: (!state_code.is_empty()).then(|| r.parse(state_code)),
-                    category,
-                    place,
                 }
             })
             .collect()

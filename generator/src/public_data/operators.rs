@@ -95,6 +95,7 @@ pub fn operators() -> &'static [Operator] {
 /// The operator holding the longest number block that starts `nsn` (the digits after the
 /// country code 60), if any. With number portability this is the original operator, not
 /// necessarily the current one.
+#[cfg(test)]
 pub(crate) fn operator_for_number(nsn: &str) -> Option<&'static Operator> {
     operators()
         .iter()

@@ -80,8 +80,6 @@ impl Link {
                 activity: (a.activity, b.activity),
                 rates,
                 sims: (a.sims.len() as u8, b.sims.len() as u8),
-                midnight: 0,
-                day: 0,
             },
         );
         Link { tie, other, calls }
@@ -102,8 +100,6 @@ pub(crate) struct DayContext<'a> {
     pub mobility: &'a Mobility<'a>,
     /// CDR numbering.
     pub ids: &'a RecordIds,
-    /// Call-rate calibration.
-    pub rates: CallRates,
 }
 
 impl DayContext<'_> {
