@@ -62,7 +62,7 @@ pub(crate) struct SimNumbers {
     /// 15-digit IMSI: MCC 502, MNC, MSIN.
     pub imsi: String,
     /// The operator's account number of the subscription.
-    pub account: String,
+    pub(crate) account: String,
 }
 
 /// The scenario needs more numbers than an operator's real ranges hold.
@@ -71,9 +71,9 @@ pub struct NumberingExhausted {
     /// Operator name.
     pub operator: &'static str,
     /// SIM keys the scenario assigns it.
-    pub needed: u64,
+    pub(crate) needed: u64,
     /// Numbers its ranges hold.
-    pub available: u64,
+    pub(crate) available: u64,
 }
 
 impl fmt::Display for NumberingExhausted {
@@ -369,7 +369,7 @@ impl PhoneNumber {
     }
 
     /// No characters yet.
-    pub const fn empty() -> Self {
+    pub(crate) const fn empty() -> Self {
         PhoneNumber {
             len: 0,
             bytes: [0; PhoneNumber::CAPACITY],
@@ -377,7 +377,7 @@ impl PhoneNumber {
     }
 
     /// Appends ASCII `text`.
-    pub fn push_str(&mut self, text: &str) {
+    pub(crate) fn push_str(&mut self, text: &str) {
         assert!(text.is_ascii(), "phone numbers are ASCII");
         let at = usize::from(self.len);
         let end = at + text.len();
@@ -421,7 +421,7 @@ impl PhoneNumber {
     }
 
     /// The number as text.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
     }
 }

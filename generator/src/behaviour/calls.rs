@@ -91,7 +91,7 @@ pub(crate) struct PairEvent {
     /// Uniform draw deciding the call's outcome (shared by both ends).
     pub outcome: f64,
     /// Uniform draw deciding where a dropped call is cut.
-    pub cut: f64,
+    pub(crate) cut: f64,
 }
 
 /// Everything both ends know about a tie on a day.
@@ -102,9 +102,9 @@ pub(crate) struct TieDay {
     /// Higher person id of the pair.
     pub b: u64,
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
     /// Activities of a and b (level × SIM count).
-    pub activity: (f64, f64),
+    pub(crate) activity: (f64, f64),
     /// Call-rate calibration.
     pub rates: CallRates,
     /// SIM counts of a and b.
@@ -229,7 +229,7 @@ pub(crate) struct ExternalEvent {
     /// Outcome draw.
     pub outcome: f64,
     /// Cut draw for dropped calls.
-    pub cut: f64,
+    pub(crate) cut: f64,
 }
 
 /// Destinations of calls outside the scenario: Malaysian fixed lines and foreign mobiles, with

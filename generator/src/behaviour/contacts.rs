@@ -60,7 +60,7 @@ pub(crate) struct Contact {
     /// The other person.
     pub other: u64,
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
 }
 
 /// Uniform draw in [0, 1) for the unordered pair (a, b) and a test tag.

@@ -55,7 +55,7 @@ pub(crate) struct ActivePeriod {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct OttCall {
     /// Application.
-    pub service: &'static str,
+    pub(crate) service: &'static str,
     /// Start, UTC seconds.
     pub start: i64,
     /// Duration, seconds.

@@ -88,7 +88,12 @@ pub struct Anchors {
 impl Anchors {
     /// The anchors of `person` in `region`, with age taken on `reference` (the scenario's
     /// first day).
-    pub fn draw(seed: u64, region: &Region, person: &Person, reference: NaiveDate) -> Anchors {
+    pub(crate) fn draw(
+        seed: u64,
+        region: &Region,
+        person: &Person,
+        reference: NaiveDate,
+    ) -> Anchors {
         let mut rng = stream(seed, Purpose::Anchors, person.id, 0);
         let age = person.age_on(reference);
         let mut occupation =
@@ -129,7 +134,8 @@ impl Anchors {
     }
 
     /// The work place of a worker.
-    pub fn work(&self) -> Option<&Place> {
+    #[cfg(test)]
+    pub(crate) fn work(&self) -> Option<&Place> {
         match &self.occupation {
             Occupation::Worker(p) => Some(p),
             _ => None,

@@ -52,7 +52,7 @@ pub(crate) struct Crossing {
     /// Where they work, in Singapore.
     pub work: Place,
     /// The checkpoint they cross at, on the Malaysian side.
-    pub checkpoint: Place,
+    pub(crate) checkpoint: Place,
 }
 
 /// The Singapore job of a worker, if they commute there.

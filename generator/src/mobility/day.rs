@@ -48,7 +48,7 @@ pub(crate) struct Schedule {
     /// Earliest and latest arrival.
     pub(crate) start_range: (f64, f64),
     /// Mean and standard deviation of the stay, hours.
-    pub hours: (f64, f64),
+    pub(crate) hours: (f64, f64),
     /// Shortest and longest stay.
     pub(crate) hours_range: (f64, f64),
     /// Probability of one errand or leisure stop on the way home.
@@ -178,7 +178,7 @@ pub struct Move {
 
 impl Move {
     /// Straight-line length in km.
-    pub fn distance_km(&self) -> f64 {
+    pub(crate) fn distance_km(&self) -> f64 {
         distance_km(self.from, self.to)
     }
 }
@@ -194,7 +194,7 @@ pub enum Segment {
 
 impl Segment {
     /// Start, UTC epoch seconds.
-    pub fn start(&self) -> i64 {
+    pub(crate) fn start(&self) -> i64 {
         match self {
             Segment::Stay(s) => s.start,
             Segment::Move(m) => m.start,
@@ -202,7 +202,7 @@ impl Segment {
     }
 
     /// End, UTC epoch seconds (exclusive).
-    pub fn end(&self) -> i64 {
+    pub(crate) fn end(&self) -> i64 {
         match self {
             Segment::Stay(s) => s.end,
             Segment::Move(m) => m.end,
@@ -273,7 +273,8 @@ impl DayPlan {
     }
 
     /// The stays, in time order.
-    pub fn stays(&self) -> impl Iterator<Item = &Stay> {
+    #[cfg(test)]
+    pub(crate) fn stays(&self) -> impl Iterator<Item = &Stay> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Stay(s) => Some(s),
             Segment::Move(_) => None,
@@ -281,7 +282,8 @@ impl DayPlan {
     }
 
     /// The moves, in time order.
-    pub fn moves(&self) -> impl Iterator<Item = &Move> {
+    #[cfg(test)]
+    pub(crate) fn moves(&self) -> impl Iterator<Item = &Move> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Move(m) => Some(m),
             Segment::Stay(_) => None,

@@ -94,17 +94,18 @@ impl<'a> Mobility<'a> {
     }
 
     /// The population.
-    pub fn population(&self) -> &'a Population {
+    pub(crate) fn population(&self) -> &'a Population {
         self.population
     }
 
     /// The region.
-    pub fn region(&self) -> &Region {
+    #[cfg(test)]
+    pub(crate) fn region(&self) -> &Region {
         &self.region
     }
 
     /// The scenario's first day.
-    pub fn start_date(&self) -> NaiveDate {
+    pub(crate) fn start_date(&self) -> NaiveDate {
         self.start
     }
 

@@ -59,7 +59,7 @@ pub(crate) fn job_hub_factor(district: &District) -> f64 {
 type SettlementRef = ([f64; 2], (u16, u32));
 
 /// The districts of a scenario with what mobility needs precomputed. Build once per scenario.
-pub struct Region {
+pub(crate) struct Region {
     districts: Vec<u16>,
     member: Vec<bool>,
     centres: Vec<(f64, f64)>,
@@ -76,13 +76,14 @@ pub struct Region {
 
 impl Region {
     /// The region made of `districts` (indices into the public-data districts).
-    pub fn new(districts: &[u16]) -> Region {
+    #[cfg(test)]
+    pub(crate) fn new(districts: &[u16]) -> Region {
         Region::with_travel(districts, &[])
     }
 
     /// The region made of `districts`, whose residents may also travel to `travel` districts
     /// (trips away from home: places visited there snap to their settlements).
-    pub fn with_travel(districts: &[u16], travel: &[u16]) -> Region {
+    pub(crate) fn with_travel(districts: &[u16], travel: &[u16]) -> Region {
         let geo = Geography::get();
         let mut districts = districts.to_vec();
         districts.sort_unstable();
@@ -146,21 +147,9 @@ impl Region {
         &self.travel
     }
 
-    /// Whether a district belongs to the region or its travel districts.
-    pub fn covers(&self, district: u16) -> bool {
-        self.covered
-            .get(usize::from(district))
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// The region's districts, sorted.
-    pub fn districts(&self) -> &[u16] {
-        &self.districts
-    }
-
     /// Whether a district belongs to the region.
-    pub fn contains(&self, district: u16) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains(&self, district: u16) -> bool {
         self.member
             .get(usize::from(district))
             .copied()

@@ -201,19 +201,19 @@ pub(crate) struct Trip {
     /// The holiday it is for, if any.
     pub holiday: Option<&'static str>,
     /// Id of the attraction visited (`attractions.csv`), for leisure trips.
-    pub destination: Option<&'static str>,
+    pub(crate) destination: Option<&'static str>,
     /// Where it starts and ends (home).
-    pub origin: Place,
+    pub(crate) origin: Place,
     /// Where the traveller sleeps.
-    pub lodging: Place,
+    pub(crate) lodging: Place,
     /// Leaves home, UTC epoch seconds.
-    pub depart: i64,
+    pub(crate) depart: i64,
     /// Arrives at the lodging.
     pub(crate) arrive: i64,
     /// Leaves the lodging.
-    pub leave: i64,
+    pub(crate) leave: i64,
     /// Back home.
-    pub back: i64,
+    pub(crate) back: i64,
 }
 
 impl Trip {
@@ -250,7 +250,7 @@ pub struct TravelSpec {
 
 impl TravelSpec {
     /// No travel.
-    pub fn none() -> TravelSpec {
+    pub(crate) fn none() -> TravelSpec {
         let day = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
         TravelSpec {
             cny_share: 0.0,
@@ -289,7 +289,7 @@ impl TravelSpec {
 
     /// Districts outside `region` that residents of `region` may travel to in the period: every
     /// district on the landmasses of the region's districts when anyone travels, else none.
-    pub fn coverage(&self, region: &[u16]) -> Vec<u16> {
+    pub(crate) fn coverage(&self, region: &[u16]) -> Vec<u16> {
         if !self.has_travel() {
             return Vec::new();
         }

@@ -50,7 +50,7 @@ pub struct Site {
     /// District index.
     pub district: u16,
     /// In a town.
-    pub urban: bool,
+    pub(crate) urban: bool,
     /// First cell of the site in [`Network::cells`]; its cells are contiguous.
     pub first_cell: u32,
     /// Number of cells.
@@ -99,7 +99,8 @@ const OPERATORS_WITH_2G: &[&str] = &["celcomdigi", "maxis"];
 
 impl Network {
     /// Builds the networks carrying `(operator index, share)` over `districts`.
-    pub fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
+    #[cfg(test)]
+    pub(crate) fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
         Network::build_with_coverage(seed, operator_shares, districts, &[])
     }
 

@@ -38,7 +38,7 @@ pub(crate) struct SitePoint {
     /// Latitude.
     pub lat: f64,
     /// In a town (true) or rural.
-    pub urban: bool,
+    pub(crate) urban: bool,
 }
 
 /// Places one operator's sites in one district. `f` is the operator's share over the largest share.

@@ -25,7 +25,7 @@ pub struct Address {
     /// Full address text.
     pub text: String,
     /// Five-digit postcode.
-    pub postcode: String,
+    pub(crate) postcode: String,
 }
 
 fn weighted(list: &'static [&'static str], weights: &[u32], rng: &mut StreamRng) -> &'static str {

@@ -54,13 +54,13 @@ pub struct Sim {
     /// 15-digit IMEI of the handset.
     pub imei: String,
     /// Handset brand.
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Handset model.
     pub model: &'static str,
     /// Prepaid (true) or postpaid.
-    pub prepaid: bool,
+    pub(crate) prepaid: bool,
     /// Date the subscription was activated.
-    pub activation: NaiveDate,
+    pub(crate) activation: NaiveDate,
 }
 
 /// Identity fields an operator records at registration (KYC).
@@ -75,7 +75,7 @@ pub struct Identity {
     /// Personal e-mail.
     pub email: String,
     /// Postal address in the home district.
-    pub address: Address,
+    pub(crate) address: Address,
 }
 
 /// The population of a scenario.
@@ -135,7 +135,7 @@ impl Population {
     }
 
     /// The scenario seed.
-    pub fn seed(&self) -> u64 {
+    pub(crate) fn seed(&self) -> u64 {
         self.spec.seed
     }
 
@@ -239,7 +239,7 @@ impl Population {
     }
 
     /// The SIMs a person holds, slot by slot.
-    pub fn sims(&self, person: &Person) -> Vec<Sim> {
+    pub(crate) fn sims(&self, person: &Person) -> Vec<Sim> {
         (0..person.sims)
             .map(|slot| self.sim(person, slot))
             .collect()
@@ -292,7 +292,7 @@ impl Population {
     }
 
     /// The identity the operator registered for a person.
-    pub fn identity(&self, person: &Person) -> Identity {
+    pub(crate) fn identity(&self, person: &Person) -> Identity {
         let seed = self.spec.seed;
         let mut rng = stream(seed, Purpose::Name, person.id, 0);
         let name = names::full_name(person, &mut rng);

@@ -65,11 +65,11 @@ pub struct Person {
     /// Home point (longitude, latitude).
     pub home: (f64, f64),
     /// Male (true) or female.
-    pub male: bool,
+    pub(crate) male: bool,
     /// Date of birth.
     pub(crate) birth_date: NaiveDate,
     /// Census ethnic group.
-    pub ethnicity: Ethnicity,
+    pub(crate) ethnicity: Ethnicity,
     /// Naming community.
     pub(crate) community: Community,
     /// Nationality, ISO 3166-1 alpha-3.
@@ -94,9 +94,9 @@ impl Person {
 
 /// Attributes drawn before the home point and SIMs are known.
 pub(super) struct Attributes {
-    pub male: bool,
+    pub(crate) male: bool,
     pub(crate) birth_date: NaiveDate,
-    pub ethnicity: Ethnicity,
+    pub(crate) ethnicity: Ethnicity,
     pub(crate) community: Community,
     pub nationality: &'static str,
     pub(crate) birth_state: Option<u8>,

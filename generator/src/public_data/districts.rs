@@ -16,7 +16,7 @@ pub(crate) struct EthnicMix {
     /// Bumiputera (Malay and indigenous peoples).
     pub(crate) bumiputera: f64,
     /// Chinese.
-    pub chinese: f64,
+    pub(crate) chinese: f64,
     /// Indian.
     pub(crate) indian: f64,
     /// Other citizens.
@@ -64,7 +64,7 @@ pub struct District {
     /// Population by age group.
     pub(crate) age: AgeMix,
     /// Area-weighted centroid (x = longitude, y = latitude); may lie in the sea for coastal districts.
-    pub centroid: Point<f64>,
+    pub(crate) centroid: Point<f64>,
     /// Simplified boundary in WGS84 (x = longitude, y = latitude).
     pub(crate) boundary: MultiPolygon<f64>,
 }

@@ -13,7 +13,7 @@ pub(crate) struct Tac {
     /// The 8 digits.
     pub tac: &'static str,
     /// Brand, e.g. `Samsung`.
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Model name.
     pub model: &'static str,
 }
@@ -22,7 +22,7 @@ pub(crate) struct Tac {
 #[derive(Debug, Clone)]
 pub(crate) struct BrandShare {
     /// Brand, spelled as in [`Tac::brand`].
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Share; the shares sum to 1.
     pub share: f64,
 }

@@ -28,13 +28,13 @@ pub(crate) struct State {
     /// DOSM state code, 1 to 16 (also the ISO 3166-2 number and the primary MyKad birthplace code).
     pub code: u8,
     /// ISO 3166-2 code, e.g. `MY-10`.
-    pub iso: &'static str,
+    pub(crate) iso: &'static str,
     /// Census spelling, e.g. `Selangor`, `W.P. Kuala Lumpur`.
     pub name: &'static str,
     /// Peninsular or East Malaysia.
     pub region: Region,
     /// Weekend days in 2025.
-    pub weekend: Weekend,
+    pub(crate) weekend: Weekend,
     /// Census 2020 population.
     pub population: u64,
 }

@@ -96,7 +96,7 @@ pub struct RoamingPlmn {
     /// Mobile network code (2 or 3 digits).
     pub mnc: &'static str,
     /// Brand (or operator when the source has no brand).
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
 }
 
 /// Nationalities of foreign arrivals, most arrivals first.

@@ -40,7 +40,7 @@ pub(crate) struct Party {
     /// Person id.
     pub id: u64,
     /// Activity: level × SIM count.
-    pub activity: f64,
+    pub(crate) activity: f64,
     /// SIMs, slot order.
     pub sims: Vec<ReachableSim>,
 }
@@ -49,7 +49,7 @@ pub(crate) struct Party {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Link {
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
     /// The other end (shared by every tie to it).
     pub other: Arc<Party>,
     /// What the tie's daily events depend on, inline: most tie-days have no event, and
@@ -93,7 +93,7 @@ pub(crate) struct DayContext<'a> {
     /// Day index.
     pub day: u32,
     /// UTC seconds of the day's local midnight.
-    pub midnight: i64,
+    pub(crate) midnight: i64,
     /// Serving cells and load.
     pub(crate) radio: &'a RadioNetwork<'a>,
     /// Mobility model, for positions.

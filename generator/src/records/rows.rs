@@ -85,7 +85,7 @@ pub(crate) struct IpCall {
     /// Served SIM key.
     pub served: u64,
     /// Application.
-    pub service: &'static str,
+    pub(crate) service: &'static str,
     /// Start, UTC seconds.
     pub start: i64,
     /// Duration, seconds.

@@ -14,7 +14,7 @@ use super::names::{join_or, valid_choices};
 #[error("{origin}{}{}: {message}", position_suffix(.position), field_suffix(.field))]
 pub struct ScenarioError {
     /// File path, or `bundled:<name>`.
-    pub origin: String,
+    pub(crate) origin: String,
     /// 1-based line and column (in characters) of the offending text, if known.
     pub position: Option<(usize, usize)>,
     /// Dotted path of the field, e.g. `population.scale`; empty for syntax and I/O errors.
@@ -37,7 +37,7 @@ fn field_suffix(field: &str) -> String {
 
 /// The text being parsed, to turn spans into positions.
 pub(crate) struct Source<'a> {
-    pub origin: &'a str,
+    pub(crate) origin: &'a str,
     pub text: &'a str,
     pub(crate) known_tables: &'a [&'a str],
 }

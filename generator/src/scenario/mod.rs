@@ -112,7 +112,8 @@ impl Scenario {
     }
 
     /// Free-text description (may be empty).
-    pub fn description(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn description(&self) -> &str {
         &self.file.description
     }
 
@@ -157,7 +158,7 @@ impl Scenario {
     }
 
     /// Share of eligible Chinese Malaysian households that go balik kampung for Chinese New Year.
-    pub fn balik_kampung_cny_share(&self) -> f64 {
+    pub(crate) fn balik_kampung_cny_share(&self) -> f64 {
         *self.file.holidays.balik_kampung_cny_share.as_ref()
     }
 
@@ -168,13 +169,13 @@ impl Scenario {
 
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario (see
     /// the visitors model).
-    pub fn inbound_scale(&self) -> f64 {
+    pub(crate) fn inbound_scale(&self) -> f64 {
         *self.file.tourism.inbound_scale.as_ref()
     }
 
     /// Share of city households away on a leisure trip over each run of rest days (see
     /// the mobility model's leisure trips).
-    pub fn domestic_trip_share(&self) -> f64 {
+    pub(crate) fn domestic_trip_share(&self) -> f64 {
         *self.file.tourism.domestic_trip_share.as_ref()
     }
 
@@ -189,7 +190,7 @@ impl Scenario {
     }
 
     /// Tables to write, in the order of the list given to [`parse`].
-    pub fn tables(&self) -> Vec<&str> {
+    pub(crate) fn tables(&self) -> Vec<&str> {
         let tables = self
             .file
             .outputs

@@ -33,7 +33,7 @@ pub(crate) struct ScenarioFile {
     pub region: Option<Spanned<RegionFile>>,
     pub population: Spanned<PopulationFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
+    pub(crate) operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
     #[serde(default)]
     pub holidays: HolidaysFile,
     /// Omitted from the normalised file when off, so scenarios without visitors keep their hash.
@@ -47,7 +47,7 @@ pub(crate) struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outage: Vec<Spanned<OutageFile>>,
     #[serde(default)]
-    pub outputs: OutputsFile,
+    pub(crate) outputs: OutputsFile,
 }
 
 /// `[period]`.
@@ -96,7 +96,7 @@ pub(crate) struct OperatorShareFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct HolidaysFile {
     #[serde(default = "default_cny_share")]
-    pub balik_kampung_cny_share: Spanned<f64>,
+    pub(crate) balik_kampung_cny_share: Spanned<f64>,
     #[serde(default = "default_raya_share")]
     pub(crate) balik_kampung_raya_share: Spanned<f64>,
 }
@@ -115,9 +115,9 @@ impl Default for HolidaysFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct TourismFile {
     #[serde(default = "default_zero")]
-    pub inbound_scale: Spanned<f64>,
+    pub(crate) inbound_scale: Spanned<f64>,
     #[serde(default = "default_zero")]
-    pub domestic_trip_share: Spanned<f64>,
+    pub(crate) domestic_trip_share: Spanned<f64>,
 }
 
 impl TourismFile {
@@ -153,17 +153,17 @@ pub(crate) struct GatheringFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<Spanned<Date>>,
     /// Local opening time, `HH:MM`.
-    pub opens: Spanned<String>,
+    pub(crate) opens: Spanned<String>,
     /// Local closing time, `HH:MM`, the same day.
-    pub closes: Spanned<String>,
+    pub(crate) closes: Spanned<String>,
     /// How long one attendee stays, hours; the whole opening when omitted (a concert).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visit_hours: Option<Spanned<f64>>,
+    pub(crate) visit_hours: Option<Spanned<f64>>,
     /// Attendees per day at full population scale.
     pub attendees: Spanned<f64>,
     /// Attendees come from districts whose centroid is within this distance of the venue.
     #[serde(default = "default_catchment_km")]
-    pub catchment_km: Spanned<f64>,
+    pub(crate) catchment_km: Spanned<f64>,
     /// Only residents of this ethnic group attend (`bumiputera`, `chinese`, `indian`, `other`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Spanned<String>>,

@@ -85,16 +85,16 @@ pub(crate) struct Base {
     /// The attraction.
     pub(crate) attraction: &'static Attraction,
     /// The hotel (the attraction itself for same-day visitors).
-    pub lodging: Place,
+    pub(crate) lodging: Place,
 }
 
 /// The drawn stay of a visitor.
 pub(super) struct Drawn {
-    pub exit: &'static EntryPoint,
+    pub(crate) exit: &'static EntryPoint,
     pub arrival: i64,
     pub departure: i64,
     pub(crate) checkout: i64,
-    pub bases: Vec<Base>,
+    pub(crate) bases: Vec<Base>,
     pub nights: Vec<u8>,
 }
 
@@ -313,7 +313,7 @@ fn visit(
 impl Inbound {
     /// The visitor's plan on local `date`: their segments from the arrival (or midnight) to the
     /// departure (or the next midnight); `None` on days they are not in the country.
-    pub fn plan(&self, v: &Visitor, date: NaiveDate) -> Option<DayPlan> {
+    pub(crate) fn plan(&self, v: &Visitor, date: NaiveDate) -> Option<DayPlan> {
         let midnight = local_midnight(date);
         let day_end = midnight + DAY_SECONDS;
         if v.departure <= midnight || v.arrival >= day_end {

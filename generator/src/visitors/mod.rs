@@ -97,7 +97,7 @@ pub(crate) struct InboundSpec {
     /// Every operator as (index, share), shares summing to 1.
     pub(crate) operator_shares: Vec<(usize, f64)>,
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario.
-    pub inbound_scale: f64,
+    pub(crate) inbound_scale: f64,
 }
 
 /// One inbound visitor.
@@ -108,11 +108,11 @@ pub struct Visitor {
     /// Person id.
     pub id: u64,
     /// Nationality.
-    pub origin: &'static InboundOrigin,
+    pub(crate) origin: &'static InboundOrigin,
     /// Where they enter.
     pub entry: &'static EntryPoint,
     /// Where they leave.
-    pub exit: &'static EntryPoint,
+    pub(crate) exit: &'static EntryPoint,
     /// Crossing in, UTC seconds.
     pub arrival: i64,
     /// Crossing out, UTC seconds.
@@ -124,7 +124,7 @@ pub struct Visitor {
     /// Index into `bases` of each night's hotel; empty for same-day visitors.
     pub nights: Vec<u8>,
     /// Male (true) or female.
-    pub male: bool,
+    pub(crate) male: bool,
     /// Date of birth.
     pub(crate) birth_date: NaiveDate,
     /// Phone.
@@ -134,7 +134,7 @@ pub struct Visitor {
 impl Visitor {
     /// The visitor as the holder of a tourist SIM in the register: a non-citizen of their
     /// nationality, with the district and point of their first hotel as address.
-    pub fn holder(&self) -> Person {
+    pub(crate) fn holder(&self) -> Person {
         let hotel = self.bases[0].lodging;
         let community = match self.origin.iso3 {
             "CHN" | "TWN" | "SGP" | "HKG" => Community::Chinese,
@@ -160,7 +160,7 @@ impl Visitor {
 
     /// The passport registration of the visitor's tourist SIM: name, passport number and the
     /// hotel's address (no e-mail: prepaid).
-    pub fn registration(&self, seed: u64) -> Identity {
+    pub(crate) fn registration(&self, seed: u64) -> Identity {
         let holder = self.holder();
         let name = names::full_name(&holder, &mut stream(seed, Purpose::Name, self.id, 0));
         let mut doc = stream(seed, Purpose::IdentityDocument, self.id, 0);
@@ -177,7 +177,7 @@ impl Visitor {
     }
 
     /// Local date of the arrival.
-    pub fn entry_date(&self) -> NaiveDate {
+    pub(crate) fn entry_date(&self) -> NaiveDate {
         crate::mobility::calendar::local_date(self.arrival)
     }
 

@@ -94,7 +94,7 @@ impl PhoneKind {
     }
 
     /// The `roaming` column of the records.
-    pub fn roaming(self) -> &'static str {
+    pub(crate) fn roaming(self) -> &'static str {
         match self {
             PhoneKind::Roaming => "inbound",
             _ => "home",
