@@ -1,6 +1,26 @@
 //! telcosynth generator core: scenario → geography → population → network → records.
 //!
 //! This crate has no dependency on any output format; sinks live in `telcosynth-sinks`.
+//!
+//! # Public API
+//!
+//! A run is [`scenario::parse`] (or [`scenario::resolve`] for bundled names and files), then
+//! [`generate::World::build`] and [`generate::run`], which hands each table's batches to a
+//! [`columnar::Sink`]. The rest of what is public is what the sinks, the command line, the
+//! inspector and the benchmark harness read:
+//!
+//! * [`columnar`]: batches, column buffers, table schemas and the `Sink` trait.
+//! * [`tables`]: the schema of every output table, by name.
+//! * [`scenario`], [`density`]: the validated scenario, and whether it samples the population.
+//! * [`generate`]: the world of a run (its population, networks and visitors) and the scheduler.
+//! * [`public_data`]: districts, operators, entry points, inbound origins and roaming networks.
+//! * [`events`], [`visitors`]: gatherings, outages and visitors' phones, as the inspector reads
+//!   them.
+//! * [`geography::projection`], [`rng::key_hash`], [`population::imei`],
+//!   [`population::mykad`], [`records`]: helpers and row types the harness and tests share.
+//! * [`mobility`], [`plan::travel_spec`]: day plans, for the benchmarks and record tests.
+//!
+//! Everything else is internal (`pub(crate)`); `#![warn(unreachable_pub)]` keeps it so.
 
 #![warn(unreachable_pub)]
 

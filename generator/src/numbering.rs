@@ -361,7 +361,7 @@ impl PhoneNumber {
     /// Longest number held, bytes (E.164 allows 15 digits after the +).
     pub(crate) const CAPACITY: usize = 23;
 
-    /// The number `text`; panics beyond [`PhoneNumber::CAPACITY`] bytes or on non-ASCII text.
+    /// The number `text`; panics beyond `PhoneNumber::CAPACITY` bytes or on non-ASCII text.
     pub fn new(text: &str) -> Self {
         let mut n = PhoneNumber::empty();
         n.push_str(text);

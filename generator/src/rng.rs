@@ -10,12 +10,13 @@ pub(crate) use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
 /// What a random stream is for. The discriminants are part of the output format: never reorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// A person's static attributes (sex, age, ethnicity, name).
     PersonAttributes = 1,
     /// A person's home point.
     HomePoint = 2,
-    /// A person's SIM cards and their identifiers.
+    /// A person's SIM cards and their identifiers (no stream uses it: the value stays taken).
+    #[allow(dead_code)]
     Sims = 3,
     /// A person's address text.
     Address = 4,
@@ -25,7 +26,8 @@ pub enum Purpose {
     CellSites = 6,
     /// A cell's radio parameters.
     CellRadio = 7,
-    /// The handset a SIM is used in.
+    /// The handset a SIM is used in (no stream uses it: the value stays taken).
+    #[allow(dead_code)]
     Handset = 8,
     /// A person's name and e-mail.
     Name = 9,
@@ -94,7 +96,7 @@ pub fn key_hash(seed: u64, words: &[u64]) -> u64 {
 
 /// The stream for `(seed, purpose, id, day)`; use `day = 0` for static decisions.
 #[inline]
-pub fn stream(seed: u64, purpose: Purpose, id: u64, day: u32) -> StreamRng {
+pub(crate) fn stream(seed: u64, purpose: Purpose, id: u64, day: u32) -> StreamRng {
     StreamRng::seed_from_u64(key_hash(seed, &[purpose as u64, id, u64::from(day)]))
 }
 

@@ -10,10 +10,10 @@
 //! drawn from `stream(seed, Gathering, person, day, gathering)` by
 //! `mobility::attendance`.
 //!
-//! A concert's attendees arrive in the [`CONCERT_ARRIVAL_S`] after the doors open and leave up to
-//! [`CONCERT_EXIT_S`] after it ends; a festival's stay `visit_hours` × U([`VISIT_SPREAD`]),
+//! A concert's attendees arrive in the `CONCERT_ARRIVAL_S` after the doors open and leave up to
+//! [`CONCERT_EXIT_S`] after it ends; a festival's stay `visit_hours` × U(`VISIT_SPREAD`),
 //! arriving uniformly while there is time for the visit. The day plan (mobility) fits the
-//! rest of the day around the visit; cells serving the crowd carry [`GATHERING_LOAD`].
+//! rest of the day around the visit; cells serving the crowd carry `GATHERING_LOAD`.
 
 use chrono::NaiveDate;
 

@@ -1,20 +1,20 @@
 //! Ground-truth mobility: where each person is at every second of the scenario.
 //!
-//! * [`anchors`]: home, work or school, kampung — a pure function of (seed, person).
-//! * [`attendance`]: who attends a scenario gathering, and when.
-//! * [`border`]: Johor residents who work in Singapore.
-//! * [`calendar`]: weekday, weekend or holiday per state and date.
-//! * [`day`]: the day's activity chain as contiguous stays and moves — a pure function of
+//! * `anchors`: home, work or school, kampung — a pure function of (seed, person).
+//! * `attendance`: who attends a scenario gathering, and when.
+//! * `border`: Johor residents who work in Singapore.
+//! * `calendar`: weekday, weekend or holiday per state and date.
+//! * `day`: the day's activity chain as contiguous stays and moves — a pure function of
 //!   (seed, person, day).
-//! * [`places`]: errand and leisure places by exploration and preferential return, recomputable
+//! * `places`: errand and leisure places by exploration and preferential return, recomputable
 //!   per day without replaying earlier days.
-//! * [`region`]: the scenario's districts with job attractiveness (commute gravity model) and
+//! * `region`: the scenario's districts with job attractiveness (commute gravity model) and
 //!   the settlements places snap to.
-//! * [`travel`]: trip modes and durations.
-//! * [`trips`]: trips away from home over several days (balik kampung around Chinese New Year
+//! * `travel`: trip modes and durations.
+//! * `trips`: trips away from home over several days (balik kampung around Chinese New Year
 //!   and Hari Raya) — a pure function of (seed, household, festival).
-//! * [`leisure`]: weekend and holiday trips of city households to resorts and heritage towns.
-//! * [`cache`]: a caller-owned cache of plans for looking up other persons' positions.
+//! * `leisure`: weekend and holiday trips of city households to resorts and heritage towns.
+//! * `cache`: a caller-owned cache of plans for looking up other persons' positions.
 //!
 //! Every behavioural parameter is a documented constant in its module, with its source or marked
 //! as an assumption.
@@ -70,14 +70,14 @@ impl<'a> Mobility<'a> {
         Mobility::with_travel(population, districts, start, TravelSpec::none())
     }
 
-    /// The model with residents attending `gatherings` ([`plan_day`]).
+    /// The model with residents attending `gatherings` (`plan_day`).
     pub fn with_gatherings(mut self, gatherings: &'a [Gathering]) -> Self {
         self.gatherings = gatherings;
         self
     }
 
     /// The model with the trips of `travel`; the region then covers the districts trips may go
-    /// to ([`TravelSpec::coverage`]).
+    /// to (`TravelSpec::coverage`).
     pub fn with_travel(
         population: &'a Population,
         districts: &[u16],

@@ -241,7 +241,7 @@ pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario
 pub(crate) const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads and parses the scenario file at `path` (see [`parse`]); files over
-/// [`MAX_SCENARIO_BYTES`] are refused after reading that much.
+/// `MAX_SCENARIO_BYTES` are refused after reading that much.
 pub fn load(path: &Path, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
     use std::io::Read;
     let origin = path.display().to_string();

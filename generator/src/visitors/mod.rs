@@ -1,7 +1,7 @@
 //! Inbound visitors: foreign tourists and same-day excursionists who cross into Malaysia during
 //! the scenario, move between attractions and their hotels, and leave again.
 //!
-//! How many: `[tourism] inbound_scale` × [`NATIONAL_ARRIVALS_PER_DAY`] arrivals a day, the same
+//! How many: `[tourism] inbound_scale` × `NATIONAL_ARRIVALS_PER_DAY` arrivals a day, the same
 //! every day (MOTAC: 10.1 million foreign visitors in Q1 2025, 90 days; the count includes
 //! same-day visitors, which the model has too).
 //!
@@ -11,19 +11,19 @@
 //!
 //! Where they enter: a state of entry from the nationality's 2024 states of entry, then an entry
 //! point of that state that connects to the country; a land checkpoint or ferry terminal for the
-//! neighbour ([`EntryPoint::connects_to`]) weighs [`DEDICATED_CROSSING_WEIGHT`] against 1 for an
-//! airport (Subang, a turboprop airport, [`SUBANG_WEIGHT`]). Singaporeans thus cross mostly at the
+//! neighbour ([`EntryPoint::connects_to`]) weighs `DEDICATED_CROSSING_WEIGHT` against 1 for an
+//! airport (Subang, a turboprop airport, `SUBANG_WEIGHT`). Singaporeans thus cross mostly at the
 //! Johor Causeway and the Second Link, Thais at Bukit Kayu Hitam and Padang Besar, long-haul
 //! visitors fly into KLIA/klia2, Penang, Kota Kinabalu or Kuching. A visitor whose entry point lies
 //! outside the scenario's region never appears in it; the others stay in the region: their hotels
 //! and outings are attractions of the region on the entry's landmass.
 //!
-//! How long, and the itinerary: see [`itinerary`]; the phone: see [`phone`].
+//! How long, and the itinerary: see `itinerary`; the phone: see `phone`.
 //!
-//! Identity: arrival `i` of day `d` (counted from [`MAX_NIGHTS`] days before the scenario's first
+//! Identity: arrival `i` of day `d` (counted from `MAX_NIGHTS` days before the scenario's first
 //! day, so that visitors already in the country on the first day exist) has the index
-//! `c = d × per_day + i`, the person id [`VISITOR_ID_BASE`]` + c` (disjoint from residents' ids)
-//! and the SIM key [`VISITOR_SIM_KEY_BASE`]` + c`. A visitor is a pure function of (seed, c),
+//! `c = d × per_day + i`, the person id `VISITOR_ID_BASE`` + c` (disjoint from residents' ids)
+//! and the SIM key `VISITOR_SIM_KEY_BASE`` + c`. A visitor is a pure function of (seed, c),
 //! drawn from `stream(seed, Purpose::Visitor, c, 0)`; visitors are generated in blocks of
 //! consecutive indices after the residents' blocks, so any shard regenerates them identically.
 
@@ -222,7 +222,7 @@ impl Inbound {
         }
     }
 
-    /// Number of visitor indices (arrivals from [`MAX_NIGHTS`] days before the first day to the
+    /// Number of visitor indices (arrivals from `MAX_NIGHTS` days before the first day to the
     /// last day), including those who never enter the region.
     pub fn len(&self) -> u64 {
         self.per_day * u64::from(MAX_NIGHTS + self.days)
