@@ -13,11 +13,12 @@ use crate::public_data::districts;
 use crate::scenario::Scenario;
 
 /// The bundled scenarios at full census density, for benchmarking privacy at real density.
-pub const FULL_DENSITY_SCENARIOS: [&str; 2] = ["langkawi-full-density", "melaka-full-density"];
+pub(crate) const FULL_DENSITY_SCENARIOS: [&str; 2] =
+    ["langkawi-full-density", "melaka-full-density"];
 
 /// Below this share of the census population a scenario counts as sampled (rounding of the
 /// apportionment leaves a full-scale run within a person of the census).
-pub const SAMPLED_BELOW: f64 = 0.99;
+pub(crate) const SAMPLED_BELOW: f64 = 0.99;
 
 /// How many of its region's census residents a scenario generates.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -17,18 +17,18 @@ use crate::public_data::{Operator, operators};
 use crate::rng::key_hash;
 
 /// Most SIMs one person holds; SIM keys are `person id × MAX_SIMS + slot`.
-pub const MAX_SIMS: u64 = 3;
+pub(crate) const MAX_SIMS: u64 = 3;
 
 /// Most persons a population holds: residents' SIM keys (`person id × MAX_SIMS + slot`) stay
 /// below [`VISITOR_SIM_KEY_BASE`], where inbound visitors' keys start, so at
 /// most 66,666,666 persons (Malaysia's census population is 32,447,385).
-pub const MAX_PERSONS: u64 = VISITOR_SIM_KEY_BASE / MAX_SIMS;
+pub(crate) const MAX_PERSONS: u64 = VISITOR_SIM_KEY_BASE / MAX_SIMS;
 
 /// SIM key of the first visitor index: above every resident's key (persons × 3 SIMs) and low
 /// enough that record ids (SIM key × 400 days × 2^16 records below 2^53) stay unique.
-pub const VISITOR_SIM_KEY_BASE: u64 = 200_000_000;
+pub(crate) const VISITOR_SIM_KEY_BASE: u64 = 200_000_000;
 /// Most visitor indices a scenario may have (SIM keys up to 2^53 / 2^16 / 400).
-pub const MAX_VISITORS: u64 = (1 << 37) / 400 - VISITOR_SIM_KEY_BASE;
+pub(crate) const MAX_VISITORS: u64 = (1 << 37) / 400 - VISITOR_SIM_KEY_BASE;
 
 /// The number blocks of one operator, all of the same size.
 #[derive(Debug, Clone)]
@@ -54,7 +54,7 @@ struct OperatorPlan {
 
 /// A SIM's operator and identifiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimNumbers {
+pub(crate) struct SimNumbers {
     /// Index into [`operators`].
     pub operator: usize,
     /// E.164 number with `+`, e.g. `+60123456789`.
@@ -62,7 +62,7 @@ pub struct SimNumbers {
     /// 15-digit IMSI: MCC 502, MNC, MSIN.
     pub imsi: String,
     /// The operator's account number of the subscription.
-    pub account: String,
+    pub(crate) account: String,
 }
 
 /// The scenario needs more numbers than an operator's real ranges hold.
@@ -71,9 +71,9 @@ pub struct NumberingExhausted {
     /// Operator name.
     pub operator: &'static str,
     /// SIM keys the scenario assigns it.
-    pub needed: u64,
+    pub(crate) needed: u64,
     /// Numbers its ranges hold.
-    pub available: u64,
+    pub(crate) available: u64,
 }
 
 impl fmt::Display for NumberingExhausted {
@@ -93,7 +93,7 @@ impl fmt::Display for NumberingExhausted {
 
 /// Assigns operators and numbers to SIM keys.
 #[derive(Debug, Clone)]
-pub struct NumberingPlan {
+pub(crate) struct NumberingPlan {
     keys: Permutation,
     operators: Vec<OperatorPlan>,
 }
@@ -104,7 +104,10 @@ const ACCOUNT_DIGITS: u32 = 10;
 impl NumberingPlan {
     /// Checks that every operator's number ranges hold its share of SIM keys `[0, keys)`
     /// (what [`Self::new`] checks, without building the plan).
-    pub fn check_capacity(keys: u64, shares: &[(usize, f64)]) -> Result<(), NumberingExhausted> {
+    pub(crate) fn check_capacity(
+        keys: u64,
+        shares: &[(usize, f64)],
+    ) -> Result<(), NumberingExhausted> {
         let lens = apportion(keys.max(1), shares);
         for (&(op, _), &len) in shares.iter().zip(&lens) {
             let (nine, ten) = number_blocks(op);
@@ -122,7 +125,11 @@ impl NumberingPlan {
     }
 
     /// A plan for SIM keys `[0, keys)` with `(operator index, share)` pairs summing to 1.
-    pub fn new(seed: u64, keys: u64, shares: &[(usize, f64)]) -> Result<Self, NumberingExhausted> {
+    pub(crate) fn new(
+        seed: u64,
+        keys: u64,
+        shares: &[(usize, f64)],
+    ) -> Result<Self, NumberingExhausted> {
         let keys = keys.max(1);
         let lens = apportion(keys, shares);
         let mut start = 0;
@@ -174,13 +181,13 @@ impl NumberingPlan {
 
     /// Operator and MSISDN of SIM key `sim_key`: those of [`Self::numbers`], without computing
     /// the other identifiers.
-    pub fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
+    pub(crate) fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
         let (plan, rank) = self.locate(sim_key);
         (plan.operator, msisdn(plan, plan.msisdn.apply(rank)))
     }
 
     /// Operator and identifiers of SIM key `sim_key`.
-    pub fn numbers(&self, sim_key: u64) -> SimNumbers {
+    pub(crate) fn numbers(&self, sim_key: u64) -> SimNumbers {
         let (plan, rank) = self.locate(sim_key);
         let operator = &operators()[plan.operator];
         SimNumbers {
@@ -208,7 +215,7 @@ impl NumberingPlan {
     /// down from the last, while residents' SIMs take the ranks from 0 up. The two never meet, so
     /// a reserved number can never be a resident's. `None` when the operator has no SIMs in the
     /// scenario or `j` is beyond the room left above the residents' ranks.
-    pub fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
+    pub(crate) fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
         if j >= self.reserved_room(operator) {
             return None;
         }
@@ -236,7 +243,7 @@ impl NumberingPlan {
 
 impl NumberingPlan {
     /// How many reserved numbers `operator` has (0 when it has no SIMs in the scenario).
-    pub fn reserved_room(&self, operator: usize) -> u64 {
+    pub(crate) fn reserved_room(&self, operator: usize) -> u64 {
         self.operators
             .iter()
             .find(|p| p.operator == operator)
@@ -352,9 +359,9 @@ pub struct PhoneNumber {
 
 impl PhoneNumber {
     /// Longest number held, bytes (E.164 allows 15 digits after the +).
-    pub const CAPACITY: usize = 23;
+    pub(crate) const CAPACITY: usize = 23;
 
-    /// The number `text`; panics beyond [`PhoneNumber::CAPACITY`] bytes or on non-ASCII text.
+    /// The number `text`; panics beyond `PhoneNumber::CAPACITY` bytes or on non-ASCII text.
     pub fn new(text: &str) -> Self {
         let mut n = PhoneNumber::empty();
         n.push_str(text);
@@ -362,7 +369,7 @@ impl PhoneNumber {
     }
 
     /// No characters yet.
-    pub const fn empty() -> Self {
+    pub(crate) const fn empty() -> Self {
         PhoneNumber {
             len: 0,
             bytes: [0; PhoneNumber::CAPACITY],
@@ -370,7 +377,7 @@ impl PhoneNumber {
     }
 
     /// Appends ASCII `text`.
-    pub fn push_str(&mut self, text: &str) {
+    pub(crate) fn push_str(&mut self, text: &str) {
         assert!(text.is_ascii(), "phone numbers are ASCII");
         let at = usize::from(self.len);
         let end = at + text.len();
@@ -380,7 +387,7 @@ impl PhoneNumber {
     }
 
     /// Appends `value` in decimal, zero-padded to `width` digits (like `{value:0width$}`).
-    pub fn push_padded(&mut self, value: u64, width: usize) {
+    pub(crate) fn push_padded(&mut self, value: u64, width: usize) {
         let mut digits = [0u8; 20];
         let (mut v, mut n) = (value, 0);
         while v > 0 || n == 0 {
@@ -399,7 +406,7 @@ impl PhoneNumber {
     }
 
     /// Appends the number to a string column (ASCII: valid UTF-8 without a check).
-    pub fn push_to(&self, column: &mut StringColumn) {
+    pub(crate) fn push_to(&self, column: &mut StringColumn) {
         if column.offsets.is_empty() {
             column.offsets.push(0);
         }
@@ -414,7 +421,7 @@ impl PhoneNumber {
     }
 
     /// The number as text.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("ASCII")
     }
 }

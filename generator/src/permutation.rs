@@ -8,7 +8,7 @@ use crate::rng::splitmix64;
 
 /// A pseudo-random permutation of `[0, n)` keyed by a 64-bit key.
 #[derive(Debug, Clone, Copy)]
-pub struct Permutation {
+pub(crate) struct Permutation {
     n: u64,
     half_bits: u32,
     key: u64,
@@ -18,7 +18,7 @@ const ROUNDS: u64 = 6;
 
 impl Permutation {
     /// A permutation of `[0, n)`; `n` must be at least 1.
-    pub fn new(n: u64, key: u64) -> Self {
+    pub(crate) fn new(n: u64, key: u64) -> Self {
         assert!(n >= 1, "a permutation needs a non-empty domain");
         let bits = (64 - (n - 1).leading_zeros()).max(2);
         Permutation {
@@ -29,17 +29,12 @@ impl Permutation {
     }
 
     /// The size of the domain.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.n
     }
 
-    /// Whether the domain is empty (never: kept for API symmetry with collections).
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// The image of `x`, which must be below [`Self::len`].
-    pub fn apply(&self, x: u64) -> u64 {
+    pub(crate) fn apply(&self, x: u64) -> u64 {
         debug_assert!(x < self.n);
         let mut y = self.feistel(x);
         while y >= self.n {

@@ -7,7 +7,7 @@ use crate::scenario::Scenario;
 use crate::visitors::InboundSpec;
 
 /// What the population needs: seed, ages' reference date, region, size, SIMs and operators.
-pub fn population_spec(scenario: &Scenario) -> PopulationSpec {
+pub(crate) fn population_spec(scenario: &Scenario) -> PopulationSpec {
     PopulationSpec {
         seed: scenario.seed(),
         reference_date: scenario.start_date(),
@@ -30,7 +30,7 @@ pub fn travel_spec(scenario: &Scenario) -> TravelSpec {
 }
 
 /// The inbound visitors of a scenario.
-pub fn inbound_spec(scenario: &Scenario) -> InboundSpec {
+pub(crate) fn inbound_spec(scenario: &Scenario) -> InboundSpec {
     InboundSpec {
         seed: scenario.seed(),
         start: scenario.start_date(),

@@ -5,17 +5,18 @@
 //! any decision can be recomputed anywhere, in any order, on any platform and thread count.
 
 use rand::SeedableRng;
-pub use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
+pub(crate) use rand_xoshiro::Xoshiro256PlusPlus as StreamRng;
 
 /// What a random stream is for. The discriminants are part of the output format: never reorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// A person's static attributes (sex, age, ethnicity, name).
     PersonAttributes = 1,
     /// A person's home point.
     HomePoint = 2,
-    /// A person's SIM cards and their identifiers.
+    /// A person's SIM cards and their identifiers (no stream uses it: the value stays taken).
+    #[allow(dead_code)]
     Sims = 3,
     /// A person's address text.
     Address = 4,
@@ -25,7 +26,8 @@ pub enum Purpose {
     CellSites = 6,
     /// A cell's radio parameters.
     CellRadio = 7,
-    /// The handset a SIM is used in.
+    /// The handset a SIM is used in (no stream uses it: the value stays taken).
+    #[allow(dead_code)]
     Handset = 8,
     /// A person's name and e-mail.
     Name = 9,
@@ -77,7 +79,7 @@ pub enum Purpose {
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
 #[inline]
-pub fn splitmix64(mut z: u64) -> u64 {
+pub(crate) fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -94,7 +96,7 @@ pub fn key_hash(seed: u64, words: &[u64]) -> u64 {
 
 /// The stream for `(seed, purpose, id, day)`; use `day = 0` for static decisions.
 #[inline]
-pub fn stream(seed: u64, purpose: Purpose, id: u64, day: u32) -> StreamRng {
+pub(crate) fn stream(seed: u64, purpose: Purpose, id: u64, day: u32) -> StreamRng {
     StreamRng::seed_from_u64(key_hash(seed, &[purpose as u64, id, u64::from(day)]))
 }
 
@@ -108,7 +110,7 @@ pub fn unit_f64(word: u64) -> f64 {
 /// written words, much cheaper than the default SipHash. For lookups only: nothing may depend on
 /// the iteration order of a map.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -139,7 +141,8 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 /// A `HashMap` with [`KeyHasher`].
-pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+pub(crate) type KeyMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 #[cfg(test)]
 mod tests {

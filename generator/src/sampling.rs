@@ -7,52 +7,52 @@ use rand::{Rng, RngExt};
 
 /// A uniform draw in `[0, 1)` with 53 random bits.
 #[inline]
-pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+pub(crate) fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     crate::rng::unit_f64(rng.next_u64())
 }
 
 /// A uniform draw in `[lo, hi)`.
 #[inline]
-pub fn uniform_in<R: Rng + ?Sized>(rng: &mut R, lo: f64, hi: f64) -> f64 {
+pub(crate) fn uniform_in<R: Rng + ?Sized>(rng: &mut R, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * uniform(rng)
 }
 
 /// True with probability `p`.
 #[inline]
-pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
+pub(crate) fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
     uniform(rng) < p
 }
 
 /// A uniform integer in `[0, n)`; `n` must be at least 1.
 #[inline]
-pub fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
+pub(crate) fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
     rng.random_range(0..n)
 }
 
 /// A standard normal draw (Box–Muller on `libm`).
-pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+pub(crate) fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     let u1 = 1.0 - uniform(rng); // (0, 1]
     let u2 = uniform(rng);
     libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
 }
 
 /// An exponential draw with the given mean.
-pub fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
+pub(crate) fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
     -mean * libm::log(1.0 - uniform(rng))
 }
 
 /// A log-normal draw with the given parameters of the underlying normal.
-pub fn log_normal<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64) -> f64 {
+pub(crate) fn log_normal<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64) -> f64 {
     libm::exp(mu + sigma * standard_normal(rng))
 }
 
 /// A Poisson draw (Knuth's multiplication method: meant for means up to a few dozen).
-pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
+pub(crate) fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
     poisson_below(rng, libm::exp(-mean))
 }
 
 /// [`poisson`] with mean −ln(`limit`), for callers that draw many times with one mean.
-pub fn poisson_below<R: Rng + ?Sized>(rng: &mut R, limit: f64) -> u32 {
+pub(crate) fn poisson_below<R: Rng + ?Sized>(rng: &mut R, limit: f64) -> u32 {
     let (mut k, mut p) = (0, uniform(rng));
     while p > limit && k < 10_000 {
         k += 1;
@@ -63,13 +63,13 @@ pub fn poisson_below<R: Rng + ?Sized>(rng: &mut R, limit: f64) -> u32 {
 
 /// Cumulative weights for repeated weighted choices by binary search.
 #[derive(Debug, Clone)]
-pub struct Weighted {
+pub(crate) struct Weighted {
     cumulative: Vec<f64>,
 }
 
 impl Weighted {
     /// From non-negative weights with a positive sum.
-    pub fn new(weights: impl IntoIterator<Item = f64>) -> Self {
+    pub(crate) fn new(weights: impl IntoIterator<Item = f64>) -> Self {
         let mut total = 0.0;
         let cumulative: Vec<f64> = weights
             .into_iter()
@@ -86,18 +86,8 @@ impl Weighted {
         Weighted { cumulative }
     }
 
-    /// Number of choices.
-    pub fn len(&self) -> usize {
-        self.cumulative.len()
-    }
-
-    /// Whether there are no choices.
-    pub fn is_empty(&self) -> bool {
-        self.cumulative.is_empty()
-    }
-
     /// The index a uniform `u` in `[0, 1)` falls on.
-    pub fn pick(&self, u: f64) -> usize {
+    pub(crate) fn pick(&self, u: f64) -> usize {
         let target = u * self.cumulative[self.cumulative.len() - 1];
         self.cumulative
             .partition_point(|&c| c <= target)
@@ -105,7 +95,7 @@ impl Weighted {
     }
 
     /// A weighted random index.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         self.pick(uniform(rng))
     }
 }

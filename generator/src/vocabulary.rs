@@ -3,7 +3,7 @@
 
 /// How large the population is, as the scenario says it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PopulationSize {
+pub(crate) enum PopulationSize {
     /// Fraction of the region's census population, in (0, 1].
     Scale(f64),
     /// Number of persons, at least 1.
@@ -15,7 +15,7 @@ pub enum PopulationSize {
 /// Number of persons of a population of `size` in a region of `census` residents, with
 /// `sims_per_person` SIMs per person on average; at least 1. Scenario validation refuses sizes
 /// above the most persons the SIM numbering holds (`numbering::MAX_PERSONS`).
-pub fn person_count(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
+pub(crate) fn person_count(size: PopulationSize, census: u64, sims_per_person: f64) -> u64 {
     match size {
         PopulationSize::Scale(s) => (census as f64 * s).round() as u64,
         PopulationSize::Persons(n) => n,

@@ -17,32 +17,32 @@ use crate::rng::{Purpose, stream};
 use crate::sampling::log_normal;
 
 /// σ of the log-normal activity level (mean 1).
-pub const ACTIVITY_SIGMA: f64 = 0.8;
+pub(crate) const ACTIVITY_SIGMA: f64 = 0.8;
 /// Voice events per phone user per day (made or received).
-pub const VOICE_EVENTS_PER_DAY: f64 = 1.71;
+pub(crate) const VOICE_EVENTS_PER_DAY: f64 = 1.71;
 /// Share of voice events with numbers outside the scenario.
-pub const EXTERNAL_SHARE: f64 = 0.2;
+pub(crate) const EXTERNAL_SHARE: f64 = 0.2;
 /// SMS per call on a tie.
-pub const SMS_PER_CALL: f64 = 0.5;
+pub(crate) const SMS_PER_CALL: f64 = 0.5;
 /// Probability that a call is followed by another in the same conversation.
-pub const FOLLOW_UP: f64 = 0.3;
+pub(crate) const FOLLOW_UP: f64 = 0.3;
 /// Mean gap between calls of a conversation, seconds.
-pub const FOLLOW_UP_GAP_S: f64 = 600.0;
+pub(crate) const FOLLOW_UP_GAP_S: f64 = 600.0;
 
 /// Relative voice traffic per local hour (0–23).
-pub const VOICE_BY_HOUR: [f64; 24] = [
+pub(crate) const VOICE_BY_HOUR: [f64; 24] = [
     0.3, 0.15, 0.1, 0.08, 0.1, 0.3, 0.8, 1.5, 2.5, 3.2, 3.5, 3.6, 3.4, 3.3, 3.4, 3.5, 3.6, 3.9,
     4.0, 4.0, 3.8, 3.2, 2.2, 1.0,
 ];
 
 /// Relative data traffic per local hour (0–23).
-pub const DATA_BY_HOUR: [f64; 24] = [
+pub(crate) const DATA_BY_HOUR: [f64; 24] = [
     1.2, 0.7, 0.4, 0.3, 0.3, 0.5, 1.0, 1.6, 1.9, 2.0, 2.1, 2.2, 2.4, 2.3, 2.2, 2.2, 2.3, 2.5, 2.7,
     3.0, 3.3, 3.4, 3.0, 2.0,
 ];
 
 /// A person's communication activity level (mean 1 over the population).
-pub fn activity(seed: u64, person: u64) -> f64 {
+pub(crate) fn activity(seed: u64, person: u64) -> f64 {
     let sigma = ACTIVITY_SIGMA;
     log_normal(
         &mut stream(seed, Purpose::Activity, person, 0),
@@ -52,7 +52,7 @@ pub fn activity(seed: u64, person: u64) -> f64 {
 }
 
 /// Network load of an hour relative to the busiest hour, in (0, 1].
-pub fn voice_load(hour: usize) -> f64 {
+pub(crate) fn voice_load(hour: usize) -> f64 {
     let peak = VOICE_BY_HOUR.iter().copied().fold(0.0, f64::max);
     VOICE_BY_HOUR[hour % 24] / peak
 }

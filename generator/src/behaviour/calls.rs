@@ -17,9 +17,9 @@ use crate::population::Population;
 
 /// Call duration: log-normal with a median of [`MEDIAN_CALL_S`] seconds and σ = [`CALL_SIGMA`]
 /// (assumption close to the log-logistic fits of Vaz de Melo et al. 2010), at most 2 hours.
-pub const MEDIAN_CALL_S: f64 = 60.0;
+pub(crate) const MEDIAN_CALL_S: f64 = 60.0;
 /// σ of the log-normal call duration.
-pub const CALL_SIGMA: f64 = 1.0;
+pub(crate) const CALL_SIGMA: f64 = 1.0;
 /// Longest call, seconds.
 const MAX_CALL_S: f64 = 7_200.0;
 /// Turns tie weights and activity levels into call rates so that a person's expected voice
@@ -27,7 +27,7 @@ const MAX_CALL_S: f64 = 7_200.0;
 /// where a person's activity is their level times their SIM count (so that each SIM averages the
 /// target). Calibrated on the scenario's own contact graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CallRates {
+pub(crate) struct CallRates {
     /// 1 / (mean total tie weight × mean activity of a contact).
     pair_scale: f64,
 }
@@ -37,7 +37,7 @@ const CALIBRATION_SAMPLE: u64 = 2_000;
 
 impl CallRates {
     /// Calibrates on an evenly spaced sample of the population's phone users.
-    pub fn calibrate(seed: u64, population: &Population) -> CallRates {
+    pub(crate) fn calibrate(seed: u64, population: &Population) -> CallRates {
         let n = population.len();
         let step = (n / CALIBRATION_SAMPLE).max(1);
         let (mut weight, mut users, mut sims) = (0.0f64, 0.0f64, 0.0f64);
@@ -64,7 +64,7 @@ impl CallRates {
 
 /// Voice or SMS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Medium {
+pub(crate) enum Medium {
     /// A voice call.
     Voice,
     /// A text message.
@@ -73,46 +73,42 @@ pub enum Medium {
 
 /// A call or SMS between two persons of the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PairEvent {
+pub(crate) struct PairEvent {
     /// Voice or SMS.
-    pub medium: Medium,
+    pub(crate) medium: Medium,
     /// Calling (sending) person.
     pub caller: u64,
     /// Called (receiving) person.
     pub callee: u64,
     /// SIM slot the caller uses (0 or 1).
-    pub caller_slot: u8,
+    pub(crate) caller_slot: u8,
     /// SIM slot the callee is reached on (0 or 1).
-    pub callee_slot: u8,
+    pub(crate) callee_slot: u8,
     /// Start, UTC seconds.
     pub start: i64,
     /// Conversation seconds if answered.
-    pub talk_s: i32,
+    pub(crate) talk_s: i32,
     /// Uniform draw deciding the call's outcome (shared by both ends).
     pub outcome: f64,
     /// Uniform draw deciding where a dropped call is cut.
-    pub cut: f64,
+    pub(crate) cut: f64,
 }
 
 /// Everything both ends know about a tie on a day.
 #[derive(Debug, Clone, Copy)]
-pub struct TieDay {
+pub(crate) struct TieDay {
     /// Lower person id of the pair.
     pub a: u64,
     /// Higher person id of the pair.
     pub b: u64,
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
     /// Activities of a and b (level × SIM count).
-    pub activity: (f64, f64),
+    pub(crate) activity: (f64, f64),
     /// Call-rate calibration.
     pub rates: CallRates,
     /// SIM counts of a and b.
     pub sims: (u8, u8),
-    /// UTC seconds of the day's local midnight.
-    pub midnight: i64,
-    /// Day index in the scenario.
-    pub day: u32,
 }
 
 /// Share of a person's calls made on their second SIM, when they have one (assumption).
@@ -137,7 +133,7 @@ pub(crate) fn talk_seconds(rng: &mut StreamRng) -> i32 {
 
 /// What a tie's events depend on besides the day, computed once per tie.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TieCalls {
+pub(crate) struct TieCalls {
     /// Lower person id of the pair.
     pub a: u64,
     /// Higher person id of the pair.
@@ -153,7 +149,7 @@ pub struct TieCalls {
 
 impl TieCalls {
     /// The tie of a day, without its day.
-    pub fn new(seed: u64, t: &TieDay) -> Self {
+    pub(crate) fn new(seed: u64, t: &TieDay) -> Self {
         let internal = VOICE_EVENTS_PER_DAY * (1.0 - EXTERNAL_SHARE);
         let rate = internal * t.tie.weight() * t.activity.0 * t.activity.1 * t.rates.pair_scale;
         let mean_calls_per_conversation = 1.0 / (1.0 - FOLLOW_UP);
@@ -168,13 +164,9 @@ impl TieCalls {
     }
 }
 
-/// The calls and SMS of a tie on a day, in start order; the same for both ends.
-pub fn tie_day_events(seed: u64, t: &TieDay) -> Vec<PairEvent> {
-    tie_calls_on(seed, &TieCalls::new(seed, t), t.midnight, t.day)
-}
-
-/// [`tie_day_events`] of the tie `tie` on day `day` (local midnight `midnight`).
-pub fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<PairEvent> {
+/// The calls and SMS of the tie `tie` on day `day` (local midnight `midnight`), in start order;
+/// the same for both ends.
+pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<PairEvent> {
     let t = tie;
     let mut rng = stream(seed, Purpose::EdgeDay, t.pair, day);
     let mut events = Vec::new();
@@ -221,11 +213,11 @@ pub fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -> Vec<P
 
 /// A call or SMS with a number outside the scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExternalEvent {
+pub(crate) struct ExternalEvent {
     /// Voice or SMS.
-    pub medium: Medium,
+    pub(crate) medium: Medium,
     /// The person made (true) or received it.
-    pub outgoing: bool,
+    pub(crate) outgoing: bool,
     /// SIM slot used.
     pub slot: u8,
     /// The other number, E.164 with +.
@@ -233,11 +225,11 @@ pub struct ExternalEvent {
     /// Start, UTC seconds.
     pub start: i64,
     /// Conversation seconds if answered.
-    pub talk_s: i32,
+    pub(crate) talk_s: i32,
     /// Outcome draw.
     pub outcome: f64,
     /// Cut draw for dropped calls.
-    pub cut: f64,
+    pub(crate) cut: f64,
 }
 
 /// Destinations of calls outside the scenario: Malaysian fixed lines and foreign mobiles, with
@@ -257,7 +249,7 @@ const EXTERNAL_DESTINATIONS: &[(&str, u32, f64)] = &[
 
 /// A person's calls and SMS with numbers outside the scenario on a day; `activity` is the
 /// person's level times their SIM count.
-pub fn external_events(
+pub(crate) fn external_events(
     seed: u64,
     person: u64,
     activity: f64,
@@ -310,6 +302,12 @@ pub fn external_events(
 mod tests {
     use super::*;
 
+    const MIDNIGHT: i64 = 1_736_092_800;
+
+    fn tie_day_events(seed: u64, t: &TieDay, day: u32) -> Vec<PairEvent> {
+        tie_calls_on(seed, &TieCalls::new(seed, t), MIDNIGHT, day)
+    }
+
     fn tie(tie: Tie) -> TieDay {
         TieDay {
             a: 10,
@@ -320,42 +318,26 @@ mod tests {
                 pair_scale: 1.0 / 12.0,
             },
             sims: (1, 2),
-            midnight: 1_736_092_800,
-            day: 0,
         }
     }
 
     #[test]
     fn both_ends_regenerate_the_same_events() {
         let t = tie(Tie::Household);
-        let days: Vec<Vec<PairEvent>> = (0..30)
-            .map(|d| tie_day_events(1, &TieDay { day: d, ..t }))
-            .collect();
-        let again: Vec<Vec<PairEvent>> = (0..30)
-            .rev()
-            .map(|d| tie_day_events(1, &TieDay { day: d, ..t }))
-            .collect();
+        let days: Vec<Vec<PairEvent>> = (0..30).map(|d| tie_day_events(1, &t, d)).collect();
+        let again: Vec<Vec<PairEvent>> = (0..30).rev().map(|d| tie_day_events(1, &t, d)).collect();
         assert!(days.iter().eq(again.iter().rev()));
         assert!(days.iter().any(|d| !d.is_empty()));
     }
 
     #[test]
     fn strong_ties_call_more_and_events_stay_in_the_day() {
-        let count = |k: Tie| -> usize {
-            (0..400)
-                .map(|d| tie_day_events(1, &TieDay { day: d, ..tie(k) }).len())
-                .sum()
-        };
+        let count =
+            |k: Tie| -> usize { (0..400).map(|d| tie_day_events(1, &tie(k), d).len()).sum() };
         assert!(count(Tie::Household) > 3 * count(Tie::Distant));
         for d in 0..200 {
-            for e in tie_day_events(
-                1,
-                &TieDay {
-                    day: d,
-                    ..tie(Tie::Household)
-                },
-            ) {
-                assert!((0..86_400).contains(&(e.start - tie(Tie::Household).midnight)));
+            for e in tie_day_events(1, &tie(Tie::Household), d) {
+                assert!((0..86_400).contains(&(e.start - MIDNIGHT)));
                 assert!(
                     e.caller_slot == 0 || e.caller == 99,
                     "a single-SIM person uses slot 0"

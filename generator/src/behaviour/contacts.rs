@@ -18,23 +18,23 @@ use crate::population::Population;
 use crate::rng::{Purpose, key_hash, unit_f64};
 
 /// Weight of a household tie.
-pub const HOUSEHOLD_WEIGHT: f64 = 4.0;
+pub(crate) const HOUSEHOLD_WEIGHT: f64 = 4.0;
 /// Weight of a neighbour tie.
-pub const NEIGHBOUR_WEIGHT: f64 = 1.0;
+pub(crate) const NEIGHBOUR_WEIGHT: f64 = 1.0;
 /// Weight of a distant tie.
-pub const DISTANT_WEIGHT: f64 = 0.6;
+pub(crate) const DISTANT_WEIGHT: f64 = 0.6;
 /// Half-width of the id window neighbours are drawn from.
-pub const NEIGHBOUR_WINDOW: u64 = 150;
+pub(crate) const NEIGHBOUR_WINDOW: u64 = 150;
 /// Expected neighbour contacts.
-pub const NEIGHBOURS: f64 = 5.0;
+pub(crate) const NEIGHBOURS: f64 = 5.0;
 /// Distant candidates per person.
-pub const DISTANT_CANDIDATES: u64 = 12;
+pub(crate) const DISTANT_CANDIDATES: u64 = 12;
 /// Probability a distant candidate is a contact.
-pub const DISTANT_KEEP: f64 = 0.25;
+pub(crate) const DISTANT_KEEP: f64 = 0.25;
 
 /// Kind of tie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tie {
+pub(crate) enum Tie {
     /// Same household.
     Household,
     /// Same neighbourhood.
@@ -45,7 +45,7 @@ pub enum Tie {
 
 impl Tie {
     /// Weight of the tie in call rates.
-    pub fn weight(self) -> f64 {
+    pub(crate) fn weight(self) -> f64 {
         match self {
             Tie::Household => HOUSEHOLD_WEIGHT,
             Tie::Neighbour => NEIGHBOUR_WEIGHT,
@@ -56,11 +56,11 @@ impl Tie {
 
 /// One contact of a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Contact {
+pub(crate) struct Contact {
     /// The other person.
     pub other: u64,
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
 }
 
 /// Uniform draw in [0, 1) for the unordered pair (a, b) and a test tag.
@@ -73,7 +73,7 @@ fn pair_draw(seed: u64, a: u64, b: u64, tag: u64) -> f64 {
 
 /// Ties of `id` as either end would see them, before removing persons without SIMs; sorted by
 /// the other person's id.
-pub fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contact> {
+pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contact> {
     let n = population.len();
     let household = population.household(id);
     let district = population.home_district(id);

@@ -18,23 +18,23 @@ use crate::sampling::{Weighted, index, log_normal, poisson};
 use super::activity::DATA_BY_HOUR;
 
 /// Mean data volume per SIM per day, GB.
-pub const MEAN_DAILY_GB: f64 = 18.9 / 30.4;
+pub(crate) const MEAN_DAILY_GB: f64 = 18.9 / 30.4;
 /// σ of the log-normal daily volume.
-pub const VOLUME_SIGMA: f64 = 1.2;
+pub(crate) const VOLUME_SIGMA: f64 = 1.2;
 /// Volume of a second SIM relative to a first.
-pub const SECOND_SIM_VOLUME: f64 = 0.5;
+pub(crate) const SECOND_SIM_VOLUME: f64 = 0.5;
 /// Mean extra active periods a day.
-pub const EXTRA_PERIODS: f64 = 7.0;
+pub(crate) const EXTRA_PERIODS: f64 = 7.0;
 /// Median active period, seconds.
-pub const MEDIAN_PERIOD_S: f64 = 900.0;
+pub(crate) const MEDIAN_PERIOD_S: f64 = 900.0;
 /// Share of bytes sent uplink.
-pub const UPLINK_SHARE: f64 = 0.12;
+pub(crate) const UPLINK_SHARE: f64 = 0.12;
 /// Over-the-top calls per day at activity 1.
-pub const OTT_CALLS_PER_DAY: f64 = 1.2;
+pub(crate) const OTT_CALLS_PER_DAY: f64 = 1.2;
 /// Bytes per second of an over-the-top call, each way.
-pub const OTT_BYTES_PER_S: f64 = 3_000.0;
+pub(crate) const OTT_BYTES_PER_S: f64 = 3_000.0;
 /// Applications of over-the-top calls and their shares (assumption).
-pub const OTT_SERVICES: &[(&str, f64)] = &[
+pub(crate) const OTT_SERVICES: &[(&str, f64)] = &[
     ("whatsapp", 0.80),
     ("telegram", 0.06),
     ("wechat", 0.05),
@@ -44,7 +44,7 @@ pub const OTT_SERVICES: &[(&str, f64)] = &[
 
 /// A period of data activity.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ActivePeriod {
+pub(crate) struct ActivePeriod {
     /// Start, UTC seconds.
     pub start: i64,
     /// End, UTC seconds.
@@ -53,9 +53,9 @@ pub struct ActivePeriod {
 
 /// An over-the-top voice call.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OttCall {
+pub(crate) struct OttCall {
     /// Application.
-    pub service: &'static str,
+    pub(crate) service: &'static str,
     /// Start, UTC seconds.
     pub start: i64,
     /// Duration, seconds.
@@ -64,17 +64,17 @@ pub struct OttCall {
 
 /// A SIM's data use on one day.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DataDay {
+pub(crate) struct DataDay {
     /// Disjoint active periods in time order, inside the day.
-    pub periods: Vec<ActivePeriod>,
+    pub(crate) periods: Vec<ActivePeriod>,
     /// Total bytes of the day.
     pub bytes: f64,
     /// Over-the-top calls, each inside a period.
-    pub ott_calls: Vec<OttCall>,
+    pub(crate) ott_calls: Vec<OttCall>,
 }
 
 /// The data day of SIM `sim_key` (slot `slot`) of a person with activity `activity`.
-pub fn data_day(
+pub(crate) fn data_day(
     seed: u64,
     sim_key: u64,
     slot: u8,

@@ -1,6 +1,6 @@
 //! Communication behaviour: activity levels, the contact graph, calls and SMS, data use.
 
-pub mod activity;
-pub mod calls;
-pub mod contacts;
-pub mod data;
+pub(crate) mod activity;
+pub(crate) mod calls;
+pub(crate) mod contacts;
+pub(crate) mod data;

@@ -1,8 +1,8 @@
 //! Tables: their schemas, the column buffers generators fill, and the sink they are written to.
 
-pub mod batch;
-pub mod schema;
-pub mod sink;
+mod batch;
+pub(crate) mod schema;
+mod sink;
 
 pub use batch::{Batch, ColumnBuffer, ColumnData, StringColumn};
 pub use schema::{Column, ColumnKind, TableSchema, View};

@@ -10,10 +10,10 @@
 //! drawn from `stream(seed, Gathering, person, day, gathering)` by
 //! `mobility::attendance`.
 //!
-//! A concert's attendees arrive in the [`CONCERT_ARRIVAL_S`] after the doors open and leave up to
-//! [`CONCERT_EXIT_S`] after it ends; a festival's stay `visit_hours` × U([`VISIT_SPREAD`]),
+//! A concert's attendees arrive in the `CONCERT_ARRIVAL_S` after the doors open and leave up to
+//! [`CONCERT_EXIT_S`] after it ends; a festival's stay `visit_hours` × U(`VISIT_SPREAD`),
 //! arriving uniformly while there is time for the visit. The day plan (mobility) fits the
-//! rest of the day around the visit; cells serving the crowd carry [`GATHERING_LOAD`].
+//! rest of the day around the visit; cells serving the crowd carry `GATHERING_LOAD`.
 
 use chrono::NaiveDate;
 
@@ -23,17 +23,17 @@ use crate::public_data::calendar::{local_date, local_midnight};
 use crate::vocabulary::Ethnicity;
 
 /// Concert attendees arrive within this many seconds after the doors open (assumption).
-pub const CONCERT_ARRIVAL_S: i64 = 3_600;
+pub(crate) const CONCERT_ARRIVAL_S: i64 = 3_600;
 /// Concert attendees leave within this many seconds after the end (assumption).
 pub const CONCERT_EXIT_S: i64 = 1_800;
 /// A festival visit lasts `visit_hours` times a uniform draw in this range (assumption).
-pub const VISIT_SPREAD: (f64, f64) = (0.5, 1.5);
+pub(crate) const VISIT_SPREAD: (f64, f64) = (0.5, 1.5);
 /// Positions within this distance of an open venue are in its crowd, km (assumption: a stadium
 /// or a temple complex with its approaches).
-pub const VENUE_RADIUS_KM: f64 = 0.5;
+pub(crate) const VENUE_RADIUS_KM: f64 = 0.5;
 /// Failure and drop risk factor of cells serving a crowd (assumption: radio congestion at mass
 /// events, which operators counter with temporary capacity).
-pub const GATHERING_LOAD: f64 = 3.0;
+pub(crate) const GATHERING_LOAD: f64 = 3.0;
 
 /// A concert or a festival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub struct Gathering {
     /// Closing, seconds after local midnight.
     pub closes_s: i64,
     /// Length of a festival visit, seconds; `None` for a concert.
-    pub visit_s: Option<i64>,
+    pub(crate) visit_s: Option<i64>,
     /// Expected attendees per day at full population scale.
     pub attendees: f64,
     /// Districts (sorted indices) whose residents may attend.
@@ -87,7 +87,7 @@ pub struct Gathering {
 
 impl Gathering {
     /// Eligible census population of `catchment` for `audience`, at full scale.
-    pub fn eligible_population(catchment: &[u16], audience: Option<Ethnicity>) -> f64 {
+    pub(crate) fn eligible_population(catchment: &[u16], audience: Option<Ethnicity>) -> f64 {
         let all = crate::public_data::districts();
         catchment
             .iter()
@@ -112,7 +112,7 @@ impl Gathering {
     }
 
     /// Districts whose census centroid is within `km` of `venue`, sorted.
-    pub fn catchment_of(venue: (f64, f64), km: f64) -> Vec<u16> {
+    pub(crate) fn catchment_of(venue: (f64, f64), km: f64) -> Vec<u16> {
         crate::public_data::districts()
             .iter()
             .filter(|d| distance_km(venue, (d.centroid.x(), d.centroid.y())) <= km)
@@ -126,7 +126,7 @@ impl Gathering {
     }
 
     /// Whether `position` is in the crowd at UTC second `t`: near the venue while it is open.
-    pub fn crowds(&self, position: (f64, f64), t: i64) -> bool {
+    pub(crate) fn crowds(&self, position: (f64, f64), t: i64) -> bool {
         let date = local_date(t);
         let since = t - local_midnight(date);
         self.on(date)

@@ -13,4 +13,4 @@ pub use outage::Outage;
 
 /// Default catchment of a gathering, km: districts whose centroid is this close to the venue
 /// send attendees (assumption: a day trip within a metropolitan area).
-pub const DEFAULT_CATCHMENT_KM: f64 = 50.0;
+pub(crate) const DEFAULT_CATCHMENT_KM: f64 = 50.0;

@@ -3,7 +3,7 @@
 //!
 //! A handset whose nearest site is down is served by the nearest working site of its operator
 //! within [`FALLBACK_REACH_KM`] (urban or rural, as the failed site), whose cells then carry
-//! [`FALLBACK_LOAD`]; with none in reach
+//! `FALLBACK_LOAD`; with none in reach
 //! it has no service: it places no calls, cannot be reached (callers' attempts fail) and its
 //! data sessions break off with `radio_loss` until service returns.
 
@@ -11,11 +11,11 @@ use crate::geography::projection::distance_km;
 
 /// Farthest a handset is served from when its nearest site is down, km, where that site is
 /// (urban, rural) (assumption: the edge of an urban and of a rural LTE macro cell, a few
-/// inter-site distances of [`crate::network`]).
+/// inter-site distances of `crate::network`).
 pub const FALLBACK_REACH_KM: (f64, f64) = (2.0, 8.0);
 /// Failure and drop risk factor of a working cell serving a failed site's area (assumption: the
 /// cell edge, with the neighbour's traffic on top of its own).
-pub const FALLBACK_LOAD: f64 = 2.0;
+pub(crate) const FALLBACK_LOAD: f64 = 2.0;
 
 /// An outage, resolved from the scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ impl Outage {
     }
 
     /// Whether a site of `operator` at `site` is down at `t`.
-    pub fn downs(&self, operator: usize, site: (f64, f64), t: i64) -> bool {
+    pub(crate) fn downs(&self, operator: usize, site: (f64, f64), t: i64) -> bool {
         self.is_on(t)
             && self.operator.is_none_or(|o| o == operator)
             && distance_km(site, self.centre) <= self.radius_km

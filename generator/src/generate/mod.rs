@@ -6,15 +6,15 @@
 //! that ran it, so output is identical for any thread count, and the shards of a split together
 //! write exactly the rows of the unsplit run (file names carry the shard).
 //!
-//! * [`world`]: the world a run shares: the scenario's population, networks and visitors.
+//! * `world`: the world a run shares: the scenario's population, networks and visitors.
 //! * [`run`]: the scheduler: blocks of a shard in parallel, rows counted, batches to the sink.
 //! * `residents`: a block of residents' static tables (persons, SIMs, trips) and days.
 //! * `visitors`: a block of inbound visitors and their days.
 
 mod residents;
-pub mod run;
+mod run;
 mod visitors;
-pub mod world;
+mod world;
 
 pub use run::{Shard, Summary, run};
 pub use world::World;

@@ -138,7 +138,6 @@ impl Run<'_> {
                 radio: &self.radio,
                 mobility: &self.mobility,
                 ids: &self.cdr_ids,
-                rates: self.rates,
             };
             let (mut cdr, mut sessions, mut calls) = (Vec::new(), Vec::new(), Vec::new());
             let mut trajectories = TrajectoriesBuilder::default();

@@ -7,7 +7,7 @@
 //! of a tree descent with a heap.
 
 /// Points with a payload, bucketed by grid cell.
-pub struct PointGrid<T> {
+pub(crate) struct PointGrid<T> {
     /// Points, grouped by cell (row-major), each group in input order.
     points: Vec<([f64; 2], T)>,
     /// `points[starts[c]..starts[c + 1]]` lie in cell `c`.
@@ -26,7 +26,7 @@ impl<T: Copy> PointGrid<T> {
     /// A grid over `points` (plane coordinates, see [`super::projection::to_plane`]) with
     /// about `per_cell` points per occupied cell (about the number of neighbours queries ask
     /// for is a good choice).
-    pub fn new(points: Vec<([f64; 2], T)>, per_cell: f64) -> Self {
+    pub(crate) fn new(points: Vec<([f64; 2], T)>, per_cell: f64) -> Self {
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         for (p, _) in &points {
             for k in 0..2 {
@@ -89,11 +89,6 @@ impl<T: Copy> PointGrid<T> {
         grid
     }
 
-    /// Whether the grid holds no point.
-    pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
-    }
-
     /// Cell (column, row) of a point, clamped to the grid.
     fn cell(&self, p: [f64; 2]) -> (usize, usize) {
         let clamp = |v: f64, n: usize| {
@@ -110,7 +105,7 @@ impl<T: Copy> PointGrid<T> {
     }
 
     /// The point nearest to `q`, if any.
-    pub fn nearest(&self, q: [f64; 2]) -> Option<T> {
+    pub(crate) fn nearest(&self, q: [f64; 2]) -> Option<T> {
         let mut best = [(f64::INFINITY, 0u32); 1];
         let found = self.k_nearest_into(q, &mut best);
         (found > 0).then(|| self.points[best[0].1 as usize].1)
@@ -118,7 +113,7 @@ impl<T: Copy> PointGrid<T> {
 
     /// The `K` points nearest to `q`, nearest first (fewer when the grid holds fewer), with
     /// their squared planar distances.
-    pub fn k_nearest<const K: usize>(&self, q: [f64; 2]) -> ([(f64, T); K], usize)
+    pub(crate) fn k_nearest<const K: usize>(&self, q: [f64; 2]) -> ([(f64, T); K], usize)
     where
         T: Default,
     {

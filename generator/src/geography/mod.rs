@@ -1,10 +1,10 @@
 //! Malaysian geography: districts, the settlement model homes are drawn from, and a
 //! point-in-district lookup every later stage uses.
 
-pub mod grid;
+pub(crate) mod grid;
 mod place;
 pub mod projection;
-pub mod settlements;
+mod settlements;
 
 use std::sync::OnceLock;
 
@@ -15,12 +15,12 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use crate::public_data::{District, districts};
 use crate::rng::StreamRng;
 pub use place::Place;
-pub use settlements::{DistrictSettlements, Settlement, SettlementKind};
+pub(crate) use settlements::{DistrictSettlements, Settlement, SettlementKind};
 
 type DistrictBox = GeomWithData<Rectangle<[f64; 2]>, u16>;
 
 /// Districts with their settlements and a spatial index over their boundaries.
-pub struct Geography {
+pub(crate) struct Geography {
     districts: &'static [District],
     boxes: RTree<DistrictBox>,
     settlements: Vec<OnceLock<DistrictSettlements>>,
@@ -28,7 +28,7 @@ pub struct Geography {
 
 impl Geography {
     /// The geography of Malaysia, built once per process.
-    pub fn get() -> &'static Geography {
+    pub(crate) fn get() -> &'static Geography {
         static GEOGRAPHY: OnceLock<Geography> = OnceLock::new();
         GEOGRAPHY.get_or_init(Geography::build)
     }
@@ -57,29 +57,29 @@ impl Geography {
     }
 
     /// All districts.
-    pub fn districts(&self) -> &'static [District] {
+    pub(crate) fn districts(&self) -> &'static [District] {
         self.districts
     }
 
     /// One district by index.
-    pub fn district(&self, index: u16) -> &'static District {
+    pub(crate) fn district(&self, index: u16) -> &'static District {
         &self.districts[usize::from(index)]
     }
 
     /// The settlement model of a district, built on first use.
-    pub fn settlements(&self, index: u16) -> &DistrictSettlements {
+    pub(crate) fn settlements(&self, index: u16) -> &DistrictSettlements {
         self.settlements[usize::from(index)]
             .get_or_init(|| DistrictSettlements::build(self.district(index)))
     }
 
     /// Draws a home point (lon, lat) in a district.
-    pub fn sample_home(&self, index: u16, rng: &mut StreamRng) -> (f64, f64) {
+    pub(crate) fn sample_home(&self, index: u16, rng: &mut StreamRng) -> (f64, f64) {
         self.settlements(index)
             .sample_home(&self.district(index).boundary, rng)
     }
 
     /// The district containing a point, if any (points at sea have none).
-    pub fn locate(&self, lon: f64, lat: f64) -> Option<u16> {
+    pub(crate) fn locate(&self, lon: f64, lat: f64) -> Option<u16> {
         let p = Point::new(lon, lat);
         let mut hits: Vec<u16> = self
             .boxes

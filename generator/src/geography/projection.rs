@@ -4,9 +4,7 @@
 /// Kilometres per degree of latitude near the equator.
 pub const KM_PER_DEG_LAT: f64 = 110.574;
 /// Kilometres per degree of longitude at the equator.
-pub const KM_PER_DEG_LON_EQUATOR: f64 = 111.320;
-/// Reference latitude of the fixed planar projection used by spatial indexes.
-pub const REFERENCE_LAT_DEG: f64 = 4.0;
+pub(crate) const KM_PER_DEG_LON_EQUATOR: f64 = 111.320;
 
 /// Kilometres per degree of longitude at a latitude.
 pub fn km_per_deg_lon(lat: f64) -> f64 {
@@ -23,7 +21,7 @@ pub fn offset(lon: f64, lat: f64, dx_km: f64, dy_km: f64) -> (f64, f64) {
 
 /// Planar coordinates in km (fixed equirectangular projection at [`REFERENCE_LAT_DEG`]), for
 /// nearest-neighbour indexes where one consistent metric matters more than local exactness.
-pub fn to_plane(lon: f64, lat: f64) -> [f64; 2] {
+pub(crate) fn to_plane(lon: f64, lat: f64) -> [f64; 2] {
     const KX: f64 = 111.320 * 0.997_564_050_259_824_2; // cos(4°)
     [lon * KX, lat * KM_PER_DEG_LAT]
 }
@@ -36,7 +34,7 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Initial bearing in degrees clockwise from north from `a` to `b` (planar approximation).
-pub fn bearing_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn bearing_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
     let dx = (b.0 - a.0) * km_per_deg_lon((a.1 + b.1) / 2.0);
     let dy = (b.1 - a.1) * KM_PER_DEG_LAT;
     let deg = libm::atan2(dx, dy).to_degrees();

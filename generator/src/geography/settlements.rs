@@ -27,17 +27,17 @@ use crate::sampling::{Weighted, log_normal, standard_normal, uniform_in};
 use super::projection::offset;
 
 /// Persons per square kilometre in towns.
-pub const URBAN_DENSITY_PER_KM2: f64 = 4_000.0;
+pub(crate) const URBAN_DENSITY_PER_KM2: f64 = 4_000.0;
 /// Urban residents per town.
-pub const URBAN_PERSONS_PER_TOWN: f64 = 25_000.0;
+pub(crate) const URBAN_PERSONS_PER_TOWN: f64 = 25_000.0;
 /// Most towns in one district.
-pub const MAX_TOWNS: usize = 40;
+pub(crate) const MAX_TOWNS: usize = 40;
 /// Rural residents per village.
-pub const RURAL_PERSONS_PER_VILLAGE: f64 = 1_500.0;
+pub(crate) const RURAL_PERSONS_PER_VILLAGE: f64 = 1_500.0;
 /// Most villages in one district.
-pub const MAX_VILLAGES: usize = 300;
+pub(crate) const MAX_VILLAGES: usize = 300;
 /// Radius of a village in km.
-pub const VILLAGE_RADIUS_KM: f64 = 0.6;
+pub(crate) const VILLAGE_RADIUS_KM: f64 = 0.6;
 /// Share of the district's area towns may cover at most.
 const MAX_URBAN_AREA_SHARE: f64 = 0.8;
 /// Fixed key of the settlement streams: geography is the same in every scenario.
@@ -45,7 +45,7 @@ const GEOGRAPHY_KEY: u64 = 0x7E1C_05F1_2025;
 
 /// Whether a settlement is a town or a village.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettlementKind {
+pub(crate) enum SettlementKind {
     /// Part of the urban population.
     Town,
     /// Part of the rural population.
@@ -54,7 +54,7 @@ pub enum SettlementKind {
 
 /// A town or village: a centre, a radius and a share of the district's residents.
 #[derive(Debug, Clone)]
-pub struct Settlement {
+pub(crate) struct Settlement {
     /// Town or village.
     pub kind: SettlementKind,
     /// Centre, longitude.
@@ -69,15 +69,15 @@ pub struct Settlement {
 
 /// The settlements of one district and the weights to draw homes from them.
 #[derive(Debug, Clone)]
-pub struct DistrictSettlements {
+pub(crate) struct DistrictSettlements {
     /// Towns first (largest first), then villages.
-    pub settlements: Vec<Settlement>,
+    pub(crate) settlements: Vec<Settlement>,
     weights: Weighted,
 }
 
 impl DistrictSettlements {
     /// Builds the settlement model of a district.
-    pub fn build(district: &District) -> Self {
+    pub(crate) fn build(district: &District) -> Self {
         let mut rng = stream(
             GEOGRAPHY_KEY,
             Purpose::Settlement,
@@ -146,7 +146,11 @@ impl DistrictSettlements {
     }
 
     /// Draws a home point (lon, lat) inside the district.
-    pub fn sample_home(&self, boundary: &MultiPolygon<f64>, rng: &mut StreamRng) -> (f64, f64) {
+    pub(crate) fn sample_home(
+        &self,
+        boundary: &MultiPolygon<f64>,
+        rng: &mut StreamRng,
+    ) -> (f64, f64) {
         let s = &self.settlements[self.weights.sample(rng)];
         let sigma = s.radius_km / 2.0;
         for _ in 0..16 {

@@ -31,7 +31,7 @@ use super::trips::Trip;
 /// Share employed by age band, citizens: (first age past the band, men, women). Assumption shaped
 /// on the DOSM Labour Force Survey 2023 age profile; the bands average about 0.83 for men and
 /// 0.58 for women over ages 18–64, near the survey's participation rates (≈0.82 and ≈0.56).
-pub const EMPLOYMENT: [(u32, f64, f64); 5] = [
+pub(crate) const EMPLOYMENT: [(u32, f64, f64); 5] = [
     (20, 0.30, 0.25),
     (25, 0.70, 0.60),
     (55, 0.93, 0.66),
@@ -39,23 +39,23 @@ pub const EMPLOYMENT: [(u32, f64, f64); 5] = [
     (65, 0.55, 0.25),
 ];
 /// Share employed among non-citizens aged 18–64 (assumption: mostly migrant workers).
-pub const NON_CITIZEN_EMPLOYMENT: f64 = 0.95;
+pub(crate) const NON_CITIZEN_EMPLOYMENT: f64 = 0.95;
 /// Share of those aged 18–23 and not employed who attend a university (assumption, near
 /// Malaysia's gross tertiary enrolment of about 40%).
-pub const UNIVERSITY_SHARE: f64 = 0.5;
+pub(crate) const UNIVERSITY_SHARE: f64 = 0.5;
 /// Youngest and oldest school age (Malaysian primary and secondary school, ages 7–17).
-pub const SCHOOL_AGES: (u32, u32) = (7, 17);
+pub(crate) const SCHOOL_AGES: (u32, u32) = (7, 17);
 /// Radius around home schools are drawn in, km (assumption).
-pub const SCHOOL_RADIUS_KM: f64 = 3.0;
+pub(crate) const SCHOOL_RADIUS_KM: f64 = 3.0;
 /// Share of citizens living in their birth state with a kampung in another district of it
 /// (assumption).
-pub const KAMPUNG_IN_STATE: f64 = 0.4;
+pub(crate) const KAMPUNG_IN_STATE: f64 = 0.4;
 /// Tries to draw a school inside the home district before settling at home.
 const SCHOOL_TRIES: usize = 8;
 
 /// What takes a person out of home on working days, with where it happens.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Occupation {
+pub(crate) enum Occupation {
     /// Employed, at a work place.
     Worker(Place),
     /// Aged 7–17, at a school.
@@ -70,25 +70,30 @@ pub enum Occupation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anchors {
     /// Home (lon, lat).
-    pub home: (f64, f64),
+    pub(crate) home: (f64, f64),
     /// Home district index.
-    pub home_district: u16,
+    pub(crate) home_district: u16,
     /// Work, school or neither.
-    pub occupation: Occupation,
+    pub(crate) occupation: Occupation,
     /// Home-town district for holiday travel (any district of Malaysia), if any.
-    pub kampung_district: Option<u16>,
+    pub(crate) kampung_district: Option<u16>,
     /// The checkpoint a worker in Singapore crosses at ([`super::border`]); their work place is
     /// then in Singapore.
-    pub crossing: Option<Place>,
+    pub(crate) crossing: Option<Place>,
     /// The household's trips away from home that overlap the scenario period, in time order
     /// (filled by [`super::Mobility::anchors`]; [`Anchors::draw`] leaves it empty).
-    pub trips: Vec<Trip>,
+    pub(crate) trips: Vec<Trip>,
 }
 
 impl Anchors {
     /// The anchors of `person` in `region`, with age taken on `reference` (the scenario's
     /// first day).
-    pub fn draw(seed: u64, region: &Region, person: &Person, reference: NaiveDate) -> Anchors {
+    pub(crate) fn draw(
+        seed: u64,
+        region: &Region,
+        person: &Person,
+        reference: NaiveDate,
+    ) -> Anchors {
         let mut rng = stream(seed, Purpose::Anchors, person.id, 0);
         let age = person.age_on(reference);
         let mut occupation =
@@ -120,7 +125,7 @@ impl Anchors {
     }
 
     /// The home as a place.
-    pub fn home_place(&self) -> Place {
+    pub(crate) fn home_place(&self) -> Place {
         Place {
             lon: self.home.0,
             lat: self.home.1,
@@ -129,17 +134,10 @@ impl Anchors {
     }
 
     /// The work place of a worker.
-    pub fn work(&self) -> Option<&Place> {
+    #[cfg(test)]
+    pub(crate) fn work(&self) -> Option<&Place> {
         match &self.occupation {
             Occupation::Worker(p) => Some(p),
-            _ => None,
-        }
-    }
-
-    /// The school or university of a pupil or student.
-    pub fn school(&self) -> Option<&Place> {
-        match &self.occupation {
-            Occupation::Pupil(p) | Occupation::Student(p) => Some(p),
             _ => None,
         }
     }

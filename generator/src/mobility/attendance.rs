@@ -12,7 +12,7 @@ use crate::sampling::uniform;
 
 /// Whether `person` attends `gathering` on `date` (day `day` of the scenario), and if so when they arrive
 /// at and leave the venue, seconds after local midnight.
-pub fn visit(
+pub(super) fn visit(
     gathering: &Gathering,
     seed: u64,
     person: &Person,

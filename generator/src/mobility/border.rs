@@ -26,19 +26,19 @@ use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 use crate::geography::Place;
 
 /// District index of points in Singapore.
-pub const ABROAD: u16 = u16::MAX;
+pub(crate) const ABROAD: u16 = u16::MAX;
 /// District code of [`ABROAD`] in tables.
-pub const ABROAD_CODE: &str = "SGP";
+pub(crate) const ABROAD_CODE: &str = "SGP";
 /// DOSM codes of the districts whose workers may work in Singapore.
-pub const COMMUTER_DISTRICTS: [&str; 2] = ["1_2", "1_9"];
+pub(crate) const COMMUTER_DISTRICTS: [&str; 2] = ["1_2", "1_9"];
 /// Share of the workers of those districts who work in Singapore (see the module doc).
-pub const SINGAPORE_WORK_SHARE: f64 = 0.1;
+pub(crate) const SINGAPORE_WORK_SHARE: f64 = 0.1;
 /// Waiting and clearance time at the checkpoint: median minutes and σ of the log (assumption).
-pub const CHECKPOINT_MINUTES: (f64, f64) = (30.0, 0.5);
+pub(crate) const CHECKPOINT_MINUTES: (f64, f64) = (30.0, 0.5);
 /// Departure from home: mean and standard deviation in hours, and range.
-pub const DEPARTURE_HOURS: (f64, f64, f64, f64) = (5.0, 0.5, 4.0, 7.0);
+pub(crate) const DEPARTURE_HOURS: (f64, f64, f64, f64) = (5.0, 0.5, 4.0, 7.0);
 /// Singapore's employment areas: name, longitude, latitude, weight.
-pub const WORKPLACES: [(&str, f64, f64, f64); 5] = [
+pub(crate) const WORKPLACES: [(&str, f64, f64, f64); 5] = [
     ("Woodlands", 103.7865, 1.4370, 0.3),
     ("Jurong", 103.7420, 1.3330, 0.25),
     ("Tuas", 103.6500, 1.3200, 0.15),
@@ -48,15 +48,15 @@ pub const WORKPLACES: [(&str, f64, f64, f64); 5] = [
 
 /// A cross-border commuter's work place and checkpoint.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Crossing {
+pub(crate) struct Crossing {
     /// Where they work, in Singapore.
     pub work: Place,
     /// The checkpoint they cross at, on the Malaysian side.
-    pub checkpoint: Place,
+    pub(crate) checkpoint: Place,
 }
 
 /// The Singapore job of a worker, if they commute there.
-pub fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
+pub(crate) fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
     let code = crate::public_data::districts()[usize::from(person.district)].code;
     if !person.is_citizen() || !COMMUTER_DISTRICTS.contains(&code) {
         return None;
@@ -90,13 +90,13 @@ pub fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
 }
 
 /// Seconds at the checkpoint on one crossing.
-pub fn checkpoint_seconds(rng: &mut StreamRng) -> i64 {
+pub(crate) fn checkpoint_seconds(rng: &mut StreamRng) -> i64 {
     let (median, sigma) = CHECKPOINT_MINUTES;
     libm::round(log_normal(rng, libm::log(median), sigma).clamp(10.0, 180.0) * 60.0) as i64
 }
 
 /// Departure from home, hours after local midnight.
-pub fn departure_hours(rng: &mut StreamRng) -> f64 {
+pub(crate) fn departure_hours(rng: &mut StreamRng) -> f64 {
     let (mean, sd, lo, hi) = DEPARTURE_HOURS;
     (mean + sd * standard_normal(rng)).clamp(lo, hi)
 }

@@ -59,13 +59,18 @@ impl PlanCache {
     }
 
     /// The plan of person `id` on scenario day `day`.
-    pub fn plan(&mut self, mobility: &Mobility<'_>, id: u64, day: u32) -> Arc<DayPlan> {
+    pub(crate) fn plan(&mut self, mobility: &Mobility<'_>, id: u64, day: u32) -> Arc<DayPlan> {
         self.plan_with(mobility, id, day, || mobility.population().person(id))
     }
 
     /// The plan of `person` on scenario day `day`: the same as [`Self::plan`] of their id, for a
     /// caller that already holds the person.
-    pub fn plan_of(&mut self, mobility: &Mobility<'_>, person: &Person, day: u32) -> Arc<DayPlan> {
+    pub(crate) fn plan_of(
+        &mut self,
+        mobility: &Mobility<'_>,
+        person: &Person,
+        day: u32,
+    ) -> Arc<DayPlan> {
         self.plan_with(mobility, person.id, day, || person.clone())
     }
 
@@ -85,13 +90,6 @@ impl PlanCache {
             });
             Arc::new(mobility.plan(&resident.0, &resident.1, day))
         })
-    }
-
-    /// Whether person `id` is outside Malaysia at UTC epoch second `t`.
-    pub fn abroad(&mut self, mobility: &Mobility<'_>, id: u64, t: i64) -> bool {
-        let since = t - local_midnight(mobility.start_date());
-        let day = u32::try_from(since.div_euclid(DAY_SECONDS)).unwrap_or(0);
-        self.plan(mobility, id, day).abroad_at(t)
     }
 
     /// Position (lon, lat) of person `id` at UTC epoch second `t` (home before the first day).

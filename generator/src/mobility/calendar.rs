@@ -8,17 +8,16 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::public_data::{Weekend, is_school_holiday, public_holiday, state};
+use crate::public_data::{Weekend, public_holiday, state};
 
 /// Malaysian time: one definition, in the public data (the scenario layer reads local times
 /// too), re-exported here with the rest of the calendar.
-pub use crate::public_data::calendar::{
-    DAY_SECONDS, UTC_OFFSET_SECONDS, date_days, local_date, local_midnight,
-};
+pub use crate::public_data::calendar::local_midnight;
+pub(crate) use crate::public_data::calendar::{DAY_SECONDS, date_days, local_date};
 
 /// How a day is spent, as far as the calendar decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DayType {
+pub(crate) enum DayType {
     /// A working day.
     Weekday,
     /// One of the state's two weekend days.
@@ -29,13 +28,13 @@ pub enum DayType {
 
 impl DayType {
     /// Whether work and school normally happen (a weekday).
-    pub fn is_working_day(self) -> bool {
+    pub(crate) fn is_working_day(self) -> bool {
         self == DayType::Weekday
     }
 }
 
 /// The day type of `date` in the state with DOSM code `state_code` (Sat–Sun for unknown codes).
-pub fn day_type(state_code: u8, date: NaiveDate) -> DayType {
+pub(crate) fn day_type(state_code: u8, date: NaiveDate) -> DayType {
     if public_holiday(state_code, date).is_some() {
         return DayType::Holiday;
     }
@@ -52,8 +51,10 @@ pub fn day_type(state_code: u8, date: NaiveDate) -> DayType {
 }
 
 /// Whether schools of the state are open on `date`: a working day outside the school breaks.
-pub fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
-    day_type(state_code, date).is_working_day() && !is_school_holiday(state_code, date)
+#[cfg(test)]
+pub(crate) fn is_school_day(state_code: u8, date: NaiveDate) -> bool {
+    day_type(state_code, date).is_working_day()
+        && !crate::public_data::is_school_holiday(state_code, date)
 }
 
 #[cfg(test)]

@@ -40,23 +40,23 @@ use crate::geography::Place;
 
 /// Start and length of an anchored activity (hours; normal draws clamped to the ranges).
 #[derive(Debug, Clone, Copy)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     /// Probability of going on a working day.
     pub attendance: f64,
     /// Mean and standard deviation of the arrival time, hours after local midnight.
     pub start: (f64, f64),
     /// Earliest and latest arrival.
-    pub start_range: (f64, f64),
+    pub(crate) start_range: (f64, f64),
     /// Mean and standard deviation of the stay, hours.
-    pub hours: (f64, f64),
+    pub(crate) hours: (f64, f64),
     /// Shortest and longest stay.
-    pub hours_range: (f64, f64),
+    pub(crate) hours_range: (f64, f64),
     /// Probability of one errand or leisure stop on the way home.
-    pub stop_after: f64,
+    pub(crate) stop_after: f64,
 }
 
 /// Work: arrive N(8:15, 45 min), stay N(9 h, 1 h); 95% attendance (leave, sickness).
-pub const WORK: Schedule = Schedule {
+pub(crate) const WORK: Schedule = Schedule {
     attendance: 0.95,
     start: (8.25, 0.75),
     start_range: (5.5, 13.0),
@@ -65,7 +65,7 @@ pub const WORK: Schedule = Schedule {
     stop_after: 0.35,
 };
 /// School: arrive N(7:20, 10 min), stay N(6.5 h, 30 min).
-pub const SCHOOL: Schedule = Schedule {
+pub(crate) const SCHOOL: Schedule = Schedule {
     attendance: 0.97,
     start: (7.33, 0.17),
     start_range: (6.75, 8.0),
@@ -74,7 +74,7 @@ pub const SCHOOL: Schedule = Schedule {
     stop_after: 0.2,
 };
 /// University: arrive N(9:30, 1 h), stay N(5 h, 1.5 h).
-pub const UNIVERSITY: Schedule = Schedule {
+pub(crate) const UNIVERSITY: Schedule = Schedule {
     attendance: 0.85,
     start: (9.5, 1.0),
     start_range: (7.5, 14.0),
@@ -83,29 +83,30 @@ pub const UNIVERSITY: Schedule = Schedule {
     stop_after: 0.3,
 };
 /// Probability a worker works on a rest day: (citizen, non-citizen).
-pub const WEEKEND_WORK: (f64, f64) = (0.15, 0.5);
+pub(crate) const WEEKEND_WORK: (f64, f64) = (0.15, 0.5);
 /// Probabilities of 0, 1, 2 and 3 stops on a free day: (working day, rest day).
-pub const FREE_DAY_STOPS: ([f64; 4], [f64; 4]) = ([0.3, 0.4, 0.2, 0.1], [0.15, 0.35, 0.3, 0.2]);
+pub(crate) const FREE_DAY_STOPS: ([f64; 4], [f64; 4]) =
+    ([0.3, 0.4, 0.2, 0.1], [0.15, 0.35, 0.3, 0.2]);
 /// First departure on a free day: mean and standard deviation in hours, and range.
-pub const FREE_DEPARTURE_HOURS: (f64, f64, f64, f64) = (10.0, 2.0, 7.0, 20.0);
+pub(crate) const FREE_DEPARTURE_HOURS: (f64, f64, f64, f64) = (10.0, 2.0, 7.0, 20.0);
 /// Share of stops that are leisure: (working day, rest day).
-pub const LEISURE_SHARE: (f64, f64) = (0.35, 0.7);
+pub(crate) const LEISURE_SHARE: (f64, f64) = (0.35, 0.7);
 /// Errand stop length: median minutes and σ of the log.
-pub const ERRAND_MINUTES: (f64, f64) = (45.0, 0.6);
+pub(crate) const ERRAND_MINUTES: (f64, f64) = (45.0, 0.6);
 /// Leisure stop length: median minutes and σ of the log.
-pub const LEISURE_MINUTES: (f64, f64) = (100.0, 0.6);
+pub(crate) const LEISURE_MINUTES: (f64, f64) = (100.0, 0.6);
 /// Shortest and longest stop, minutes.
-pub const STOP_MINUTES: (f64, f64) = (10.0, 300.0);
+pub(crate) const STOP_MINUTES: (f64, f64) = (10.0, 300.0);
 /// Latest return home, hours after local midnight.
-pub const LATEST_HOME_HOURS: f64 = 23.75;
+pub(crate) const LATEST_HOME_HOURS: f64 = 23.75;
 /// Earliest departure from home, hours after local midnight.
-pub const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
+pub(crate) const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
 /// Shortest anchored stay kept when a day is too long, seconds (assumption).
 const MIN_ANCHOR_SECONDS: i64 = 1800;
 
 /// Why a person stays somewhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StayPurpose {
+pub(crate) enum StayPurpose {
     /// At home.
     Home,
     /// At work.
@@ -127,7 +128,7 @@ pub enum StayPurpose {
 
 impl StayPurpose {
     /// Lower-case label used in tables.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             StayPurpose::Home => "home",
             StayPurpose::Work => "work",
@@ -145,39 +146,39 @@ impl StayPurpose {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stay {
     /// Start, UTC epoch seconds (inclusive).
-    pub start: i64,
+    pub(crate) start: i64,
     /// End, UTC epoch seconds (exclusive).
-    pub end: i64,
+    pub(crate) end: i64,
     /// Longitude.
-    pub lon: f64,
+    pub(crate) lon: f64,
     /// Latitude.
-    pub lat: f64,
+    pub(crate) lat: f64,
     /// District of the point.
-    pub district: u16,
+    pub(crate) district: u16,
     /// Why the person is there.
-    pub purpose: StayPurpose,
+    pub(crate) purpose: StayPurpose,
 }
 
 /// Travel in a straight line at constant speed between two stays.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Move {
     /// Start, UTC epoch seconds (inclusive).
-    pub start: i64,
+    pub(crate) start: i64,
     /// End, UTC epoch seconds (exclusive).
-    pub end: i64,
+    pub(crate) end: i64,
     /// Origin (lon, lat).
-    pub from: (f64, f64),
+    pub(crate) from: (f64, f64),
     /// Destination (lon, lat).
-    pub to: (f64, f64),
+    pub(crate) to: (f64, f64),
     /// District of the destination.
-    pub district: u16,
+    pub(crate) district: u16,
     /// Walk or road.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
 }
 
 impl Move {
     /// Straight-line length in km.
-    pub fn distance_km(&self) -> f64 {
+    pub(crate) fn distance_km(&self) -> f64 {
         distance_km(self.from, self.to)
     }
 }
@@ -193,7 +194,7 @@ pub enum Segment {
 
 impl Segment {
     /// Start, UTC epoch seconds.
-    pub fn start(&self) -> i64 {
+    pub(crate) fn start(&self) -> i64 {
         match self {
             Segment::Stay(s) => s.start,
             Segment::Move(m) => m.start,
@@ -201,7 +202,7 @@ impl Segment {
     }
 
     /// End, UTC epoch seconds (exclusive).
-    pub fn end(&self) -> i64 {
+    pub(crate) fn end(&self) -> i64 {
         match self {
             Segment::Stay(s) => s.end,
             Segment::Move(m) => m.end,
@@ -218,7 +219,7 @@ pub struct DayPlan {
 
 impl DayPlan {
     /// Position (lon, lat) at `t`, moving linearly along moves; clamped to the day's ends.
-    pub fn position_at(&self, t: i64) -> (f64, f64) {
+    pub(crate) fn position_at(&self, t: i64) -> (f64, f64) {
         let i = self
             .segments
             .partition_point(|s| s.end() <= t)
@@ -237,7 +238,7 @@ impl DayPlan {
 
     /// Whether the person is outside Malaysia at `t`: at a stay abroad, or on a move to or from
     /// one ([`border`]).
-    pub fn abroad_at(&self, t: i64) -> bool {
+    pub(crate) fn abroad_at(&self, t: i64) -> bool {
         let i = self
             .segments
             .partition_point(|s| s.end() <= t)
@@ -246,7 +247,7 @@ impl DayPlan {
     }
 
     /// The intervals (start, end) the person spends outside Malaysia, in time order.
-    pub fn abroad_spans(&self) -> Vec<(i64, i64)> {
+    pub(crate) fn abroad_spans(&self) -> Vec<(i64, i64)> {
         let mut spans: Vec<(i64, i64)> = Vec::new();
         for (i, s) in self.segments.iter().enumerate() {
             if !self.segment_abroad(i) {
@@ -272,7 +273,8 @@ impl DayPlan {
     }
 
     /// The stays, in time order.
-    pub fn stays(&self) -> impl Iterator<Item = &Stay> {
+    #[cfg(test)]
+    pub(crate) fn stays(&self) -> impl Iterator<Item = &Stay> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Stay(s) => Some(s),
             Segment::Move(_) => None,
@@ -280,7 +282,8 @@ impl DayPlan {
     }
 
     /// The moves, in time order.
-    pub fn moves(&self) -> impl Iterator<Item = &Move> {
+    #[cfg(test)]
+    pub(crate) fn moves(&self) -> impl Iterator<Item = &Move> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Move(m) => Some(m),
             Segment::Stay(_) => None,
@@ -305,7 +308,7 @@ struct Activity {
 /// On a day at home a resident may attend one of the scenario's `gatherings` (the first of the
 /// list they attend; cross-border commuters never do): the usual day then ends at home in time
 /// to travel to the venue, and they come home after the visit.
-pub fn plan_day(
+pub(crate) fn plan_day(
     seed: u64,
     region: &Region,
     person: &Person,

@@ -31,17 +31,17 @@ use super::trips::{Trip, TripKind};
 use crate::geography::Place;
 
 /// Least urban share of a home district whose households make leisure trips.
-pub const MIN_URBAN_SHARE: f64 = 0.8;
+pub(crate) const MIN_URBAN_SHARE: f64 = 0.8;
 /// Nearest destination, straight-line km (nearer is a day out).
-pub const MIN_KM: f64 = 40.0;
+pub(crate) const MIN_KM: f64 = 40.0;
 /// Farthest destination, straight-line km.
-pub const MAX_KM: f64 = 350.0;
+pub(crate) const MAX_KM: f64 = 350.0;
 /// Longest trip, nights.
-pub const MAX_NIGHTS: u64 = 3;
+pub(crate) const MAX_NIGHTS: u64 = 3;
 
 /// The leisure trips of the household headed by `head` that overlap `first..=last`, avoiding
 /// the household's other trips `taken`.
-pub fn household_trips(
+pub(crate) fn household_trips(
     seed: u64,
     share: f64,
     (first, last): (NaiveDate, NaiveDate),

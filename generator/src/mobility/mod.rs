@@ -1,20 +1,20 @@
 //! Ground-truth mobility: where each person is at every second of the scenario.
 //!
-//! * [`anchors`]: home, work or school, kampung — a pure function of (seed, person).
-//! * [`attendance`]: who attends a scenario gathering, and when.
-//! * [`border`]: Johor residents who work in Singapore.
-//! * [`calendar`]: weekday, weekend or holiday per state and date.
-//! * [`day`]: the day's activity chain as contiguous stays and moves — a pure function of
+//! * `anchors`: home, work or school, kampung — a pure function of (seed, person).
+//! * `attendance`: who attends a scenario gathering, and when.
+//! * `border`: Johor residents who work in Singapore.
+//! * `calendar`: weekday, weekend or holiday per state and date.
+//! * `day`: the day's activity chain as contiguous stays and moves — a pure function of
 //!   (seed, person, day).
-//! * [`places`]: errand and leisure places by exploration and preferential return, recomputable
+//! * `places`: errand and leisure places by exploration and preferential return, recomputable
 //!   per day without replaying earlier days.
-//! * [`region`]: the scenario's districts with job attractiveness (commute gravity model) and
+//! * `region`: the scenario's districts with job attractiveness (commute gravity model) and
 //!   the settlements places snap to.
-//! * [`travel`]: trip modes and durations.
-//! * [`trips`]: trips away from home over several days (balik kampung around Chinese New Year
+//! * `travel`: trip modes and durations.
+//! * `trips`: trips away from home over several days (balik kampung around Chinese New Year
 //!   and Hari Raya) — a pure function of (seed, household, festival).
-//! * [`leisure`]: weekend and holiday trips of city households to resorts and heritage towns.
-//! * [`cache`]: a caller-owned cache of plans for looking up other persons' positions.
+//! * `leisure`: weekend and holiday trips of city households to resorts and heritage towns.
+//! * `cache`: a caller-owned cache of plans for looking up other persons' positions.
 //!
 //! Every behavioural parameter is a documented constant in its module, with its source or marked
 //! as an assumption.
@@ -26,31 +26,33 @@
 //! `plan_day` costs about 2.3–2.6 µs per person-day in a release build (anchors: 1.2 µs per
 //! person).
 
-pub mod anchors;
-pub mod attendance;
-pub mod border;
-pub mod cache;
-pub mod calendar;
-pub mod day;
-pub mod leisure;
-pub mod places;
-pub mod region;
+pub(crate) mod anchors;
+mod attendance;
+pub(crate) mod border;
+mod cache;
+pub(crate) mod calendar;
+mod day;
+mod leisure;
+mod places;
+pub(crate) mod region;
 
-pub mod travel;
-pub mod trips;
+pub(crate) mod travel;
+pub(crate) mod trips;
 
 use chrono::{Days, NaiveDate};
 
 use crate::events::Gathering;
 use crate::population::{Person, Population};
 
-pub use anchors::{Anchors, Occupation};
+pub use anchors::Anchors;
 pub use cache::PlanCache;
-pub use calendar::{DayType, day_type, local_midnight};
-pub use day::{DayPlan, Move, Segment, Stay, StayPurpose, plan_day};
-pub use region::Region;
-pub use travel::Mode;
-pub use trips::{TravelSpec, Trip, TripKind};
+pub use calendar::local_midnight;
+pub use day::{DayPlan, Move, Segment, Stay};
+pub(crate) use day::{StayPurpose, plan_day};
+pub(crate) use region::Region;
+pub(crate) use travel::Mode;
+pub use trips::TravelSpec;
+pub(crate) use trips::{Trip, TripKind};
 
 /// The mobility model of a scenario: its population, region, first day and travel.
 pub struct Mobility<'a> {
@@ -68,14 +70,14 @@ impl<'a> Mobility<'a> {
         Mobility::with_travel(population, districts, start, TravelSpec::none())
     }
 
-    /// The model with residents attending `gatherings` ([`plan_day`]).
+    /// The model with residents attending `gatherings` (`plan_day`).
     pub fn with_gatherings(mut self, gatherings: &'a [Gathering]) -> Self {
         self.gatherings = gatherings;
         self
     }
 
     /// The model with the trips of `travel`; the region then covers the districts trips may go
-    /// to ([`TravelSpec::coverage`]).
+    /// to (`TravelSpec::coverage`).
     pub fn with_travel(
         population: &'a Population,
         districts: &[u16],
@@ -92,22 +94,24 @@ impl<'a> Mobility<'a> {
     }
 
     /// The population.
-    pub fn population(&self) -> &'a Population {
+    pub(crate) fn population(&self) -> &'a Population {
         self.population
     }
 
     /// The region.
-    pub fn region(&self) -> &Region {
+    #[cfg(test)]
+    pub(crate) fn region(&self) -> &Region {
         &self.region
     }
 
     /// The scenario's first day.
-    pub fn start_date(&self) -> NaiveDate {
+    pub(crate) fn start_date(&self) -> NaiveDate {
         self.start
     }
 
     /// The travel settings.
-    pub fn travel(&self) -> &TravelSpec {
+    #[cfg(test)]
+    pub(crate) fn travel(&self) -> &TravelSpec {
         &self.travel
     }
 
@@ -120,7 +124,7 @@ impl<'a> Mobility<'a> {
     }
 
     /// The trips of a person (those of their household) that overlap the period.
-    pub fn trips(&self, person: &Person) -> Vec<Trip> {
+    pub(crate) fn trips(&self, person: &Person) -> Vec<Trip> {
         if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
             return Vec::new();
         }

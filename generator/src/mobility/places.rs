@@ -34,26 +34,26 @@ use super::region::Region;
 use crate::geography::Place;
 
 /// Exploration parameter ρ (Song et al. 2010).
-pub const RHO: f64 = 0.6;
+pub(crate) const RHO: f64 = 0.6;
 /// Exploration decay γ (Song et al. 2010).
-pub const GAMMA: f64 = 0.21;
+pub(crate) const GAMMA: f64 = 0.21;
 /// Virtual visit slots per day; also the most errand or leisure stops in one day (assumption).
-pub const SLOTS_PER_DAY: u32 = 3;
+pub(crate) const SLOTS_PER_DAY: u32 = 3;
 /// Jump-length exponent β (González et al. 2008: 1.75 ± 0.15).
-pub const BETA: f64 = 1.75;
+pub(crate) const BETA: f64 = 1.75;
 /// Jump-length offset r₀ in km (González et al. 2008: 1.5 km).
-pub const R0_KM: f64 = 1.5;
+pub(crate) const R0_KM: f64 = 1.5;
 /// Longest distance of a place from home, km (assumption: day trips stay within about 100 km).
-pub const MAX_PLACE_KM: f64 = 100.0;
+pub(crate) const MAX_PLACE_KM: f64 = 100.0;
 /// Longest distance of a place visited while away on a trip from where the traveller stays, km
 /// (assumption: visits around the kampung stay within a short drive).
-pub const TRIP_PLACE_MAX_KM: f64 = 30.0;
+pub(crate) const TRIP_PLACE_MAX_KM: f64 = 30.0;
 
 /// Slots whose [`explore_probability`] is computed once (more than a year of days).
 const TABULATED_SLOTS: u32 = 2_048;
 
 /// Probability that visit slot `n` explores a new place (mean-field S̄(n)).
-pub fn explore_probability(n: u32) -> f64 {
+pub(crate) fn explore_probability(n: u32) -> f64 {
     static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
     if n < TABULATED_SLOTS {
         let table = TABLE.get_or_init(|| (0..TABULATED_SLOTS).map(compute_explore).collect());
@@ -71,7 +71,7 @@ fn compute_explore(n: u32) -> f64 {
 }
 
 /// The key of the place visited at slot `slot`: the slot at which it was first explored.
-pub fn place_key(seed: u64, person: u64, slot: u32) -> u32 {
+pub(crate) fn place_key(seed: u64, person: u64, slot: u32) -> u32 {
     let mut n = slot;
     while n > 0 {
         let mut rng = stream(seed, Purpose::Exploration, person, n);
@@ -84,7 +84,7 @@ pub fn place_key(seed: u64, person: u64, slot: u32) -> u32 {
 }
 
 /// The place with key `key` of a person living at `home`.
-pub fn place(seed: u64, region: &Region, person: u64, home: (f64, f64), key: u32) -> Place {
+pub(super) fn place(seed: u64, region: &Region, person: u64, home: (f64, f64), key: u32) -> Place {
     let mut rng = stream(seed, Purpose::Place, person, key);
     let r = jump_km(uniform(&mut rng));
     let theta = uniform_in(&mut rng, 0.0, std::f64::consts::TAU);
@@ -93,7 +93,7 @@ pub fn place(seed: u64, region: &Region, person: u64, home: (f64, f64), key: u32
 }
 
 /// The place visited at a slot.
-pub fn visit(seed: u64, region: &Region, person: u64, home: (f64, f64), slot: u32) -> Place {
+pub(super) fn visit(seed: u64, region: &Region, person: u64, home: (f64, f64), slot: u32) -> Place {
     place(seed, region, person, home, place_key(seed, person, slot))
 }
 
@@ -102,7 +102,7 @@ pub fn visit(seed: u64, region: &Region, person: u64, home: (f64, f64), slot: u3
 /// place's distance from home but truncated at [`TRIP_PLACE_MAX_KM`], snapped to the settlements
 /// of the region and its travel districts. Drawn from `stream(seed, Purpose::TripPlace, person,
 /// slot)`.
-pub fn trip_visit(
+pub(crate) fn trip_visit(
     seed: u64,
     region: &Region,
     person: u64,

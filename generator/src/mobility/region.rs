@@ -30,15 +30,15 @@ use crate::geography::Place;
 
 /// Job units per village resident, relative to one per town resident (assumption: farms,
 /// plantations and village shops employ fewer people than towns per resident).
-pub const VILLAGE_JOBS: f64 = 0.6;
+pub(crate) const VILLAGE_JOBS: f64 = 0.6;
 /// Distance decay of the commute gravity model, km. Calibrated (assumption) so that the median
 /// home–work distance in the Klang Valley is 8–15 km; measured there: see the module tests.
-pub const COMMUTE_DECAY_KM: f64 = 8.0;
+pub(crate) const COMMUTE_DECAY_KM: f64 = 8.0;
 /// Settlements considered when snapping a visited place to a settlement (assumption).
-pub const SNAP_CANDIDATES: usize = 6;
+pub(crate) const SNAP_CANDIDATES: usize = 6;
 /// Distance decay of the choice among snap candidates, km (assumption: pulls places towards
 /// large towns rather than the nearest hamlet).
-pub const SNAP_DECAY_KM: f64 = 2.0;
+pub(crate) const SNAP_DECAY_KM: f64 = 2.0;
 /// Settlements per occupied cell of the grid that finds snap candidates.
 const SNAP_GRID_PER_CELL: f64 = 2.0;
 /// Tries to jitter a point inside its district before falling back to the settlement centre.
@@ -46,7 +46,7 @@ const JITTER_TRIES: usize = 8;
 
 /// Jobs per resident relative to other districts (assumption: commuting inflow of the national
 /// capital, the federal administrative centre and the largest Selangor job district).
-pub fn job_hub_factor(district: &District) -> f64 {
+pub(crate) fn job_hub_factor(district: &District) -> f64 {
     match district.code {
         "14_1" => 1.6, // W.P. Kuala Lumpur
         "16_1" => 2.5, // W.P. Putrajaya
@@ -59,13 +59,14 @@ pub fn job_hub_factor(district: &District) -> f64 {
 type SettlementRef = ([f64; 2], (u16, u32));
 
 /// The districts of a scenario with what mobility needs precomputed. Build once per scenario.
-pub struct Region {
+pub(crate) struct Region {
     districts: Vec<u16>,
     member: Vec<bool>,
     centres: Vec<(f64, f64)>,
     attractiveness: Vec<f64>,
     settlements: PointGrid<(u16, u32)>,
     /// Districts trips may go to besides the region's, sorted.
+    #[cfg(test)]
     travel: Vec<u16>,
     /// Region and travel districts.
     covered: Vec<bool>,
@@ -75,13 +76,14 @@ pub struct Region {
 
 impl Region {
     /// The region made of `districts` (indices into the public-data districts).
-    pub fn new(districts: &[u16]) -> Region {
+    #[cfg(test)]
+    pub(crate) fn new(districts: &[u16]) -> Region {
         Region::with_travel(districts, &[])
     }
 
     /// The region made of `districts`, whose residents may also travel to `travel` districts
     /// (trips away from home: places visited there snap to their settlements).
-    pub fn with_travel(districts: &[u16], travel: &[u16]) -> Region {
+    pub(crate) fn with_travel(districts: &[u16], travel: &[u16]) -> Region {
         let geo = Geography::get();
         let mut districts = districts.to_vec();
         districts.sort_unstable();
@@ -132,6 +134,7 @@ impl Region {
             centres,
             attractiveness,
             settlements: PointGrid::new(refs, SNAP_GRID_PER_CELL),
+            #[cfg(test)]
             travel,
             covered,
             travel_settlements,
@@ -139,25 +142,14 @@ impl Region {
     }
 
     /// Districts trips may go to besides the region's, sorted.
-    pub fn travel_districts(&self) -> &[u16] {
+    #[cfg(test)]
+    pub(crate) fn travel_districts(&self) -> &[u16] {
         &self.travel
     }
 
-    /// Whether a district belongs to the region or its travel districts.
-    pub fn covers(&self, district: u16) -> bool {
-        self.covered
-            .get(usize::from(district))
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// The region's districts, sorted.
-    pub fn districts(&self) -> &[u16] {
-        &self.districts
-    }
-
     /// Whether a district belongs to the region.
-    pub fn contains(&self, district: u16) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains(&self, district: u16) -> bool {
         self.member
             .get(usize::from(district))
             .copied()
@@ -202,7 +194,8 @@ impl Region {
 /// same gravity model over every district of Malaysia would put outside `districts`: the share a
 /// scenario of that region places inside it instead (its edge is closed). Homes are taken at
 /// settlement centres, weighted by residents.
-pub fn outside_job_share(districts: &[u16]) -> f64 {
+#[cfg(test)]
+pub(crate) fn outside_job_share(districts: &[u16]) -> f64 {
     let geo = Geography::get();
     let all: Vec<u16> = (0..geo.districts().len() as u16).collect();
     let nation = Region::new(&all);

@@ -7,25 +7,25 @@
 //! road. Trip times are deterministic (no congestion noise) and at least [`MIN_MOVE_SECONDS`].
 
 /// Walking speed in km/h (assumption: typical adult pace).
-pub const WALK_KMH: f64 = 5.0;
+pub(crate) const WALK_KMH: f64 = 5.0;
 /// Longest straight-line trip walked, in km (assumption).
-pub const WALK_MAX_KM: f64 = 1.0;
+pub(crate) const WALK_MAX_KM: f64 = 1.0;
 /// Road or path length per straight-line km (assumption, within the 1.2–1.4 usually measured).
-pub const CIRCUITY: f64 = 1.3;
+pub(crate) const CIRCUITY: f64 = 1.3;
 /// Road speed of the shortest trips, km/h (assumption: congested town streets).
-pub const ROAD_MIN_KMH: f64 = 18.0;
+pub(crate) const ROAD_MIN_KMH: f64 = 18.0;
 /// Road speed approached by the longest trips, km/h (assumption: highway with access roads).
-pub const ROAD_MAX_KMH: f64 = 70.0;
+pub(crate) const ROAD_MAX_KMH: f64 = 70.0;
 /// Trip length over which road speed rises from the minimum towards the maximum, km (assumption).
-pub const ROAD_SPEED_SCALE_KM: f64 = 40.0;
+pub(crate) const ROAD_SPEED_SCALE_KM: f64 = 40.0;
 /// Parking and walking at both ends of a road trip, seconds (assumption).
-pub const TERMINAL_SECONDS: f64 = 120.0;
+pub(crate) const TERMINAL_SECONDS: f64 = 120.0;
 /// Shortest move, seconds (assumption).
-pub const MIN_MOVE_SECONDS: i64 = 60;
+pub(crate) const MIN_MOVE_SECONDS: i64 = 60;
 
 /// How a move is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// On foot.
     Walk,
     /// By car, motorcycle, bus or rail.
@@ -34,7 +34,7 @@ pub enum Mode {
 
 impl Mode {
     /// The mode of a trip of `km` straight-line kilometres.
-    pub fn for_distance(km: f64) -> Mode {
+    pub(crate) fn for_distance(km: f64) -> Mode {
         if km < WALK_MAX_KM {
             Mode::Walk
         } else {
@@ -43,7 +43,7 @@ impl Mode {
     }
 
     /// Lower-case label used in tables.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Mode::Walk => "walk",
             Mode::Road => "road",
@@ -52,12 +52,12 @@ impl Mode {
 }
 
 /// Average road speed in km/h of a trip of `km` straight-line kilometres.
-pub fn road_speed_kmh(km: f64) -> f64 {
+pub(crate) fn road_speed_kmh(km: f64) -> f64 {
     ROAD_MIN_KMH + (ROAD_MAX_KMH - ROAD_MIN_KMH) * (1.0 - libm::exp(-km / ROAD_SPEED_SCALE_KM))
 }
 
 /// Whole seconds a trip of `km` straight-line kilometres takes (at least [`MIN_MOVE_SECONDS`]).
-pub fn travel_seconds(km: f64) -> i64 {
+pub(crate) fn travel_seconds(km: f64) -> i64 {
     let hours = match Mode::for_distance(km) {
         Mode::Walk => CIRCUITY * km / WALK_KMH,
         Mode::Road => CIRCUITY * km / road_speed_kmh(km) + TERMINAL_SECONDS / 3600.0,

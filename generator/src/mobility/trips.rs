@@ -56,27 +56,27 @@ use crate::geography::Place;
 
 /// Factor on road time of festive drives (assumption: PLUS reported return trips taking up to
 /// twice their normal time at the 2025 Hari Raya peak; half again on average).
-pub const FESTIVE_CONGESTION: f64 = 1.5;
+pub(crate) const FESTIVE_CONGESTION: f64 = 1.5;
 /// Departure on a working day: mean and standard deviation in hours, and range.
-pub const WORKDAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (19.0, 1.5, 16.0, 23.0);
+pub(crate) const WORKDAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (19.0, 1.5, 16.0, 23.0);
 /// Departure on a weekend day or holiday: mean and standard deviation in hours, and range.
-pub const REST_DAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (9.0, 2.5, 5.0, 20.0);
+pub(crate) const REST_DAY_DEPARTURE_HOURS: (f64, f64, f64, f64) = (9.0, 2.5, 5.0, 20.0);
 /// Return departure: mean and standard deviation in hours, and range.
-pub const RETURN_HOURS: (f64, f64, f64, f64) = (11.0, 2.5, 6.0, 20.0);
+pub(crate) const RETURN_HOURS: (f64, f64, f64, f64) = (11.0, 2.5, 6.0, 20.0);
 /// Latest arrival of a drive, hours after local midnight.
-pub const LATEST_ARRIVAL_HOURS: f64 = 23.75;
+pub(crate) const LATEST_ARRIVAL_HOURS: f64 = 23.75;
 /// Earliest departure of a drive, hours after local midnight.
-pub const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
+pub(crate) const EARLIEST_DEPARTURE_HOURS: f64 = 4.0;
 /// Shortest trip, straight-line km from home to the family home (assumption: a nearer kampung
 /// is visited for the day rather than stayed at; the highway exodus is long-distance).
-pub const MIN_TRIP_KM: f64 = 50.0;
+pub(crate) const MIN_TRIP_KM: f64 = 50.0;
 /// Longest festive drive: from the earliest departure to the latest arrival. Households whose
 /// kampung is farther (across Sabah and Sarawak) would fly, which is not modelled.
 const MAX_DRIVE_SECONDS: i64 = ((LATEST_ARRIVAL_HOURS - EARLIEST_DEPARTURE_HOURS) * 3600.0) as i64;
 
 /// What kind of trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TripKind {
+pub(crate) enum TripKind {
     /// A household's festive return to its kampung.
     BalikKampung,
     /// A household's weekend or holiday trip to a resort or heritage town.
@@ -85,7 +85,7 @@ pub enum TripKind {
 
 impl TripKind {
     /// Lower-case label used in tables.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             TripKind::BalikKampung => "balik_kampung",
             TripKind::Leisure => "leisure",
@@ -95,7 +95,7 @@ impl TripKind {
 
 /// Who celebrates a festival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Celebrants {
+pub(crate) enum Celebrants {
     /// Chinese Malaysians.
     Chinese,
     /// Malays: Bumiputera with Malay naming.
@@ -104,7 +104,7 @@ pub enum Celebrants {
 
 impl Celebrants {
     /// Whether `person` celebrates.
-    pub fn include(self, person: &Person) -> bool {
+    pub(crate) fn include(self, person: &Person) -> bool {
         match self {
             Celebrants::Chinese => person.ethnicity == Ethnicity::Chinese,
             Celebrants::Malay => {
@@ -116,13 +116,13 @@ impl Celebrants {
 
 /// A festival with a balik kampung exodus.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Festival {
+pub(crate) struct Festival {
     /// Stream key: the first public holiday as YYYYMMDD.
     pub id: u32,
     /// Name in the trips table.
     pub name: &'static str,
     /// Who travels.
-    pub celebrants: Celebrants,
+    pub(crate) celebrants: Celebrants,
     /// The public holidays (first and last day).
     pub holidays: ((i32, u32, u32), (i32, u32, u32)),
     /// Departure days and their weights.
@@ -137,22 +137,17 @@ impl Festival {
     }
 
     /// First possible departure and last possible return day.
-    pub fn window(&self) -> (NaiveDate, NaiveDate) {
+    pub(crate) fn window(&self) -> (NaiveDate, NaiveDate) {
         let first = self.departures.iter().map(|d| Self::date(d.0)).min();
         let last = self.returns.iter().map(|d| Self::date(d.0)).max();
         (first.expect("departures"), last.expect("returns"))
-    }
-
-    /// First and last public holiday.
-    pub fn holiday_dates(&self) -> (NaiveDate, NaiveDate) {
-        (Self::date(self.holidays.0), Self::date(self.holidays.1))
     }
 }
 
 /// Chinese New Year 2025: public holidays Wednesday 29 and Thursday 30 January. Departures
 /// 24–28 January (the LLM's outbound peak, the eve's reunion dinner on the 28th), returns
 /// 31 January – 3 February, most on the weekend of 1–2 February (the LLM's return peak).
-pub const CHINESE_NEW_YEAR_2025: Festival = Festival {
+pub(crate) const CHINESE_NEW_YEAR_2025: Festival = Festival {
     id: 20250129,
     name: "Chinese New Year",
     celebrants: Celebrants::Chinese,
@@ -175,7 +170,7 @@ pub const CHINESE_NEW_YEAR_2025: Festival = Festival {
 /// Hari Raya Aidilfitri 2025: public holidays Monday 31 March and Tuesday 1 April. Departures
 /// 27–30 March (PLUS's outbound peak 27–29 March), returns 2–6 April, most on 4–6 April (PLUS's
 /// return flow; schools reopen on 7 April).
-pub const HARI_RAYA_2025: Festival = Festival {
+pub(crate) const HARI_RAYA_2025: Festival = Festival {
     id: 20250331,
     name: "Hari Raya Aidilfitri",
     celebrants: Celebrants::Malay,
@@ -196,44 +191,44 @@ pub const HARI_RAYA_2025: Festival = Festival {
 };
 
 /// Every festival with a balik kampung exodus.
-pub const FESTIVALS: [Festival; 2] = [CHINESE_NEW_YEAR_2025, HARI_RAYA_2025];
+pub(crate) const FESTIVALS: [Festival; 2] = [CHINESE_NEW_YEAR_2025, HARI_RAYA_2025];
 
 /// A trip away from home: out, stay, back.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Trip {
+pub(crate) struct Trip {
     /// Kind of trip.
     pub kind: TripKind,
     /// The holiday it is for, if any.
     pub holiday: Option<&'static str>,
     /// Id of the attraction visited (`attractions.csv`), for leisure trips.
-    pub destination: Option<&'static str>,
+    pub(crate) destination: Option<&'static str>,
     /// Where it starts and ends (home).
-    pub origin: Place,
+    pub(crate) origin: Place,
     /// Where the traveller sleeps.
-    pub lodging: Place,
+    pub(crate) lodging: Place,
     /// Leaves home, UTC epoch seconds.
-    pub depart: i64,
+    pub(crate) depart: i64,
     /// Arrives at the lodging.
-    pub arrive: i64,
+    pub(crate) arrive: i64,
     /// Leaves the lodging.
-    pub leave: i64,
+    pub(crate) leave: i64,
     /// Back home.
-    pub back: i64,
+    pub(crate) back: i64,
 }
 
 impl Trip {
     /// Local date of the departure.
-    pub fn depart_date(&self) -> NaiveDate {
+    pub(crate) fn depart_date(&self) -> NaiveDate {
         local_date(self.depart)
     }
 
     /// Local date of the return home.
-    pub fn return_date(&self) -> NaiveDate {
+    pub(crate) fn return_date(&self) -> NaiveDate {
         local_date(self.back)
     }
 
     /// Straight-line km from home to the lodging.
-    pub fn distance_km(&self) -> f64 {
+    pub(crate) fn distance_km(&self) -> f64 {
         distance_km(self.origin.point(), self.lodging.point())
     }
 }
@@ -242,20 +237,20 @@ impl Trip {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TravelSpec {
     /// Share of eligible households travelling for Chinese New Year.
-    pub cny_share: f64,
+    pub(crate) cny_share: f64,
     /// Share of eligible households travelling for Hari Raya Aidilfitri.
-    pub raya_share: f64,
+    pub(crate) raya_share: f64,
     /// Share of city households away on a leisure trip over a run of rest days.
-    pub leisure_share: f64,
+    pub(crate) leisure_share: f64,
     /// First day of the period.
-    pub first: NaiveDate,
+    pub(crate) first: NaiveDate,
     /// Last day of the period.
-    pub last: NaiveDate,
+    pub(crate) last: NaiveDate,
 }
 
 impl TravelSpec {
     /// No travel.
-    pub fn none() -> TravelSpec {
+    pub(crate) fn none() -> TravelSpec {
         let day = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
         TravelSpec {
             cny_share: 0.0,
@@ -267,7 +262,7 @@ impl TravelSpec {
     }
 
     /// The share of eligible households travelling for `festival`.
-    pub fn share(&self, festival: &Festival) -> f64 {
+    pub(crate) fn share(&self, festival: &Festival) -> f64 {
         match festival.celebrants {
             Celebrants::Chinese => self.cny_share,
             Celebrants::Malay => self.raya_share,
@@ -275,7 +270,7 @@ impl TravelSpec {
     }
 
     /// Festivals with travellers whose trips may overlap the period.
-    pub fn festivals(&self) -> impl Iterator<Item = &'static Festival> + '_ {
+    pub(crate) fn festivals(&self) -> impl Iterator<Item = &'static Festival> + '_ {
         FESTIVALS.iter().filter(|f| {
             let (first, last) = f.window();
             self.share(f) > 0.0 && first <= self.last && last >= self.first
@@ -283,18 +278,18 @@ impl TravelSpec {
     }
 
     /// Whether anyone may travel in the period.
-    pub fn has_travel(&self) -> bool {
+    pub(crate) fn has_travel(&self) -> bool {
         self.festivals().next().is_some() || self.leisure_share > 0.0
     }
 
     /// Whether a festival of the period is celebrated by `person` (and so by their household).
-    pub fn celebrated_by(&self, person: &Person) -> bool {
+    pub(crate) fn celebrated_by(&self, person: &Person) -> bool {
         self.festivals().any(|f| f.celebrants.include(person))
     }
 
     /// Districts outside `region` that residents of `region` may travel to in the period: every
     /// district on the landmasses of the region's districts when anyone travels, else none.
-    pub fn coverage(&self, region: &[u16]) -> Vec<u16> {
+    pub(crate) fn coverage(&self, region: &[u16]) -> Vec<u16> {
         if !self.has_travel() {
             return Vec::new();
         }
@@ -317,7 +312,7 @@ fn landmass(state_code: u8) -> Option<crate::public_data::Region> {
 }
 
 /// The trips of the household headed by `head` (with its anchors) that overlap the period.
-pub fn household_trips(
+pub(crate) fn household_trips(
     seed: u64,
     spec: &TravelSpec,
     head: &Person,
@@ -384,7 +379,7 @@ pub fn household_trips(
 }
 
 /// Seconds a festive drive of `km` straight-line kilometres takes.
-pub fn festive_drive_seconds(km: f64) -> i64 {
+pub(crate) fn festive_drive_seconds(km: f64) -> i64 {
     libm::round(travel_seconds(km) as f64 * FESTIVE_CONGESTION) as i64
 }
 

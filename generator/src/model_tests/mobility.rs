@@ -7,6 +7,8 @@ use geo::{Distance, Euclidean};
 
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
+use crate::mobility::anchors::Occupation;
+use crate::mobility::calendar::day_type;
 use crate::mobility::*;
 use crate::population::test_spec;
 use crate::population::{Person, Population};

@@ -10,15 +10,15 @@ use crate::rng::StreamRng;
 use crate::sampling::{bernoulli, uniform_in};
 
 /// Share of urban sites with a 5G layer.
-pub const NR_URBAN_SHARE: f64 = 0.7;
+pub(crate) const NR_URBAN_SHARE: f64 = 0.7;
 /// Share of rural sites with a 5G layer.
-pub const NR_RURAL_SHARE: f64 = 0.1;
+pub(crate) const NR_RURAL_SHARE: f64 = 0.1;
 /// Share of rural sites of 2G operators with a GSM layer.
-pub const GSM_RURAL_SHARE: f64 = 0.5;
+pub(crate) const GSM_RURAL_SHARE: f64 = 0.5;
 
 /// Radio technology of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Technology {
+pub(crate) enum Technology {
     /// 2G.
     Gsm,
     /// 4G.
@@ -29,7 +29,7 @@ pub enum Technology {
 
 impl Technology {
     /// Label used in tables: `2G`, `4G`, `5G`.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Technology::Gsm => "2G",
             Technology::Lte => "4G",
@@ -38,7 +38,7 @@ impl Technology {
     }
 
     /// Frequency band label.
-    pub fn band(self) -> &'static str {
+    pub(crate) fn band(self) -> &'static str {
         match self {
             Technology::Gsm => "GSM900",
             Technology::Lte => "B3",
@@ -48,7 +48,7 @@ impl Technology {
 }
 
 /// Radio layers of a site.
-pub fn site_layers(urban: bool, runs_2g: bool, rng: &mut StreamRng) -> Vec<Technology> {
+pub(crate) fn site_layers(urban: bool, runs_2g: bool, rng: &mut StreamRng) -> Vec<Technology> {
     let mut layers = vec![Technology::Lte];
     if bernoulli(
         rng,
@@ -67,13 +67,13 @@ pub fn site_layers(urban: bool, runs_2g: bool, rng: &mut StreamRng) -> Vec<Techn
 }
 
 /// Azimuth of the first sector, degrees; the others follow at +120° and +240°.
-pub fn first_azimuth(rng: &mut StreamRng) -> f64 {
+pub(crate) fn first_azimuth(rng: &mut StreamRng) -> f64 {
     uniform_in(rng, 0.0, 120.0).floor()
 }
 
 /// Global cell identity: the 28-bit E-UTRAN cell identity, the 36-bit NR cell identity, or the
 /// GSM cell identity, as an integer.
-pub fn global_cell_identity(tech: Technology, node_id: u32, sector: u8) -> i64 {
+pub(crate) fn global_cell_identity(tech: Technology, node_id: u32, sector: u8) -> i64 {
     match tech {
         Technology::Lte => (i64::from(node_id) << 8) | i64::from(sector),
         Technology::Nr => (i64::from(node_id) << 12) | i64::from(sector),
@@ -82,7 +82,7 @@ pub fn global_cell_identity(tech: Technology, node_id: u32, sector: u8) -> i64 {
 }
 
 /// The cell global identity text, `MCC-MNC-<node>-<cell>` (`MCC-MNC-LAC-CI` for GSM).
-pub fn cgi_text(
+pub(crate) fn cgi_text(
     tech: Technology,
     mcc: u16,
     mnc: &str,

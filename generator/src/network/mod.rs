@@ -1,22 +1,21 @@
 //! The operators' radio networks: sites placed where people are, their cells, and the
 //! serving-cell lookup every later stage uses.
 
-pub mod cells;
-pub mod serving;
+pub(crate) mod cells;
+pub(crate) mod serving;
 mod serving_cache;
-pub mod sites;
+mod sites;
 
 use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::geography::Geography;
 use crate::geography::grid::PointGrid;
 use crate::geography::projection::{bearing_deg, distance_km, to_plane};
 use crate::public_data::operators;
 use crate::rng::{Purpose, stream};
 
-pub use cells::Technology;
+pub(crate) use cells::Technology;
 
 /// One cell of one operator.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,13 +27,13 @@ pub struct Cell {
     /// Index of the site in [`Network::sites`].
     pub site: u32,
     /// Sector 1 to 3.
-    pub sector: u8,
+    pub(crate) sector: u8,
     /// Antenna azimuth, degrees clockwise from north.
-    pub azimuth: f64,
+    pub(crate) azimuth: f64,
     /// Radio technology.
-    pub technology: Technology,
+    pub(crate) technology: Technology,
     /// eNodeB / gNodeB / BTS number within the operator.
-    pub node_id: u32,
+    pub(crate) node_id: u32,
     /// Tracking (or location) area code.
     pub tac: u32,
 }
@@ -51,11 +50,11 @@ pub struct Site {
     /// District index.
     pub district: u16,
     /// In a town.
-    pub urban: bool,
+    pub(crate) urban: bool,
     /// First cell of the site in [`Network::cells`]; its cells are contiguous.
     pub first_cell: u32,
     /// Number of cells.
-    pub cell_count: u8,
+    pub(crate) cell_count: u8,
 }
 
 type SiteRef = GeomWithData<[f64; 2], u32>;
@@ -100,14 +99,15 @@ const OPERATORS_WITH_2G: &[&str] = &["celcomdigi", "maxis"];
 
 impl Network {
     /// Builds the networks carrying `(operator index, share)` over `districts`.
-    pub fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
+    #[cfg(test)]
+    pub(crate) fn build(seed: u64, operator_shares: &[(usize, f64)], districts: &[u16]) -> Network {
         Network::build_with_coverage(seed, operator_shares, districts, &[])
     }
 
     /// Builds the networks over `districts` and the `extra` districts residents travel to.
     /// The extra districts' sites and cells come after all others, so the cells of `districts`
     /// are the same with or without them.
-    pub fn build_with_coverage(
+    pub(crate) fn build_with_coverage(
         seed: u64,
         operator_shares: &[(usize, f64)],
         districts: &[u16],
@@ -220,7 +220,8 @@ impl Network {
 
     /// The cell serving a point: the nearest site's sector facing the point, on the best
     /// technology the handset supports (`max_tech`).
-    pub fn serving_cell(
+    #[cfg(test)]
+    pub(crate) fn serving_cell(
         &self,
         operator: usize,
         lon: f64,
@@ -232,7 +233,7 @@ impl Network {
     }
 
     /// Index in [`Network::cells`] of the [`Network::serving_cell`].
-    pub fn serving_cell_index(
+    pub(crate) fn serving_cell_index(
         &self,
         operator: usize,
         lon: f64,
@@ -244,7 +245,7 @@ impl Network {
     }
 
     /// The nearest site of `operator` to a point that `works`, if one lies within `reach_km`.
-    pub fn nearest_working_site(
+    pub(crate) fn nearest_working_site(
         &self,
         operator: usize,
         (lon, lat): (f64, f64),
@@ -260,7 +261,13 @@ impl Network {
 
     /// Index in [`Network::cells`] of the sector of `site` facing a point, on the best
     /// technology the handset supports (`max_tech`).
-    pub fn cell_facing(&self, site: &Site, lon: f64, lat: f64, max_tech: Technology) -> usize {
+    pub(crate) fn cell_facing(
+        &self,
+        site: &Site,
+        lon: f64,
+        lat: f64,
+        max_tech: Technology,
+    ) -> usize {
         let bearing = bearing_deg((site.lon, site.lat), (lon, lat));
         let first = site.first_cell as usize;
         let cells = &self.cells[first..first + usize::from(site.cell_count)];
@@ -282,11 +289,6 @@ impl Network {
             .map(|(i, _)| first + i)
             .expect("every site has a cell of its best technology")
     }
-
-    /// District of a site.
-    pub fn site_district(&self, site: &Site) -> &'static crate::public_data::District {
-        Geography::get().district(site.district)
-    }
 }
 
 /// Smallest angle between two bearings, degrees.
@@ -298,6 +300,7 @@ fn angular_gap(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geography::Geography;
     use crate::geography::projection::distance_km;
     use crate::public_data::districts;
 

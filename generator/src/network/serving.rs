@@ -14,10 +14,10 @@ use crate::rng::{key_hash, unit_f64};
 
 /// Share of SIMs in 5G-capable handsets: 5G subscriptions per mobile subscription at the end of
 /// 2024 (MCMC via the bundled market facts: 53%).
-pub const FIVE_G_HANDSET_SHARE: f64 = 0.53;
+pub(crate) const FIVE_G_HANDSET_SHARE: f64 = 0.53;
 
 /// Serving-cell lookups and cell load, shared by all workers.
-pub struct RadioNetwork<'a> {
+pub(crate) struct RadioNetwork<'a> {
     network: &'a Network,
     /// Subscribers per site relative to the operator's average, by site index.
     crowding: Vec<f64>,
@@ -33,7 +33,7 @@ pub struct RadioNetwork<'a> {
 /// The cell serving a handset at an instant, with the load it carries beyond its usual hourly
 /// pattern (1 normally; more for a crowd or a failed neighbour, see [`crate::events`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Serving<'a> {
+pub(crate) struct Serving<'a> {
     /// The cell.
     pub cell: &'a Cell,
     /// Factor on its failure and drop risk.
@@ -52,7 +52,7 @@ impl<'a> RadioNetwork<'a> {
     /// Computes each site's crowding from the residents of its district; districts outside the
     /// population's (those residents travel to) count their census population at the
     /// population's scale.
-    pub fn new(seed: u64, network: &'a Network, population: &Population) -> Self {
+    pub(crate) fn new(seed: u64, network: &'a Network, population: &Population) -> Self {
         let all = crate::public_data::districts();
         let districts = all.len();
         let mut residents = vec![None; districts];
@@ -110,24 +110,28 @@ impl<'a> RadioNetwork<'a> {
     }
 
     /// The network with the scenario's outages and gatherings.
-    pub fn with_events(mut self, outages: &'a [Outage], gatherings: &'a [Gathering]) -> Self {
+    pub(crate) fn with_events(
+        mut self,
+        outages: &'a [Outage],
+        gatherings: &'a [Gathering],
+    ) -> Self {
         self.outages = outages;
         self.gatherings = gatherings;
         self
     }
 
     /// Whether an outage is under way at `t`.
-    pub fn outage_at(&self, t: i64) -> bool {
+    pub(crate) fn outage_at(&self, t: i64) -> bool {
         self.outages.iter().any(|o| o.is_on(t))
     }
 
     /// The network.
-    pub fn network(&self) -> &'a Network {
+    pub(crate) fn network(&self) -> &'a Network {
         self.network
     }
 
     /// Whether the handset of a SIM supports 5G.
-    pub fn five_g(&self, sim_key: u64) -> bool {
+    pub(crate) fn five_g(&self, sim_key: u64) -> bool {
         unit_f64(key_hash(self.seed, &[0x3547, sim_key])) < FIVE_G_HANDSET_SHARE
     }
 
@@ -136,7 +140,7 @@ impl<'a> RadioNetwork<'a> {
     /// People query the same few positions (home, work, a stay) many times a day, so each
     /// worker thread remembers recent answers in a small direct-mapped [`ServingCache`]; the
     /// answer is a pure function of its key, so the cache never changes the output.
-    pub fn serve(&self, operator: usize, sim_key: u64, position: (f64, f64)) -> &'a Cell {
+    pub(crate) fn serve(&self, operator: usize, sim_key: u64, position: (f64, f64)) -> &'a Cell {
         let max = if self.five_g(sim_key) {
             Technology::Nr
         } else {
@@ -161,7 +165,7 @@ impl<'a> RadioNetwork<'a> {
 
     /// The cell serving SIM `sim_key` of `operator` at `position` at UTC second `t`, or `None`
     /// when an outage leaves it without service there ([`crate::events::outage`]).
-    pub fn serve_at(
+    pub(crate) fn serve_at(
         &self,
         operator: usize,
         sim_key: u64,
@@ -179,7 +183,7 @@ impl<'a> RadioNetwork<'a> {
 
     /// [`RadioNetwork::serve_at`] given `nearest`, the answer of [`RadioNetwork::serve`] for the
     /// same SIM and position (for callers that remember it).
-    pub fn serve_at_from(
+    pub(crate) fn serve_at_from(
         &self,
         nearest: &'a Cell,
         operator: usize,
@@ -225,7 +229,7 @@ impl<'a> RadioNetwork<'a> {
     }
 
     /// Failure and drop risk factor of a serving cell at a local hour (see `records::radio`).
-    pub fn risk(&self, serving: &Serving<'_>, local_hour: usize) -> f64 {
+    pub(crate) fn risk(&self, serving: &Serving<'_>, local_hour: usize) -> f64 {
         let cell = serving.cell;
         let load = 0.5 + crate::behaviour::activity::voice_load(local_hour);
         technology_factor(cell.technology) * load * self.crowding[cell.site as usize] * serving.load
@@ -233,7 +237,7 @@ impl<'a> RadioNetwork<'a> {
 }
 
 /// Technology factor of failure and drop risk.
-pub fn technology_factor(tech: Technology) -> f64 {
+pub(crate) fn technology_factor(tech: Technology) -> f64 {
     match tech {
         Technology::Gsm => 1.8,
         Technology::Lte => 1.0,

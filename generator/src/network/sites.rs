@@ -22,27 +22,27 @@ use crate::rng::{Purpose, stream};
 use crate::sampling::{bernoulli, uniform_in};
 
 /// ISD of the largest operator in towns, km.
-pub const URBAN_ISD_KM: f64 = 0.8;
+pub(crate) const URBAN_ISD_KM: f64 = 0.8;
 /// ISD of the largest operator in rural areas, km.
-pub const RURAL_ISD_KM: f64 = 6.0;
+pub(crate) const RURAL_ISD_KM: f64 = 6.0;
 /// ISD multiplier in the dense core of large towns.
-pub const DENSE_CORE_FACTOR: f64 = 0.6;
+pub(crate) const DENSE_CORE_FACTOR: f64 = 0.6;
 /// Residents above which a town has a dense core.
 const DENSE_CORE_RESIDENTS: f64 = 100_000.0;
 
 /// A site position and whether it serves a town.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SitePoint {
+pub(crate) struct SitePoint {
     /// Longitude.
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
     /// In a town (true) or rural.
-    pub urban: bool,
+    pub(crate) urban: bool,
 }
 
 /// Places one operator's sites in one district. `f` is the operator's share over the largest share.
-pub fn place_sites(seed: u64, operator: usize, district: u16, f: f64) -> Vec<SitePoint> {
+pub(crate) fn place_sites(seed: u64, operator: usize, district: u16, f: f64) -> Vec<SitePoint> {
     let geo = Geography::get();
     let d = geo.district(district);
     let boundary = &d.boundary;

@@ -17,7 +17,7 @@ use crate::rng::StreamRng;
 use crate::sampling::{Weighted, bernoulli, index};
 
 /// Share of street names that start with "Jalan".
-pub const JALAN_SHARE: f64 = 0.8;
+pub(crate) const JALAN_SHARE: f64 = 0.8;
 
 /// A postal address: the full text and the postcode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct Address {
     /// Full address text.
     pub text: String,
     /// Five-digit postcode.
-    pub postcode: String,
+    pub(crate) postcode: String,
 }
 
 fn weighted(list: &'static [&'static str], weights: &[u32], rng: &mut StreamRng) -> &'static str {
@@ -33,7 +33,7 @@ fn weighted(list: &'static [&'static str], weights: &[u32], rng: &mut StreamRng)
 }
 
 /// Draws an address in `district`.
-pub fn address(district: &District, rng: &mut StreamRng) -> Address {
+pub(crate) fn address(district: &District, rng: &mut StreamRng) -> Address {
     let ranges = postcode_ranges(district.state_code);
     let (lo, hi) = ranges[index(rng, ranges.len())];
     let postcode = format!(

@@ -39,7 +39,7 @@ pub fn luhn_valid(number: &str) -> bool {
 
 /// Assigns IMEIs to SIM keys in `[0, keys)`.
 #[derive(Debug, Clone)]
-pub struct ImeiPlan {
+pub(crate) struct ImeiPlan {
     permutation: Permutation,
     /// Start of each TAC's segment in the permuted domain, plus the end.
     starts: Vec<u64>,
@@ -47,7 +47,7 @@ pub struct ImeiPlan {
 
 impl ImeiPlan {
     /// A plan for `keys` SIM keys, keyed by `key`.
-    pub fn new(keys: u64, key: u64) -> Self {
+    pub(crate) fn new(keys: u64, key: u64) -> Self {
         let tacs = tacs();
         let weight = |brand: &str| {
             let share = handset_brand_shares()
@@ -88,14 +88,14 @@ impl ImeiPlan {
     }
 
     /// The IMEI of SIM key `sim_key`, and the brand and model of its handset.
-    pub fn imei(&self, sim_key: u64) -> (String, &'static str, &'static str) {
+    pub(crate) fn imei(&self, sim_key: u64) -> (String, &'static str, &'static str) {
         self.imei_with(sim_key, |serial| serial)
     }
 
     /// As [`Self::imei`] with serials counted down from the top of each TAC: a plan used this way
     /// (for visitors' handsets) never collides with one used by [`Self::imei`] (for residents')
     /// while a TAC's two segments together fit in its serials.
-    pub fn imei_from_top(&self, sim_key: u64) -> (String, &'static str, &'static str) {
+    pub(crate) fn imei_from_top(&self, sim_key: u64) -> (String, &'static str, &'static str) {
         self.imei_with(sim_key, |serial| SERIALS_PER_TAC - 1 - serial)
     }
 

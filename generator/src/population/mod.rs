@@ -3,11 +3,11 @@
 //! Person ids are dense and contiguous per home district, in census proportion, so an id maps to
 //! its district by binary search, and any shard computes any person in O(1).
 
-pub mod address;
+pub(crate) mod address;
 pub mod imei;
 pub mod mykad;
-pub mod names;
-pub mod person;
+pub(crate) mod names;
+mod person;
 
 use chrono::{Duration, NaiveDate};
 
@@ -15,20 +15,23 @@ use crate::geography::Geography;
 use crate::public_data::{District, operators};
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::{bernoulli, exponential, index};
-pub use crate::vocabulary::{PopulationSize, person_count};
+pub(crate) use crate::vocabulary::{PopulationSize, person_count};
 
-pub use crate::numbering::{MAX_PERSONS, MAX_SIMS, NumberingExhausted, NumberingPlan, SimNumbers};
+pub use crate::numbering::NumberingExhausted;
+pub(crate) use crate::numbering::{MAX_SIMS, NumberingPlan, SimNumbers};
+pub use crate::vocabulary::Ethnicity;
 pub use address::Address;
-pub use imei::ImeiPlan;
-pub use person::{Community, Ethnicity, Person};
+pub(crate) use imei::ImeiPlan;
+pub(crate) use person::Community;
+pub use person::Person;
 
 /// Everything the population needs from a scenario.
 #[derive(Debug, Clone)]
-pub struct PopulationSpec {
+pub(crate) struct PopulationSpec {
     /// Scenario seed.
     pub seed: u64,
     /// Date ages are computed on (the first day of the period).
-    pub reference_date: NaiveDate,
+    pub(crate) reference_date: NaiveDate,
     /// Home districts (indices into the public-data districts), sorted.
     pub districts: Vec<u16>,
     /// Size.
@@ -36,7 +39,7 @@ pub struct PopulationSpec {
     /// Mean SIMs per person over the whole population.
     pub sims_per_person: f64,
     /// (operator index, share) pairs summing to 1.
-    pub operator_shares: Vec<(usize, f64)>,
+    pub(crate) operator_shares: Vec<(usize, f64)>,
 }
 
 /// A SIM's subscription: who holds it, on which operator, with which numbers and handset.
@@ -47,17 +50,17 @@ pub struct Sim {
     /// Slot of the SIM in the person's list (0-based).
     pub slot: u8,
     /// Operator and identifiers.
-    pub numbers: SimNumbers,
+    pub(crate) numbers: SimNumbers,
     /// 15-digit IMEI of the handset.
     pub imei: String,
     /// Handset brand.
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Handset model.
     pub model: &'static str,
     /// Prepaid (true) or postpaid.
-    pub prepaid: bool,
+    pub(crate) prepaid: bool,
     /// Date the subscription was activated.
-    pub activation: NaiveDate,
+    pub(crate) activation: NaiveDate,
 }
 
 /// Identity fields an operator records at registration (KYC).
@@ -66,13 +69,13 @@ pub struct Identity {
     /// Full legal name.
     pub name: String,
     /// `mykad` or `passport`.
-    pub document_type: &'static str,
+    pub(crate) document_type: &'static str,
     /// MyKad or passport number.
-    pub document_number: String,
+    pub(crate) document_number: String,
     /// Personal e-mail.
     pub email: String,
     /// Postal address in the home district.
-    pub address: Address,
+    pub(crate) address: Address,
 }
 
 /// The population of a scenario.
@@ -95,7 +98,7 @@ const NON_CITIZEN_PREPAID: f64 = 0.95;
 impl Population {
     /// Sizes the population and its numbering plans; fails when an operator's number ranges are
     /// too small for the scenario.
-    pub fn new(spec: PopulationSpec) -> Result<Self, NumberingExhausted> {
+    pub(crate) fn new(spec: PopulationSpec) -> Result<Self, NumberingExhausted> {
         let geo = Geography::get();
         let region: Vec<&District> = spec.districts.iter().map(|&d| geo.district(d)).collect();
         let census: u64 = region.iter().map(|d| d.population).sum();
@@ -132,12 +135,12 @@ impl Population {
     }
 
     /// The scenario seed.
-    pub fn seed(&self) -> u64 {
+    pub(crate) fn seed(&self) -> u64 {
         self.spec.seed
     }
 
     /// Persons living in each region district: `(district index, count)`.
-    pub fn residents_by_district(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+    pub(crate) fn residents_by_district(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
         self.spec
             .districts
             .iter()
@@ -148,7 +151,7 @@ impl Population {
     /// The household of a person: ids `first..first + size`. Households are consecutive ids of
     /// one district, of the district's census average size (rounded); members share the home
     /// point, citizenship and ethnic group.
-    pub fn household(&self, id: u64) -> std::ops::Range<u64> {
+    pub(crate) fn household(&self, id: u64) -> std::ops::Range<u64> {
         let i = self.starts.partition_point(|&s| s <= id) - 1;
         let (start, end) = (self.starts[i], self.starts[i + 1]);
         let size = household_size(Geography::get().district(self.spec.districts[i]));
@@ -158,7 +161,7 @@ impl Population {
 
     /// The ids `ids` split into runs of one home district: (district, ids of the run), in id
     /// order. Same as [`Self::home_district`] of each id, without a search per id.
-    pub fn district_runs(
+    pub(crate) fn district_runs(
         &self,
         ids: std::ops::Range<u64>,
     ) -> impl Iterator<Item = (u16, std::ops::Range<u64>)> + '_ {
@@ -200,13 +203,13 @@ impl Population {
 
     /// How many SIMs person `id` holds: [`Person::sims`] of [`Self::person`], without drawing
     /// the home point.
-    pub fn sim_count(&self, id: u64) -> u8 {
+    pub(crate) fn sim_count(&self, id: u64) -> u8 {
         self.attributes(id).3
     }
 
     /// Operator and MSISDN of the SIM with key `sim_key`: those of [`Self::sims`], without the
     /// other identifiers, handset and subscription.
-    pub fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
+    pub(crate) fn operator_msisdn(&self, sim_key: u64) -> (usize, String) {
         self.numbering.operator_msisdn(sim_key)
     }
 
@@ -236,7 +239,7 @@ impl Population {
     }
 
     /// The SIMs a person holds, slot by slot.
-    pub fn sims(&self, person: &Person) -> Vec<Sim> {
+    pub(crate) fn sims(&self, person: &Person) -> Vec<Sim> {
         (0..person.sims)
             .map(|slot| self.sim(person, slot))
             .collect()
@@ -279,17 +282,17 @@ impl Population {
 
     /// Identifiers of reserved number `j` of `operator`, never a resident's (see
     /// [`NumberingPlan::reserved_numbers`]).
-    pub fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
+    pub(crate) fn reserved_numbers(&self, operator: usize, j: u64) -> Option<SimNumbers> {
         self.numbering.reserved_numbers(operator, j)
     }
 
     /// How many reserved numbers `operator` has.
-    pub fn reserved_room(&self, operator: usize) -> u64 {
+    pub(crate) fn reserved_room(&self, operator: usize) -> u64 {
         self.numbering.reserved_room(operator)
     }
 
     /// The identity the operator registered for a person.
-    pub fn identity(&self, person: &Person) -> Identity {
+    pub(crate) fn identity(&self, person: &Person) -> Identity {
         let seed = self.spec.seed;
         let mut rng = stream(seed, Purpose::Name, person.id, 0);
         let name = names::full_name(person, &mut rng);

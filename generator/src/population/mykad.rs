@@ -12,7 +12,7 @@ use crate::sampling::{bernoulli, index};
 const ADDITIONAL_CODE_SHARE: f64 = 0.15;
 
 /// A MyKad number for a citizen born on `birth` in state `birth_state` (1..=16).
-pub fn mykad(birth: NaiveDate, birth_state: u8, male: bool, rng: &mut StreamRng) -> String {
+pub(crate) fn mykad(birth: NaiveDate, birth_state: u8, male: bool, rng: &mut StreamRng) -> String {
     let codes = crate::public_data::mykad::state_birthplace_codes(birth_state);
     let pb = if codes.len() > 1 && bernoulli(rng, ADDITIONAL_CODE_SHARE) {
         codes[1 + index(rng, codes.len() - 1)]

@@ -17,7 +17,7 @@ use super::person::{Community, Person};
 
 /// `fake` locale for Malaysia (ms_MY), from the bundled name and address lists.
 #[derive(Debug, Clone, Copy)]
-pub struct MsMy;
+pub(crate) struct MsMy;
 
 impl Data for MsMy {
     const NAME_FIRST_NAME: &'static [&'static str] = MALAY_GIVEN_MALE;
@@ -78,7 +78,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The full legal name of a person, drawn from the person's own name stream.
-pub fn full_name(person: &Person, rng: &mut StreamRng) -> String {
+pub(crate) fn full_name(person: &Person, rng: &mut StreamRng) -> String {
     let male = person.male;
     match person.community {
         Community::Malay => {
@@ -132,7 +132,7 @@ pub fn full_name(person: &Person, rng: &mut StreamRng) -> String {
 }
 
 /// A plausible personal e-mail address built from the name and birth year.
-pub fn email(name: &str, birth_year: i32, rng: &mut StreamRng) -> String {
+pub(crate) fn email(name: &str, birth_year: i32, rng: &mut StreamRng) -> String {
     let words: Vec<String> = name
         .split_whitespace()
         .filter(|w| !matches!(*w, "bin" | "binti" | "a/l" | "a/p" | "anak"))

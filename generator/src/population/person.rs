@@ -12,11 +12,11 @@ use chrono::{Duration, NaiveDate};
 use crate::public_data::{District, states};
 use crate::rng::StreamRng;
 use crate::sampling::{Weighted, bernoulli, exponential, uniform, uniform_in};
-pub use crate::vocabulary::Ethnicity;
+pub(crate) use crate::vocabulary::Ethnicity;
 
 /// Naming community, which decides name patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Community {
+pub(crate) enum Community {
     /// Malay naming (bin/binti).
     Malay,
     /// Iban naming (anak), Sarawak.
@@ -36,7 +36,7 @@ pub enum Community {
 }
 
 /// Nationalities of non-citizen residents (ISO 3166-1 alpha-3) and their assumed shares.
-pub const NON_CITIZEN_ORIGINS: &[(&str, f64)] = &[
+pub(crate) const NON_CITIZEN_ORIGINS: &[(&str, f64)] = &[
     ("IDN", 0.40),
     ("BGD", 0.20),
     ("NPL", 0.12),
@@ -47,7 +47,7 @@ pub const NON_CITIZEN_ORIGINS: &[(&str, f64)] = &[
 ];
 
 /// Share of Bumiputera in (Sabah, Sarawak) with Malay naming; the rest use indigenous naming.
-pub const EAST_MALAY_NAMING_SHARE: (f64, f64) = (0.5, 0.45);
+pub(crate) const EAST_MALAY_NAMING_SHARE: (f64, f64) = (0.5, 0.45);
 
 /// Sabah and Sarawak state codes.
 const SABAH: u8 = 12;
@@ -65,41 +65,41 @@ pub struct Person {
     /// Home point (longitude, latitude).
     pub home: (f64, f64),
     /// Male (true) or female.
-    pub male: bool,
+    pub(crate) male: bool,
     /// Date of birth.
-    pub birth_date: NaiveDate,
+    pub(crate) birth_date: NaiveDate,
     /// Census ethnic group.
-    pub ethnicity: Ethnicity,
+    pub(crate) ethnicity: Ethnicity,
     /// Naming community.
-    pub community: Community,
+    pub(crate) community: Community,
     /// Nationality, ISO 3166-1 alpha-3.
     pub nationality: &'static str,
     /// Birth state code for citizens.
-    pub birth_state: Option<u8>,
+    pub(crate) birth_state: Option<u8>,
     /// Number of SIM cards held (0 to 3).
     pub sims: u8,
 }
 
 impl Person {
     /// Whether the person is a Malaysian citizen.
-    pub fn is_citizen(&self) -> bool {
+    pub(crate) fn is_citizen(&self) -> bool {
         self.birth_state.is_some()
     }
 
     /// Age in whole years on `date`.
-    pub fn age_on(&self, date: NaiveDate) -> u32 {
+    pub(crate) fn age_on(&self, date: NaiveDate) -> u32 {
         date.years_since(self.birth_date).unwrap_or(0)
     }
 }
 
 /// Attributes drawn before the home point and SIMs are known.
 pub(super) struct Attributes {
-    pub male: bool,
-    pub birth_date: NaiveDate,
-    pub ethnicity: Ethnicity,
-    pub community: Community,
+    pub(crate) male: bool,
+    pub(crate) birth_date: NaiveDate,
+    pub(crate) ethnicity: Ethnicity,
+    pub(crate) community: Community,
     pub nationality: &'static str,
-    pub birth_state: Option<u8>,
+    pub(crate) birth_state: Option<u8>,
 }
 
 /// Draws citizenship, nationality and ethnic group from the district's census shares with the

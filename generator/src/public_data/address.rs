@@ -4,15 +4,10 @@ use std::sync::OnceLock;
 
 use super::csv;
 
-pub use super::names::{
-    BUILDING_PREFIX_WEIGHTS, BUILDING_PREFIXES, SECTION_ABBREVIATIONS, STREET_PREFIX_WEIGHTS,
-    STREET_PREFIXES, TOWNS, TOWNSHIP_PREFIX_WEIGHTS, TOWNSHIP_PREFIXES, TOWNSHIP_SUFFIXES,
-};
-
 /// Postcode ranges (inclusive) of a state; empty for a code outside 1..=16.
 ///
 /// Ranges are state-level: not every code inside a range is in use.
-pub fn postcode_ranges(state_code: u8) -> &'static [(u32, u32)] {
+pub(crate) fn postcode_ranges(state_code: u8) -> &'static [(u32, u32)] {
     static BY_STATE: OnceLock<Vec<Vec<(u32, u32)>>> = OnceLock::new();
     let by_state = BY_STATE.get_or_init(|| {
         let mut by_state = vec![Vec::new(); 16];

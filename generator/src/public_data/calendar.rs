@@ -13,12 +13,12 @@ use chrono::NaiveDate;
 use super::csv::{self, Record};
 
 /// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
-pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+pub(crate) const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
 /// Seconds in a day.
-pub const DAY_SECONDS: i64 = 86_400;
+pub(crate) const DAY_SECONDS: i64 = 86_400;
 
 /// The local date (UTC+8) of UTC epoch second `t`.
-pub fn local_date(t: i64) -> NaiveDate {
+pub(crate) fn local_date(t: i64) -> NaiveDate {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
     epoch + chrono::Days::new((t + UTC_OFFSET_SECONDS).div_euclid(DAY_SECONDS) as u64)
 }
@@ -30,13 +30,13 @@ pub fn local_midnight(date: NaiveDate) -> i64 {
 }
 
 /// Days since 1970-01-01.
-pub fn date_days(date: NaiveDate) -> i32 {
+pub(crate) fn date_days(date: NaiveDate) -> i32 {
     (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
 /// A public holiday and the states that observe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicHoliday {
+pub(crate) struct PublicHoliday {
     /// The day.
     pub date: NaiveDate,
     /// Name, as `python-holidays` spells it (e.g. `Chinese New Year`, `Thaipusam`).
@@ -47,19 +47,20 @@ pub struct PublicHoliday {
 
 impl PublicHoliday {
     /// Whether the state with DOSM code `state_code` observes the holiday.
-    pub fn observed_in(&self, state_code: u8) -> bool {
+    pub(crate) fn observed_in(&self, state_code: u8) -> bool {
         state_code < 32 && self.states & (1 << state_code) != 0
     }
 
     /// Whether every state and federal territory observes it.
-    pub fn is_national(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_national(&self) -> bool {
         (1..=16).all(|c| self.observed_in(c))
     }
 }
 
 /// A school break of some states.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchoolHoliday {
+pub(crate) struct SchoolHoliday {
     /// First day without school.
     pub start: NaiveDate,
     /// Last day without school (inclusive).
@@ -72,18 +73,18 @@ pub struct SchoolHoliday {
 
 impl SchoolHoliday {
     /// Whether schools of the state with DOSM code `state_code` are closed for this break.
-    pub fn applies_to(&self, state_code: u8) -> bool {
+    pub(crate) fn applies_to(&self, state_code: u8) -> bool {
         state_code < 32 && self.states & (1 << state_code) != 0
     }
 
     /// Whether `date` falls in the break.
-    pub fn contains(&self, date: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
 }
 
 /// Public holidays of 2025 in date order (a date may appear twice, for different states).
-pub fn public_holidays() -> &'static [PublicHoliday] {
+pub(crate) fn public_holidays() -> &'static [PublicHoliday] {
     static HOLIDAYS: OnceLock<Vec<PublicHoliday>> = OnceLock::new();
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/public_holidays_2025.csv");
@@ -101,7 +102,7 @@ pub fn public_holidays() -> &'static [PublicHoliday] {
 }
 
 /// School breaks touching 2025, ordered by start.
-pub fn school_holidays() -> &'static [SchoolHoliday] {
+pub(crate) fn school_holidays() -> &'static [SchoolHoliday] {
     static HOLIDAYS: OnceLock<Vec<SchoolHoliday>> = OnceLock::new();
     HOLIDAYS.get_or_init(|| {
         let text = include_str!("../../data/school_holidays_2025.csv");
@@ -125,7 +126,7 @@ pub fn school_holidays() -> &'static [SchoolHoliday] {
 }
 
 /// The public holiday the state with DOSM code `state_code` observes on `date`, if any.
-pub fn public_holiday(state_code: u8, date: NaiveDate) -> Option<&'static PublicHoliday> {
+pub(crate) fn public_holiday(state_code: u8, date: NaiveDate) -> Option<&'static PublicHoliday> {
     let all = public_holidays();
     let first = all.partition_point(|h| h.date < date);
     all[first..]
@@ -135,7 +136,7 @@ pub fn public_holiday(state_code: u8, date: NaiveDate) -> Option<&'static Public
 }
 
 /// Whether schools of the state with DOSM code `state_code` are on a break on `date`.
-pub fn is_school_holiday(state_code: u8, date: NaiveDate) -> bool {
+pub(crate) fn is_school_holiday(state_code: u8, date: NaiveDate) -> bool {
     school_holidays()
         .iter()
         .any(|h| h.contains(date) && h.applies_to(state_code))

@@ -16,7 +16,7 @@ pub(super) struct Record<const N: usize> {
 
 impl<const N: usize> Record<N> {
     /// Parses a field, panicking with the file and line if it is not a valid `T`.
-    pub fn parse<T>(&self, field: &str) -> T
+    pub(super) fn parse<T>(&self, field: &str) -> T
     where
         T: FromStr,
         T::Err: Display,
@@ -27,7 +27,7 @@ impl<const N: usize> Record<N> {
     }
 
     /// Panics with a message located at this record.
-    pub fn fail(&self, message: impl Display) -> ! {
+    pub(super) fn fail(&self, message: impl Display) -> ! {
         panic!("generator/data/{}:{}: {message}", self.file, self.line)
     }
 }

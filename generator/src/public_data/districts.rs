@@ -12,26 +12,26 @@ use super::csv::{self, Record};
 /// The census publishes ethnicity for citizens only; non-citizens are counted in
 /// [`District::non_citizen_share`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EthnicMix {
+pub(crate) struct EthnicMix {
     /// Bumiputera (Malay and indigenous peoples).
-    pub bumiputera: f64,
+    pub(crate) bumiputera: f64,
     /// Chinese.
-    pub chinese: f64,
+    pub(crate) chinese: f64,
     /// Indian.
-    pub indian: f64,
+    pub(crate) indian: f64,
     /// Other citizens.
     pub other: f64,
 }
 
 /// Shares of the census population by age group; they sum to 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AgeMix {
+pub(crate) struct AgeMix {
     /// Aged 0 to 14.
-    pub under_15: f64,
+    pub(crate) under_15: f64,
     /// Aged 15 to 64.
-    pub from_15_to_64: f64,
+    pub(crate) from_15_to_64: f64,
     /// Aged 65 and over.
-    pub over_64: f64,
+    pub(crate) over_64: f64,
 }
 
 /// A district with its Census 2020 figures and boundary.
@@ -50,23 +50,23 @@ pub struct District {
     /// Census 2020 population.
     pub population: u64,
     /// Official area in km².
-    pub area_km2: f64,
+    pub(crate) area_km2: f64,
     /// Share of the population living in urban areas.
-    pub urban_share: f64,
+    pub(crate) urban_share: f64,
     /// Share of males.
-    pub male_share: f64,
+    pub(crate) male_share: f64,
     /// Share of non-citizens.
-    pub non_citizen_share: f64,
+    pub(crate) non_citizen_share: f64,
     /// Average household size.
-    pub household_size: f64,
+    pub(crate) household_size: f64,
     /// Population by ethnic group.
-    pub ethnicity: EthnicMix,
+    pub(crate) ethnicity: EthnicMix,
     /// Population by age group.
-    pub age: AgeMix,
+    pub(crate) age: AgeMix,
     /// Area-weighted centroid (x = longitude, y = latitude); may lie in the sea for coastal districts.
-    pub centroid: Point<f64>,
+    pub(crate) centroid: Point<f64>,
     /// Simplified boundary in WGS84 (x = longitude, y = latitude).
-    pub boundary: MultiPolygon<f64>,
+    pub(crate) boundary: MultiPolygon<f64>,
 }
 
 /// All 160 districts, ordered by state code then district code.

@@ -9,26 +9,26 @@ use super::csv;
 
 /// A type allocation code: the first 8 digits of an IMEI.
 #[derive(Debug, Clone)]
-pub struct Tac {
+pub(crate) struct Tac {
     /// The 8 digits.
     pub tac: &'static str,
     /// Brand, e.g. `Samsung`.
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Model name.
     pub model: &'static str,
 }
 
 /// A brand's share of handsets in use.
 #[derive(Debug, Clone)]
-pub struct BrandShare {
+pub(crate) struct BrandShare {
     /// Brand, spelled as in [`Tac::brand`].
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
     /// Share; the shares sum to 1.
     pub share: f64,
 }
 
 /// All TACs, sorted by brand then TAC.
-pub fn tacs() -> &'static [Tac] {
+pub(crate) fn tacs() -> &'static [Tac] {
     static TACS: OnceLock<Vec<Tac>> = OnceLock::new();
     TACS.get_or_init(|| {
         let text = include_str!("../../data/tac_handsets.csv");
@@ -50,7 +50,8 @@ pub fn tacs() -> &'static [Tac] {
 }
 
 /// The TACs of one brand (empty if the brand is unknown).
-pub fn brand_tacs(brand: &str) -> &'static [Tac] {
+#[cfg(test)]
+pub(crate) fn brand_tacs(brand: &str) -> &'static [Tac] {
     let tacs = tacs();
     let start = tacs.partition_point(|t| t.brand < brand);
     let end = start + tacs[start..].partition_point(|t| t.brand == brand);
@@ -58,7 +59,7 @@ pub fn brand_tacs(brand: &str) -> &'static [Tac] {
 }
 
 /// Brand shares, restricted to brands that have TACs, renormalised to 1.
-pub fn handset_brand_shares() -> &'static [BrandShare] {
+pub(crate) fn handset_brand_shares() -> &'static [BrandShare] {
     static SHARES: OnceLock<Vec<BrandShare>> = OnceLock::new();
     SHARES.get_or_init(|| {
         let text = include_str!("../../data/handset_brand_shares.csv");

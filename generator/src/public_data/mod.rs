@@ -6,30 +6,26 @@
 //! Every table is derived from public sources by `generator/data/derive.py`; sources and licences
 //! are in `generator/data/README.md`. Tables are parsed once, on first use.
 
-pub mod address;
-pub mod calendar;
+pub(crate) mod address;
+pub(crate) mod calendar;
 mod csv;
-pub mod districts;
-pub mod handsets;
+mod districts;
+mod handsets;
 pub mod mykad;
-pub mod names;
-pub mod operators;
-pub mod states;
+pub(crate) mod names;
+mod operators;
+mod states;
 #[cfg(test)]
 mod tests;
 pub mod visitors;
 
-pub use address::postcode_ranges;
-pub use calendar::{
-    PublicHoliday, SchoolHoliday, is_school_holiday, public_holiday, public_holidays,
-    school_holidays,
-};
-pub use districts::{AgeMix, District, EthnicMix, districts};
-pub use handsets::{BrandShare, Tac, brand_tacs, handset_brand_shares, tacs};
-pub use mykad::{BirthplaceCode, birthplace_codes, state_birthplace_codes};
-pub use operators::{MsisdnPrefix, Operator, operator_for_number, operators};
-pub use states::{Region, State, Weekend, state, states};
+pub(crate) use calendar::{is_school_holiday, public_holiday};
+pub use districts::{District, districts};
+pub(crate) use handsets::{handset_brand_shares, tacs};
+pub use mykad::state_birthplace_codes;
+pub use operators::{MsisdnPrefix, Operator, operators};
+pub(crate) use states::{Region, State, Weekend, state, states};
+pub(crate) use visitors::{Attraction, attractions, country_plmns};
 pub use visitors::{
-    Attraction, EntryKind, EntryPoint, InboundOrigin, RoamingPlmn, attractions, country_plmns,
-    entry_points, inbound_origins, roaming_plmns,
+    EntryKind, EntryPoint, InboundOrigin, RoamingPlmn, entry_points, inbound_origins, roaming_plmns,
 };

@@ -6,35 +6,28 @@ use super::csv;
 
 /// A place-of-birth code of the National Registration Department.
 #[derive(Debug, Clone)]
-pub struct BirthplaceCode {
+pub(crate) struct BirthplaceCode {
     /// The two digits, e.g. `10`.
     pub code: &'static str,
     /// DOSM state code (1..=16) for codes of a Malaysian state; `None` otherwise.
     pub state_code: Option<u8>,
-    /// Category: `malaysia_state`, `malaysia_unknown_state`, `foreign_country`,
-    /// `foreign_region`, `foreign_unknown` or `special` (stateless, unspecified).
-    pub category: &'static str,
-    /// Place name, e.g. `Selangor`, `Indonesia`, `Europe`.
-    pub place: &'static str,
 }
 
 /// All place-of-birth codes, in code order.
-pub fn birthplace_codes() -> &'static [BirthplaceCode] {
+pub(crate) fn birthplace_codes() -> &'static [BirthplaceCode] {
     static CODES: OnceLock<Vec<BirthplaceCode>> = OnceLock::new();
     CODES.get_or_init(|| {
         let text = include_str!("../../data/mykad_birthplace_codes.csv");
         let header = ["code", "state_code", "category", "place"];
         csv::records("mykad_birthplace_codes.csv", text, header)
             .map(|r| {
-                let [code, state_code, category, place] = r.fields;
+                let [code, state_code, _category, _place] = r.fields;
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
                     r.fail(format_args!("code {code:?} is not 2 digits"));
                 }
                 BirthplaceCode {
                     code,
                     state_code: (!state_code.is_empty()).then(|| r.parse(state_code)),
-                    category,
-                    place,
                 }
             })
             .collect()

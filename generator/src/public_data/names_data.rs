@@ -7,7 +7,7 @@
 // None of these lists carries population frequencies.
 
 /// Malay male given names.
-pub const MALAY_GIVEN_MALE: &[&str] = &[
+pub(crate) const MALAY_GIVEN_MALE: &[&str] = &[
     "Ahmad",
     "Muhammad",
     "Abdul",
@@ -47,7 +47,7 @@ pub const MALAY_GIVEN_MALE: &[&str] = &[
 ];
 
 /// Malay female given names.
-pub const MALAY_GIVEN_FEMALE: &[&str] = &[
+pub(crate) const MALAY_GIVEN_FEMALE: &[&str] = &[
     "Aishah",
     "Siti",
     "Nor",
@@ -89,7 +89,7 @@ pub const MALAY_GIVEN_FEMALE: &[&str] = &[
 ];
 
 /// Malay honorifics and titles for men (En., Dato', ...).
-pub const MALAY_TITLES_MALE: &[&str] = &[
+pub(crate) const MALAY_TITLES_MALE: &[&str] = &[
     "En.",
     "Tn.",
     "Dr.",
@@ -103,7 +103,7 @@ pub const MALAY_TITLES_MALE: &[&str] = &[
 ];
 
 /// Malay honorifics and titles for women (Pn., Cik., ...).
-pub const MALAY_TITLES_FEMALE: &[&str] = &[
+pub(crate) const MALAY_TITLES_FEMALE: &[&str] = &[
     "Pn.",
     "Cik.",
     "Dr.",
@@ -116,7 +116,7 @@ pub const MALAY_TITLES_FEMALE: &[&str] = &[
 ];
 
 /// Chinese surnames in Malaysian romanisation; the first ten in published popularity order.
-pub const CHINESE_SURNAMES: &[&str] = &[
+pub(crate) const CHINESE_SURNAMES: &[&str] = &[
     "Lee",
     "Lim",
     "Ong",
@@ -140,7 +140,7 @@ pub const CHINESE_SURNAMES: &[&str] = &[
 ];
 
 /// Syllables of Chinese given names, most frequent in the source list first.
-pub const CHINESE_GIVEN_SYLLABLES: &[&str] = &[
+pub(crate) const CHINESE_GIVEN_SYLLABLES: &[&str] = &[
     "Jun",
     "Yi",
     "Wei",
@@ -242,7 +242,7 @@ pub const CHINESE_GIVEN_SYLLABLES: &[&str] = &[
 ];
 
 /// Complete two-syllable Chinese male given names.
-pub const CHINESE_GIVEN_MALE: &[&str] = &[
+pub(crate) const CHINESE_GIVEN_MALE: &[&str] = &[
     "Jin Quan",
     "Wen Jun",
     "Jun Jie",
@@ -309,7 +309,7 @@ pub const CHINESE_GIVEN_MALE: &[&str] = &[
 ];
 
 /// Complete two-syllable Chinese female given names.
-pub const CHINESE_GIVEN_FEMALE: &[&str] = &[
+pub(crate) const CHINESE_GIVEN_FEMALE: &[&str] = &[
     "Xiu Yi",
     "Wai Teng",
     "Sing Yee",
@@ -333,7 +333,7 @@ pub const CHINESE_GIVEN_FEMALE: &[&str] = &[
 ];
 
 /// Indian male given names (pan-Indian list).
-pub const INDIAN_GIVEN_MALE: &[&str] = &[
+pub(crate) const INDIAN_GIVEN_MALE: &[&str] = &[
     "Aadi",
     "Aarav",
     "Aarnav",
@@ -597,7 +597,7 @@ pub const INDIAN_GIVEN_MALE: &[&str] = &[
 ];
 
 /// Indian female given names (pan-Indian list).
-pub const INDIAN_GIVEN_FEMALE: &[&str] = &[
+pub(crate) const INDIAN_GIVEN_FEMALE: &[&str] = &[
     "Aachal",
     "Aadhya",
     "Aahana",
@@ -874,7 +874,7 @@ pub const INDIAN_GIVEN_FEMALE: &[&str] = &[
 ];
 
 /// Street prefixes (Jalan, Lorong, Persiaran, ...).
-pub const STREET_PREFIXES: &[&str] = &[
+pub(crate) const STREET_PREFIXES: &[&str] = &[
     "Jalan",
     "Jln",
     "Lorong",
@@ -903,7 +903,7 @@ pub const STREET_PREFIXES: &[&str] = &[
 ];
 
 /// Weights of [`STREET_PREFIXES`]: repetitions in Faker's lists, not measurements.
-pub const STREET_PREFIX_WEIGHTS: &[u32] = &[
+pub(crate) const STREET_PREFIX_WEIGHTS: &[u32] = &[
     4,
     2,
     2,
@@ -932,7 +932,7 @@ pub const STREET_PREFIX_WEIGHTS: &[u32] = &[
 ];
 
 /// Township prefixes (Taman, Bandar, Kampung, ...).
-pub const TOWNSHIP_PREFIXES: &[&str] = &[
+pub(crate) const TOWNSHIP_PREFIXES: &[&str] = &[
     "Alam",
     "Apartment",
     "Ara",
@@ -963,7 +963,7 @@ pub const TOWNSHIP_PREFIXES: &[&str] = &[
 ];
 
 /// Weights of [`TOWNSHIP_PREFIXES`]: repetitions in Faker's lists, not measurements.
-pub const TOWNSHIP_PREFIX_WEIGHTS: &[u32] = &[
+pub(crate) const TOWNSHIP_PREFIX_WEIGHTS: &[u32] = &[
     1,
     1,
     1,
@@ -994,7 +994,7 @@ pub const TOWNSHIP_PREFIX_WEIGHTS: &[u32] = &[
 ];
 
 /// Township name suffixes (Jaya, Indah, Utama, ...).
-pub const TOWNSHIP_SUFFIXES: &[&str] = &[
+pub(crate) const TOWNSHIP_SUFFIXES: &[&str] = &[
     "Aman",
     "Amanjaya",
     "Anggerik",
@@ -1087,7 +1087,7 @@ pub const TOWNSHIP_SUFFIXES: &[&str] = &[
 ];
 
 /// Section abbreviations used in street names (SS, PJU, USJ, ...).
-pub const SECTION_ABBREVIATIONS: &[&str] = &[
+pub(crate) const SECTION_ABBREVIATIONS: &[&str] = &[
     "SS",
     "Seksyen",
     "PJS",
@@ -1096,21 +1096,21 @@ pub const SECTION_ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Prefixes of the house number; the empty string means none.
-pub const BUILDING_PREFIXES: &[&str] = &[
+pub(crate) const BUILDING_PREFIXES: &[&str] = &[
     "",
     "No.",
     "Lot",
 ];
 
 /// Weights of [`BUILDING_PREFIXES`]: repetitions in Faker's lists, not measurements.
-pub const BUILDING_PREFIX_WEIGHTS: &[u32] = &[
+pub(crate) const BUILDING_PREFIX_WEIGHTS: &[u32] = &[
     6,
     3,
     1,
 ];
 
 /// Towns and districts, roughly largest first (source order).
-pub const TOWNS: &[&str] = &[
+pub(crate) const TOWNS: &[&str] = &[
     "Subang Jaya",
     "Kuala Lumpur",
     "Johor Bahru",

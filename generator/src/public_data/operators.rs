@@ -26,11 +26,11 @@ pub struct Operator {
     /// Mobile country code (502 for Malaysia).
     pub mcc: u16,
     /// Mobile network codes in use, the first being the primary one (e.g. `["13", "19", "16"]`).
-    pub mncs: Vec<&'static str>,
+    pub(crate) mncs: Vec<&'static str>,
     /// Default share of the scenario's subscriptions.
-    pub market_share: f64,
+    pub(crate) market_share: f64,
     /// Share of prepaid subscriptions.
-    pub prepaid_share: f64,
+    pub(crate) prepaid_share: f64,
     /// Number blocks originally assigned to the operator.
     pub prefixes: Vec<MsisdnPrefix>,
 }
@@ -95,7 +95,8 @@ pub fn operators() -> &'static [Operator] {
 /// The operator holding the longest number block that starts `nsn` (the digits after the
 /// country code 60), if any. With number portability this is the original operator, not
 /// necessarily the current one.
-pub fn operator_for_number(nsn: &str) -> Option<&'static Operator> {
+#[cfg(test)]
+pub(crate) fn operator_for_number(nsn: &str) -> Option<&'static Operator> {
     operators()
         .iter()
         .flat_map(|o| o.prefixes.iter().map(move |p| (o, p)))

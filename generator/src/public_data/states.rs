@@ -6,7 +6,7 @@ use super::csv;
 
 /// Peninsular or East Malaysia.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Region {
+pub(crate) enum Region {
     /// Peninsular Malaysia.
     Peninsular,
     /// Sabah, Sarawak and Labuan.
@@ -15,7 +15,7 @@ pub enum Region {
 
 /// Which two days are the weekend (2025 rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weekend {
+pub(crate) enum Weekend {
     /// Friday and Saturday (Kedah, Kelantan, Terengganu).
     FriSat,
     /// Saturday and Sunday (the rest, Johor included from 2025).
@@ -24,23 +24,23 @@ pub enum Weekend {
 
 /// A state or federal territory.
 #[derive(Debug, Clone)]
-pub struct State {
+pub(crate) struct State {
     /// DOSM state code, 1 to 16 (also the ISO 3166-2 number and the primary MyKad birthplace code).
     pub code: u8,
     /// ISO 3166-2 code, e.g. `MY-10`.
-    pub iso: &'static str,
+    pub(crate) iso: &'static str,
     /// Census spelling, e.g. `Selangor`, `W.P. Kuala Lumpur`.
     pub name: &'static str,
     /// Peninsular or East Malaysia.
     pub region: Region,
     /// Weekend days in 2025.
-    pub weekend: Weekend,
+    pub(crate) weekend: Weekend,
     /// Census 2020 population.
     pub population: u64,
 }
 
 /// All states, ordered by code.
-pub fn states() -> &'static [State] {
+pub(crate) fn states() -> &'static [State] {
     static STATES: OnceLock<Vec<State>> = OnceLock::new();
     STATES.get_or_init(|| {
         let text = include_str!("../../data/states.csv");
@@ -82,6 +82,6 @@ pub fn states() -> &'static [State] {
 }
 
 /// The state or federal territory with DOSM code `code` (1..=16), if any.
-pub fn state(code: u8) -> Option<&'static State> {
+pub(crate) fn state(code: u8) -> Option<&'static State> {
     states().get(usize::from(code).checked_sub(1)?)
 }

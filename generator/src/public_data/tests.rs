@@ -2,6 +2,11 @@ use std::collections::HashSet;
 
 use geo::{Contains, GeodesicArea, Point, Validation};
 
+use super::address::postcode_ranges;
+use super::calendar::{public_holidays, school_holidays};
+use super::handsets::brand_tacs;
+use super::mykad::birthplace_codes;
+use super::operators::operator_for_number;
 use super::*;
 
 /// Districts whose DOSM polygon differs from the official area by more than 10% already in the

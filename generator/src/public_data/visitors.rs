@@ -19,14 +19,14 @@ pub struct InboundOrigin {
     /// Country name.
     pub name: &'static str,
     /// E.164 country calling code, without `+`.
-    pub calling_code: &'static str,
+    pub(crate) calling_code: &'static str,
     /// Share of the foreign arrivals of the kept nationalities (they sum to 1).
     pub share: f64,
     /// Arrivals in January–October 2024.
     pub arrivals: u64,
     /// (DOSM state code, share) of the states of entry, summing to 1; only states with a listed
     /// entry point.
-    pub entry_states: Vec<(u8, f64)>,
+    pub(crate) entry_states: Vec<(u8, f64)>,
 }
 
 /// How an entry point is crossed.
@@ -58,10 +58,10 @@ pub struct EntryPoint {
     /// Latitude.
     pub lat: f64,
     /// IATA code of an airport.
-    pub iata: Option<&'static str>,
+    pub(crate) iata: Option<&'static str>,
     /// The neighbouring country (ISO alpha-3) a land checkpoint or ferry terminal connects to;
     /// `None`: anywhere (airports, cruise terminal).
-    pub crossing_country: Option<&'static str>,
+    pub(crate) crossing_country: Option<&'static str>,
 }
 
 impl EntryPoint {
@@ -73,7 +73,7 @@ impl EntryPoint {
 
 /// A tourist attraction.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Attraction {
+pub(crate) struct Attraction {
     /// Id in the shared file (`A..`).
     pub id: &'static str,
     /// Name.
@@ -96,7 +96,7 @@ pub struct RoamingPlmn {
     /// Mobile network code (2 or 3 digits).
     pub mnc: &'static str,
     /// Brand (or operator when the source has no brand).
-    pub brand: &'static str,
+    pub(crate) brand: &'static str,
 }
 
 /// Nationalities of foreign arrivals, most arrivals first.
@@ -177,7 +177,7 @@ pub fn entry_points() -> &'static [EntryPoint] {
 }
 
 /// Tourist attractions.
-pub fn attractions() -> &'static [Attraction] {
+pub(crate) fn attractions() -> &'static [Attraction] {
     static ATTRACTIONS: OnceLock<Vec<Attraction>> = OnceLock::new();
     ATTRACTIONS.get_or_init(|| {
         let text = include_str!("../../data/attractions.csv");
@@ -223,7 +223,7 @@ pub fn roaming_plmns() -> &'static [RoamingPlmn] {
 }
 
 /// The networks of one country.
-pub fn country_plmns(iso3: &str) -> &'static [RoamingPlmn] {
+pub(crate) fn country_plmns(iso3: &str) -> &'static [RoamingPlmn] {
     let all = roaming_plmns();
     let first = all.partition_point(|p| p.iso3 < iso3);
     let end = first + all[first..].partition_point(|p| p.iso3 == iso3);

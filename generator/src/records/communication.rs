@@ -25,7 +25,7 @@ const SMS_FAILURE: f64 = 0.005;
 
 /// A SIM as the other end of a tie knows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReachableSim {
+pub(crate) struct ReachableSim {
     /// SIM key.
     pub key: u64,
     /// Operator index.
@@ -36,20 +36,20 @@ pub struct ReachableSim {
 
 /// A person taking part in calls: id, activity and SIMs (slot order).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Party {
+pub(crate) struct Party {
     /// Person id.
     pub id: u64,
     /// Activity: level × SIM count.
-    pub activity: f64,
+    pub(crate) activity: f64,
     /// SIMs, slot order.
     pub sims: Vec<ReachableSim>,
 }
 
 /// A tie of a resident to another party.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Link {
+pub(crate) struct Link {
     /// Kind of tie.
-    pub tie: Tie,
+    pub(crate) tie: Tie,
     /// The other end (shared by every tie to it).
     pub other: Arc<Party>,
     /// What the tie's daily events depend on, inline: most tie-days have no event, and
@@ -59,7 +59,13 @@ pub struct Link {
 
 impl Link {
     /// A tie of kind `tie` between `me` and `other`.
-    pub fn new(seed: u64, rates: CallRates, tie: Tie, me: &Party, other: Arc<Party>) -> Self {
+    pub(crate) fn new(
+        seed: u64,
+        rates: CallRates,
+        tie: Tie,
+        me: &Party,
+        other: Arc<Party>,
+    ) -> Self {
         let (a, b) = if me.id < other.id {
             (me, &*other)
         } else {
@@ -74,8 +80,6 @@ impl Link {
                 activity: (a.activity, b.activity),
                 rates,
                 sims: (a.sims.len() as u8, b.sims.len() as u8),
-                midnight: 0,
-                day: 0,
             },
         );
         Link { tie, other, calls }
@@ -83,21 +87,19 @@ impl Link {
 }
 
 /// Per-day context shared by a block's residents.
-pub struct DayContext<'a> {
+pub(crate) struct DayContext<'a> {
     /// Scenario seed.
     pub seed: u64,
     /// Day index.
     pub day: u32,
     /// UTC seconds of the day's local midnight.
-    pub midnight: i64,
+    pub(crate) midnight: i64,
     /// Serving cells and load.
-    pub radio: &'a RadioNetwork<'a>,
+    pub(crate) radio: &'a RadioNetwork<'a>,
     /// Mobility model, for positions.
     pub mobility: &'a Mobility<'a>,
     /// CDR numbering.
     pub ids: &'a RecordIds,
-    /// Call-rate calibration.
-    pub rates: CallRates,
 }
 
 impl DayContext<'_> {
@@ -122,7 +124,7 @@ impl DayContext<'_> {
 /// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
 /// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
 /// only if the day has a record (a third of person-days, without a SIM or an event, need none).
-pub fn person_day_cdr(
+pub(crate) fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
     (person, me): (&Person, &Party),

@@ -14,20 +14,20 @@ const SEQUENCE_BITS: u32 = 16;
 
 /// Record numbering of one table.
 #[derive(Debug, Clone, Copy)]
-pub struct RecordIds {
+pub(crate) struct RecordIds {
     permutation: Permutation,
 }
 
 impl RecordIds {
     /// Numbering for the table tagged `table`.
-    pub fn new(seed: u64, table: u64) -> Self {
+    pub(crate) fn new(seed: u64, table: u64) -> Self {
         RecordIds {
             permutation: Permutation::new(1 << 53, key_hash(seed, &[0x5245_4344, table])),
         }
     }
 
     /// The id of record `sequence` of SIM `sim_key` on `day`.
-    pub fn id(&self, sim_key: u64, day: u32, sequence: u32) -> i64 {
+    pub(crate) fn id(&self, sim_key: u64, day: u32, sequence: u32) -> i64 {
         debug_assert!(sequence < 1 << SEQUENCE_BITS && u64::from(day) < DAYS);
         let composite = ((sim_key * DAYS + u64::from(day)) << SEQUENCE_BITS) | u64::from(sequence);
         self.permutation.apply(composite) as i64

@@ -11,7 +11,7 @@ use crate::geography::projection::{distance_km, offset};
 use crate::network::{Cell, Site, Technology};
 
 /// Timing-advance step in metres.
-pub fn timing_advance_step_m(tech: Technology) -> f64 {
+pub(crate) fn timing_advance_step_m(tech: Technology) -> f64 {
     match tech {
         Technology::Gsm => 553.5,
         Technology::Lte => 78.12,
@@ -20,7 +20,7 @@ pub fn timing_advance_step_m(tech: Technology) -> f64 {
 }
 
 /// (lon, lat, accuracy in metres) estimated for a handset at `position` served by `cell`.
-pub fn estimate(cell: &Cell, site: &Site, position: (f64, f64)) -> (f64, f64, i32) {
+pub(super) fn estimate(cell: &Cell, site: &Site, position: (f64, f64)) -> (f64, f64, i32) {
     let step = timing_advance_step_m(cell.technology);
     let metres = distance_km((site.lon, site.lat), position) * 1_000.0;
     let ring = ((metres / step).floor() + 0.5) * step;

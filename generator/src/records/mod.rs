@@ -1,13 +1,14 @@
 //! From behaviour to the operator's records: call outcomes, location estimates,
 //! data-record splitting and record numbering.
 
-pub mod communication;
-pub mod ids;
-pub mod location;
-pub mod radio;
+pub(crate) mod communication;
+pub(crate) mod ids;
+mod location;
+mod radio;
 mod rows;
-pub mod sessions;
-pub mod visitor;
+pub(crate) mod sessions;
+pub(crate) mod visitor;
 
 pub use crate::numbering::PhoneNumber;
-pub use rows::{CdrRow, IpCall, IpRecord};
+pub(crate) use rows::IpCall;
+pub use rows::{CdrRow, IpRecord};

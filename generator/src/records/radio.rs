@@ -10,17 +10,17 @@
 //! site's district relative to the network average, clamped to 0.5–2).
 
 /// Share of connected calls that are answered.
-pub const ANSWERED: f64 = 0.80;
+pub(crate) const ANSWERED: f64 = 0.80;
 /// Share of connected calls that meet a busy line.
-pub const BUSY: f64 = 0.04;
+pub(crate) const BUSY: f64 = 0.04;
 /// Call set-up failure probability at factor 1.
-pub const BASE_FAILURE: f64 = 0.01;
+pub(crate) const BASE_FAILURE: f64 = 0.01;
 /// Drop probability of an answered call at factor 1.
-pub const BASE_DROP: f64 = 0.008;
+pub(crate) const BASE_DROP: f64 = 0.008;
 
 /// How a voice call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallResult {
+pub(crate) enum CallResult {
     /// Answered and released normally.
     Answered,
     /// Rang out.
@@ -35,7 +35,7 @@ pub enum CallResult {
 
 impl CallResult {
     /// Label used in tables.
-    pub fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             CallResult::Answered => "answered",
             CallResult::NoAnswer => "no_answer",
@@ -48,7 +48,7 @@ impl CallResult {
 
 /// Outcome and conversation seconds of a call from its shared draws, the risk factor of the
 /// worse cell, and the intended talk time.
-pub fn call_outcome(outcome: f64, cut: f64, risk: f64, talk_s: i32) -> (CallResult, i32) {
+pub(crate) fn call_outcome(outcome: f64, cut: f64, risk: f64, talk_s: i32) -> (CallResult, i32) {
     let failure = (BASE_FAILURE * risk).min(0.5);
     if outcome < failure {
         return (CallResult::Failed, 0);

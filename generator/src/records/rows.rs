@@ -77,7 +77,7 @@ pub struct IpRecord {
 
 /// One `ip_calls` row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IpCall {
+pub(crate) struct IpCall {
     /// Session carrying the call.
     pub session_id: i64,
     /// Operator name.
@@ -85,7 +85,7 @@ pub struct IpCall {
     /// Served SIM key.
     pub served: u64,
     /// Application.
-    pub service: &'static str,
+    pub(crate) service: &'static str,
     /// Start, UTC seconds.
     pub start: i64,
     /// Duration, seconds.

@@ -17,14 +17,14 @@ use super::location::estimate;
 use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
-pub const CELL_CHECK_S: i64 = 300;
+pub(crate) const CELL_CHECK_S: i64 = 300;
 /// Longest record before an interim record is written, seconds.
-pub const TIME_LIMIT_S: i64 = 3_600;
+pub(crate) const TIME_LIMIT_S: i64 = 3_600;
 /// Ports per CGNAT block.
 const PORTS_PER_BLOCK: i32 = 1_024;
 
 /// The SIM whose data records are built.
-pub struct DataSim<'a> {
+pub(crate) struct DataSim<'a> {
     /// SIM key.
     pub key: u64,
     /// Operator index.
@@ -40,7 +40,7 @@ pub struct DataSim<'a> {
 }
 
 /// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`.
-pub fn ip_records(
+pub(crate) fn ip_records(
     radio: &RadioNetwork<'_>,
     ids: (&RecordIds, &RecordIds),
     sim: &DataSim<'_>,

@@ -24,13 +24,13 @@ use super::radio::call_outcome;
 use crate::network::serving::RadioNetwork;
 
 /// Voice calls a day of a visitor with a tourist SIM present all day.
-pub const VISITOR_CALLS_PER_DAY: f64 = 2.0;
+pub(crate) const VISITOR_CALLS_PER_DAY: f64 = 2.0;
 /// SMS a day, likewise.
-pub const VISITOR_SMS_PER_DAY: f64 = 1.0;
+pub(crate) const VISITOR_SMS_PER_DAY: f64 = 1.0;
 /// Share of calls and SMS with home-country numbers.
-pub const HOME_SHARE: f64 = 0.8;
+pub(crate) const HOME_SHARE: f64 = 0.8;
 /// Factor on the rates of roamers.
-pub const ROAMER_FACTOR: f64 = 0.5;
+pub(crate) const ROAMER_FACTOR: f64 = 0.5;
 /// Share of outgoing calls and SMS.
 const OUTGOING: f64 = 0.6;
 /// Share of SMS that fail (as residents').
@@ -48,13 +48,13 @@ struct Event {
 }
 
 /// A visitor's SIM on a day.
-pub struct VisitorSim<'a> {
+pub(crate) struct VisitorSim<'a> {
     /// The SIM (operator: the Malaysian network it uses).
     pub sim: &'a Sim,
     /// ISO alpha-3 of the home country.
     pub country: &'static str,
     /// Its calling code.
-    pub calling_code: &'static str,
+    pub(crate) calling_code: &'static str,
     /// `inbound` for roamers, `home` for tourist SIMs.
     pub roaming: &'static str,
     /// The day's plan (only the hours present).
@@ -63,7 +63,7 @@ pub struct VisitorSim<'a> {
 
 /// Appends the visitor's voice and SMS records of scenario day `day` (local midnight
 /// `midnight`).
-pub fn visitor_day_cdr(
+pub(crate) fn visitor_day_cdr(
     radio: &RadioNetwork<'_>,
     ids: &RecordIds,
     v: &VisitorSim<'_>,

@@ -14,7 +14,7 @@ use super::names::{join_or, valid_choices};
 #[error("{origin}{}{}: {message}", position_suffix(.position), field_suffix(.field))]
 pub struct ScenarioError {
     /// File path, or `bundled:<name>`.
-    pub origin: String,
+    pub(crate) origin: String,
     /// 1-based line and column (in characters) of the offending text, if known.
     pub position: Option<(usize, usize)>,
     /// Dotted path of the field, e.g. `population.scale`; empty for syntax and I/O errors.
@@ -37,14 +37,14 @@ fn field_suffix(field: &str) -> String {
 
 /// The text being parsed, to turn spans into positions.
 pub(crate) struct Source<'a> {
-    pub origin: &'a str,
+    pub(crate) origin: &'a str,
     pub text: &'a str,
-    pub known_tables: &'a [&'a str],
+    pub(crate) known_tables: &'a [&'a str],
 }
 
 impl Source<'_> {
     /// An error at `span` in field `field`.
-    pub fn error(&self, span: Range<usize>, field: &str, message: String) -> ScenarioError {
+    pub(super) fn error(&self, span: Range<usize>, field: &str, message: String) -> ScenarioError {
         ScenarioError {
             origin: self.origin.to_owned(),
             position: Some(self.position(span.start)),
@@ -68,7 +68,7 @@ impl Source<'_> {
     }
 
     /// Rewords a syntax or type error from the TOML deserializer.
-    pub fn toml_error(&self, error: &toml::de::Error) -> ScenarioError {
+    pub(crate) fn toml_error(&self, error: &toml::de::Error) -> ScenarioError {
         let keys = error_keys(error);
         let message = error.message();
         let (field, message) = if let Some(rest) = message.strip_prefix("unknown field `") {
@@ -114,7 +114,7 @@ impl Source<'_> {
     }
 
     /// A correct line for `field`, quoted with backticks.
-    pub fn example(&self, field: &str) -> Option<String> {
+    pub(super) fn example(&self, field: &str) -> Option<String> {
         let example = match field {
             "name" => "name = \"klang-valley-week\"",
             "description" => "description = \"One week in the Klang Valley.\"",

@@ -78,13 +78,14 @@ use chrono::NaiveDate;
 
 pub use bundled::{BundledScenario, ScenarioSource, bundled, resolve};
 pub use error::ScenarioError;
-pub use model::{
-    Compression, DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
-    DEFAULT_PERSONS_PER_BLOCK, DEFAULT_SIMS_PER_PERSON, Format,
+pub use model::{Compression, Format};
+#[cfg(test)]
+pub(crate) use model::{
+    DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, DEFAULT_SIMS_PER_PERSON,
 };
 
 use crate::events::{Gathering, Outage};
-pub use crate::vocabulary::PopulationSize;
+pub(crate) use crate::vocabulary::PopulationSize;
 use error::Source;
 use model::ScenarioFile;
 
@@ -111,7 +112,8 @@ impl Scenario {
     }
 
     /// Free-text description (may be empty).
-    pub fn description(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn description(&self) -> &str {
         &self.file.description
     }
 
@@ -126,7 +128,7 @@ impl Scenario {
     }
 
     /// Last day, inclusive, in Malaysia time (UTC+8).
-    pub fn end_date(&self) -> NaiveDate {
+    pub(crate) fn end_date(&self) -> NaiveDate {
         self.end
     }
 
@@ -141,7 +143,7 @@ impl Scenario {
     }
 
     /// Population size.
-    pub fn population(&self) -> PopulationSize {
+    pub(crate) fn population(&self) -> PopulationSize {
         self.population
     }
 
@@ -151,29 +153,29 @@ impl Scenario {
     }
 
     /// Every operator as (index into [`crate::public_data::operators()`], share), in public-data    /// order; shares are divided by their sum so they add up to 1, and may be 0.
-    pub fn operator_shares(&self) -> Vec<(usize, f64)> {
+    pub(crate) fn operator_shares(&self) -> Vec<(usize, f64)> {
         self.operator_shares.clone()
     }
 
     /// Share of eligible Chinese Malaysian households that go balik kampung for Chinese New Year.
-    pub fn balik_kampung_cny_share(&self) -> f64 {
+    pub(crate) fn balik_kampung_cny_share(&self) -> f64 {
         *self.file.holidays.balik_kampung_cny_share.as_ref()
     }
 
     /// Share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri.
-    pub fn balik_kampung_raya_share(&self) -> f64 {
+    pub(crate) fn balik_kampung_raya_share(&self) -> f64 {
         *self.file.holidays.balik_kampung_raya_share.as_ref()
     }
 
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario (see
     /// the visitors model).
-    pub fn inbound_scale(&self) -> f64 {
+    pub(crate) fn inbound_scale(&self) -> f64 {
         *self.file.tourism.inbound_scale.as_ref()
     }
 
     /// Share of city households away on a leisure trip over each run of rest days (see
     /// the mobility model's leisure trips).
-    pub fn domestic_trip_share(&self) -> f64 {
+    pub(crate) fn domestic_trip_share(&self) -> f64 {
         *self.file.tourism.domestic_trip_share.as_ref()
     }
 
@@ -188,7 +190,7 @@ impl Scenario {
     }
 
     /// Tables to write, in the order of the list given to [`parse`].
-    pub fn tables(&self) -> Vec<&str> {
+    pub(crate) fn tables(&self) -> Vec<&str> {
         let tables = self
             .file
             .outputs
@@ -236,10 +238,10 @@ pub fn parse(origin: &str, text: &str, known_tables: &[&str]) -> Result<Scenario
 /// Longest scenario file read, in bytes (10 MiB): a scenario is a short TOML file (the bundled
 /// ones are a few kilobytes), and reading stops there, so that a wrong path such as a device or
 /// a data file is refused at once.
-pub const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
+pub(crate) const MAX_SCENARIO_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads and parses the scenario file at `path` (see [`parse`]); files over
-/// [`MAX_SCENARIO_BYTES`] are refused after reading that much.
+/// `MAX_SCENARIO_BYTES` are refused after reading that much.
 pub fn load(path: &Path, known_tables: &[&str]) -> Result<Scenario, ScenarioError> {
     use std::io::Read;
     let origin = path.display().to_string();

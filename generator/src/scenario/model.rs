@@ -9,21 +9,21 @@ use toml::Spanned;
 
 /// Default mean number of SIMs per person: MCMC reported about 1.31 mobile subscriptions per
 /// capita in 2018, rising since.
-pub const DEFAULT_SIMS_PER_PERSON: f64 = 1.35;
+pub(crate) const DEFAULT_SIMS_PER_PERSON: f64 = 1.35;
 /// Default number of persons generated per block.
-pub const DEFAULT_PERSONS_PER_BLOCK: u32 = 50_000;
+pub(crate) const DEFAULT_PERSONS_PER_BLOCK: u32 = 50_000;
 /// Default share of eligible Chinese Malaysian households that go balik kampung for Chinese New
 /// Year (assumption; calibration target: the highway exodus figures of
 /// `balik_kampung_2025_facts.csv`, see the mobility model's trips).
-pub const DEFAULT_BALIK_KAMPUNG_CNY_SHARE: f64 = 0.5;
+pub(crate) const DEFAULT_BALIK_KAMPUNG_CNY_SHARE: f64 = 0.5;
 /// Default share of eligible Malay households that go balik kampung for Hari Raya Aidilfitri
 /// (assumption, as for Chinese New Year; Raya is the larger exodus).
-pub const DEFAULT_BALIK_KAMPUNG_RAYA_SHARE: f64 = 0.6;
+pub(crate) const DEFAULT_BALIK_KAMPUNG_RAYA_SHARE: f64 = 0.6;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScenarioFile {
+pub(crate) struct ScenarioFile {
     pub name: Spanned<String>,
     #[serde(default)]
     pub description: String,
@@ -33,7 +33,7 @@ pub struct ScenarioFile {
     pub region: Option<Spanned<RegionFile>>,
     pub population: Spanned<PopulationFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
+    pub(crate) operators: Option<Spanned<BTreeMap<Spanned<String>, Spanned<OperatorShareFile>>>>,
     #[serde(default)]
     pub holidays: HolidaysFile,
     /// Omitted from the normalised file when off, so scenarios without visitors keep their hash.
@@ -47,13 +47,13 @@ pub struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outage: Vec<Spanned<OutageFile>>,
     #[serde(default)]
-    pub outputs: OutputsFile,
+    pub(crate) outputs: OutputsFile,
 }
 
 /// `[period]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PeriodFile {
+pub(crate) struct PeriodFile {
     pub start: Spanned<Date>,
     pub end: Spanned<Date>,
 }
@@ -61,7 +61,7 @@ pub struct PeriodFile {
 /// `[region]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RegionFile {
+pub(crate) struct RegionFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<Spanned<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +71,7 @@ pub struct RegionFile {
 /// `[population]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PopulationFile {
+pub(crate) struct PopulationFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Spanned<f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,18 +87,18 @@ pub struct PopulationFile {
 /// One entry of `[operators]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OperatorShareFile {
+pub(crate) struct OperatorShareFile {
     pub share: Spanned<f64>,
 }
 
 /// `[holidays]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HolidaysFile {
+pub(crate) struct HolidaysFile {
     #[serde(default = "default_cny_share")]
-    pub balik_kampung_cny_share: Spanned<f64>,
+    pub(crate) balik_kampung_cny_share: Spanned<f64>,
     #[serde(default = "default_raya_share")]
-    pub balik_kampung_raya_share: Spanned<f64>,
+    pub(crate) balik_kampung_raya_share: Spanned<f64>,
 }
 
 impl Default for HolidaysFile {
@@ -113,11 +113,11 @@ impl Default for HolidaysFile {
 /// `[tourism]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TourismFile {
+pub(crate) struct TourismFile {
     #[serde(default = "default_zero")]
-    pub inbound_scale: Spanned<f64>,
+    pub(crate) inbound_scale: Spanned<f64>,
     #[serde(default = "default_zero")]
-    pub domestic_trip_share: Spanned<f64>,
+    pub(crate) domestic_trip_share: Spanned<f64>,
 }
 
 impl TourismFile {
@@ -138,7 +138,7 @@ impl Default for TourismFile {
 /// One `[[gathering]]`: a concert or a festival that draws residents to a venue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GatheringFile {
+pub(crate) struct GatheringFile {
     pub name: Spanned<String>,
     pub kind: Spanned<String>,
     /// A bundled attraction (id or name); or give `lon` and `lat`.
@@ -153,17 +153,17 @@ pub struct GatheringFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<Spanned<Date>>,
     /// Local opening time, `HH:MM`.
-    pub opens: Spanned<String>,
+    pub(crate) opens: Spanned<String>,
     /// Local closing time, `HH:MM`, the same day.
-    pub closes: Spanned<String>,
+    pub(crate) closes: Spanned<String>,
     /// How long one attendee stays, hours; the whole opening when omitted (a concert).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visit_hours: Option<Spanned<f64>>,
+    pub(crate) visit_hours: Option<Spanned<f64>>,
     /// Attendees per day at full population scale.
     pub attendees: Spanned<f64>,
     /// Attendees come from districts whose centroid is within this distance of the venue.
     #[serde(default = "default_catchment_km")]
-    pub catchment_km: Spanned<f64>,
+    pub(crate) catchment_km: Spanned<f64>,
     /// Only residents of this ethnic group attend (`bumiputera`, `chinese`, `indian`, `other`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Spanned<String>>,
@@ -172,7 +172,7 @@ pub struct GatheringFile {
 /// One `[[outage]]`: an operator's cells down in a disc for a time window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OutageFile {
+pub(crate) struct OutageFile {
     pub name: Spanned<String>,
     /// Operator whose cells fail; every operator when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,7 +189,7 @@ pub struct OutageFile {
 /// `[outputs]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OutputsFile {
+pub(crate) struct OutputsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tables: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
@@ -259,7 +259,7 @@ fn default_persons_per_block() -> Spanned<u32> {
 
 /// A calendar date, written as a TOML local date (`2025-01-06`) or a string (`"2025-01-06"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date(pub NaiveDate);
+pub(super) struct Date(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

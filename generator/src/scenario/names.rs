@@ -35,7 +35,7 @@ fn key(name: &str) -> String {
 
 /// The state `name` designates: its census name, its name without "W.P.", a common alias
 /// (Penang, Malacca, KL) or its ISO 3166-2 code, ignoring case and punctuation.
-pub fn state(name: &str) -> Result<&'static State, String> {
+pub(super) fn state(name: &str) -> Result<&'static State, String> {
     let k = key(name);
     let k = STATE_ALIASES
         .iter()
@@ -56,7 +56,7 @@ pub fn state(name: &str) -> Result<&'static State, String> {
 
 /// The district `name` designates, written `District` or `State/District`, ignoring case and
 /// punctuation. A name that two states share must be written with its state.
-pub fn district(name: &str) -> Result<&'static District, String> {
+pub(super) fn district(name: &str) -> Result<&'static District, String> {
     let all = public_data::districts();
     if let Some((state_name, district_name)) = name.split_once('/') {
         let state = self::state(state_name.trim())?;
@@ -106,7 +106,7 @@ pub fn district(name: &str) -> Result<&'static District, String> {
 
 /// How a district is written in normalised scenarios: its census name, prefixed with its
 /// state (`State/District`) when another state has a district of the same name.
-pub fn canonical_district(d: &District) -> String {
+pub(crate) fn canonical_district(d: &District) -> String {
     let shared = public_data::districts()
         .iter()
         .any(|o| o.index != d.index && key(o.name) == key(d.name));
@@ -118,7 +118,10 @@ pub fn canonical_district(d: &District) -> String {
 }
 
 /// `did you mean "A"?` (or `"A", "B" or "C"`) naming the candidates nearest to `input`.
-pub fn did_you_mean<S: AsRef<str>>(input: &str, candidates: impl IntoIterator<Item = S>) -> String {
+pub(crate) fn did_you_mean<S: AsRef<str>>(
+    input: &str,
+    candidates: impl IntoIterator<Item = S>,
+) -> String {
     format!(
         "did you mean {}?",
         join_or(&nearest(input, candidates, 0.0))
@@ -127,7 +130,7 @@ pub fn did_you_mean<S: AsRef<str>>(input: &str, candidates: impl IntoIterator<It
 
 /// `valid <what>: a, b, c`, followed by `; did you mean "a"?` if a candidate is reasonably close
 /// to `input`.
-pub fn valid_choices(what: &str, input: &str, candidates: &[&str]) -> String {
+pub(crate) fn valid_choices(what: &str, input: &str, candidates: &[&str]) -> String {
     let near = nearest(input, candidates, 0.5);
     let suggestion = if near.is_empty() {
         String::new()
@@ -168,7 +171,7 @@ fn nearest<S: AsRef<str>>(
 }
 
 /// `a`, `a or b`, `a, b or c`.
-pub fn join_or(items: &[String]) -> String {
+pub(crate) fn join_or(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

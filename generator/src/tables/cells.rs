@@ -76,7 +76,7 @@ pub static CELLS: TableSchema = TableSchema {
 };
 
 /// The `cells` rows in `range` (indices into [`Network::cells`]).
-pub fn cells_batch(network: &Network, range: std::ops::Range<usize>) -> Batch {
+pub(crate) fn cells_batch(network: &Network, range: std::ops::Range<usize>) -> Batch {
     let cells = &network.cells()[range];
     let n = cells.len();
     let text = |avg| StringColumn::with_capacity(n, avg);

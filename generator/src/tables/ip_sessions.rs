@@ -186,7 +186,7 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
 }
 
 /// Builds the `ip_calls` batch of one (block, day), sorted by (start, session).
-pub fn calls_batch<'a>(mut rows: Vec<IpCall>, served: impl Fn(u64) -> Served<'a>) -> Batch {
+pub(crate) fn calls_batch<'a>(mut rows: Vec<IpCall>, served: impl Fn(u64) -> Served<'a>) -> Batch {
     rows.sort_by_key(|r| (r.start, r.session_id, r.served));
     let n = rows.len();
     let (mut op, mut msisdn, mut service) = (

@@ -1,14 +1,14 @@
 //! The tables the generator writes: one file per table, each with its schema and batch builder.
 
 pub mod cdr;
-pub mod cells;
+pub(crate) mod cells;
 pub mod ip_sessions;
-pub mod person_sims;
-pub mod persons;
-pub mod subscribers;
-pub mod trajectories;
-pub mod trips;
-pub mod visitors;
+pub(crate) mod person_sims;
+pub(crate) mod persons;
+pub(crate) mod subscribers;
+pub(crate) mod trajectories;
+pub(crate) mod trips;
+pub(crate) mod visitors;
 
 use crate::columnar::TableSchema;
 use crate::geography::Geography;

@@ -42,7 +42,7 @@ pub static PERSON_SIMS: TableSchema = TableSchema {
 
 /// Rows of `person_sims` for one block.
 #[derive(Default)]
-pub struct PersonSimsBuilder {
+pub(crate) struct PersonSimsBuilder {
     person_id: Vec<i64>,
     slot: Vec<i8>,
     subscriber_id: StringColumn,
@@ -55,7 +55,7 @@ pub struct PersonSimsBuilder {
 
 impl PersonSimsBuilder {
     /// Adds one SIM of a person.
-    pub fn push(&mut self, person_id: u64, sim: &Sim) {
+    pub(crate) fn push(&mut self, person_id: u64, sim: &Sim) {
         self.person_id.push(person_id as i64);
         self.slot.push(sim.slot as i8);
         self.subscriber_id.push(&sim.numbers.account);
@@ -67,7 +67,7 @@ impl PersonSimsBuilder {
     }
 
     /// The finished batch.
-    pub fn finish(self) -> Batch {
+    pub(crate) fn finish(self) -> Batch {
         Batch::new(
             &PERSON_SIMS,
             vec![

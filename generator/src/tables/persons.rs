@@ -49,7 +49,7 @@ pub static PERSONS: TableSchema = TableSchema {
 };
 
 /// Rows of `persons` for one block.
-pub struct PersonsBuilder {
+pub(crate) struct PersonsBuilder {
     person_id: Vec<i64>,
     district_code: StringColumn,
     district: StringColumn,
@@ -66,7 +66,7 @@ pub struct PersonsBuilder {
 
 impl PersonsBuilder {
     /// An empty builder with room for `rows`.
-    pub fn with_capacity(rows: usize) -> Self {
+    pub(crate) fn with_capacity(rows: usize) -> Self {
         PersonsBuilder {
             person_id: Vec::with_capacity(rows),
             district_code: StringColumn::with_capacity(rows, 5),
@@ -84,7 +84,7 @@ impl PersonsBuilder {
     }
 
     /// Adds a person; `age` is their age on the scenario's first day.
-    pub fn push(&mut self, p: &Person, age: u32) {
+    pub(crate) fn push(&mut self, p: &Person, age: u32) {
         let (code, name, state) = district_columns(p.district);
         self.person_id.push(p.id as i64);
         self.district_code.push(code);
@@ -101,7 +101,7 @@ impl PersonsBuilder {
     }
 
     /// The finished batch.
-    pub fn finish(self) -> Batch {
+    pub(crate) fn finish(self) -> Batch {
         Batch::new(
             &PERSONS,
             vec![
@@ -123,7 +123,7 @@ impl PersonsBuilder {
 }
 
 /// Ten-year age band label.
-pub fn age_band(age: u32) -> &'static str {
+pub(crate) fn age_band(age: u32) -> &'static str {
     const BANDS: [&str; 8] = [
         "00-09", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70+",
     ];

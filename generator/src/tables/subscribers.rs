@@ -76,13 +76,13 @@ struct Row<'a> {
 
 /// Rows of `subscribers` for one block; sorted by MSISDN when finished.
 #[derive(Default)]
-pub struct SubscribersBuilder<'a> {
+pub(crate) struct SubscribersBuilder<'a> {
     rows: Vec<Row<'a>>,
 }
 
 impl<'a> SubscribersBuilder<'a> {
     /// Adds one SIM held by `person`.
-    pub fn push(&mut self, person: &'a Person, identity: &'a Identity, sim: &'a Sim) {
+    pub(crate) fn push(&mut self, person: &'a Person, identity: &'a Identity, sim: &'a Sim) {
         self.rows.push(Row {
             person,
             identity,
@@ -91,7 +91,7 @@ impl<'a> SubscribersBuilder<'a> {
     }
 
     /// The finished batch, sorted by MSISDN.
-    pub fn finish(mut self) -> Batch {
+    pub(crate) fn finish(mut self) -> Batch {
         self.rows
             .sort_by(|a, b| a.sim.numbers.msisdn.cmp(&b.sim.numbers.msisdn));
         let n = self.rows.len();

@@ -63,13 +63,13 @@ struct Row {
 
 /// Rows of `trajectories` for one block.
 #[derive(Default)]
-pub struct TrajectoriesBuilder {
+pub(crate) struct TrajectoriesBuilder {
     rows: Vec<Row>,
 }
 
 impl TrajectoriesBuilder {
     /// Adds the segments of one person-day.
-    pub fn push(&mut self, person_id: u64, plan: &DayPlan) {
+    pub(crate) fn push(&mut self, person_id: u64, plan: &DayPlan) {
         for (seq, segment) in plan.segments.iter().enumerate() {
             self.rows.push(Row {
                 person_id: person_id as i64,
@@ -80,7 +80,7 @@ impl TrajectoriesBuilder {
     }
 
     /// The finished batch, sorted by start time, then person and sequence.
-    pub fn finish(mut self) -> Batch {
+    pub(crate) fn finish(mut self) -> Batch {
         self.rows
             .sort_by_key(|r| (r.segment.start(), r.person_id, r.seq));
         let n = self.rows.len();

@@ -70,20 +70,20 @@ pub static TRIPS: TableSchema = TableSchema {
 
 /// Rows of `trips` for one block, pushed in person order.
 #[derive(Default)]
-pub struct TripsBuilder {
+pub(crate) struct TripsBuilder {
     rows: Vec<(i64, Trip)>,
 }
 
 impl TripsBuilder {
     /// Adds a person's trips.
-    pub fn push(&mut self, person_id: u64, trips: &[Trip]) {
+    pub(crate) fn push(&mut self, person_id: u64, trips: &[Trip]) {
         for trip in trips {
             self.rows.push((person_id as i64, trip.clone()));
         }
     }
 
     /// The finished batch, sorted by person and departure.
-    pub fn finish(mut self) -> Batch {
+    pub(crate) fn finish(mut self) -> Batch {
         self.rows.sort_by_key(|(id, t)| (*id, t.depart));
         let n = self.rows.len();
         let geo = Geography::get();

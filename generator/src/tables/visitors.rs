@@ -52,7 +52,7 @@ pub static VISITORS: TableSchema = TableSchema {
 
 /// Rows of `visitors` for one block, pushed in id order.
 #[derive(Default)]
-pub struct VisitorsBuilder {
+pub(crate) struct VisitorsBuilder {
     person_id: Vec<i64>,
     kind: StringColumn,
     origin: StringColumn,
@@ -69,7 +69,7 @@ pub struct VisitorsBuilder {
 
 impl VisitorsBuilder {
     /// Adds an inbound visitor.
-    pub fn push(&mut self, v: &Visitor) {
+    pub(crate) fn push(&mut self, v: &Visitor) {
         self.person_id.push(v.id as i64);
         self.kind.push("inbound");
         self.origin.push(v.origin.iso3);
@@ -87,7 +87,7 @@ impl VisitorsBuilder {
 
     /// Adds a resident on a leisure trip (a domestic visitor): the home district code stands
     /// for the entry and exit points.
-    pub fn push_domestic(&mut self, person_id: u64, trip: &Trip) {
+    pub(crate) fn push_domestic(&mut self, person_id: u64, trip: &Trip) {
         let home = Geography::get().district(trip.origin.district).code;
         self.person_id.push(person_id as i64);
         self.kind.push("domestic");
@@ -105,7 +105,7 @@ impl VisitorsBuilder {
     }
 
     /// The finished batch.
-    pub fn finish(self) -> Batch {
+    pub(crate) fn finish(self) -> Batch {
         Batch::new(
             &VISITORS,
             vec![

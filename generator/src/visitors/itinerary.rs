@@ -34,21 +34,21 @@ use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal, uniform_
 use super::{Inbound, MAX_NIGHTS, Visitor};
 
 /// σ of the logarithm of the number of nights.
-pub const NIGHTS_SIGMA: f64 = 0.5;
+pub(crate) const NIGHTS_SIGMA: f64 = 0.5;
 /// Nights at one base before moving on.
-pub const NIGHTS_PER_BASE: usize = 4;
+pub(crate) const NIGHTS_PER_BASE: usize = 4;
 /// Most bases of one stay.
-pub const MAX_BASES: usize = 3;
+pub(crate) const MAX_BASES: usize = 3;
 /// Farthest hotel from its attraction, km.
-pub const LODGING_KM: f64 = 2.5;
+pub(crate) const LODGING_KM: f64 = 2.5;
 /// Longest move between an entry point and a base or between bases, km.
-pub const MAX_LEG_KM: f64 = 450.0;
+pub(crate) const MAX_LEG_KM: f64 = 450.0;
 /// Farthest attraction of a day trip from the hotel, km.
-pub const DAY_TRIP_KM: f64 = 150.0;
+pub(crate) const DAY_TRIP_KM: f64 = 150.0;
 /// Distance from the last base beyond which air visitors fly out of another airport, km.
-pub const OPEN_JAW_KM: f64 = 300.0;
+pub(crate) const OPEN_JAW_KM: f64 = 300.0;
 /// Probabilities of 0, 1 and 2 outings on a day at a base.
-pub const OUTINGS: [f64; 3] = [0.15, 0.5, 0.35];
+pub(crate) const OUTINGS: [f64; 3] = [0.15, 0.5, 0.35];
 /// Latest return to the hotel and latest crossing out, hours after local midnight.
 const LATEST_HOURS: f64 = 23.5;
 /// Earliest move of the day, hours after local midnight.
@@ -56,10 +56,10 @@ const EARLIEST_HOURS: f64 = 5.0;
 
 /// Same-day share of Singaporeans arriving on a Saturday or Sunday: day trips to Johor Bahru for
 /// shopping and food (assumption).
-pub const SINGAPORE_WEEKEND_SAME_DAY: f64 = 0.6;
+pub(crate) const SINGAPORE_WEEKEND_SAME_DAY: f64 = 0.6;
 
 /// (same-day share, median nights of those who stay) of a nationality (assumptions).
-pub fn stay_profile(iso3: &str) -> (f64, f64) {
+pub(crate) fn stay_profile(iso3: &str) -> (f64, f64) {
     match iso3 {
         "SGP" => (0.35, 2.0),
         "BRN" | "THA" => (0.2, 3.0),
@@ -71,7 +71,7 @@ pub fn stay_profile(iso3: &str) -> (f64, f64) {
 
 /// Seconds spent at an entry point on entering (immigration, baggage) and on leaving (check-in
 /// and security at airports); assumptions.
-pub fn dwell(point: &EntryPoint, entering: bool) -> i64 {
+pub(crate) fn dwell(point: &EntryPoint, entering: bool) -> i64 {
     match (point.kind, entering) {
         (EntryKind::Airport, true) => 2_700,
         (EntryKind::Airport, false) => 7_200,
@@ -81,20 +81,20 @@ pub fn dwell(point: &EntryPoint, entering: bool) -> i64 {
 
 /// A hotel and the attraction it is near.
 #[derive(Debug, Clone, Copy)]
-pub struct Base {
+pub(crate) struct Base {
     /// The attraction.
-    pub attraction: &'static Attraction,
+    pub(crate) attraction: &'static Attraction,
     /// The hotel (the attraction itself for same-day visitors).
-    pub lodging: Place,
+    pub(crate) lodging: Place,
 }
 
 /// The drawn stay of a visitor.
 pub(super) struct Drawn {
-    pub exit: &'static EntryPoint,
+    pub(crate) exit: &'static EntryPoint,
     pub arrival: i64,
     pub departure: i64,
-    pub checkout: i64,
-    pub bases: Vec<Base>,
+    pub(crate) checkout: i64,
+    pub(crate) bases: Vec<Base>,
     pub nights: Vec<u8>,
 }
 
@@ -313,7 +313,7 @@ fn visit(
 impl Inbound {
     /// The visitor's plan on local `date`: their segments from the arrival (or midnight) to the
     /// departure (or the next midnight); `None` on days they are not in the country.
-    pub fn plan(&self, v: &Visitor, date: NaiveDate) -> Option<DayPlan> {
+    pub(crate) fn plan(&self, v: &Visitor, date: NaiveDate) -> Option<DayPlan> {
         let midnight = local_midnight(date);
         let day_end = midnight + DAY_SECONDS;
         if v.departure <= midnight || v.arrival >= day_end {

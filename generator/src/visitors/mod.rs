@@ -1,7 +1,7 @@
 //! Inbound visitors: foreign tourists and same-day excursionists who cross into Malaysia during
 //! the scenario, move between attractions and their hotels, and leave again.
 //!
-//! How many: `[tourism] inbound_scale` × [`NATIONAL_ARRIVALS_PER_DAY`] arrivals a day, the same
+//! How many: `[tourism] inbound_scale` × `NATIONAL_ARRIVALS_PER_DAY` arrivals a day, the same
 //! every day (MOTAC: 10.1 million foreign visitors in Q1 2025, 90 days; the count includes
 //! same-day visitors, which the model has too).
 //!
@@ -11,26 +11,26 @@
 //!
 //! Where they enter: a state of entry from the nationality's 2024 states of entry, then an entry
 //! point of that state that connects to the country; a land checkpoint or ferry terminal for the
-//! neighbour ([`EntryPoint::connects_to`]) weighs [`DEDICATED_CROSSING_WEIGHT`] against 1 for an
-//! airport (Subang, a turboprop airport, [`SUBANG_WEIGHT`]). Singaporeans thus cross mostly at the
+//! neighbour ([`EntryPoint::connects_to`]) weighs `DEDICATED_CROSSING_WEIGHT` against 1 for an
+//! airport (Subang, a turboprop airport, `SUBANG_WEIGHT`). Singaporeans thus cross mostly at the
 //! Johor Causeway and the Second Link, Thais at Bukit Kayu Hitam and Padang Besar, long-haul
 //! visitors fly into KLIA/klia2, Penang, Kota Kinabalu or Kuching. A visitor whose entry point lies
 //! outside the scenario's region never appears in it; the others stay in the region: their hotels
 //! and outings are attractions of the region on the entry's landmass.
 //!
-//! How long, and the itinerary: see [`itinerary`]; the phone: see [`phone`].
+//! How long, and the itinerary: see `itinerary`; the phone: see `phone`.
 //!
-//! Identity: arrival `i` of day `d` (counted from [`MAX_NIGHTS`] days before the scenario's first
+//! Identity: arrival `i` of day `d` (counted from `MAX_NIGHTS` days before the scenario's first
 //! day, so that visitors already in the country on the first day exist) has the index
-//! `c = d × per_day + i`, the person id [`VISITOR_ID_BASE`]` + c` (disjoint from residents' ids)
-//! and the SIM key [`VISITOR_SIM_KEY_BASE`]` + c`. A visitor is a pure function of (seed, c),
+//! `c = d × per_day + i`, the person id `VISITOR_ID_BASE`` + c` (disjoint from residents' ids)
+//! and the SIM key `VISITOR_SIM_KEY_BASE`` + c`. A visitor is a pure function of (seed, c),
 //! drawn from `stream(seed, Purpose::Visitor, c, 0)`; visitors are generated in blocks of
 //! consecutive indices after the residents' blocks, so any shard regenerates them identically.
 
-pub mod itinerary;
-pub mod phone;
+mod itinerary;
+pub(crate) mod phone;
 
-pub use crate::numbering::{MAX_VISITORS, VISITOR_SIM_KEY_BASE};
+pub(crate) use crate::numbering::{MAX_VISITORS, VISITOR_SIM_KEY_BASE};
 
 use chrono::{Days, NaiveDate};
 
@@ -48,23 +48,23 @@ use crate::public_data::{
 use crate::rng::{Purpose, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform_in};
 
-pub use itinerary::Base;
+pub(crate) use itinerary::Base;
 pub use phone::{Phone, PhoneKind};
 
 /// Foreign arrivals in Malaysia per day: 10.1 million visitors in Q1 2025 (MOTAC via Livemint,
 /// `tourism_arrivals_headline.csv`) over 90 days.
-pub const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
+pub(crate) const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
 /// Longest stay, nights; arrivals are generated from this many days before the first day.
-pub const MAX_NIGHTS: u32 = 30;
+pub(crate) const MAX_NIGHTS: u32 = 30;
 /// Person id of the first visitor index; residents' ids are far below.
-pub const VISITOR_ID_BASE: u64 = 1 << 40;
+pub(crate) const VISITOR_ID_BASE: u64 = 1 << 40;
 /// Weight of a land checkpoint or ferry terminal dedicated to the visitor's country against an
 /// airport of the same state (assumption: 94% of Singaporean arrivals enter through Johor, nearly
 /// all by road).
-pub const DEDICATED_CROSSING_WEIGHT: f64 = 8.0;
+pub(crate) const DEDICATED_CROSSING_WEIGHT: f64 = 8.0;
 /// Weight of Subang airport (SZB) against 1 for the other airports of Selangor (assumption: it
 /// serves turboprop flights to Singapore only).
-pub const SUBANG_WEIGHT: f64 = 0.05;
+pub(crate) const SUBANG_WEIGHT: f64 = 0.05;
 
 /// The inbound visitors of a scenario.
 pub struct Inbound {
@@ -85,7 +85,7 @@ pub struct Inbound {
 
 /// Everything the inbound visitors need from a scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InboundSpec {
+pub(crate) struct InboundSpec {
     /// Scenario seed.
     pub seed: u64,
     /// First day of the period.
@@ -95,9 +95,9 @@ pub struct InboundSpec {
     /// The region's districts (indices into the public-data districts), sorted.
     pub districts: Vec<u16>,
     /// Every operator as (index, share), shares summing to 1.
-    pub operator_shares: Vec<(usize, f64)>,
+    pub(crate) operator_shares: Vec<(usize, f64)>,
     /// Fraction of Malaysia's foreign arrivals that arrive in the scenario.
-    pub inbound_scale: f64,
+    pub(crate) inbound_scale: f64,
 }
 
 /// One inbound visitor.
@@ -108,25 +108,25 @@ pub struct Visitor {
     /// Person id.
     pub id: u64,
     /// Nationality.
-    pub origin: &'static InboundOrigin,
+    pub(crate) origin: &'static InboundOrigin,
     /// Where they enter.
     pub entry: &'static EntryPoint,
     /// Where they leave.
-    pub exit: &'static EntryPoint,
+    pub(crate) exit: &'static EntryPoint,
     /// Crossing in, UTC seconds.
     pub arrival: i64,
     /// Crossing out, UTC seconds.
     pub departure: i64,
     /// Leaving the last hotel on the last day, UTC seconds (the arrival for same-day visitors).
-    pub checkout: i64,
+    pub(crate) checkout: i64,
     /// Where they stay, in order.
-    pub bases: Vec<Base>,
+    pub(crate) bases: Vec<Base>,
     /// Index into `bases` of each night's hotel; empty for same-day visitors.
     pub nights: Vec<u8>,
     /// Male (true) or female.
-    pub male: bool,
+    pub(crate) male: bool,
     /// Date of birth.
-    pub birth_date: NaiveDate,
+    pub(crate) birth_date: NaiveDate,
     /// Phone.
     pub phone: Phone,
 }
@@ -134,7 +134,7 @@ pub struct Visitor {
 impl Visitor {
     /// The visitor as the holder of a tourist SIM in the register: a non-citizen of their
     /// nationality, with the district and point of their first hotel as address.
-    pub fn holder(&self) -> Person {
+    pub(crate) fn holder(&self) -> Person {
         let hotel = self.bases[0].lodging;
         let community = match self.origin.iso3 {
             "CHN" | "TWN" | "SGP" | "HKG" => Community::Chinese,
@@ -160,7 +160,7 @@ impl Visitor {
 
     /// The passport registration of the visitor's tourist SIM: name, passport number and the
     /// hotel's address (no e-mail: prepaid).
-    pub fn registration(&self, seed: u64) -> Identity {
+    pub(crate) fn registration(&self, seed: u64) -> Identity {
         let holder = self.holder();
         let name = names::full_name(&holder, &mut stream(seed, Purpose::Name, self.id, 0));
         let mut doc = stream(seed, Purpose::IdentityDocument, self.id, 0);
@@ -177,19 +177,19 @@ impl Visitor {
     }
 
     /// Local date of the arrival.
-    pub fn entry_date(&self) -> NaiveDate {
+    pub(crate) fn entry_date(&self) -> NaiveDate {
         crate::mobility::calendar::local_date(self.arrival)
     }
 
     /// Local date of the departure.
-    pub fn exit_date(&self) -> NaiveDate {
+    pub(crate) fn exit_date(&self) -> NaiveDate {
         crate::mobility::calendar::local_date(self.departure)
     }
 }
 
 impl Inbound {
     /// The inbound visitors of a scenario, as `spec` describes it.
-    pub fn new(spec: &InboundSpec) -> Inbound {
+    pub(crate) fn new(spec: &InboundSpec) -> Inbound {
         let seed = spec.seed;
         let region = spec.districts.clone();
         let shares = &spec.operator_shares;
@@ -222,7 +222,7 @@ impl Inbound {
         }
     }
 
-    /// Number of visitor indices (arrivals from [`MAX_NIGHTS`] days before the first day to the
+    /// Number of visitor indices (arrivals from `MAX_NIGHTS` days before the first day to the
     /// last day), including those who never enter the region.
     pub fn len(&self) -> u64 {
         self.per_day * u64::from(MAX_NIGHTS + self.days)
@@ -279,7 +279,7 @@ impl Inbound {
     }
 
     /// Checks that the tourist-SIM operators' reserved number ranges hold every visitor index.
-    pub fn check_numbers(&self, population: &Population) -> Result<(), NumberingExhausted> {
+    pub(crate) fn check_numbers(&self, population: &Population) -> Result<(), NumberingExhausted> {
         for &(op, _) in &self.sellers {
             let room = population.reserved_room(op);
             if room < self.len() {

@@ -26,15 +26,15 @@ use crate::sampling::{Weighted, uniform};
 use super::{Inbound, VISITOR_SIM_KEY_BASE, Visitor};
 
 /// Operators whose tourist SIMs are sold at the entry points.
-pub const TOURIST_SIM_OPERATORS: [&str; 3] = ["celcomdigi", "maxis", "umobile"];
+pub(crate) const TOURIST_SIM_OPERATORS: [&str; 3] = ["celcomdigi", "maxis", "umobile"];
 /// Share of visitors without phone activity (assumption).
-pub const NO_PHONE: f64 = 0.15;
+pub(crate) const NO_PHONE: f64 = 0.15;
 /// Weights of a country's first three networks by MNC.
-pub const PLMN_WEIGHTS: [f64; 3] = [0.5, 0.3, 0.2];
+pub(crate) const PLMN_WEIGHTS: [f64; 3] = [0.5, 0.3, 0.2];
 
 /// Relative weights of roaming and a tourist SIM among the visitors of a nationality who use a
 /// phone (1 − [`NO_PHONE`]).
-pub fn phone_shares(iso3: &str) -> (f64, f64) {
+pub(crate) fn phone_shares(iso3: &str) -> (f64, f64) {
     match iso3 {
         "SGP" | "BRN" => (0.75, 0.10),
         "THA" | "IDN" => (0.55, 0.30),
@@ -44,7 +44,7 @@ pub fn phone_shares(iso3: &str) -> (f64, f64) {
 
 /// (leading digits, digits after them) of a country's mobile numbers, national part
 /// (assumptions from the national numbering plans; 10 digits for others).
-pub fn mobile_format(iso3: &str) -> (&'static str, u32) {
+pub(crate) fn mobile_format(iso3: &str) -> (&'static str, u32) {
     match iso3 {
         "SGP" => ("9", 7),
         "IDN" => ("812", 8),
@@ -94,7 +94,7 @@ impl PhoneKind {
     }
 
     /// The `roaming` column of the records.
-    pub fn roaming(self) -> &'static str {
+    pub(crate) fn roaming(self) -> &'static str {
         match self {
             PhoneKind::Roaming => "inbound",
             _ => "home",
