@@ -13,7 +13,7 @@ use crate::contract::SpatialLevel;
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::prepare::Period;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_sinks::read::DatasetReader;
 
 /// One indicator's SQL: over the operator view (also used for releases) and, for indicators

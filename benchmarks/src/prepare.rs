@@ -19,7 +19,7 @@ use telcosynth_sinks::{Compression, Manifest, read_manifest, writer_properties};
 
 use crate::contract::INPUT_TABLES;
 use crate::error::HarnessError;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_sinks::read::{self, DatasetReader};
 
 /// File name of the schema description in the input folder.

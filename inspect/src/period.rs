@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde::Serialize;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_sinks::{MANIFEST_FILE, Manifest};
 
 use crate::error::InspectError;

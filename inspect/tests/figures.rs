@@ -7,7 +7,7 @@ use telcosynth_generator::columnar::{
     Batch, Column, ColumnData, ColumnKind, PartKey, Sink, StringColumn, TableSchema, View,
 };
 use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, km_per_deg_lon};
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::records::{CdrRow, IpRecord, PhoneNumber};
 use telcosynth_generator::tables::cdr::{CdrBuilder, Served};
 use telcosynth_generator::tables::ip_sessions::sessions_batch;

@@ -43,7 +43,7 @@ use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, Row};
 use crate::prepare::Period;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 /// The baselines of this mechanism and their ε per subscriber-day.
 pub const BUDGETS: [(&str, f64); 3] = [

@@ -11,7 +11,7 @@ use crate::contract::{CONTRACT_VERSION, Kind, Marker, ReleaseManifest, SpatialLe
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::indicators::{self, Row, Side};
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 /// Smallest count published.
 pub const K: u64 = 15;

@@ -21,7 +21,7 @@ use arrow_schema::DataType;
 use datafusion::arrow::compute::cast;
 use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
 use sha2::{Digest, Sha256};
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 use crate::contract::{CONTRACT_VERSION, Kind, ReleaseManifest, SpatialLevel};
 use crate::engine::Engine;

@@ -12,8 +12,8 @@ use arrow_array::{
 };
 use parquet::arrow::ArrowWriter;
 use sha2::{Digest, Sha256};
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::population::imei::luhn_check_digit;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 use telcosynth_generator::rng::key_hash;
 use telcosynth_sinks::read::DatasetReader;
 

@@ -43,7 +43,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 use super::aggregates::Cell;
 use super::knowledge::Knowledge;

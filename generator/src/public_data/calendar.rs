@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::csv::{self, Record};
 
 /// Seconds east of UTC of Malaysian time (UTC+8, no daylight saving).
-pub(crate) const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+pub const UTC_OFFSET_SECONDS: i64 = 8 * 3600;
 /// Seconds in a day.
 pub(crate) const DAY_SECONDS: i64 = 86_400;
 

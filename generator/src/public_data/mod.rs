@@ -7,7 +7,7 @@
 //! are in `generator/data/README.md`. Tables are parsed once, on first use.
 
 pub(crate) mod address;
-pub(crate) mod calendar;
+pub mod calendar;
 mod csv;
 mod districts;
 mod handsets;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use telcosynth_generator::geography::projection::distance_km;
-use telcosynth_generator::mobility::calendar::UTC_OFFSET_SECONDS;
+use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 use super::super::SpatialLevel;
 
