@@ -202,6 +202,11 @@ fn baselines_score_and_broken_pipelines_fail() {
         "call_drop_rate",
         "data_volume",
         "throughput_p50",
+        "technology_share",
+        "low_throughput_share",
+        "dropped_session_share",
+        "user_density",
+        "coverage_gap",
     ] {
         let s = score(&identity["microdata"], ind);
         assert!(

@@ -116,7 +116,13 @@ fn baselines_are_ordered_on_the_quickstart() {
     assert!(utility("dp-aggregates-eps0.1") < utility("dp-aggregates-eps1"));
     assert!(utility("dp-aggregates-eps1") < utility("dp-aggregates-eps2.6"));
     let error = |name: &str, indicator: &str| entry(name)["indicator_errors"][indicator].as_f64();
-    for indicator in ["present_population", "od_trips", "calls", "residents"] {
+    for indicator in [
+        "present_population",
+        "od_trips",
+        "calls",
+        "residents",
+        "user_density",
+    ] {
         let e: Vec<f64> = [
             "dp-aggregates-eps0.1",
             "dp-aggregates-eps1",
@@ -129,7 +135,15 @@ fn baselines_are_ordered_on_the_quickstart() {
         assert!(e[0] > e[2], "{indicator}: {e:?}");
     }
     // An unpublished rate is lost, not nearly exact.
-    assert_eq!(error("dp-aggregates-eps1", "call_drop_rate"), Some(1.0));
+    for share in [
+        "call_drop_rate",
+        "technology_share",
+        "low_throughput_share",
+        "dropped_session_share",
+        "coverage_gap",
+    ] {
+        assert_eq!(error("dp-aggregates-eps1", share), Some(1.0), "{share}");
+    }
     // Exact counts, suppressed below 15 or not, give every member away to the membership
     // test, and the risk names the attack; a zero risk names none.
     let kanon = risk_report("k-suppressed-aggregates");

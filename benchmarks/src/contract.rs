@@ -14,7 +14,7 @@ pub const CONTRACT_VERSION: u64 = 1;
 /// The tables of the operator's view a pipeline receives (and may release as microdata).
 pub const INPUT_TABLES: [&str; 4] = ["subscribers", "cells", "cdr", "ip_sessions"];
 /// The indicator vocabulary of aggregate releases.
-pub const INDICATORS: [&str; 9] = [
+pub const INDICATORS: [&str; 14] = [
     "present_population",
     "residents",
     "od_trips",
@@ -24,6 +24,11 @@ pub const INDICATORS: [&str; 9] = [
     "call_drop_rate",
     "data_volume",
     "throughput_p50",
+    "technology_share",
+    "low_throughput_share",
+    "dropped_session_share",
+    "user_density",
+    "coverage_gap",
 ];
 /// Columns of the aggregates table, in order.
 pub const AGGREGATE_COLUMNS: [&str; 8] = [

@@ -22,9 +22,11 @@ use telcosynth_sinks::read::DatasetReader;
 pub struct IndicatorSql {
     /// Indicator name (the contract's vocabulary).
     pub name: &'static str,
-    /// Query over `events`, `cdr_located`, `ip_located`, `period`, `mcc_country`.
+    /// Query over `events`, `cdr_located`, `ip_located`, `cells`, `period`, `mcc_country`,
+    /// `district_areas`.
     pub view: &'static str,
-    /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `period`, `days`;
+    /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `period`, `days`,
+    /// `district_areas` (and the view's `cells`);
     /// `None` for network indicators, whose truth is the operator's own records.
     pub truth: Option<&'static str>,
     /// Whether the indicator needs the `visitors` truth table (skipped without it).
@@ -51,7 +53,7 @@ macro_rules! indicator {
 }
 
 /// Every indicator, in the contract's order.
-pub const ALL: [IndicatorSql; 9] = [
+pub const ALL: [IndicatorSql; 14] = [
     indicator!("present_population", truth, false),
     indicator!("residents", truth, false),
     indicator!("od_trips", truth, false),
@@ -61,6 +63,11 @@ pub const ALL: [IndicatorSql; 9] = [
     indicator!("call_drop_rate"),
     indicator!("data_volume"),
     indicator!("throughput_p50"),
+    indicator!("technology_share"),
+    indicator!("low_throughput_share"),
+    indicator!("dropped_session_share"),
+    indicator!("user_density", truth, false),
+    indicator!("coverage_gap", truth, false),
 ];
 
 /// One row of the aggregates table, times as UTC epoch seconds.
@@ -240,7 +247,9 @@ fn read_rows(batch: &RecordBatch, rows: &mut Vec<Row>) -> Result<(), String> {
     Ok(())
 }
 
-/// Registers the helper tables every side uses: `period`, `days` and `mcc_country`.
+/// Registers the helper tables every side uses: `period`, `days`, `mcc_country` and
+/// `district_areas` (`zone`, `area_km2`: every district's official land area, from the
+/// generator's public district table).
 pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessError> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
     let day = |d: chrono::NaiveDate| d.signed_duration_since(epoch).num_days();
@@ -289,6 +298,18 @@ pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessE
             values.join(", ")
         ),
     )?;
+    let areas: Vec<String> = telcosynth_generator::public_data::districts()
+        .iter()
+        .map(|d| format!("('{}', CAST({:?} AS DOUBLE))", d.code, d.area_km2))
+        .collect();
+    engine.sql(
+        "create the district_areas table",
+        &format!(
+            "CREATE TABLE district_areas AS SELECT column1 AS zone, column2 AS area_km2 \
+             FROM (VALUES {})",
+            areas.join(", ")
+        ),
+    )?;
     Ok(())
 }
 
@@ -301,11 +322,13 @@ const CDR_COLUMNS: [(&str, &str); 5] = [
     ("roaming", "roaming"),
 ];
 /// Columns the located views take from `ip_sessions`.
-const IP_COLUMNS: [(&str, &str); 4] = [
+const IP_COLUMNS: [(&str, &str); 6] = [
     ("served_imsi", "imsi"),
     ("bytes_up", "bytes_up"),
     ("bytes_down", "bytes_down"),
     ("roaming", "roaming"),
+    ("rat", "rat"),
+    ("closing_cause", "closing_cause"),
 ];
 
 /// Registers the operator-view tables of `dir` (`cdr`, `ip_sessions`; cells from `cells_dir`)
@@ -615,5 +638,213 @@ mod tests {
         assert_eq!(p50.len(), 1);
         assert!((p50[0].3 - 4000.0 * 8.0 / 2400.0).abs() < 1e-9, "{p50:?}");
         assert!(set.missing["inbound_visitors"].contains("no visitors table"));
+    }
+
+    /// A hand-built view for the ICT indicators: in W.P. Kuala Lumpur (14_1, 243 km²) an urban
+    /// site at (3.15, 101.70) with a 4G cell (1) and a 5G cell (2); in Gombak (10_1, 653 km²)
+    /// a rural 2G cell (3) at (3.80, 101.00) and a rural 4G cell (4) at (3.60, 101.00).
+    fn ict_view(dir: &Path) -> Engine {
+        let write = Engine::new().unwrap();
+        let file = |t: &str| dir.join(t).join("part-0.parquet");
+        write
+            .write_parquet(
+                "cells",
+                "SELECT * FROM (VALUES \
+                 (CAST(1 AS BIGINT), '14_1', 'urban', '4G', 3.15, 101.70), \
+                 (CAST(2 AS BIGINT), '14_1', 'urban', '5G', 3.15, 101.70), \
+                 (CAST(3 AS BIGINT), '10_1', 'rural', '2G', 3.80, 101.00), \
+                 (CAST(4 AS BIGINT), '10_1', 'rural', '4G', 3.60, 101.00)) \
+                 AS t(cell_key, district_code, environment, technology, lat, lon)",
+                &file("cells"),
+            )
+            .unwrap();
+        // (subscriber, start, end (local minutes of the day), bytes, cell, rat, closing cause):
+        // s1 at 10 Mbit/s on 4G then 3 Mbit/s on 5G in 14_1; s2 at 0.5 Mbit/s on 2G, then a
+        // record of no duration on 4G, in 10_1; s3 at 2 Mbit/s on 2G in 10_1.
+        let records = [
+            ("s1", 60, 90, 2_250_000_000i64, 1, "4G", "cell_change"),
+            ("s1", 90, 130, 900_000_000, 2, "5G", "radio_loss"),
+            ("s2", 300, 320, 75_000_000, 3, "2G", "radio_loss"),
+            ("s2", 320, 320, 0, 4, "4G", "normal"),
+            ("s3", 420, 450, 450_000_000, 3, "2G", "time_limit"),
+        ];
+        let rows: Vec<String> = records
+            .iter()
+            .map(|(s, a, b, bytes, cell, rat, cause)| {
+                format!(
+                    "('{s}', 'home', CAST({} AS BIGINT), CAST({} AS BIGINT), {}, {}, \
+                     CAST({cell} AS BIGINT), '{rat}', '{cause}')",
+                    bytes / 4,
+                    bytes - bytes / 4,
+                    ts(DAY0 + a * 60),
+                    ts(DAY0 + b * 60)
+                )
+            })
+            .collect();
+        write
+            .write_parquet(
+                "ip_sessions",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(served_msisdn, roaming, bytes_up, \
+                     bytes_down, start_time, end_time, cell_key, rat, closing_cause)",
+                    rows.join(", ")
+                ),
+                &file("ip_sessions"),
+            )
+            .unwrap();
+        let engine = Engine::new().unwrap();
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        register_helpers(&engine, &Period::new(d("2025-01-10"), d("2025-01-10"))).unwrap();
+        register_view(&engine, dir, &dir.join("cells"), SpatialLevel::Cell).unwrap();
+        engine
+    }
+
+    #[test]
+    fn ict_indicators_of_a_hand_built_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = ict_view(dir.path());
+        let set = compute(&engine, Side::View, false);
+        let row =
+            |z: &str, t: i64, b: Option<&str>, v: f64| (z.to_owned(), t, b.map(str::to_owned), v);
+        let (kl, gombak) = ("14_1", "10_1");
+        assert_eq!(
+            values(&set, "technology_share"),
+            vec![
+                row(gombak, DAY0, Some("2G"), 2.0 / 3.0),
+                row(gombak, DAY0, Some("4G"), 1.0 / 3.0),
+                row(kl, DAY0, Some("4G"), 0.5),
+                row(kl, DAY0, Some("5G"), 0.5),
+            ]
+        );
+        // Records of positive duration: 0.5 and 2 Mbit/s in Gombak, 10 and 3 in KL.
+        assert_eq!(
+            values(&set, "low_throughput_share"),
+            vec![
+                row(gombak, DAY0, Some("1000000"), 0.5),
+                row(gombak, DAY0, Some("5000000"), 1.0),
+                row(kl, DAY0, Some("1000000"), 0.0),
+                row(kl, DAY0, Some("5000000"), 0.5),
+            ]
+        );
+        assert_eq!(
+            values(&set, "dropped_session_share"),
+            vec![row(gombak, DAY0, None, 1.0 / 3.0), row(kl, DAY0, None, 0.5)]
+        );
+        // Subscriber-hours: s2 at 05:00 (2G and 4G: not a gap), s3 at 07:00 (2G only: a gap);
+        // s1 at 01:00 and 02:00 on 4G and 5G.
+        assert_eq!(
+            values(&set, "coverage_gap"),
+            vec![row(gombak, DAY0, None, 0.5), row(kl, DAY0, None, 0.0)]
+        );
+        let h = 3600;
+        assert_eq!(
+            values(&set, "user_density"),
+            vec![
+                row(gombak, DAY0 + 5 * h, None, 1.0 / 653.0),
+                row(gombak, DAY0 + 7 * h, None, 1.0 / 653.0),
+                row(kl, DAY0 + h, None, 1.0 / 243.0),
+                row(kl, DAY0 + 2 * h, None, 1.0 / 243.0),
+            ]
+        );
+        // The densities are the presence counts over the official areas.
+        let presence = values(&set, "present_population");
+        assert_eq!(presence.len(), 4);
+        assert!(presence.iter().all(|p| p.3 == 1.0));
+    }
+
+    #[test]
+    fn ict_indicators_of_a_hand_built_truth() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = ict_view(dir.path());
+        // p1: a stay at the KL site 00:00–02:00, a move to (3.80, 101.00) in Gombak (22 km
+        // from the rural 4G site; the 2G cell there does not count) and a stay there until
+        // 04:00. p2: a stay 5.6 km from the rural 4G site (covered, reach 8 km) 00:00–01:00,
+        // then one 3.3 km from the urban site (not covered, reach 2 km) 01:00–02:00. p3 is not
+        // a target person.
+        let segments = [
+            (1, 0, "stay", 0, 120, 3.15, 101.70, "14_1"),
+            (1, 1, "move", 120, 150, 3.80, 101.00, "10_1"),
+            (1, 2, "stay", 150, 240, 3.80, 101.00, "10_1"),
+            (2, 0, "stay", 0, 60, 3.65, 101.00, "10_1"),
+            (2, 1, "stay", 60, 120, 3.15, 101.73, "14_1"),
+            (3, 0, "stay", 0, 120, 3.80, 101.00, "10_1"),
+        ];
+        let rows: Vec<String> = segments
+            .iter()
+            .map(|(p, seq, kind, a, b, lat, lon, zone)| {
+                format!(
+                    "(CAST({p} AS BIGINT), CAST({seq} AS SMALLINT), '{kind}', {}, {}, \
+                     {lat:?}, {lon:?}, '{zone}')",
+                    ts(DAY0 + a * 60),
+                    ts(DAY0 + b * 60)
+                )
+            })
+            .collect();
+        let file = dir.path().join("trajectories").join("part-0.parquet");
+        engine
+            .write_parquet(
+                "trajectories",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(person_id, seq, kind, start_time, end_time, \
+                     end_lat, end_lon, district_code)",
+                    rows.join(", ")
+                ),
+                &file,
+            )
+            .unwrap();
+        engine
+            .register_parquet("trajectories", &dir.path().join("trajectories"))
+            .unwrap();
+        engine
+            .sql(
+                "target persons",
+                "CREATE VIEW target_persons AS SELECT CAST(column1 AS BIGINT) AS person_id \
+                 FROM (VALUES (1), (2))",
+            )
+            .unwrap();
+        let truth = |name: &str| {
+            let ind = ALL.iter().find(|i| i.name == name).unwrap();
+            IndicatorSet::from_rows(run(&engine, name, ind.truth.unwrap()).unwrap())
+        };
+        let row = |z: &str, t: i64, v: f64| (z.to_owned(), t, None, v);
+        let (kl, gombak) = ("14_1", "10_1");
+        // KL: p1 at 00:00 and 01:00 (covered), p2 at 01:00 (not); Gombak: p2 at 00:00
+        // (covered), p1 at 02:00 and 03:00 (not).
+        assert_eq!(
+            values(&truth("coverage_gap"), "coverage_gap"),
+            vec![row(gombak, DAY0, 2.0 / 3.0), row(kl, DAY0, 1.0 / 3.0)]
+        );
+        let h = 3600;
+        assert_eq!(
+            values(&truth("user_density"), "user_density"),
+            vec![
+                row(gombak, DAY0, 1.0 / 653.0),
+                row(gombak, DAY0 + 2 * h, 1.0 / 653.0),
+                row(gombak, DAY0 + 3 * h, 1.0 / 653.0),
+                row(kl, DAY0, 1.0 / 243.0),
+                row(kl, DAY0 + h, 2.0 / 243.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn district_areas_are_the_official_areas() {
+        let engine = Engine::new().unwrap();
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        register_helpers(&engine, &Period::new(d("2025-01-10"), d("2025-01-10"))).unwrap();
+        let rows = run(
+            &engine,
+            "areas",
+            "SELECT 'a' AS indicator, 'district' AS zone_level, zone AS zone_id, 0 AS t_start, \
+             0 AS t_end, NULL AS breakdown_key, NULL AS breakdown_value, area_km2 AS value \
+             FROM district_areas",
+        )
+        .unwrap();
+        let districts = telcosynth_generator::public_data::districts();
+        assert_eq!(rows.len(), districts.len());
+        for d in districts {
+            let r = rows.iter().find(|r| r.zone_id == d.code).unwrap();
+            assert_eq!(r.value, Some(d.area_km2), "{}", d.code);
+        }
     }
 }

@@ -301,7 +301,7 @@ mod tests {
     }
 
     #[test]
-    fn a_release_without_call_drop_rate_loses_its_share() {
+    fn a_release_without_call_drop_rate_loses_its_share_of_twelve() {
         let indicators = [
             ("present_population", vec![120.0, 40.0, 7.0]),
             ("residents", vec![900.0, 300.0, 50.0]),
@@ -310,6 +310,11 @@ mod tests {
             ("call_drop_rate", vec![0.012, 0.031, 0.02]),
             ("data_volume", vec![5e9, 1e9, 2e8]),
             ("throughput_p50", vec![2e7, 1.5e7, 9e6]),
+            ("technology_share", vec![0.7, 0.25, 0.05]),
+            ("low_throughput_share", vec![0.12, 0.3, 0.45]),
+            ("dropped_session_share", vec![0.002, 0.004, 0.01]),
+            ("user_density", vec![1_200.0, 35.0, 0.8]),
+            ("coverage_gap", vec![0.0, 0.02, 0.15]),
         ];
         let reference = IndicatorSet::from_rows(
             indicators
@@ -333,9 +338,12 @@ mod tests {
         without.rows.remove("call_drop_rate");
         let (u, errors) = utility(&without);
         assert_eq!(errors["call_drop_rate"], 1.0);
-        assert!((u - 6.0 / 7.0).abs() < 1e-12, "{u}");
+        // Twelve indicators of equal weight (the fourteen but the two of inbound visitors): one
+        // lost is a twelfth of the utility.
+        assert_eq!(errors.len(), 12);
+        assert!((u - 11.0 / 12.0).abs() < 1e-12, "{u}");
         without.rows.insert("call_drop_rate".into(), Vec::new());
-        assert!((utility(&without).0 - 6.0 / 7.0).abs() < 1e-12);
+        assert!((utility(&without).0 - 11.0 / 12.0).abs() < 1e-12);
         // Published as zeros: every rate wrong.
         let mut zeros = reference.clone();
         zeros.rows.insert(
@@ -344,6 +352,19 @@ mod tests {
         );
         let (u, errors) = utility(&zeros);
         assert!(errors["call_drop_rate"] >= 2.0 / 3.0, "{errors:?}");
-        assert!(u <= 1.0 - 2.0 / 21.0 + 1e-12, "{u}");
+        assert!(u <= 1.0 - 2.0 / 36.0 + 1e-12, "{u}");
+        // Without call_drop_rate and the four ICT shares (the DP baselines leave these out, and
+        // more): five of twelve lost.
+        let mut dp = reference.clone();
+        for share in [
+            "call_drop_rate",
+            "technology_share",
+            "low_throughput_share",
+            "dropped_session_share",
+            "coverage_gap",
+        ] {
+            dp.rows.remove(share);
+        }
+        assert!((utility(&dp).0 - 7.0 / 12.0).abs() < 1e-12);
     }
 }

@@ -13,16 +13,29 @@ use crate::indicators::{IndicatorSet, Row, RowKey};
 
 /// Floor of the relative error's denominator for counts: |ŷ − y| / max(y, FLOOR).
 pub const RELATIVE_ERROR_FLOOR: f64 = 10.0;
-/// Floor for rates in [0, 1] (`call_drop_rate`): one percentage point. With the floor of
-/// counts, any rate (a drop rate is about 0.01–0.05) would be within 0.1 of an unpublished 0.
+/// Floor for rates and shares in [0, 1] (`call_drop_rate`, the ICT shares): one percentage
+/// point. With the floor of counts, any rate (a drop rate is about 0.01–0.05) would be within
+/// 0.1 of an unpublished 0.
 pub const RATE_ERROR_FLOOR: f64 = 0.01;
-/// Indicators that are rates in [0, 1].
-pub const RATE_INDICATORS: [&str; 1] = ["call_drop_rate"];
+/// Indicators that are rates or shares in [0, 1].
+pub const RATE_INDICATORS: [&str; 5] = [
+    "call_drop_rate",
+    "technology_share",
+    "low_throughput_share",
+    "dropped_session_share",
+    "coverage_gap",
+];
+/// Floor for densities per km² (`user_density`): 0.1 per km², the count floor of 10 over a
+/// district of 100 km² (the Klang Valley's districts are 50–1 700 km²). With the floor of
+/// counts, a density of a few people per km² would be within 1 of an unpublished 0.
+pub const DENSITY_ERROR_FLOOR: f64 = 0.1;
 
 /// The relative error's floor for `indicator`.
 pub fn error_floor(indicator: &str) -> f64 {
     if RATE_INDICATORS.contains(&indicator) {
         RATE_ERROR_FLOOR
+    } else if indicator == "user_density" {
+        DENSITY_ERROR_FLOOR
     } else {
         RELATIVE_ERROR_FLOOR
     }
@@ -51,7 +64,8 @@ pub struct Score {
     pub subset: Subset,
     /// Reference rows (zone × time × breakdown).
     pub rows: usize,
-    /// Median over rows of |ŷ − y| / max(y, floor) (floor 10, or 0.01 for rates).
+    /// Median over rows of |ŷ − y| / max(y, floor) (floor 10, 0.01 for rates and shares, 0.1
+    /// for densities per km²).
     pub median_relative_error: f64,
     /// 90th percentile of the same.
     pub p90_relative_error: f64,

@@ -1,7 +1,8 @@
 //! `k-suppressed-aggregates`: the indicators computed from the raw operator view with the harness's
 //! own SQL, published only where at least k = 15 subscribers stand behind a value (counts below
-//! 15 left out, as Flowminder does; rates and volumes left out where fewer than 15 subscribers
-//! contributed). Aggregates only: no record leaves the operator.
+//! 15 left out, as Flowminder does; rates, shares and volumes left out where fewer than 15
+//! subscribers contributed to the district-day; `user_density` left out where its
+//! `present_population` count is). Aggregates only: no record leaves the operator.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -60,6 +61,14 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
     )? {
         enough.insert((r.indicator, r.zone_id, r.t_start));
     }
+    let counts_published: BTreeSet<(String, i64)> = set
+        .rows
+        .get("present_population")
+        .into_iter()
+        .flatten()
+        .filter(|r| r.value.unwrap_or(0.0) >= K as f64)
+        .map(|r| (r.zone_id.clone(), r.t_start))
+        .collect();
     let published = |r: &Row| -> bool {
         let v = r.value.unwrap_or(0.0);
         match r.indicator.as_str() {
@@ -67,9 +76,14 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
             "call_drop_rate" => {
                 enough.contains(&("call_drop_rate".into(), r.zone_id.clone(), r.t_start))
             }
-            "data_volume" | "throughput_p50" => {
-                enough.contains(&("ip".into(), r.zone_id.clone(), r.t_start))
-            }
+            "data_volume"
+            | "throughput_p50"
+            | "technology_share"
+            | "low_throughput_share"
+            | "dropped_session_share"
+            | "coverage_gap" => enough.contains(&("ip".into(), r.zone_id.clone(), r.t_start)),
+            // A density is a count over a public area: published where the count is.
+            "user_density" => counts_published.contains(&(r.zone_id.clone(), r.t_start)),
             _ => v >= K as f64,
         }
     };

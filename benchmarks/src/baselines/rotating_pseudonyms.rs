@@ -168,7 +168,7 @@ pub(super) fn run(input: &Path, output: &Path, seed: u64, plan: &Plan) -> Result
             "SELECT pseudonym(t.served_msisdn, {period}) AS served_msisdn, t.operator, \
              date_trunc('hour', t.start_time) AS start_time, \
              date_trunc('hour', t.end_time) AS end_time, t.rat, t.apn, t.bytes_up, \
-             t.bytes_down, t.roaming, {place} FROM ip_sessions AS t{join}"
+             t.bytes_down, t.closing_cause, t.roaming, {place} FROM ip_sessions AS t{join}"
         ),
         &micro.join("ip_sessions").join("part-0.parquet"),
     )?;

@@ -50,7 +50,7 @@ pub struct District {
     /// Census 2020 population.
     pub population: u64,
     /// Official area in km².
-    pub(crate) area_km2: f64,
+    pub area_km2: f64,
     /// Share of the population living in urban areas.
     pub(crate) urban_share: f64,
     /// Share of males.

@@ -18,13 +18,22 @@ const COUNT_INDICATORS: [&str; 6] = [
     "calls",
 ];
 
-/// Small published counts.
+/// The count behind a published value: the value of a count indicator, a district's
+/// `user_density` times its official area (public data, so the count is as good as published).
+fn count_of(c: &Cell) -> Option<f64> {
+    if COUNT_INDICATORS.contains(&c.indicator.as_str()) {
+        return Some(c.value);
+    }
+    if c.indicator == "user_density" && c.level == "district" {
+        let d = districts().iter().find(|d| d.code == c.zone)?;
+        return Some((c.value * d.area_km2).round());
+    }
+    None
+}
+
+/// Small published counts (densities counted as the counts they reveal).
 pub(super) fn small_cells(cells: &[Cell], k: u32) -> Rate {
-    let counts: Vec<f64> = cells
-        .iter()
-        .filter(|c| COUNT_INDICATORS.contains(&c.indicator.as_str()))
-        .map(|c| c.value)
-        .collect();
+    let counts: Vec<f64> = cells.iter().filter_map(count_of).collect();
     let small = counts
         .iter()
         .filter(|&&v| v > 0.0 && v < f64::from(k))
@@ -145,6 +154,11 @@ mod tests {
         let r = small_cells(&cells, 5);
         assert_eq!((r.hits, r.n), (1.0, 4));
         assert_eq!(small_cells(&cells, 15).hits, 1.0);
+        // A density over a public area is its count: 2 people in Kuala Lumpur's 243 km².
+        let mut dense = cells.clone();
+        dense.push(cell("user_density", "district", "14_1", None, 2.0 / 243.0));
+        let r = small_cells(&dense, 5);
+        assert_eq!((r.hits, r.n), (2.0, 5));
         // 40 − (20 + 17) = 3 people suppressed from the breakdown.
         assert_eq!(breakdown_differencing(&cells, 5).hits, 1.0);
         assert_eq!(breakdown_differencing(&cells, 3).hits, 0.0);
