@@ -41,23 +41,7 @@ pub fn generate(scenario: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) 
     (dir, out)
 }
 
-/// Every Parquet file of a table, sorted by path.
-pub fn table_files(dataset: &Path, table: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dataset.join(table)];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("table folder") {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "parquet") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+pub use telcosynth_sinks::read::table_files;
 
 /// All rows of a table as record batches.
 pub fn read_table(dataset: &Path, table: &str) -> Vec<RecordBatch> {

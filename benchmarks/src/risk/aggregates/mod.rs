@@ -34,6 +34,7 @@ use telcosynth_sinks::read::{self, DatasetReader, text};
 use super::knowledge::need;
 use super::stats::{AttackResult, Rate};
 use super::{RiskError, RiskInputs};
+use crate::contract::AGGREGATE_COLUMNS;
 use recovery::recovery;
 use small_cells::{breakdown_differencing, hierarchy_differencing, small_cells};
 
@@ -70,47 +71,41 @@ pub(crate) struct Cell {
 /// The published values of the aggregates table of `path`.
 pub(crate) fn load(path: &std::path::Path) -> Result<Vec<Cell>, RiskError> {
     let mut cells = Vec::new();
-    let columns = [
-        "indicator",
-        "zone_level",
-        "zone_id",
-        "t_start",
-        "t_end",
-        "breakdown_key",
-        "breakdown_value",
-        "value",
-    ];
-    DatasetReader::folder(path).scan_present::<RiskError>("aggregates", &columns, |rows| {
-        let indicator = need(rows.cast_strings("indicator")?, "aggregates.indicator")?;
-        let level = need(rows.cast_strings("zone_level")?, "aggregates.zone_level")?;
-        let zone = need(rows.cast_strings("zone_id")?, "aggregates.zone_id")?;
-        let start = need(rows.cast_seconds("t_start")?, "aggregates.t_start")?;
-        let end = need(rows.cast_seconds("t_end")?, "aggregates.t_end")?;
-        let key = rows.cast_strings("breakdown_key")?;
-        let bvalue = rows.cast_strings("breakdown_value")?;
-        let value = need(rows.cast_f64s("value")?, "aggregates.value")?;
-        for i in 0..rows.len() {
-            let (Some(v), Some(s), Some(e)) = (value[i], start[i], end[i]) else {
-                continue;
-            };
-            let breakdown = match (
-                key.as_ref().and_then(|k| text(k, i)),
-                bvalue.as_ref().and_then(|b| text(b, i)),
-            ) {
-                (Some(k), Some(b)) if !k.is_empty() => Some((k.to_owned(), b.to_owned())),
-                _ => None,
-            };
-            cells.push(Cell {
-                indicator: text(&indicator, i).unwrap_or("").to_owned(),
-                level: text(&level, i).unwrap_or("").to_owned(),
-                zone: text(&zone, i).unwrap_or("").to_owned(),
-                t: (s, e),
-                breakdown,
-                value: v,
-            });
-        }
-        Ok(())
-    })?;
+    DatasetReader::folder(path).scan_present::<RiskError>(
+        "aggregates",
+        &AGGREGATE_COLUMNS,
+        |rows| {
+            let indicator = need(rows.cast_strings("indicator")?, "aggregates.indicator")?;
+            let level = need(rows.cast_strings("zone_level")?, "aggregates.zone_level")?;
+            let zone = need(rows.cast_strings("zone_id")?, "aggregates.zone_id")?;
+            let start = need(rows.cast_seconds("t_start")?, "aggregates.t_start")?;
+            let end = need(rows.cast_seconds("t_end")?, "aggregates.t_end")?;
+            let key = rows.cast_strings("breakdown_key")?;
+            let bvalue = rows.cast_strings("breakdown_value")?;
+            let value = need(rows.cast_f64s("value")?, "aggregates.value")?;
+            for i in 0..rows.len() {
+                let (Some(v), Some(s), Some(e)) = (value[i], start[i], end[i]) else {
+                    continue;
+                };
+                let breakdown = match (
+                    key.as_ref().and_then(|k| text(k, i)),
+                    bvalue.as_ref().and_then(|b| text(b, i)),
+                ) {
+                    (Some(k), Some(b)) if !k.is_empty() => Some((k.to_owned(), b.to_owned())),
+                    _ => None,
+                };
+                cells.push(Cell {
+                    indicator: text(&indicator, i).unwrap_or("").to_owned(),
+                    level: text(&level, i).unwrap_or("").to_owned(),
+                    zone: text(&zone, i).unwrap_or("").to_owned(),
+                    t: (s, e),
+                    breakdown,
+                    value: v,
+                });
+            }
+            Ok(())
+        },
+    )?;
     Ok(cells)
 }
 
