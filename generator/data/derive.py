@@ -607,12 +607,12 @@ def rust_list(name, doc, values):
     if not values:
         fail(f"{name} is empty")
     body = "".join(f"    {rust_str(v)},\n" for v in values)
-    return f"/// {doc}\npub const {name}: &[&str] = &[\n{body}];\n"
+    return f"/// {doc}\npub(crate) const {name}: &[&str] = &[\n{body}];\n"
 
 
 def rust_weights(name, doc, values):
     body = "".join(f"    {v},\n" for v in values)
-    return f"/// {doc}\npub const {name}: &[u32] = &[\n{body}];\n"
+    return f"/// {doc}\npub(crate) const {name}: &[u32] = &[\n{body}];\n"
 
 
 def derive_names(src):
