@@ -75,6 +75,8 @@ pub(crate) enum Purpose {
     LeisureTrip = 71,
     /// Whether a resident attends a gathering on a day, and when.
     Gathering = 72,
+    /// Whether a resident's SIM roams abroad, and on which network.
+    Roaming = 73,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -1,6 +1,6 @@
 //! Johor residents who work in Singapore, on the Johor fixture through the library: while their
-//! true trajectory is in Singapore their SIMs have no domestic record, and they cross only on
-//! working days.
+//! true trajectory is in Singapore their SIMs' records are outbound roaming records, every call
+//! leg between two subscribers has its other half, and they cross only on working days.
 
 use std::collections::HashMap;
 
@@ -45,7 +45,7 @@ fn abroad() -> HashMap<String, Vec<(i64, i64)>> {
 }
 
 #[test]
-fn commuters_to_singapore_have_no_domestic_records_while_there() {
+fn commuters_records_in_singapore_are_outbound_roaming_and_at_home_domestic() {
     let spans = abroad();
     assert!(spans.len() >= 10, "{} commuters", spans.len());
     let sims: HashMap<String, String> = rows("person_sims")
@@ -53,33 +53,99 @@ fn commuters_to_singapore_have_no_domestic_records_while_there() {
         .filter(|r| spans.contains_key(&r["person_id"]))
         .map(|r| (r["msisdn"].clone(), r["person_id"].clone()))
         .collect();
-    let (mut inside, mut outside) = (0, 0);
-    for table in ["cdr", "ip_sessions"] {
+    let (mut roaming, mut home) = (0, 0);
+    for (table, cell) in [("cdr", "first_cell_key"), ("ip_sessions", "cell_key")] {
         for r in rows(table) {
             let Some(person) = sims.get(&r["served_msisdn"]) else {
                 continue;
             };
             let start = int(&r, "start_time");
-            let end = if table == "cdr" {
-                start
-            } else {
-                int(&r, "end_time")
-            };
-            for &(from, to) in &spans[person] {
-                let overlaps = start < to && from < end.max(start + 1);
+            let there = spans[person]
+                .iter()
+                .any(|&(from, to)| from <= start && start < to);
+            let what = format!("{table}: {} at {start}", r["served_msisdn"]);
+            if there {
+                assert_eq!(r["roaming"], "outbound", "{what} in Singapore");
+                assert_eq!(r[cell], "NULL", "{what}: a Malaysian cell abroad");
+                assert_eq!(r["location_lat"], "NULL", "{what}: a location abroad");
                 assert!(
-                    !overlaps,
-                    "{table}: {} has a record {start}..{end} while in Singapore {from}..{to}",
-                    r["served_msisdn"]
+                    r["visited_plmn"].starts_with("525"),
+                    "{what}: {}",
+                    r["visited_plmn"]
                 );
+                roaming += 1;
+            } else {
+                assert_eq!(r["roaming"], "home", "{what} at home");
+                assert_ne!(r[cell], "NULL", "{what}: no cell at home");
+                assert_eq!(r["visited_plmn"], "NULL", "{what}");
+                home += 1;
             }
-            outside += 1;
         }
-        inside += 1;
     }
     assert!(
-        inside == 2 && outside > 100,
-        "{outside} records of commuters at home"
+        roaming > 50 && home > 100,
+        "{roaming} roaming, {home} at home"
+    );
+}
+
+/// Both legs of every call and message between two subscribers exist, commuters abroad included;
+/// only a leg that could not reach the other party (abroad without roaming, or in an outage)
+/// lacks its other half, and it failed.
+#[test]
+fn every_call_leg_pairs_up_unless_it_failed_to_reach_the_other_party() {
+    let owners: std::collections::HashSet<String> = rows("person_sims")
+        .into_iter()
+        .map(|r| r["msisdn"].clone())
+        .collect();
+    type Key = (String, String, String, String);
+    let mut originating: HashMap<Key, Vec<String>> = HashMap::new();
+    let mut terminating = Vec::new();
+    for r in rows("cdr") {
+        let outgoing = matches!(r["record_type"].as_str(), "MOC" | "SMS_MO");
+        let (caller, callee) = if outgoing {
+            (&r["served_msisdn"], &r["other_party"])
+        } else {
+            (&r["other_party"], &r["served_msisdn"])
+        };
+        if !owners.contains(caller) || !owners.contains(callee) {
+            continue;
+        }
+        let key = (
+            caller.clone(),
+            callee.clone(),
+            r["start_time"].clone(),
+            r["duration_s"].clone(),
+        );
+        if outgoing {
+            originating
+                .entry(key)
+                .or_default()
+                .push(r["result"].clone());
+        } else {
+            terminating.push(key);
+        }
+    }
+    let paired = terminating.len();
+    for key in terminating {
+        let legs = originating.get_mut(&key);
+        assert!(
+            legs.and_then(|l| l.pop()).is_some(),
+            "no originating leg for {key:?}"
+        );
+    }
+    let unpaired: Vec<&String> = originating.values().flatten().collect();
+    assert!(
+        unpaired.iter().all(|r| *r == "failed"),
+        "originating legs without their terminating leg: {:?}",
+        unpaired
+            .iter()
+            .filter(|r| **r != "failed")
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        paired > 500 && !unpaired.is_empty(),
+        "{paired} paired, {} failed",
+        unpaired.len()
     );
 }
 

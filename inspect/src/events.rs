@@ -11,6 +11,7 @@
 //!   the window are set against the mean of the same clock hours on the other days. Data
 //!   records closed by `radio_loss` count the sessions the outage cut.
 
+use arrow_array::Array;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 use std::path::Path;
@@ -270,14 +271,22 @@ fn outages(
     let columns = ["record_type", "start_time", "first_cell_key", "result"];
     data.scan::<InspectError>("cdr", &columns, |rows| {
         let (kind, result) = (rows.strings("record_type")?, rows.strings("result")?);
-        let (start, cell) = (rows.seconds("start_time")?, rows.i64s("first_cell_key")?);
+        let (start, cells) = (
+            rows.seconds("start_time")?,
+            rows.nullable_i64s("first_cell_key")?,
+        );
         for i in 0..rows.len() {
+            // Roaming records abroad have no cell.
+            if cells.is_null(i) {
+                continue;
+            }
+            let cell = cells.value(i);
             for (k, o) in all.iter().enumerate() {
-                if o.is_on(start[i]) && failed[k].contains(&cell[i]) {
+                if o.is_on(start[i]) && failed[k].contains(&cell) {
                     on_failed[k] += 1;
                 }
                 let voice = matches!(kind.value(i), "MOC" | "MTC");
-                if !voice || !neighbours[k].contains(&cell[i]) {
+                if !voice || !neighbours[k].contains(&cell) {
                     continue;
                 }
                 let bad = u64::from(matches!(result.value(i), "failed" | "dropped"));

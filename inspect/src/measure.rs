@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use arrow_array::Array;
+
 use telcosynth_generator::geography::projection::{KM_PER_DEG_LAT, distance_km, km_per_deg_lon};
 
 use crate::error::InspectError;
@@ -141,7 +143,9 @@ pub(crate) fn measure(
     })?;
 
     let mut counts = Counts::default();
-    let locate = |sim: &mut Sim, cell: i64, t: i64, counts: &mut Counts| {
+    // A record without a cell (roaming abroad) locates nothing.
+    let locate = |sim: &mut Sim, cell: Option<i64>, t: i64, counts: &mut Counts| {
+        let Some(cell) = cell else { return };
         if cells.contains_key(&cell) {
             sim.add_cell(cell, is_night(t));
         } else {
@@ -158,7 +162,10 @@ pub(crate) fn measure(
     data.scan::<InspectError>("cdr", &columns, |rows| {
         let imsi = rows.strings("served_imsi")?;
         let (kind, result) = (rows.strings("record_type")?, rows.strings("result")?);
-        let (start, cell) = (rows.seconds("start_time")?, rows.i64s("first_cell_key")?);
+        let (start, cell) = (
+            rows.seconds("start_time")?,
+            rows.nullable_i64s("first_cell_key")?,
+        );
         for i in 0..rows.len() {
             let Some(day) = period.day_index(start[i]) else {
                 counts.outside_period += 1;
@@ -183,7 +190,12 @@ pub(crate) fn measure(
             counts.sms_mo += u64::from(kind == "SMS_MO");
             let sim = &mut sims[s as usize];
             sim.mark_active(day);
-            locate(sim, cell[i], start[i], &mut counts);
+            locate(
+                sim,
+                cell.is_valid(i).then(|| cell.value(i)),
+                start[i],
+                &mut counts,
+            );
         }
         Ok(())
     })?;
@@ -196,7 +208,7 @@ pub(crate) fn measure(
     ];
     data.scan::<InspectError>("ip_sessions", &columns, |rows| {
         let imsi = rows.strings("served_imsi")?;
-        let (start, cell) = (rows.seconds("start_time")?, rows.i64s("cell_key")?);
+        let (start, cell) = (rows.seconds("start_time")?, rows.nullable_i64s("cell_key")?);
         let (up, down) = (rows.i64s("bytes_up")?, rows.i64s("bytes_down")?);
         for i in 0..rows.len() {
             let Some(day) = period.day_index(start[i]) else {
@@ -217,7 +229,12 @@ pub(crate) fn measure(
             }
             let sim = &mut sims[s as usize];
             sim.mark_active(day);
-            locate(sim, cell[i], start[i], &mut counts);
+            locate(
+                sim,
+                cell.is_valid(i).then(|| cell.value(i)),
+                start[i],
+                &mut counts,
+            );
         }
         Ok(())
     })?;

@@ -22,7 +22,7 @@ use arrow_array::types::{
     Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -405,6 +405,12 @@ impl Rows<'_> {
     pub fn i64s(&self, name: &str) -> Result<&[i64], ReadError> {
         let column = self.required(name, "Int64", |t| *t == DataType::Int64)?;
         Ok(&column.as_primitive::<Int64Type>().values()[..])
+    }
+
+    /// An Int64 column that may hold nulls.
+    pub fn nullable_i64s(&self, name: &str) -> Result<&Int64Array, ReadError> {
+        let column = self.typed(name, "Int64", |t| *t == DataType::Int64)?;
+        Ok(column.as_primitive::<Int64Type>())
     }
 
     /// Values of a required Float64 column.

@@ -133,6 +133,16 @@ pub struct ColumnBuffer {
     pub validity: Option<Vec<bool>>,
 }
 
+impl ColumnBuffer {
+    /// A nullable column's buffer: row `i` is null where `valid[i]` is false.
+    pub fn with_nulls(data: ColumnData, valid: &[bool]) -> Self {
+        ColumnBuffer {
+            data,
+            validity: (!valid.iter().all(|&v| v)).then(|| valid.to_vec()),
+        }
+    }
+}
+
 impl From<ColumnData> for ColumnBuffer {
     fn from(data: ColumnData) -> Self {
         ColumnBuffer {

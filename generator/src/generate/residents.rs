@@ -13,7 +13,9 @@ use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
 use crate::records::PhoneNumber;
 use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
-use crate::records::sessions::{DataSim, ip_records};
+use crate::records::roaming::{roams, visited_network};
+use crate::records::sessions::{DataSim, ip_records, outbound_ip_records};
+use crate::records::visitor::ROAMER_FACTOR;
 use crate::rng::KeyMap;
 use crate::tables::cdr::Served;
 use crate::tables::trajectories::TrajectoriesBuilder;
@@ -156,13 +158,21 @@ impl Run<'_> {
                     continue;
                 };
                 let abroad = plan.abroad_spans();
-                for sim in &r.sims {
+                for (sim, reach) in r.sims.iter().zip(&r.party.sims) {
                     let level = r.party.activity / r.sims.len() as f64;
-                    let mut data = data_day(seed, sim.key, sim.slot, level, midnight, day);
-                    if !abroad.is_empty() {
-                        data = restrict(data, &outside(&abroad, midnight));
-                    }
-                    let data_sim = DataSim {
+                    let whole = data_day(seed, sim.key, sim.slot, level, midnight, day);
+                    let (data, away) = if abroad.is_empty() {
+                        (whole, None)
+                    } else {
+                        // Abroad, a roaming SIM's data goes through the partner network.
+                        let away = reach.roams.then(|| {
+                            let mut away = restrict(whole.clone(), &abroad);
+                            away.bytes *= ROAMER_FACTOR;
+                            away
+                        });
+                        (restrict(whole, &outside(&abroad, midnight)), away)
+                    };
+                    let mut data_sim = DataSim {
                         key: sim.key,
                         operator: sim.numbers.operator,
                         operator_name: operators()[sim.numbers.operator].name,
@@ -170,14 +180,15 @@ impl Run<'_> {
                         plan: &plan,
                         roaming: "home",
                     };
-                    ip_records(
-                        &self.radio,
-                        (&self.ip_ids, &self.session_ids),
-                        &data_sim,
-                        day,
-                        &mut sessions,
-                        &mut calls,
-                    );
+                    let ids = (&self.ip_ids, &self.session_ids);
+                    let used =
+                        ip_records(&self.radio, ids, &data_sim, day, &mut sessions, &mut calls);
+                    if let Some(away) = &away {
+                        data_sim.data = away;
+                        let visited = visited_network(seed, sim.key);
+                        let at = (day, used);
+                        outbound_ip_records(seed, ids, &data_sim, visited, at, &mut sessions);
+                    }
                 }
             }
             let rows = DayRows {
@@ -217,6 +228,7 @@ pub(super) fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
                 key: s.key,
                 operator: s.numbers.operator,
                 msisdn: PhoneNumber::new(&s.numbers.msisdn),
+                roams: roams(seed, s.key),
             })
             .collect(),
     }
@@ -259,6 +271,7 @@ impl<'p> Parties<'p> {
                                     key,
                                     operator,
                                     msisdn: PhoneNumber::new(&msisdn),
+                                    roams: roams(seed, key),
                                 }
                             })
                             .collect(),

@@ -94,9 +94,15 @@ impl PlanCache {
 
     /// Position (lon, lat) of person `id` at UTC epoch second `t` (home before the first day).
     pub fn position(&mut self, mobility: &Mobility<'_>, id: u64, t: i64) -> (f64, f64) {
+        self.plan_at(mobility, id, t).position_at(t)
+    }
+
+    /// The plan of person `id` for the day holding UTC epoch second `t` (the first day's before
+    /// the period).
+    pub(crate) fn plan_at(&mut self, mobility: &Mobility<'_>, id: u64, t: i64) -> Arc<DayPlan> {
         let since = t - local_midnight(mobility.start_date());
         let day = u32::try_from(since.div_euclid(DAY_SECONDS)).unwrap_or(0);
-        self.plan(mobility, id, day).position_at(t)
+        self.plan(mobility, id, day)
     }
 }
 

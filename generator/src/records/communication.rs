@@ -18,6 +18,7 @@ use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::CallResult;
 use super::radio::call_outcome;
+use super::roaming::{OUTBOUND, ROAMING_RISK, visited_network};
 use crate::network::serving::{RadioNetwork, Serving};
 
 /// Share of SMS that fail (assumption).
@@ -32,6 +33,8 @@ pub(crate) struct ReachableSim {
     pub operator: usize,
     /// MSISDN.
     pub msisdn: PhoneNumber,
+    /// Whether the SIM has roaming on ([`super::roaming::roams`]).
+    pub roams: bool,
 }
 
 /// A person taking part in calls: id, activity and SIMs (slot order).
@@ -107,18 +110,31 @@ impl DayContext<'_> {
         ((t - self.midnight).rem_euclid(86_400) / 3_600) as usize
     }
 
-    /// The cell serving a party's SIM at an instant where the party is; `None` when the party
-    /// has no service (an outage).
-    fn leg(
-        &self,
-        cache: &mut PlanCache,
-        person: u64,
-        sim: &ReachableSim,
-        t: i64,
-    ) -> Option<Serving<'_>> {
-        let position = cache.position(self.mobility, person, t);
-        self.radio.serve_at(sim.operator, sim.key, position, t)
+    /// How the network reaches a party's SIM at an instant, where the party is.
+    fn leg(&self, cache: &mut PlanCache, person: u64, sim: &ReachableSim, t: i64) -> Reach<'_> {
+        let plan = cache.plan_at(self.mobility, person, t);
+        if plan.abroad_at(t) {
+            return if sim.roams {
+                Reach::Roaming
+            } else {
+                Reach::Unreachable
+            };
+        }
+        match (self.radio).serve_at(sim.operator, sim.key, plan.position_at(t), t) {
+            Some(serving) => Reach::Served(serving),
+            None => Reach::Unreachable,
+        }
     }
+}
+
+/// How the network reaches a SIM at an instant.
+enum Reach<'a> {
+    /// Through this Malaysian cell.
+    Served(Serving<'a>),
+    /// Abroad, on a partner network.
+    Roaming,
+    /// Not at all: no service (an outage), or abroad without roaming.
+    Unreachable,
 }
 
 /// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
@@ -259,17 +275,21 @@ fn pair_record<'a>(
         (event.callee_slot, event.caller_slot)
     };
     let other_sim = &other.sims[usize::from(other_slot)];
-    // During an outage, whether the other party has service decides whether it could send to
-    // me, and whether my call reaches it.
+    // Whether the other party is reachable (it may be in an outage, or abroad without roaming)
+    // decides whether it could call or send to me, and whether my call or message reaches it:
+    // a message to it fails rather than waiting without a record at the other end.
     let voice = event.medium == Medium::Voice;
-    let theirs = (voice || (!outgoing && ctx.radio.outage_at(event.start)))
+    let theirs = (voice || !other_sim.roams || ctx.radio.outage_at(event.start))
         .then(|| ctx.leg(cache, other.id, other_sim, event.start));
-    let unreachable = matches!(theirs, Some(None));
+    let unreachable = matches!(theirs, Some(Reach::Unreachable));
     if unreachable && !outgoing {
         return;
     }
     let other_risk = match theirs {
-        Some(Some(theirs)) if voice => Some(ctx.radio.risk(&theirs, ctx.local_hour(event.start))),
+        Some(Reach::Served(theirs)) if voice => {
+            Some(ctx.radio.risk(&theirs, ctx.local_hour(event.start)))
+        }
+        Some(Reach::Roaming) if voice => Some(ROAMING_RISK),
         _ => None,
     };
     let exchange = Exchange {
@@ -321,8 +341,8 @@ fn record_type(medium: Medium, outgoing: bool) -> &'static str {
 }
 
 /// Appends the served party's record of an exchange: serving cells at start and end, outcome
-/// from the worse of the two parties' cells, location estimate, record id; nothing when the
-/// served party is abroad at the start.
+/// from the worse of the two parties' cells, location estimate, record id; abroad at the start,
+/// a roaming record ([`outbound_record`]) or nothing without roaming.
 fn record<'a>(
     ctx: &DayContext<'a>,
     cache: &mut PlanCache,
@@ -333,12 +353,14 @@ fn record<'a>(
 ) {
     // Every exchange starts on the day of `me.plan`.
     debug_assert!((ctx.midnight..ctx.midnight + 86_400).contains(&x.start));
-    // Abroad (a commuter in Singapore), the phone is on another country's network.
     let plan = me.plan(ctx, cache);
+    let sim = &me.party.sims[usize::from(x.slot)];
     if plan.abroad_at(x.start) {
+        if sim.roams {
+            outbound_record(ctx, sim, &x, sequence, rows);
+        }
         return;
     }
-    let sim = &me.party.sims[usize::from(x.slot)];
     // Without service (an outage) the phone neither calls nor is reached.
     let position = plan.position_at(x.start);
     let radio = ctx.radio;
@@ -374,14 +396,7 @@ fn record<'a>(
                 .map_or(first, |s| s.cell);
             (result.label(), duration, last)
         }
-        Medium::Sms => {
-            let result = if x.outcome < SMS_FAILURE {
-                "failed"
-            } else {
-                "delivered"
-            };
-            (result, 0, first)
-        }
+        Medium::Sms => (sms_result(&x), 0, first),
     };
     let site = &radio.network().sites()[first.site as usize];
     // The start's entry may have made way for the end's.
@@ -404,7 +419,54 @@ fn record<'a>(
         last_cell: last.key,
         result,
         roaming: "home",
+        visited: None,
         location,
     });
     *seq += 1;
+}
+
+/// Appends the record of an exchange of a SIM roaming abroad: outcome from the visited network's
+/// risk and the other party's, no Malaysian cell, the visited network's PLMN.
+fn outbound_record(
+    ctx: &DayContext<'_>,
+    sim: &ReachableSim,
+    x: &Exchange,
+    sequence: &mut [u32],
+    rows: &mut Vec<CdrRow>,
+) {
+    let (result, duration_s) = match x.medium {
+        Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0),
+        Medium::Voice => {
+            let risk = x.other_risk.map_or(ROAMING_RISK, |r| r.max(ROAMING_RISK));
+            let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
+            (result.label(), duration)
+        }
+        Medium::Sms => (sms_result(x), 0),
+    };
+    let seq = &mut sequence[usize::from(x.slot)];
+    rows.push(CdrRow {
+        record_id: ctx.ids.id(sim.key, ctx.day, *seq),
+        record_type: record_type(x.medium, x.outgoing),
+        operator: operators()[sim.operator].name,
+        served: sim.key,
+        other_party: x.other_party,
+        start: x.start,
+        duration_s,
+        first_cell: 0,
+        last_cell: 0,
+        result,
+        roaming: OUTBOUND,
+        visited: Some(visited_network(ctx.seed, sim.key)),
+        location: (0.0, 0.0, 0),
+    });
+    *seq += 1;
+}
+
+/// Result of a message: failed when the other party cannot be reached or at the failure rate.
+fn sms_result(x: &Exchange) -> &'static str {
+    if x.unreachable || x.outcome < SMS_FAILURE {
+        "failed"
+    } else {
+        "delivered"
+    }
 }

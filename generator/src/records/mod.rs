@@ -5,6 +5,7 @@ pub(crate) mod communication;
 pub(crate) mod ids;
 mod location;
 mod radio;
+pub(crate) mod roaming;
 mod rows;
 pub(crate) mod sessions;
 pub(crate) mod visitor;

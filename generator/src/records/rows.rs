@@ -28,6 +28,9 @@ pub struct CdrRow {
     pub result: &'static str,
     /// Roaming label.
     pub roaming: &'static str,
+    /// PLMN of the visited network of an outbound roaming record, which then has no cells and
+    /// no location.
+    pub visited: Option<&'static str>,
     /// Location estimate (lon, lat, accuracy in metres).
     pub location: (f64, f64, i32),
 }
@@ -71,6 +74,9 @@ pub struct IpRecord {
     pub closing_cause: &'static str,
     /// Roaming label.
     pub roaming: &'static str,
+    /// PLMN of the visited network of an outbound roaming record, which then has no cell, RAT
+    /// or location.
+    pub visited: Option<&'static str>,
     /// Location estimate (lon, lat, accuracy in metres).
     pub location: (f64, f64, i32),
 }

@@ -14,6 +14,7 @@ use crate::sampling::log_normal;
 
 use super::ids::RecordIds;
 use super::location::estimate;
+use super::roaming::OUTBOUND;
 use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
@@ -39,7 +40,8 @@ pub(crate) struct DataSim<'a> {
     pub roaming: &'static str,
 }
 
-/// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`.
+/// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`; returns the numbers of
+/// sessions and records it used.
 pub(crate) fn ip_records(
     radio: &RadioNetwork<'_>,
     ids: (&RecordIds, &RecordIds),
@@ -47,7 +49,7 @@ pub(crate) fn ip_records(
     day: u32,
     records: &mut Vec<IpRecord>,
     calls: &mut Vec<IpCall>,
-) {
+) -> (u32, u32) {
     let (record_ids, session_ids) = ids;
     let mut noise = stream(radio.seed, Purpose::Radio, sim.key, day);
     let active: i64 = sim
@@ -97,6 +99,7 @@ pub(crate) fn ip_records(
                     bytes_down: (total * (1.0 - UPLINK_SHARE)) as i64,
                     closing_cause: cause,
                     roaming: sim.roaming,
+                    visited: None,
                     location: estimate(cell, site, sim.plan.position_at(from)),
                 });
                 sequence += 1;
@@ -158,6 +161,68 @@ pub(crate) fn ip_records(
                 bytes_down: (each_way * log_normal(&mut noise, 0.0, 0.2)) as i64,
                 cell: cell.key,
             });
+        }
+    }
+    (sim.data.periods.len() as u32, sequence)
+}
+
+/// Appends the `ip_sessions` rows of a SIM's data `abroad` (periods abroad, volume already
+/// scaled), served by the partner network `visited`: one record per session and hour, no cell.
+/// Sessions and records are numbered from `first`, after the SIM's records of the day at home.
+pub(crate) fn outbound_ip_records(
+    seed: u64,
+    ids: (&RecordIds, &RecordIds),
+    sim: &DataSim<'_>,
+    visited: &'static str,
+    (day, first): (u32, (u32, u32)),
+    records: &mut Vec<IpRecord>,
+) {
+    let (record_ids, session_ids) = ids;
+    let mut noise = stream(seed, Purpose::Roaming, sim.key, day);
+    let active: i64 = (sim.data.periods.iter())
+        .map(|p| (p.end - p.start).max(1))
+        .sum();
+    let bytes_per_s = sim.data.bytes / active.max(1) as f64;
+    let mut sequence = first.1;
+    for (k, period) in sim.data.periods.iter().enumerate() {
+        let k = first.0 + k as u32;
+        let session_id = session_ids.id(sim.key, day, k);
+        let h = key_hash(seed, &[0x4950, sim.key, u64::from(day), u64::from(k)]);
+        let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
+        let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
+        let port_start = 1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32;
+        let (mut from, mut part) = (period.start, 1i16);
+        while from < period.end {
+            let to = (from + TIME_LIMIT_S).min(period.end);
+            let seconds = (to - from).max(1) as f64;
+            let total = bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3);
+            records.push(IpRecord {
+                record_id: record_ids.id(sim.key, day, sequence),
+                session_id,
+                sequence: part,
+                operator: sim.operator_name,
+                served: sim.key,
+                start: from,
+                end: to,
+                cell: 0,
+                rat: "",
+                apn: "internet",
+                private_ip,
+                public_ip,
+                port_start,
+                port_end: port_start + PORTS_PER_BLOCK - 1,
+                bytes_up: (total * UPLINK_SHARE) as i64,
+                bytes_down: (total * (1.0 - UPLINK_SHARE)) as i64,
+                closing_cause: if to < period.end {
+                    "time_limit"
+                } else {
+                    "normal"
+                },
+                roaming: OUTBOUND,
+                visited: Some(visited),
+                location: (0.0, 0.0, 0),
+            });
+            (from, part, sequence) = (to, part + 1, sequence + 1);
         }
     }
 }

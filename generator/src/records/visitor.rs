@@ -160,6 +160,7 @@ pub(crate) fn visitor_day_cdr(
             last_cell: last_cell.key,
             result,
             roaming: v.roaming,
+            visited: None,
             location: estimate(first_cell, site, position),
         });
     }

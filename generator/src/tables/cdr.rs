@@ -39,13 +39,15 @@ pub static CDR: TableSchema = TableSchema {
         Column::new(
             "first_cell_key",
             Int64,
-            "Serving cell at the start (cells.cell_key).",
-        ),
+            "Serving cell at the start (cells.cell_key); null when roaming abroad.",
+        )
+        .nullable(),
         Column::new(
             "last_cell_key",
             Int64,
-            "Serving cell at the end, after any handover.",
-        ),
+            "Serving cell at the end, after any handover; null when roaming abroad.",
+        )
+        .nullable(),
         Column::new(
             "result",
             Utf8,
@@ -55,24 +57,34 @@ pub static CDR: TableSchema = TableSchema {
         Column::new(
             "roaming",
             Utf8,
-            "home for subscribers on their own network (residents, visitors with a tourist SIM); inbound for a foreign SIM roaming on the operator's network (served_msisdn and served_imsi are then foreign).",
+            "home for subscribers on their own network (residents, visitors with a tourist SIM); inbound for a foreign SIM roaming on the operator's network (served_msisdn and served_imsi are then foreign); outbound for the operator's own subscriber served abroad by a partner network (from its roaming files: no cell and no location).",
         )
+        .categorical(),
+        Column::new(
+            "visited_plmn",
+            Utf8,
+            "MCC and MNC of the foreign network serving an outbound roaming record; null otherwise.",
+        )
+        .nullable()
         .categorical(),
         Column::new(
             "location_lat",
             Float64,
-            "Operator's location estimate (cell and timing advance), latitude; never the true position.",
-        ),
+            "Operator's location estimate (cell and timing advance), latitude; never the true position; null when roaming abroad.",
+        )
+        .nullable(),
         Column::new(
             "location_lon",
             Float64,
             "Operator's location estimate, longitude.",
-        ),
+        )
+        .nullable(),
         Column::new(
             "location_accuracy_m",
             Int32,
             "Radius of the location estimate's uncertainty, metres.",
-        ),
+        )
+        .nullable(),
     ],
     sort_key: Some("start_time"),
 };
@@ -127,7 +139,8 @@ impl CdrBuilder {
         let text = |avg| StringColumn::with_capacity(n, avg);
         let (mut kind, mut op, mut msisdn, mut imsi, mut imei, mut other) =
             (text(3), text(10), text(13), text(15), text(15), text(13));
-        let (mut result, mut roaming) = (text(8), text(4));
+        let (mut result, mut roaming, mut visited) = (text(8), text(4), text(0));
+        let mut located = Vec::with_capacity(n);
         let mut ints: [Vec<i64>; 4] = Default::default();
         let (mut duration, mut accuracy) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let (mut lat, mut lon) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -147,12 +160,17 @@ impl CdrBuilder {
             ints[3].push(r.last_cell);
             result.push(r.result);
             roaming.push(r.roaming);
+            visited.push(r.visited.unwrap_or(""));
+            located.push(r.visited.is_none());
             lon.push(r.location.0);
             lat.push(r.location.1);
             accuracy.push(r.location.2);
         }
         let [id, start, first, last] = ints;
         let utf8 = |c| ColumnBuffer::from(ColumnData::Utf8(c));
+        // Roaming records abroad have no cell and no location, and only they a visited network.
+        let abroad: Vec<bool> = located.iter().map(|l| !l).collect();
+        let known = |data| ColumnBuffer::with_nulls(data, &located);
         Batch::new(
             &CDR,
             vec![
@@ -165,13 +183,14 @@ impl CdrBuilder {
                 utf8(other),
                 ColumnData::TimestampSeconds(start).into(),
                 ColumnData::Int32(duration).into(),
-                ColumnData::Int64(first).into(),
-                ColumnData::Int64(last).into(),
+                known(ColumnData::Int64(first)),
+                known(ColumnData::Int64(last)),
                 utf8(result),
                 utf8(roaming),
-                ColumnData::Float64(lat).into(),
-                ColumnData::Float64(lon).into(),
-                ColumnData::Int32(accuracy).into(),
+                ColumnBuffer::with_nulls(ColumnData::Utf8(visited), &abroad),
+                known(ColumnData::Float64(lat)),
+                known(ColumnData::Float64(lon)),
+                known(ColumnData::Int32(accuracy)),
             ],
         )
     }

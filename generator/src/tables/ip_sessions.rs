@@ -34,9 +34,16 @@ pub static IP_SESSIONS: TableSchema = TableSchema {
         Column::new(
             "cell_key",
             Int64,
-            "Serving cell during the record (cells.cell_key).",
-        ),
-        Column::new("rat", Utf8, "Radio access technology: 2G, 4G or 5G.").categorical(),
+            "Serving cell during the record (cells.cell_key); null when roaming abroad.",
+        )
+        .nullable(),
+        Column::new(
+            "rat",
+            Utf8,
+            "Radio access technology: 2G, 4G or 5G; null when roaming abroad.",
+        )
+        .nullable()
+        .categorical(),
         Column::new("apn", Utf8, "Access point name.").categorical(),
         Column::new(
             "private_ip",
@@ -52,24 +59,34 @@ pub static IP_SESSIONS: TableSchema = TableSchema {
         Column::new(
             "roaming",
             Utf8,
-            "home for subscribers on their own network (residents, visitors with a tourist SIM); inbound for a foreign SIM roaming on the operator's network (served_msisdn and served_imsi are then foreign).",
+            "home for subscribers on their own network (residents, visitors with a tourist SIM); inbound for a foreign SIM roaming on the operator's network (served_msisdn and served_imsi are then foreign); outbound for the operator's own subscriber served abroad by a partner network (from its roaming files: no cell, RAT or location).",
         )
+        .categorical(),
+        Column::new(
+            "visited_plmn",
+            Utf8,
+            "MCC and MNC of the foreign network serving an outbound roaming record; null otherwise.",
+        )
+        .nullable()
         .categorical(),
         Column::new(
             "location_lat",
             Float64,
-            "Operator's location estimate, latitude; never the true position.",
-        ),
+            "Operator's location estimate, latitude; never the true position; null when roaming abroad.",
+        )
+        .nullable(),
         Column::new(
             "location_lon",
             Float64,
             "Operator's location estimate, longitude.",
-        ),
+        )
+        .nullable(),
         Column::new(
             "location_accuracy_m",
             Int32,
             "Radius of the location estimate's uncertainty, metres.",
-        ),
+        )
+        .nullable(),
     ],
     sort_key: Some("start_time"),
 };
@@ -124,6 +141,7 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
     let (mut op, mut msisdn, mut imsi, mut imei, mut rat, mut apn) =
         (text(10), text(13), text(15), text(15), text(2), text(8));
     let (mut private, mut public, mut cause, mut roaming) = (text(12), text(13), text(8), text(4));
+    let (mut visited, mut located) = (text(0), Vec::with_capacity(n));
     let mut i64s: [Vec<i64>; 7] = Default::default();
     let (mut seq, mut p0, mut p1, mut acc) = (vec![], vec![], vec![], vec![]);
     let (mut lat, mut lon) = (vec![], vec![]);
@@ -149,12 +167,17 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
         i64s[6].push(r.bytes_down);
         cause.push(r.closing_cause);
         roaming.push(r.roaming);
+        visited.push(r.visited.unwrap_or(""));
+        located.push(r.visited.is_none());
         lon.push(r.location.0);
         lat.push(r.location.1);
         acc.push(r.location.2);
     }
     let [id, session, start, end, cell, up, down] = i64s;
     let utf8 = |c| ColumnBuffer::from(ColumnData::Utf8(c));
+    // Roaming records abroad have no cell, RAT or location, and only they a visited network.
+    let abroad: Vec<bool> = located.iter().map(|l| !l).collect();
+    let known = |data| ColumnBuffer::with_nulls(data, &located);
     Batch::new(
         &IP_SESSIONS,
         vec![
@@ -167,8 +190,8 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
             utf8(imei),
             ColumnData::TimestampSeconds(start).into(),
             ColumnData::TimestampSeconds(end).into(),
-            ColumnData::Int64(cell).into(),
-            utf8(rat),
+            known(ColumnData::Int64(cell)),
+            known(ColumnData::Utf8(rat)),
             utf8(apn),
             utf8(private),
             utf8(public),
@@ -178,9 +201,10 @@ pub fn sessions_batch<'a>(mut rows: Vec<IpRecord>, served: impl Fn(u64) -> Serve
             ColumnData::Int64(down).into(),
             utf8(cause),
             utf8(roaming),
-            ColumnData::Float64(lat).into(),
-            ColumnData::Float64(lon).into(),
-            ColumnData::Int32(acc).into(),
+            ColumnBuffer::with_nulls(ColumnData::Utf8(visited), &abroad),
+            known(ColumnData::Float64(lat)),
+            known(ColumnData::Float64(lon)),
+            known(ColumnData::Int32(acc)),
         ],
     )
 }

@@ -40,16 +40,8 @@ pub fn rows(parts: &[(PartKey, Batch)], table: &str) -> Vec<HashMap<&'static str
             .map(|c| {
                 let col = b.column(c.name).unwrap();
                 let valid = |i: usize| col.validity.as_ref().is_none_or(|v| v[i]);
-                match &col.data {
-                    ColumnData::Utf8(s) => (0..s.len())
-                        .map(|i| {
-                            if valid(i) {
-                                s.get(i).to_string()
-                            } else {
-                                "NULL".into()
-                            }
-                        })
-                        .collect(),
+                let texts: Vec<String> = match &col.data {
+                    ColumnData::Utf8(s) => (0..s.len()).map(|i| s.get(i).to_string()).collect(),
                     ColumnData::Int64(v) | ColumnData::TimestampSeconds(v) => {
                         v.iter().map(|x| x.to_string()).collect()
                     }
@@ -60,7 +52,10 @@ pub fn rows(parts: &[(PartKey, Batch)], table: &str) -> Vec<HashMap<&'static str
                     ColumnData::Int8(v) => v.iter().map(|x| x.to_string()).collect(),
                     ColumnData::Float64(v) => v.iter().map(|x| x.to_string()).collect(),
                     _ => vec![String::new(); b.num_rows()],
-                }
+                };
+                (texts.into_iter().enumerate())
+                    .map(|(i, t)| if valid(i) { t } else { "NULL".into() })
+                    .collect::<Vec<String>>()
             })
             .collect();
         for i in 0..b.num_rows() {
