@@ -857,12 +857,15 @@ def derive_inbound(src):
         (p["poi_id"], clean(p["name"]), p["code_state_district"], fmt(float(p["lat"]), 4),
          fmt(float(p["lon"]), 4)) for p in points if p["poi_type"] == "attraction"])
 
+    # Visitors' home networks, and the networks residents roam on abroad (Saudi Arabia for
+    # Umrah is not a visitors' country).
+    roaming_codes = kept_codes | {"SAU"}
     plmns = []
     for r in read_csv(src, "mcc_mnc_world.csv"):
-        if r["country_iso3"] in kept_codes and r["status"] == "Operational" and r["type"] == "National":
+        if r["country_iso3"] in roaming_codes and r["status"] == "Operational" and r["type"] == "National":
             brand = clean(r["brand"]) or clean(r["operator"]) or "unknown"
             plmns.append((r["country_iso3"], r["mcc"], r["mnc"], brand))
-    without = sorted(kept_codes - {p[0] for p in plmns})
+    without = sorted(roaming_codes - {p[0] for p in plmns})
     if without:
         fail(f"no operational network for {without}")
     plmns.sort(key=lambda p: (p[0], p[1], p[2]))

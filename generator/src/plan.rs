@@ -18,12 +18,13 @@ pub(crate) fn population_spec(scenario: &Scenario) -> PopulationSpec {
     }
 }
 
-/// The travel of a scenario: festival shares, leisure trips and the period.
+/// The travel of a scenario: festival shares, leisure trips, trips abroad and the period.
 pub fn travel_spec(scenario: &Scenario) -> TravelSpec {
     TravelSpec {
         cny_share: scenario.balik_kampung_cny_share(),
         raya_share: scenario.balik_kampung_raya_share(),
         leisure_share: scenario.domestic_trip_share(),
+        outbound_scale: scenario.outbound_scale(),
         first: scenario.start_date(),
         last: scenario.end_date(),
     }

@@ -77,6 +77,8 @@ pub(crate) enum Purpose {
     Gathering = 72,
     /// Whether a resident's SIM roams abroad, and on which network.
     Roaming = 73,
+    /// A household's trips abroad: whether it leaves on a day, where to and for how long.
+    OutboundTrip = 74,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -1,6 +1,7 @@
-//! Johor residents who work in Singapore, on the Johor fixture through the library: while their
-//! true trajectory is in Singapore their SIMs' records are outbound roaming records, every call
-//! leg between two subscribers has its other half, and they cross only on working days.
+//! Johor residents abroad, on the Johor fixture through the library: while their true
+//! trajectory is abroad (commuters at work in Singapore, travellers on trips abroad) their SIMs'
+//! records are outbound roaming records on that country's networks, every call leg between two
+//! subscribers has its other half, and commuters cross only on working days.
 
 use std::collections::HashMap;
 
@@ -19,9 +20,16 @@ fn int(row: &HashMap<&str, String>, column: &str) -> i64 {
     row[column].parse().unwrap()
 }
 
-/// Intervals each commuter spends in Singapore by their trajectory: stays with district SGP,
-/// moves into SGP, and moves right after an SGP stay.
-fn abroad() -> HashMap<String, Vec<(i64, i64)>> {
+/// Whether a trajectory's district code is a country abroad (ISO alpha-3) rather than a DOSM
+/// district code.
+fn is_country(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Intervals each person spends abroad by their trajectory (commuters in Singapore, travellers
+/// on trips abroad), with the country: stays abroad, moves there, and moves right after a stay
+/// abroad.
+fn abroad() -> HashMap<String, Vec<(i64, i64, String)>> {
     let mut by_person: HashMap<String, Vec<HashMap<&'static str, String>>> = HashMap::new();
     for r in rows("trajectories") {
         by_person.entry(r["person_id"].clone()).or_default().push(r);
@@ -31,10 +39,11 @@ fn abroad() -> HashMap<String, Vec<(i64, i64)>> {
         segs.sort_by_key(|s| int(s, "start_time"));
         let mut mine = Vec::new();
         for (i, s) in segs.iter().enumerate() {
-            let after_sgp = i > 0 && segs[i - 1]["district_code"] == "SGP";
-            let is_move = s["kind"] == "move";
-            if s["district_code"] == "SGP" || (is_move && after_sgp) {
-                mine.push((int(s, "start_time"), int(s, "end_time")));
+            let before = (i > 0).then(|| &segs[i - 1]["district_code"]);
+            let after_abroad = before.filter(|c| is_country(c) && s["kind"] == "move");
+            let code = &s["district_code"];
+            if let Some(country) = Some(code).filter(|c| is_country(c)).or(after_abroad) {
+                mine.push((int(s, "start_time"), int(s, "end_time"), country.clone()));
             }
         }
         if !mine.is_empty() {
@@ -45,9 +54,20 @@ fn abroad() -> HashMap<String, Vec<(i64, i64)>> {
 }
 
 #[test]
-fn commuters_records_in_singapore_are_outbound_roaming_and_at_home_domestic() {
+fn records_abroad_are_outbound_roaming_on_that_country_and_at_home_domestic() {
     let spans = abroad();
-    assert!(spans.len() >= 10, "{} commuters", spans.len());
+    let countries: std::collections::BTreeSet<&str> =
+        spans.values().flatten().map(|s| s.2.as_str()).collect();
+    assert!(
+        spans.len() >= 20 && countries.len() >= 3,
+        "{} abroad in {countries:?}",
+        spans.len()
+    );
+    // Every country's networks, as (country, MCC + MNC).
+    let networks: std::collections::HashSet<(&str, String)> =
+        (telcosynth_generator::public_data::roaming_plmns().iter())
+            .map(|p| (p.iso3, format!("{}{}", p.mcc, p.mnc)))
+            .collect();
     let sims: HashMap<String, String> = rows("person_sims")
         .into_iter()
         .filter(|r| spans.contains_key(&r["person_id"]))
@@ -60,19 +80,15 @@ fn commuters_records_in_singapore_are_outbound_roaming_and_at_home_domestic() {
                 continue;
             };
             let start = int(&r, "start_time");
-            let there = spans[person]
-                .iter()
-                .any(|&(from, to)| from <= start && start < to);
+            let there = spans[person].iter().find(|s| s.0 <= start && start < s.1);
             let what = format!("{table}: {} at {start}", r["served_msisdn"]);
-            if there {
-                assert_eq!(r["roaming"], "outbound", "{what} in Singapore");
+            if let Some((_, _, country)) = there {
+                assert_eq!(r["roaming"], "outbound", "{what} in {country}");
                 assert_eq!(r[cell], "NULL", "{what}: a Malaysian cell abroad");
                 assert_eq!(r["location_lat"], "NULL", "{what}: a location abroad");
-                assert!(
-                    r["visited_plmn"].starts_with("525"),
-                    "{what}: {}",
-                    r["visited_plmn"]
-                );
+                let plmn = &r["visited_plmn"];
+                let known = networks.contains(&(country.as_str(), plmn.clone()));
+                assert!(known, "{what}: {plmn} is not a network of {country}");
                 roaming += 1;
             } else {
                 assert_eq!(r["roaming"], "home", "{what} at home");
@@ -155,10 +171,11 @@ fn commuters_cross_on_working_days_through_a_checkpoint() {
     // Friday 10 and Monday 13 January are working days in Johor, the weekend is not.
     let weekend = 1_736_524_800i64..1_736_697_600;
     let mut work_days = 0;
-    for r in rows
-        .iter()
-        .filter(|r| r["district_code"] == "SGP" && r["kind"] == "stay")
-    {
+    // Stays in Singapore are commuters' work, or travellers' lodging on a trip abroad.
+    let in_singapore = |r: &&HashMap<&str, String>| {
+        r["district_code"] == "SGP" && r["kind"] == "stay" && r["purpose"] != "lodging"
+    };
+    for r in rows.iter().filter(in_singapore) {
         assert_eq!(r["purpose"], "work");
         let t = int(r, "start_time");
         if !weekend.contains(&t) {

@@ -275,14 +275,14 @@ fn outages(
             rows.seconds("start_time")?,
             rows.nullable_i64s("first_cell_key")?,
         );
-        for i in 0..rows.len() {
+        for (i, &t) in start.iter().enumerate() {
             // Roaming records abroad have no cell.
             if cells.is_null(i) {
                 continue;
             }
             let cell = cells.value(i);
             for (k, o) in all.iter().enumerate() {
-                if o.is_on(start[i]) && failed[k].contains(&cell) {
+                if o.is_on(t) && failed[k].contains(&cell) {
                     on_failed[k] += 1;
                 }
                 let voice = matches!(kind.value(i), "MOC" | "MTC");
@@ -290,8 +290,8 @@ fn outages(
                     continue;
                 }
                 let bad = u64::from(matches!(result.value(i), "failed" | "dropped"));
-                let shifted = start[i] - (start[i] - o.start).div_euclid(DAY_S) * DAY_S;
-                if o.is_on(start[i]) {
+                let shifted = t - (t - o.start).div_euclid(DAY_S) * DAY_S;
+                if o.is_on(t) {
                     during[k].0 += 1;
                     during[k].1 += bad;
                 } else if shifted < o.end {

@@ -16,7 +16,8 @@
 //!
 //! When the dataset has trips, the report adds holiday travel ([`Travel`]): balik kampung
 //! departures, returns and travellers away per day out of the Klang Valley, and visitor-days per
-//! destination district (`trips`). These series have no targets.
+//! destination district (`trips`). These series have no targets. Trips abroad ([`Outbound`])
+//! are counted by destination country beside the generator's configured shares.
 //!
 //! Per-SIM figures cover the SIMs of `subscribers` (matched on IMSI) over the local days of the
 //! scenario period in the manifest; a figure whose tables are missing is reported as not
@@ -30,6 +31,7 @@
 mod error;
 mod events;
 mod measure;
+mod outbound;
 mod period;
 mod report;
 mod targets;
@@ -43,6 +45,7 @@ use telcosynth_sinks::read::DatasetReader;
 pub use error::InspectError;
 pub use events::{Events, GatheringDay, GatheringFigures, OutageFigures};
 pub use measure::MIN_RECORDS;
+pub use outbound::{Country, Outbound};
 pub use period::Period;
 pub use report::{Density, Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
@@ -59,6 +62,7 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     let data = DatasetReader::from_manifest(dataset, &manifest);
     let (measures, warnings) = measure::measure(&data, &period)?;
     let travel = travel::travel(&data, &period)?;
+    let outbound = outbound::outbound(&data, &period)?;
     let tourism = tourism::tourism(&data, &period)?;
     let manifest_path = dataset.join(telcosynth_sinks::MANIFEST_FILE);
     let events = events::events(&data, &manifest, &manifest_path, &period)?;
@@ -71,6 +75,7 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
         warnings,
     )
     .with_travel(travel)
+    .with_outbound(outbound)
     .with_tourism(tourism)
     .with_events(events)
     .with_density(density(&manifest)))

@@ -166,8 +166,8 @@ pub(crate) fn measure(
             rows.seconds("start_time")?,
             rows.nullable_i64s("first_cell_key")?,
         );
-        for i in 0..rows.len() {
-            let Some(day) = period.day_index(start[i]) else {
+        for (i, &t) in start.iter().enumerate() {
+            let Some(day) = period.day_index(t) else {
                 counts.outside_period += 1;
                 continue;
             };
@@ -190,12 +190,7 @@ pub(crate) fn measure(
             counts.sms_mo += u64::from(kind == "SMS_MO");
             let sim = &mut sims[s as usize];
             sim.mark_active(day);
-            locate(
-                sim,
-                cell.is_valid(i).then(|| cell.value(i)),
-                start[i],
-                &mut counts,
-            );
+            locate(sim, cell.is_valid(i).then(|| cell.value(i)), t, &mut counts);
         }
         Ok(())
     })?;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::events::Events;
 use crate::measure::Measure;
+use crate::outbound::Outbound;
 use crate::period::Period;
 use crate::targets::{Target, number};
 use crate::tourism::Tourism;
@@ -65,6 +66,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Holiday travel series, when the dataset has trips.
     pub travel: Option<Travel>,
+    /// Trips abroad by destination country, when the dataset has any.
+    pub outbound: Option<Outbound>,
     /// Inbound tourism, when the dataset has inbound visitors.
     pub tourism: Option<Tourism>,
     /// Scenario events, when the scenario has any.
@@ -142,6 +145,7 @@ impl Report {
             figures,
             warnings,
             travel: None,
+            outbound: None,
             tourism: None,
             events: None,
             density: None,
@@ -151,6 +155,12 @@ impl Report {
     /// The report with the holiday travel series.
     pub(crate) fn with_travel(mut self, travel: Option<Travel>) -> Report {
         self.travel = travel;
+        self
+    }
+
+    /// The report with the trips abroad.
+    pub(crate) fn with_outbound(mut self, outbound: Option<Outbound>) -> Report {
+        self.outbound = outbound;
         self
     }
 
@@ -248,6 +258,10 @@ impl Report {
         if let Some(travel) = &self.travel {
             out.push_str("\nHoliday travel:\n");
             out.push_str(&travel.to_text());
+        }
+        if let Some(outbound) = &self.outbound {
+            out.push_str("\nTrips abroad:\n");
+            out.push_str(&outbound.to_text());
         }
         if let Some(tourism) = &self.tourism {
             out.push_str("\nInbound tourism:\n");

@@ -111,6 +111,7 @@ fn cdr(sim: u64, kind: &'static str, result: &'static str, start: i64, cell: i64
         last_cell: cell,
         result,
         roaming: "home",
+        visited: None,
         location: (0.0, 0.0, 0),
     }
 }
@@ -135,6 +136,7 @@ fn ip(sim: u64, start: i64, cell: i64, bytes_up: i64, bytes_down: i64) -> IpReco
         bytes_down,
         closing_cause: "normal",
         roaming: "home",
+        visited: None,
         location: (0.0, 0.0, 0),
     }
 }

@@ -1,5 +1,6 @@
-//! The holiday travel series of a generated dataset: the Chinese New Year exodus out of the
-//! Klang Valley, through the generator, the Parquet writer and the inspector.
+//! The travel sections of a generated dataset's report, through the generator, the Parquet
+//! writer and the inspector: the Chinese New Year exodus out of the Klang Valley, and trips
+//! abroad by destination country.
 
 use telcosynth_generator::generate::{Shard, World, run};
 use telcosynth_generator::scenario::parse;
@@ -27,9 +28,10 @@ tables = ["persons", "trips"]
 persons_per_block = 5000
 "#;
 
-#[test]
-fn chinese_new_year_departures_come_in_a_wave() {
-    let scenario = parse("cny-travel.toml", SCENARIO, &tables::names()).unwrap();
+/// The inspector's report of the dataset of scenario `text`.
+fn report_of(text: &str) -> telcosynth_inspect::Report {
+    let scenario = parse("travel.toml", text, &tables::names()).unwrap();
+    let (name, seed) = (scenario.name().to_owned(), scenario.seed());
     let world = World::build(scenario).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let writer = DatasetWriter::create(tmp.path(), WriterOptions::default()).unwrap();
@@ -40,15 +42,78 @@ fn chinese_new_year_departures_come_in_a_wave() {
                 name: "test".into(),
                 version: "0".into(),
             },
-            scenario_name: "cny-travel".into(),
-            scenario_text: SCENARIO.into(),
-            seed: 11,
+            scenario_name: name,
+            scenario_text: text.into(),
+            seed,
             shard: ShardInfo { index: 0, count: 1 },
             extra: serde_json::Value::Null,
         })
         .unwrap();
+    inspect(tmp.path()).unwrap()
+}
 
-    let report = inspect(tmp.path()).unwrap();
+/// Twenty thousand Johor residents over February with three times the usual trips abroad;
+/// only the static tables.
+const ABROAD: &str = r#"name = "johor-abroad"
+seed = 12
+
+[period]
+start = 2025-02-01
+end = 2025-02-28
+
+[region]
+states = ["Johor"]
+
+[population]
+persons = 20000
+
+[tourism]
+outbound_scale = 3.0
+
+[outputs]
+tables = ["persons", "trips"]
+persons_per_block = 10000
+"#;
+
+#[test]
+fn trips_abroad_are_reported_by_country_beside_the_configured_shares() {
+    let report = report_of(ABROAD);
+    let outbound = report
+        .outbound
+        .as_ref()
+        .expect("the dataset has trips abroad");
+    eprintln!("{}", outbound.to_text());
+    assert!(report.to_text().contains("Trips abroad:"));
+    assert!(
+        outbound.trips >= 300,
+        "{} person-trips abroad",
+        outbound.trips
+    );
+    let total: u64 = outbound.countries.iter().map(|c| c.trips).sum();
+    assert_eq!(total, outbound.trips);
+    // Households travel together, so person-trips come in clumps: a wide band.
+    for c in &outbound.countries {
+        let configured = c.configured_share.expect("a configured destination");
+        if c.country != "SAU" {
+            assert!(
+                (c.share - configured).abs() < 0.5 * configured + 0.03,
+                "{}: share {:.3}, configured {configured}",
+                c.country,
+                c.share
+            );
+        }
+        let median = c.configured_median_nights.unwrap();
+        assert!(
+            c.mean_nights >= 0.5 * median && c.mean_nights <= 2.5 * median,
+            "{c:?}"
+        );
+    }
+    assert!(outbound.countries.len() >= 6, "{:?}", outbound.countries);
+}
+
+#[test]
+fn chinese_new_year_departures_come_in_a_wave() {
+    let report = report_of(SCENARIO);
     let travel = report.travel.as_ref().expect("the dataset has trips");
     let text = report.to_text();
     eprintln!("{}", travel.to_text());

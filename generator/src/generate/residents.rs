@@ -161,16 +161,21 @@ impl Run<'_> {
                 for (sim, reach) in r.sims.iter().zip(&r.party.sims) {
                     let level = r.party.activity / r.sims.len() as f64;
                     let whole = data_day(seed, sim.key, sim.slot, level, midnight, day);
-                    let (data, away) = if abroad.is_empty() {
-                        (whole, None)
-                    } else {
-                        // Abroad, a roaming SIM's data goes through the partner network.
-                        let away = reach.roams.then(|| {
-                            let mut away = restrict(whole.clone(), &abroad);
+                    // Abroad, a roaming SIM's data goes through the partner network of each
+                    // country, with the tariff's lower volume.
+                    let away: Vec<_> = (abroad.iter())
+                        .filter(|_| reach.roams)
+                        .map(|&(start, end, country)| {
+                            let mut away = restrict(whole.clone(), &[(start, end)]);
                             away.bytes *= ROAMER_FACTOR;
-                            away
-                        });
-                        (restrict(whole, &outside(&abroad, midnight)), away)
+                            (away, country)
+                        })
+                        .collect();
+                    let data = if abroad.is_empty() {
+                        whole
+                    } else {
+                        let spans: Vec<_> = abroad.iter().map(|&(s, e, _)| (s, e)).collect();
+                        restrict(whole, &outside(&spans, midnight))
                     };
                     let mut data_sim = DataSim {
                         key: sim.key,
@@ -181,13 +186,14 @@ impl Run<'_> {
                         roaming: "home",
                     };
                     let ids = (&self.ip_ids, &self.session_ids);
-                    let used =
+                    let mut used =
                         ip_records(&self.radio, ids, &data_sim, day, &mut sessions, &mut calls);
-                    if let Some(away) = &away {
-                        data_sim.data = away;
-                        let visited = visited_network(seed, sim.key);
+                    for (data, country) in &away {
+                        data_sim.data = data;
+                        let visited = visited_network(seed, sim.key, country);
                         let at = (day, used);
-                        outbound_ip_records(seed, ids, &data_sim, visited, at, &mut sessions);
+                        used =
+                            outbound_ip_records(seed, ids, &data_sim, visited, at, &mut sessions);
                     }
                 }
             }

@@ -12,7 +12,7 @@
 //!
 //! Where: a work place in one of Singapore's employment areas ([`WORKPLACES`], weights are
 //! assumptions), reached through the checkpoint nearer to it (Johor Causeway or Second Link).
-//! Points in Singapore have the district index [`ABROAD`] (`SGP` in tables).
+//! Points in Singapore have the district index [`super::abroad::SINGAPORE`] (`SGP` in tables).
 //!
 //! When: they leave home at N(05:00, 30 min), clamped to 04:00–07:00 (Sin Chew, 2024: daily
 //! commuters leave around 04:30; FMT: workers wake at 4 am), wait at the checkpoint a log-normal
@@ -25,10 +25,6 @@ use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
 use crate::geography::Place;
 
-/// District index of points in Singapore.
-pub(crate) const ABROAD: u16 = u16::MAX;
-/// District code of [`ABROAD`] in tables.
-pub(crate) const ABROAD_CODE: &str = "SGP";
 /// DOSM codes of the districts whose workers may work in Singapore.
 pub(crate) const COMMUTER_DISTRICTS: [&str; 2] = ["1_2", "1_9"];
 /// Share of the workers of those districts who work in Singapore (see the module doc).
@@ -70,7 +66,7 @@ pub(crate) fn singapore_work(seed: u64, person: &Person) -> Option<Crossing> {
     let work = Place {
         lon,
         lat,
-        district: ABROAD,
+        district: super::abroad::SINGAPORE,
     };
     let checkpoint = entry_points()
         .iter()

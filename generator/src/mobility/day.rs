@@ -28,14 +28,15 @@ use crate::public_data::is_school_holiday;
 use crate::rng::{Purpose, StreamRng, stream};
 use crate::sampling::{Weighted, bernoulli, log_normal, standard_normal};
 
+use super::abroad;
 use super::anchors::{Anchors, Occupation};
 use super::attendance;
-use super::border::{self, ABROAD};
+use super::border;
 use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
 use super::places::{SLOTS_PER_DAY, trip_visit, visit};
 use super::region::Region;
 use super::travel::{MIN_MOVE_SECONDS, Mode, travel_seconds};
-use super::trips::overlaps_day;
+use super::trips::{Gateway, Trip, overlaps_day};
 use crate::geography::Place;
 
 /// Start and length of an anchored activity (hours; normal draws clamped to the ranges).
@@ -236,40 +237,48 @@ impl DayPlan {
         }
     }
 
-    /// Whether the person is outside Malaysia at `t`: at a stay abroad, or on a move to or from
-    /// one ([`border`]).
-    pub(crate) fn abroad_at(&self, t: i64) -> bool {
+    /// The country (ISO alpha-3) the person is in at `t` when outside Malaysia: at a stay
+    /// abroad, or on a move to or from one ([`border`], [`super::outbound`]); `None` in
+    /// Malaysia.
+    pub(crate) fn country_at(&self, t: i64) -> Option<&'static str> {
         let i = self
             .segments
             .partition_point(|s| s.end() <= t)
             .min(self.segments.len() - 1);
-        self.segment_abroad(i)
+        self.segment_country(i)
     }
 
-    /// The intervals (start, end) the person spends outside Malaysia, in time order.
-    pub(crate) fn abroad_spans(&self) -> Vec<(i64, i64)> {
-        let mut spans: Vec<(i64, i64)> = Vec::new();
+    /// Whether the person is outside Malaysia at `t`.
+    pub(crate) fn abroad_at(&self, t: i64) -> bool {
+        self.country_at(t).is_some()
+    }
+
+    /// The intervals (start, end, country) the person spends outside Malaysia, in time order.
+    pub(crate) fn abroad_spans(&self) -> Vec<(i64, i64, &'static str)> {
+        let mut spans: Vec<(i64, i64, &'static str)> = Vec::new();
         for (i, s) in self.segments.iter().enumerate() {
-            if !self.segment_abroad(i) {
+            let Some(country) = self.segment_country(i) else {
                 continue;
-            }
+            };
             match spans.last_mut() {
-                Some(last) if last.1 == s.start() => last.1 = s.end(),
-                _ => spans.push((s.start(), s.end())),
+                Some(last) if last.1 == s.start() && last.2 == country => last.1 = s.end(),
+                _ => spans.push((s.start(), s.end(), country)),
             }
         }
         spans
     }
 
-    fn segment_abroad(&self, i: usize) -> bool {
-        let abroad = |s: &Segment| match s {
-            Segment::Stay(s) => s.district == ABROAD,
-            Segment::Move(m) => m.district == ABROAD,
+    fn segment_country(&self, i: usize) -> Option<&'static str> {
+        let country = |s: &Segment| match s {
+            Segment::Stay(s) => abroad::country(s.district),
+            Segment::Move(m) => abroad::country(m.district),
         };
-        abroad(&self.segments[i])
-            || (matches!(self.segments[i], Segment::Move(_))
-                && i > 0
-                && abroad(&self.segments[i - 1]))
+        country(&self.segments[i]).or_else(|| {
+            let after_abroad = matches!(self.segments[i], Segment::Move(_)) && i > 0;
+            after_abroad
+                .then(|| country(&self.segments[i - 1]))
+                .flatten()
+        })
     }
 
     /// The stays, in time order.
@@ -347,6 +356,10 @@ pub(crate) fn plan_day(
         let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
         return build(midnight, home, StayPurpose::Home, depart, &acts);
     };
+    if let Some(gateway) = &trip.gateway {
+        let usual = |latest| usual_day(seed, region, person, anchors, date, day_index, latest);
+        return abroad_day(midnight, home, trip, gateway, &usual);
+    }
     let lodging = trip.lodging;
     let drive = |start: i64, end: i64, from: Place, to: Place| {
         let km = distance_km(from.point(), to.point());
@@ -396,6 +409,67 @@ pub(crate) fn plan_day(
         .collect();
     fit_in_day(lodging, depart, &mut acts, latest);
     build(midnight, lodging, StayPurpose::Lodging, depart, &acts)
+}
+
+/// A day of a trip abroad: on the departure day the usual day ends at home before the drive to
+/// the gateway (an airport or a land checkpoint), the wait there and the crossing; on the return
+/// day the way back in reverse; in between, the whole day at the lodging abroad. `usual` plans
+/// the usual day ending at home by the given second after midnight.
+fn abroad_day(
+    midnight: i64,
+    home: Place,
+    trip: &Trip,
+    gateway: &Gateway,
+    usual: &dyn Fn(i64) -> (i64, Vec<Activity>),
+) -> DayPlan {
+    let day_end = midnight + DAY_SECONDS;
+    let (gate, lodging) = (gateway.place, trip.lodging);
+    let go = |start: i64, end: i64, from: Place, to: Place, mode: Mode| {
+        Segment::Move(Move {
+            start,
+            end,
+            from: from.point(),
+            to: to.point(),
+            district: to.district,
+            mode,
+        })
+    };
+    let road = |from: Place, to: Place| Mode::for_distance(distance_km(from.point(), to.point()));
+    let cross = if gateway.by_air {
+        Mode::Air
+    } else {
+        road(gate, lodging)
+    };
+    if trip.depart >= midnight {
+        // Departure day: home at least a minute before leaving.
+        let (depart, acts) = usual(trip.depart - midnight - MIN_MOVE_SECONDS);
+        let mut plan = build(midnight, home, StayPurpose::Home, depart, &acts);
+        if let Some(Segment::Stay(last)) = plan.segments.last_mut() {
+            last.end = trip.depart;
+        }
+        let (at_gate, across) = gateway.out;
+        plan.segments.extend([
+            go(trip.depart, at_gate, home, gate, road(home, gate)),
+            stay(gate, StayPurpose::Transit, at_gate, across),
+            go(across, trip.arrive, gate, lodging, cross),
+            stay(lodging, StayPurpose::Lodging, trip.arrive, day_end),
+        ]);
+        return plan;
+    }
+    if trip.back <= day_end {
+        let (at_gate, leave_gate) = gateway.back;
+        let segments = vec![
+            stay(lodging, StayPurpose::Lodging, midnight, trip.leave),
+            go(trip.leave, at_gate, lodging, gate, cross),
+            stay(gate, StayPurpose::Transit, at_gate, leave_gate),
+            go(leave_gate, trip.back, gate, home, road(gate, home)),
+            stay(home, StayPurpose::Home, trip.back, day_end),
+        ];
+        return DayPlan { segments };
+    }
+    DayPlan {
+        segments: vec![stay(lodging, StayPurpose::Lodging, midnight, day_end)],
+    }
 }
 
 /// Who plans which day.

@@ -114,6 +114,7 @@ pub(crate) fn household_trips(
             arrive: depart + drive,
             leave,
             back: leave + drive,
+            gateway: None,
         };
         let clash = taken
             .iter()

@@ -14,6 +14,7 @@
 //! * `trips`: trips away from home over several days (balik kampung around Chinese New Year
 //!   and Hari Raya) — a pure function of (seed, household, festival).
 //! * `leisure`: weekend and holiday trips of city households to resorts and heritage towns.
+//! * `outbound`: trips abroad; `abroad`: the district indices of places outside Malaysia.
 //! * `cache`: a caller-owned cache of plans for looking up other persons' positions.
 //!
 //! Every behavioural parameter is a documented constant in its module, with its source or marked
@@ -26,6 +27,7 @@
 //! `plan_day` costs about 2.3–2.6 µs per person-day in a release build (anchors: 1.2 µs per
 //! person).
 
+pub(crate) mod abroad;
 pub(crate) mod anchors;
 mod attendance;
 pub(crate) mod border;
@@ -33,6 +35,7 @@ mod cache;
 pub(crate) mod calendar;
 mod day;
 mod leisure;
+pub(crate) mod outbound;
 mod places;
 pub(crate) mod region;
 
@@ -53,6 +56,14 @@ pub(crate) use region::Region;
 pub(crate) use travel::Mode;
 pub use trips::TravelSpec;
 pub(crate) use trips::{Trip, TripKind};
+
+/// The countries residents travel to (ISO alpha-3), each with its configured share of trips
+/// abroad and median nights; Saudi Arabia's trips (Umrah) are for Muslim households only.
+pub fn outbound_destinations() -> impl Iterator<Item = (&'static str, f64, f64)> {
+    outbound::DESTINATIONS
+        .iter()
+        .map(|d| (d.iso3, d.share, d.nights))
+}
 
 /// The mobility model of a scenario: its population, region, first day and travel.
 pub struct Mobility<'a> {
@@ -125,7 +136,7 @@ impl<'a> Mobility<'a> {
 
     /// The trips of a person (those of their household) that overlap the period.
     pub(crate) fn trips(&self, person: &Person) -> Vec<Trip> {
-        if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
+        if !self.travel.celebrated_by(person) && !self.travel.any_household_travels() {
             return Vec::new();
         }
         self.anchors(person).trips
@@ -133,7 +144,7 @@ impl<'a> Mobility<'a> {
 
     /// The household's trips, decided by its first member, in time order.
     fn household_trips(&self, person: &Person, anchors: &Anchors) -> Vec<Trip> {
-        if !self.travel.celebrated_by(person) && self.travel.leisure_share <= 0.0 {
+        if !self.travel.celebrated_by(person) && !self.travel.any_household_travels() {
             return Vec::new();
         }
         let seed = self.population.seed();
@@ -156,6 +167,9 @@ impl<'a> Mobility<'a> {
         let share = self.travel.leisure_share;
         let leisure = leisure::household_trips(seed, share, period, head, head_anchors, &all);
         all.extend(leisure);
+        let scale = self.travel.outbound_scale;
+        let abroad = outbound::household_trips(seed, scale, period, head, head_anchors, &all);
+        all.extend(abroad);
         all.sort_by_key(|t| t.depart);
         all
     }

@@ -30,6 +30,8 @@ pub(crate) enum Mode {
     Walk,
     /// By car, motorcycle, bus or rail.
     Road,
+    /// By air (a trip abroad).
+    Air,
 }
 
 impl Mode {
@@ -47,6 +49,7 @@ impl Mode {
         match self {
             Mode::Walk => "walk",
             Mode::Road => "road",
+            Mode::Air => "air",
         }
     }
 }
@@ -60,7 +63,7 @@ pub(crate) fn road_speed_kmh(km: f64) -> f64 {
 pub(crate) fn travel_seconds(km: f64) -> i64 {
     let hours = match Mode::for_distance(km) {
         Mode::Walk => CIRCUITY * km / WALK_KMH,
-        Mode::Road => CIRCUITY * km / road_speed_kmh(km) + TERMINAL_SECONDS / 3600.0,
+        Mode::Road | Mode::Air => CIRCUITY * km / road_speed_kmh(km) + TERMINAL_SECONDS / 3600.0,
     };
     (libm::round(hours * 3600.0) as i64).max(MIN_MOVE_SECONDS)
 }

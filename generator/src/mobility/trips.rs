@@ -81,6 +81,8 @@ pub(crate) enum TripKind {
     BalikKampung,
     /// A household's weekend or holiday trip to a resort or heritage town.
     Leisure,
+    /// A household's trip abroad ([`super::outbound`]).
+    Outbound,
 }
 
 impl TripKind {
@@ -89,6 +91,7 @@ impl TripKind {
         match self {
             TripKind::BalikKampung => "balik_kampung",
             TripKind::Leisure => "leisure",
+            TripKind::Outbound => "outbound",
         }
     }
 }
@@ -214,6 +217,21 @@ pub(crate) struct Trip {
     pub(crate) leave: i64,
     /// Back home.
     pub(crate) back: i64,
+    /// The border crossing of a trip abroad.
+    pub(crate) gateway: Option<Gateway>,
+}
+
+/// Where a trip abroad crosses the border, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Gateway {
+    /// The airport or land checkpoint.
+    pub place: Place,
+    /// Arrival at it and crossing, outward (UTC epoch seconds).
+    pub out: (i64, i64),
+    /// Arrival at it and leaving it for home.
+    pub back: (i64, i64),
+    /// Whether the crossing is a flight.
+    pub by_air: bool,
 }
 
 impl Trip {
@@ -242,6 +260,8 @@ pub struct TravelSpec {
     pub(crate) raya_share: f64,
     /// Share of city households away on a leisure trip over a run of rest days.
     pub(crate) leisure_share: f64,
+    /// Factor on the rate of trips abroad ([`super::outbound`]).
+    pub(crate) outbound_scale: f64,
     /// First day of the period.
     pub(crate) first: NaiveDate,
     /// Last day of the period.
@@ -256,6 +276,7 @@ impl TravelSpec {
             cny_share: 0.0,
             raya_share: 0.0,
             leisure_share: 0.0,
+            outbound_scale: 0.0,
             first: day,
             last: day,
         }
@@ -278,8 +299,14 @@ impl TravelSpec {
     }
 
     /// Whether anyone may travel in the period.
+    #[cfg(test)]
     pub(crate) fn has_travel(&self) -> bool {
-        self.festivals().next().is_some() || self.leisure_share > 0.0
+        self.festivals().next().is_some() || self.any_household_travels()
+    }
+
+    /// Whether any household, whatever it celebrates, may take a leisure trip or go abroad.
+    pub(crate) fn any_household_travels(&self) -> bool {
+        self.leisure_share > 0.0 || self.outbound_scale > 0.0
     }
 
     /// Whether a festival of the period is celebrated by `person` (and so by their household).
@@ -288,21 +315,28 @@ impl TravelSpec {
     }
 
     /// Districts outside `region` that residents of `region` may travel to in the period: every
-    /// district on the landmasses of the region's districts when anyone travels, else none.
+    /// district on the landmasses of the region's districts when anyone travels in Malaysia, the
+    /// districts of the border gateways on them when they only go abroad, else none.
     pub(crate) fn coverage(&self, region: &[u16]) -> Vec<u16> {
-        if !self.has_travel() {
-            return Vec::new();
-        }
         let all = districts();
         let landmasses: Vec<_> = region
             .iter()
             .map(|&d| landmass(all[usize::from(d)].state_code))
             .collect();
-        all.iter()
-            .filter(|d| !region.contains(&d.index))
-            .filter(|d| landmasses.contains(&landmass(d.state_code)))
-            .map(|d| d.index)
-            .collect()
+        let reachable = |d: &&crate::public_data::District| {
+            !region.contains(&d.index) && landmasses.contains(&landmass(d.state_code))
+        };
+        if self.festivals().next().is_some() || self.leisure_share > 0.0 {
+            return all.iter().filter(reachable).map(|d| d.index).collect();
+        }
+        if self.outbound_scale > 0.0 {
+            let gateways = super::outbound::gateway_districts();
+            return (all.iter().filter(reachable))
+                .filter(|d| gateways.contains(&d.index))
+                .map(|d| d.index)
+                .collect();
+        }
+        Vec::new()
     }
 }
 
@@ -370,6 +404,7 @@ pub(crate) fn household_trips(
             arrive: depart + drive,
             leave,
             back: leave + drive,
+            gateway: None,
         };
         if trip.depart_date() <= spec.last && trip.return_date() >= spec.first {
             trips.push(trip);

@@ -10,6 +10,7 @@ use crate::geography::projection::distance_km;
 use crate::mobility::anchors::Occupation;
 use crate::mobility::calendar::day_type;
 use crate::mobility::*;
+use crate::mobility::{abroad, outbound};
 use crate::population::test_spec;
 use crate::population::{Person, Population};
 use crate::public_data::{District, districts};
@@ -131,6 +132,7 @@ fn speeds_stay_within_bounds() {
                             "{km} km at {kmh} km/h"
                         );
                     }
+                    Mode::Air => assert!(kmh <= outbound::FLIGHT_KMH, "{km} km at {kmh} km/h"),
                 }
             }
         }
@@ -387,6 +389,7 @@ fn travelling(first: NaiveDate, last: NaiveDate) -> Mobility<'static> {
         cny_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_CNY_SHARE,
         raya_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_RAYA_SHARE,
         leisure_share: 0.0,
+        outbound_scale: 0.0,
         first,
         last,
     };
@@ -562,6 +565,7 @@ fn leisure_trips_span_rest_days_reach_resorts_and_never_overlap() {
         cny_share: 0.0,
         raya_share: 0.0,
         leisure_share: 0.05,
+        outbound_scale: 0.0,
         first,
         last,
     };
@@ -594,6 +598,100 @@ fn leisure_trips_span_rest_days_reach_resorts_and_never_overlap() {
         }
     }
     assert!(n > 30, "{n} leisure trips");
+}
+
+#[test]
+fn trips_abroad_follow_the_shares_cross_at_a_gateway_and_stay_abroad() {
+    use crate::mobility::outbound::DESTINATIONS;
+    use crate::mobility::trips::Celebrants;
+    let (first, last) = (ymd(1, 6), ymd(3, 30));
+    let travel = TravelSpec {
+        cny_share: 0.0,
+        raya_share: 0.0,
+        leisure_share: 0.0,
+        outbound_scale: 1.0,
+        first,
+        last,
+    };
+    let m = Mobility::with_travel(population(), &klang_valley(), first, travel);
+    let (mut observed, mut expected) = ([0.0f64; 8], [0.0f64; 8]);
+    let (mut rest, mut work) = ((0, 0), (0, 0));
+    for id in 0..population().len() {
+        if population().household(id).start != id {
+            continue;
+        }
+        let head = population().person(id);
+        let muslim = Celebrants::Malay.include(&head);
+        let eligible: f64 = (DESTINATIONS.iter())
+            .filter(|d| muslim || !d.pilgrimage)
+            .map(|d| d.share)
+            .sum();
+        for t in m.trips(&head) {
+            assert_eq!(t.kind, TripKind::Outbound);
+            let country = abroad::country(t.lodging.district).expect("a country abroad");
+            let k = DESTINATIONS.iter().position(|d| d.iso3 == country).unwrap();
+            assert!(
+                muslim || !DESTINATIONS[k].pilgrimage,
+                "Umrah by a non-Muslim household"
+            );
+            observed[k] += 1.0;
+            for (j, d) in DESTINATIONS.iter().enumerate() {
+                if muslim || !d.pilgrimage {
+                    expected[j] += d.share / eligible;
+                }
+            }
+            let g = t.gateway.as_ref().expect("a gateway");
+            assert!(t.depart < g.out.0 && g.out.0 < g.out.1 && g.out.1 < t.arrive);
+            assert!(t.arrive < t.leave && t.leave < g.back.0 && g.back.1 < t.back);
+            let nights = (t.return_date() - t.depart_date()).num_days();
+            assert!((1..=21).contains(&nights), "{nights} nights");
+            // A whole day away is spent in the country; the departure day passes the gateway.
+            let a = m.anchors(&head);
+            let day = |d: NaiveDate| (d - first).num_days();
+            if day(t.depart_date()) >= 0 && day(t.depart_date()) + 1 < day(last) {
+                let next = m.plan(&head, &a, day(t.depart_date()) as u32 + 1);
+                let next_midnight = local_midnight(t.depart_date().succ_opt().unwrap());
+                assert_eq!(next.country_at(next_midnight + 60), Some(country));
+                let out = m.plan(&head, &a, day(t.depart_date()) as u32);
+                assert!(
+                    out.country_at(g.out.0).is_none(),
+                    "at the gateway in Malaysia"
+                );
+                assert_eq!(out.country_at(t.arrive), Some(country));
+                let counter = if day_type(head.state_code, t.depart_date()).is_working_day() {
+                    &mut work
+                } else {
+                    &mut rest
+                };
+                counter.0 += 1;
+            }
+        }
+    }
+    let n: f64 = observed.iter().sum();
+    assert!(n > 150.0, "{n} trips abroad");
+    for (k, d) in DESTINATIONS.iter().enumerate() {
+        let sd = expected[k].sqrt();
+        assert!(
+            (observed[k] - expected[k]).abs() <= 4.0 * sd + 2.0,
+            "{}: {} trips, expected {:.1}",
+            d.iso3,
+            observed[k],
+            expected[k]
+        );
+    }
+    // Departures per rest day and per working day in the period (Selangor: 23 rest days of 84).
+    for d in first.iter_days().take_while(|d| *d < last) {
+        if day_type(10, d).is_working_day() {
+            work.1 += 1;
+        } else {
+            rest.1 += 1;
+        }
+    }
+    let per = |(n, days): (i32, i32)| f64::from(n) / f64::from(days);
+    assert!(
+        per(rest) > 1.3 * per(work),
+        "rest {rest:?}, working {work:?}"
+    );
 }
 
 #[test]

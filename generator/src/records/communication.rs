@@ -355,9 +355,9 @@ fn record<'a>(
     debug_assert!((ctx.midnight..ctx.midnight + 86_400).contains(&x.start));
     let plan = me.plan(ctx, cache);
     let sim = &me.party.sims[usize::from(x.slot)];
-    if plan.abroad_at(x.start) {
+    if let Some(country) = plan.country_at(x.start) {
         if sim.roams {
-            outbound_record(ctx, sim, &x, sequence, rows);
+            outbound_record(ctx, (sim, country), &x, sequence, rows);
         }
         return;
     }
@@ -429,7 +429,7 @@ fn record<'a>(
 /// risk and the other party's, no Malaysian cell, the visited network's PLMN.
 fn outbound_record(
     ctx: &DayContext<'_>,
-    sim: &ReachableSim,
+    (sim, country): (&ReachableSim, &str),
     x: &Exchange,
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
@@ -456,7 +456,7 @@ fn outbound_record(
         last_cell: 0,
         result,
         roaming: OUTBOUND,
-        visited: Some(visited_network(ctx.seed, sim.key)),
+        visited: Some(visited_network(ctx.seed, sim.key, country)),
         location: (0.0, 0.0, 0),
     });
     *seq += 1;

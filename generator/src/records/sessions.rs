@@ -168,7 +168,8 @@ pub(crate) fn ip_records(
 
 /// Appends the `ip_sessions` rows of a SIM's data `abroad` (periods abroad, volume already
 /// scaled), served by the partner network `visited`: one record per session and hour, no cell.
-/// Sessions and records are numbered from `first`, after the SIM's records of the day at home.
+/// Sessions and records are numbered from `first`, after the SIM's other records of the day;
+/// returns the numbers used so far.
 pub(crate) fn outbound_ip_records(
     seed: u64,
     ids: (&RecordIds, &RecordIds),
@@ -176,7 +177,7 @@ pub(crate) fn outbound_ip_records(
     visited: &'static str,
     (day, first): (u32, (u32, u32)),
     records: &mut Vec<IpRecord>,
-) {
+) -> (u32, u32) {
     let (record_ids, session_ids) = ids;
     let mut noise = stream(seed, Purpose::Roaming, sim.key, day);
     let active: i64 = (sim.data.periods.iter())
@@ -225,4 +226,5 @@ pub(crate) fn outbound_ip_records(
             (from, part, sequence) = (to, part + 1, sequence + 1);
         }
     }
+    (first.0 + sim.data.periods.len() as u32, sequence)
 }

@@ -29,6 +29,7 @@
 //! [tourism]                           # optional: foreign visitors
 //! inbound_scale = 0.001               # fraction of the country's arrivals, 0 (default) to 1
 //! domestic_trip_share = 0.03          # city households away per weekend/holiday, 0 (default)
+//! outbound_scale = 1.0                # factor on residents' trips abroad, 0 (default) to 10
 //!
 //! [[gathering]]                       # optional, repeatable: a concert or festival
 //! name = "Thaipusam"
@@ -177,6 +178,12 @@ impl Scenario {
     /// the mobility model's leisure trips).
     pub(crate) fn domestic_trip_share(&self) -> f64 {
         *self.file.tourism.domestic_trip_share.as_ref()
+    }
+
+    /// Factor on the documented rate of residents' trips abroad (see the mobility model's
+    /// outbound travel).
+    pub(crate) fn outbound_scale(&self) -> f64 {
+        *self.file.tourism.outbound_scale.as_ref()
     }
 
     /// Concerts and festivals, in the file's order.

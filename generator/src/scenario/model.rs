@@ -118,11 +118,15 @@ pub(crate) struct TourismFile {
     pub(crate) inbound_scale: Spanned<f64>,
     #[serde(default = "default_zero")]
     pub(crate) domestic_trip_share: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) outbound_scale: Spanned<f64>,
 }
 
 impl TourismFile {
     fn is_off(&self) -> bool {
-        *self.inbound_scale.as_ref() == 0.0 && *self.domestic_trip_share.as_ref() == 0.0
+        *self.inbound_scale.as_ref() == 0.0
+            && *self.domestic_trip_share.as_ref() == 0.0
+            && *self.outbound_scale.as_ref() == 0.0
     }
 }
 
@@ -131,6 +135,7 @@ impl Default for TourismFile {
         TourismFile {
             inbound_scale: default_zero(),
             domestic_trip_share: default_zero(),
+            outbound_scale: default_zero(),
         }
     }
 }

@@ -474,6 +474,17 @@ fn check_tourism(src: &Source<'_>, tourism: &TourismFile) -> Result<(), Scenario
             ),
         ));
     }
+    let scale = &tourism.outbound_scale;
+    if !(0.0..=10.0).contains(scale.as_ref()) {
+        return Err(src.error(
+            scale.span(),
+            "tourism.outbound_scale",
+            format!(
+                "must be between 0 and 10 (got {}); it multiplies residents' documented rate of                  trips abroad (about 0.35 a year each): 1 for the documented rate, 0 (the                  default) for none",
+                scale.as_ref()
+            ),
+        ));
+    }
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use crate::columnar::schema::ColumnKind::*;
 use crate::columnar::{Batch, Column, ColumnData, StringColumn, TableSchema, View};
 use crate::geography::Geography;
-use crate::mobility::border::{ABROAD, ABROAD_CODE};
+use crate::mobility::abroad;
 use crate::mobility::{DayPlan, Segment};
 
 /// Schema of `trajectories`.
@@ -36,7 +36,7 @@ pub static TRAJECTORIES: TableSchema = TableSchema {
         Column::new(
             "district_code",
             Utf8,
-            "DOSM code of the district of the stay, or of the move's destination; SGP in Singapore (Johor residents who work there).",
+            "DOSM code of the district of the stay, or of the move's destination; abroad, the country's ISO alpha-3 code (SGP for Johor residents who work in Singapore; the destinations of trips abroad).",
         )
         .categorical(),
         Column::new(
@@ -119,11 +119,7 @@ impl TrajectoriesBuilder {
             start_lon.push(from.0);
             end_lat.push(to.1);
             end_lon.push(to.0);
-            district.push(if d == ABROAD {
-                ABROAD_CODE
-            } else {
-                geo.district(d).code
-            });
+            district.push(abroad::country(d).unwrap_or_else(|| geo.district(d).code));
             purpose.push(label);
             distance.push(km);
         }

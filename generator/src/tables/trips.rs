@@ -4,6 +4,7 @@ use crate::columnar::schema::ColumnKind::*;
 use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
 use crate::geography::Geography;
 use crate::mobility::Trip;
+use crate::mobility::abroad;
 
 /// Schema of `trips`.
 pub static TRIPS: TableSchema = TableSchema {
@@ -15,7 +16,7 @@ pub static TRIPS: TableSchema = TableSchema {
         Column::new(
             "kind",
             Utf8,
-            "balik_kampung: a household's festive return to its home town (kampung); leisure: a city household's weekend or holiday trip to a resort or heritage town.",
+            "balik_kampung: a household's festive return to its home town (kampung); leisure: a city household's weekend or holiday trip to a resort or heritage town; outbound: a household's trip abroad (through an airport or a land checkpoint, staying in the destination country's main city).",
         )
         .categorical(),
         Column::new(
@@ -46,7 +47,7 @@ pub static TRIPS: TableSchema = TableSchema {
         Column::new(
             "destination_district_code",
             Utf8,
-            "DOSM code of the district of the destination (the kampung district, or where the hotel is).",
+            "DOSM code of the district of the destination (the kampung district, or where the hotel is); for a trip abroad, the country's ISO alpha-3 code.",
         )
         .categorical(),
         Column::new(
@@ -107,7 +108,10 @@ impl TripsBuilder {
             leave.push(t.leave);
             back.push(t.back);
             origin.push(geo.district(t.origin.district).code);
-            destination.push(geo.district(t.lodging.district).code);
+            destination.push(
+                abroad::country(t.lodging.district)
+                    .unwrap_or_else(|| geo.district(t.lodging.district).code),
+            );
             lat.push(t.lodging.lat);
             lon.push(t.lodging.lon);
             distance.push(t.distance_km());
