@@ -2,7 +2,7 @@
 //! own SQL, published only where at least k = 15 subscribers stand behind a value (counts below
 //! 15 left out, as Flowminder does; rates, shares and volumes left out where fewer than 15
 //! subscribers contributed to the district-day; `user_density` left out where its
-//! `present_population` count is). Aggregates only: no record leaves the operator.
+//! `present_population` count is, `domestic_nights` where its row's `domestic_trips` count is). Aggregates only: no record leaves the operator.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -11,19 +11,22 @@ use super::aggregates_table::{period_from_schema, write_rows};
 use crate::contract::{CONTRACT_VERSION, Kind, Marker, ReleaseManifest, SpatialLevel, Suppression};
 use crate::engine::Engine;
 use crate::error::HarnessError;
-use crate::indicators::{self, Row, Side};
+use crate::indicators::{self, Row, RowKey, Side};
 use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 /// Smallest count published.
 pub const K: u64 = 15;
 
 /// Indicators whose value is itself a count of subscribers or trips.
-const COUNTS: [&str; 5] = [
+const COUNTS: [&str; 8] = [
     "present_population",
     "residents",
     "od_trips",
     "calls",
     "inbound_visitors",
+    "domestic_trips",
+    "same_day_visits",
+    "inbound_visitors_by_entry",
 ];
 
 /// Distinct subscribers behind each (zone, local day) of the network indicators.
@@ -69,6 +72,14 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
         .filter(|r| r.value.unwrap_or(0.0) >= K as f64)
         .map(|r| (r.zone_id.clone(), r.t_start))
         .collect();
+    let trips_published: BTreeSet<RowKey> = set
+        .rows
+        .get("domestic_trips")
+        .into_iter()
+        .flatten()
+        .filter(|r| r.value.unwrap_or(0.0) >= K as f64)
+        .map(Row::key)
+        .collect();
     let published = |r: &Row| -> bool {
         let v = r.value.unwrap_or(0.0);
         match r.indicator.as_str() {
@@ -84,6 +95,8 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
             | "coverage_gap" => enough.contains(&("ip".into(), r.zone_id.clone(), r.t_start)),
             // A density is a count over a public area: published where the count is.
             "user_density" => counts_published.contains(&(r.zone_id.clone(), r.t_start)),
+            // Nights, where the trips they belong to are published (15 trips or more).
+            "domestic_nights" => trips_published.contains(&r.key()),
             _ => v >= K as f64,
         }
     };
