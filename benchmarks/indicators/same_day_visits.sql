@@ -1,10 +1,10 @@
 -- same_day_visits: visitors seen in a district outside their usual environment on a local day
 -- without spending a night there, by district and day; breakdown 'origin': 'domestic' or
 -- 'inbound'.
--- Domestic (records not roaming inbound): the usual environment is the home district, as
--- `residents` detects it (the district of most night-time events, 22:00–06:00 local time, ties
--- to the smallest code), and every district the subscriber is seen in on at least half of the
--- period's days (a workplace, a school); a visit to a district on day d is same-day when the
+-- Domestic (records not roaming inbound; subscribers with a home): the usual environment is the
+-- home district, as `residents` detects it (the district of most night-time events, 22:00–06:00
+-- local time, ties to the smallest code), and every district the subscriber is seen in on at
+-- least half of the period's days (a workplace, a school); a visit to a district on day d is same-day when the
 -- district is not that of the night before (evening of d − 1) or of the night after (evening
 -- of d), a night's district being that of most of its events (ties to the smallest code).
 -- Inbound: roamers (roaming = 'inbound') whose records all fall on one local day of the
@@ -54,12 +54,12 @@ regular AS (
 domestic AS (
     SELECT s.zone, s.day, s.subscriber
     FROM seen AS s
-    LEFT JOIN home AS h ON s.subscriber = h.subscriber AND s.zone = h.zone
+    JOIN home AS h ON s.subscriber = h.subscriber
     LEFT JOIN regular AS g ON s.subscriber = g.subscriber AND s.zone = g.zone
     LEFT JOIN nights AS n
       ON s.subscriber = n.subscriber AND s.zone = n.zone
      AND (n.night = s.day - 1 OR n.night = s.day)
-    WHERE h.subscriber IS NULL AND g.subscriber IS NULL AND n.subscriber IS NULL
+    WHERE s.zone <> h.zone AND g.subscriber IS NULL AND n.subscriber IS NULL
 ),
 one_day_roamers AS (
     SELECT subscriber FROM located WHERE roaming = 'inbound'

@@ -895,7 +895,8 @@ mod tests {
         // (nights 0 and 3, three night events there), and in Melaka on nights 1 (23:00) and 2
         // (seen at 02:00 on day 3): one trip of two nights. s2 sleeps in KL every night, works
         // in Gombak on days 0 and 1 (half the days: usual environment) and visits Melaka on day
-        // 2. Roamer r1 lands at KLIA on day 1 and stays; r2 is seen on day 3 only, in KL and
+        // 2. s3, seen once in Melaka at noon, has no home (no night-time event) and no visit.
+        // Roamer r1 lands at KLIA on day 1 and stays; r2 is seen on day 3 only, in KL and
         // Melaka, its first record 17 km from the nearest entry point.
         let records = [
             ("s1", "home", 23 * h, 1),
@@ -911,6 +912,7 @@ mod tests {
             ("s2", "home", 2 * day + 14 * h, 3),
             ("s2", "home", 2 * day + 23 * h, 1),
             ("s2", "home", 3 * day + 23 * h, 1),
+            ("s3", "home", 2 * day + 12 * h, 3),
             ("r1", "inbound", day + 10 * h, 4),
             ("r1", "inbound", day + 15 * h, 1),
             ("r1", "inbound", 2 * day + 9 * h, 1),
