@@ -11,7 +11,7 @@ use super::aggregates_table::{period_from_schema, write_rows};
 use crate::contract::{CONTRACT_VERSION, Kind, Marker, ReleaseManifest, SpatialLevel, Suppression};
 use crate::engine::Engine;
 use crate::error::HarnessError;
-use crate::indicators::{self, Row, RowKey, Side};
+use crate::indicators::{self, IndicatorSet, Row, RowKey, Side};
 use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 
 /// Smallest count published.
@@ -44,26 +44,10 @@ fn contributors() -> String {
     )
 }
 
-pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
-    let period = period_from_schema(input)?;
-    let engine = Engine::new()?;
-    indicators::register_helpers(&engine, &period)?;
-    indicators::register_view(&engine, input, &input.join("cells"), SpatialLevel::Cell)?;
-    let set = indicators::compute(&engine, Side::View, true);
-    let mut enough: BTreeSet<(String, String, i64)> = BTreeSet::new();
-    for r in indicators::run(
-        &engine,
-        "count contributors",
-        &format!(
-            "SELECT indicator, 'district' AS zone_level, zone AS zone_id, day AS t_start, \
-             day AS t_end, CAST(NULL AS VARCHAR) AS breakdown_key, \
-             CAST(NULL AS VARCHAR) AS breakdown_value, CAST(n AS DOUBLE) AS value \
-             FROM ({}) AS c WHERE n >= {K}",
-            contributors()
-        ),
-    )? {
-        enough.insert((r.indicator, r.zone_id, r.t_start));
-    }
+/// The rows of `set` published: counts of at least K, rates, shares and volumes of district-days
+/// in `enough` (the network indicators with K contributors), densities where their count is,
+/// nights where their trips are.
+fn published<'a>(set: &'a IndicatorSet, enough: &BTreeSet<(String, String, i64)>) -> Vec<&'a Row> {
     let counts_published: BTreeSet<(String, i64)> = set
         .rows
         .get("present_population")
@@ -100,12 +84,34 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
             _ => v >= K as f64,
         }
     };
-    let rows: Vec<&Row> = set
-        .rows
+    set.rows
         .values()
         .flatten()
         .filter(|r| published(r))
-        .collect();
+        .collect()
+}
+
+pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
+    let period = period_from_schema(input)?;
+    let engine = Engine::new()?;
+    indicators::register_helpers(&engine, &period)?;
+    indicators::register_view(&engine, input, &input.join("cells"), SpatialLevel::Cell)?;
+    let set = indicators::compute(&engine, Side::View, true);
+    let mut enough: BTreeSet<(String, String, i64)> = BTreeSet::new();
+    for r in indicators::run(
+        &engine,
+        "count contributors",
+        &format!(
+            "SELECT indicator, 'district' AS zone_level, zone AS zone_id, day AS t_start, \
+             day AS t_end, CAST(NULL AS VARCHAR) AS breakdown_key, \
+             CAST(NULL AS VARCHAR) AS breakdown_value, CAST(n AS DOUBLE) AS value \
+             FROM ({}) AS c WHERE n >= {K}",
+            contributors()
+        ),
+    )? {
+        enough.insert((r.indicator, r.zone_id, r.t_start));
+    }
+    let rows = published(&set, &enough);
     write_rows(&output.join("aggregates.parquet"), &rows)?;
     super::write_manifest(
         output,
@@ -128,4 +134,57 @@ pub(super) fn run(input: &Path, output: &Path) -> Result<(), HarnessError> {
             }),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(indicator: &str, zone: &str, origin: Option<&str>, value: f64) -> Row {
+        Row {
+            indicator: indicator.to_owned(),
+            zone_level: "district".to_owned(),
+            zone_id: zone.to_owned(),
+            t_start: 0,
+            t_end: 86_400,
+            breakdown_key: origin.map(|_| "origin_state".to_owned()),
+            breakdown_value: origin.map(str::to_owned),
+            value: Some(value),
+        }
+    }
+
+    #[test]
+    fn tourism_counts_below_k_and_their_nights_are_left_out() {
+        let set = IndicatorSet::from_rows(vec![
+            row("domestic_trips", "4_3", Some("14"), 15.0),
+            row("domestic_trips", "4_3", Some("10"), 14.0),
+            row("domestic_nights", "4_3", Some("14"), 20.0),
+            row("domestic_nights", "4_3", Some("10"), 40.0),
+            row("domestic_nights", "4_1", Some("14"), 90.0),
+            row("same_day_visits", "4_3", Some("domestic"), 14.0),
+            row("same_day_visits", "4_3", Some("inbound"), 15.0),
+            row("inbound_visitors_by_entry", "E01", None, 15.0),
+            row("inbound_visitors_by_entry", "E02", None, 3.0),
+        ]);
+        let kept: Vec<(&str, &str, Option<&str>)> = published(&set, &BTreeSet::new())
+            .into_iter()
+            .map(|r| {
+                (
+                    r.indicator.as_str(),
+                    r.zone_id.as_str(),
+                    r.breakdown_value.as_deref(),
+                )
+            })
+            .collect();
+        // Nights of 40 behind 14 trips, and of 90 behind no published trip, are left out.
+        assert_eq!(
+            kept,
+            vec![
+                ("domestic_nights", "4_3", Some("14")),
+                ("domestic_trips", "4_3", Some("14")),
+                ("inbound_visitors_by_entry", "E01", None),
+                ("same_day_visits", "4_3", Some("inbound")),
+            ]
+        );
+    }
 }
