@@ -1,6 +1,7 @@
 //! End to end through the CLI: `telcosynth bench` on the small fixture with every baseline and
 //! deliberately broken pipelines. The broken ones must be reported as failures with their
-//! reason while the harness completes and the baselines are scored.
+//! reason while the harness completes and the baselines are scored. On the tourism fixture,
+//! every baseline is scored on the tourism indicators.
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml");
+const TOURISM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tourism.toml");
 
 /// Every baseline, in the order reports list them.
 const BASELINES: [&str; 7] = [
@@ -301,6 +303,76 @@ fn baselines_score_and_broken_pipelines_fail() {
 }
 
 /// The attack rate of the unicity attack with `p` points in a pipeline's risk report.
+#[test]
+fn every_baseline_is_scored_on_the_tourism_indicators() {
+    let (dir, data) = common::generate(TOURISM, &[]);
+    let out = dir.path().join("run");
+    common::ok(&[
+        "bench",
+        data.to_str().unwrap(),
+        "--baselines",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-risk",
+        "--no-membership-runs",
+    ]);
+    let report = report_of(&out);
+    let tourism = [
+        "domestic_trips",
+        "domestic_nights",
+        "same_day_visits",
+        "inbound_visitors_by_entry",
+    ];
+    // The fixture has weekend trips, day visitors and arrivals: the view and the truth both
+    // have rows of each.
+    for ind in tourism {
+        let truth = report["raw_view"]["vs_truth"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["indicator"] == ind && s["subset"] == "all")
+            .unwrap_or_else(|| panic!("the raw view of {ind} is scored against the truth"));
+        assert!(truth["rows"].as_u64().unwrap() > 0, "{ind}: {truth}");
+        assert!(out.join(format!("truth-indicators/{ind}.csv")).is_file());
+    }
+    let leaderboard = report["leaderboard"].as_array().unwrap();
+    for name in BASELINES {
+        let entry = leaderboard
+            .iter()
+            .find(|e| e["pipeline"] == name)
+            .unwrap_or_else(|| panic!("{name} is ranked"));
+        assert_eq!(entry["indicator_errors"].as_object().unwrap().len(), 18);
+        for ind in tourism {
+            let loss = entry["indicator_errors"][ind].as_f64().unwrap();
+            match name {
+                // identity hands over the raw view.
+                "identity" | "hash-msisdn" => assert_eq!(loss, 0.0, "{name} {ind}"),
+                // The DP baselines do not publish them.
+                n if n.starts_with("dp-") => assert_eq!(loss, 1.0, "{name} {ind}"),
+                _ => assert!((0.0..=1.0).contains(&loss), "{name} {ind}: {loss}"),
+            }
+        }
+    }
+    let identity = &pipeline(&report, "identity")["outcome"]["microdata"];
+    for ind in tourism {
+        let s = score(identity, ind);
+        assert!(s["rows"].as_u64().unwrap() > 0, "{ind}: {s}");
+        assert!(
+            s["p90_relative_error"].as_f64().unwrap() < 1e-9,
+            "{ind}: {s}"
+        );
+        assert_eq!(s["suppressed_mass_share"].as_f64().unwrap(), 0.0, "{ind}");
+    }
+    // Daily pseudonyms cut trips that span days: rotating-pseudonyms loses some of them.
+    let rotating = &pipeline(&report, "rotating-pseudonyms")["outcome"]["microdata"];
+    assert!(
+        score(rotating, "domestic_trips")["suppressed_mass_share"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
+
 fn unicity(report: &Value, name: &str, p: u64) -> f64 {
     pipeline(report, name)["outcome"]["risk"]["report"]["unicity"]
         .as_array()

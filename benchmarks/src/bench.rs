@@ -240,7 +240,7 @@ struct Reference {
     raw: IndicatorSet,
     raw_histograms: Histograms,
     rural: BTreeSet<String>,
-    has_visitors: bool,
+    has_tourism: bool,
     density: Density,
 }
 
@@ -254,10 +254,10 @@ impl Reference {
             &prepared.dir.join("cells"),
             contract::SpatialLevel::Cell,
         )?;
-        let has_visitors =
+        let has_tourism =
             indicators::register_truth(&engine, &prepared.dataset, &prepared.target.name)?;
-        let raw = indicators::compute(&engine, Side::View, has_visitors);
-        let truth = indicators::compute(&engine, Side::Truth, has_visitors);
+        let raw = indicators::compute(&engine, Side::View, has_tourism);
+        let truth = indicators::compute(&engine, Side::Truth, has_tourism);
         let raw_histograms = utility::histograms(&engine)?;
         let density = density::measure(
             &engine,
@@ -285,7 +285,7 @@ impl Reference {
             raw,
             raw_histograms,
             rural,
-            has_visitors,
+            has_tourism,
             density,
         })
     }
@@ -456,7 +456,7 @@ fn utility_of_release(
             &prepared.dir,
             &manifest,
             &prepared.period,
-            reference.has_visitors,
+            reference.has_tourism,
         )
         .map_err(|e| format!("the microdata cannot be read: {e}"))?;
         let distributions = if manifest.spatial_level == contract::SpatialLevel::State {

@@ -14,7 +14,7 @@ pub const CONTRACT_VERSION: u64 = 1;
 /// The tables of the operator's view a pipeline receives (and may release as microdata).
 pub const INPUT_TABLES: [&str; 4] = ["subscribers", "cells", "cdr", "ip_sessions"];
 /// The indicator vocabulary of aggregate releases.
-pub const INDICATORS: [&str; 14] = [
+pub const INDICATORS: [&str; 18] = [
     "present_population",
     "residents",
     "od_trips",
@@ -29,6 +29,10 @@ pub const INDICATORS: [&str; 14] = [
     "dropped_session_share",
     "user_density",
     "coverage_gap",
+    "domestic_trips",
+    "domestic_nights",
+    "same_day_visits",
+    "inbound_visitors_by_entry",
 ];
 /// Columns of the aggregates table, in order.
 pub const AGGREGATE_COLUMNS: [&str; 8] = [
@@ -41,8 +45,9 @@ pub const AGGREGATE_COLUMNS: [&str; 8] = [
     "breakdown_value",
     "value",
 ];
-/// Zone levels an aggregate row may use (`country` for national totals such as visitors).
-pub const ZONE_LEVELS: [&str; 4] = ["cell", "district", "state", "country"];
+/// Zone levels an aggregate row may use (`country` for national totals such as visitors,
+/// `entry_point` for the ids of `generator/data/entry_points.csv`).
+pub const ZONE_LEVELS: [&str; 5] = ["cell", "district", "state", "country", "entry_point"];
 
 /// What a release contains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,23 +23,24 @@ pub struct IndicatorSql {
     /// Indicator name (the contract's vocabulary).
     pub name: &'static str,
     /// Query over `events`, `cdr_located`, `ip_located`, `cells`, `period`, `mcc_country`,
-    /// `district_areas`.
+    /// `district_areas`, `entry_points`.
     pub view: &'static str,
-    /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `period`, `days`,
-    /// `district_areas` (and the view's `cells`);
+    /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `trips`, `period`,
+    /// `days`, `district_areas` (and the view's `cells`);
     /// `None` for network indicators, whose truth is the operator's own records.
     pub truth: Option<&'static str>,
-    /// Whether the indicator needs the `visitors` truth table (skipped without it).
-    pub needs_visitors: bool,
+    /// Whether the indicator needs the tourism truth tables, `visitors` and `trips` (skipped
+    /// without them).
+    pub needs_tourism: bool,
 }
 
 macro_rules! indicator {
-    ($name:literal, truth, $visitors:expr) => {
+    ($name:literal, truth, $tourism:expr) => {
         IndicatorSql {
             name: $name,
             view: include_str!(concat!("../indicators/", $name, ".sql")),
             truth: Some(include_str!(concat!("../indicators/truth/", $name, ".sql"))),
-            needs_visitors: $visitors,
+            needs_tourism: $tourism,
         }
     };
     ($name:literal) => {
@@ -47,13 +48,13 @@ macro_rules! indicator {
             name: $name,
             view: include_str!(concat!("../indicators/", $name, ".sql")),
             truth: None,
-            needs_visitors: false,
+            needs_tourism: false,
         }
     };
 }
 
 /// Every indicator, in the contract's order.
-pub const ALL: [IndicatorSql; 14] = [
+pub const ALL: [IndicatorSql; 18] = [
     indicator!("present_population", truth, false),
     indicator!("residents", truth, false),
     indicator!("od_trips", truth, false),
@@ -68,6 +69,10 @@ pub const ALL: [IndicatorSql; 14] = [
     indicator!("dropped_session_share"),
     indicator!("user_density", truth, false),
     indicator!("coverage_gap", truth, false),
+    indicator!("domestic_trips", truth, true),
+    indicator!("domestic_nights", truth, true),
+    indicator!("same_day_visits", truth, true),
+    indicator!("inbound_visitors_by_entry", truth, true),
 ];
 
 /// One row of the aggregates table, times as UTC epoch seconds.
@@ -141,13 +146,13 @@ pub enum Side {
 
 /// Runs every indicator on `engine` (set up by [`register_view`] and, for the truth,
 /// [`register_truth`]).
-pub fn compute(engine: &Engine, side: Side, has_visitors: bool) -> IndicatorSet {
+pub fn compute(engine: &Engine, side: Side, has_tourism: bool) -> IndicatorSet {
     let mut set = IndicatorSet::default();
     for ind in ALL {
-        if ind.needs_visitors && !has_visitors {
+        if ind.needs_tourism && !has_tourism {
             set.missing.insert(
                 ind.name.to_owned(),
-                "skipped: the dataset has no visitors table".to_owned(),
+                "skipped: the dataset has no visitors or trips table".to_owned(),
             );
             continue;
         }
@@ -247,9 +252,10 @@ fn read_rows(batch: &RecordBatch, rows: &mut Vec<Row>) -> Result<(), String> {
     Ok(())
 }
 
-/// Registers the helper tables every side uses: `period`, `days`, `mcc_country` and
+/// Registers the helper tables every side uses: `period`, `days`, `mcc_country`,
 /// `district_areas` (`zone`, `area_km2`: every district's official land area, from the
-/// generator's public district table).
+/// generator's public district table) and `entry_points` (`entry_point`, `lat`, `lon`: the
+/// airports, land checkpoints and ferry terminals of the generator's public data).
 pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessError> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
     let day = |d: chrono::NaiveDate| d.signed_duration_since(epoch).num_days();
@@ -308,6 +314,23 @@ pub fn register_helpers(engine: &Engine, period: &Period) -> Result<(), HarnessE
             "CREATE TABLE district_areas AS SELECT column1 AS zone, column2 AS area_km2 \
              FROM (VALUES {})",
             areas.join(", ")
+        ),
+    )?;
+    let points: Vec<String> = telcosynth_generator::public_data::visitors::entry_points()
+        .iter()
+        .map(|e| {
+            format!(
+                "('{}', CAST({:?} AS DOUBLE), CAST({:?} AS DOUBLE))",
+                e.id, e.lat, e.lon
+            )
+        })
+        .collect();
+    engine.sql(
+        "create the entry_points table",
+        &format!(
+            "CREATE TABLE entry_points AS SELECT column1 AS entry_point, column2 AS lat, \
+             column3 AS lon FROM (VALUES {})",
+            points.join(", ")
         ),
     )?;
     Ok(())
@@ -455,8 +478,8 @@ fn empty_view(view: &str, extra: &[(&str, &str)]) -> String {
 }
 
 /// Registers the truth tables of `dataset` (`persons`, `person_sims`, `trajectories`, and
-/// `visitors` when present) and `target_persons`: persons holding a SIM of `operator_name`.
-/// Returns whether `visitors` exists.
+/// `visitors` and `trips` when present) and `target_persons`: persons holding a SIM of
+/// `operator_name`. Returns whether both tourism tables, `visitors` and `trips`, exist.
 pub fn register_truth(
     engine: &Engine,
     dataset: &DatasetReader,
@@ -472,10 +495,14 @@ pub fn register_truth(
         }
         engine.register_parquet_files(table, &files)?;
     }
-    let visitors = dataset.files("visitors");
-    let has_visitors = !visitors.is_empty();
-    if has_visitors {
-        engine.register_parquet_files("visitors", &visitors)?;
+    let mut has_tourism = true;
+    for table in ["visitors", "trips"] {
+        let files = dataset.files(table);
+        if files.is_empty() {
+            has_tourism = false;
+        } else {
+            engine.register_parquet_files(table, &files)?;
+        }
     }
     engine.sql(
         "create view target_persons",
@@ -485,7 +512,7 @@ pub fn register_truth(
             operator_name.replace('\'', "''")
         ),
     )?;
-    Ok(has_visitors)
+    Ok(has_tourism)
 }
 
 #[cfg(test)]
@@ -637,7 +664,7 @@ mod tests {
         let p50 = values(&set, "throughput_p50");
         assert_eq!(p50.len(), 1);
         assert!((p50[0].3 - 4000.0 * 8.0 / 2400.0).abs() < 1e-9, "{p50:?}");
-        assert!(set.missing["inbound_visitors"].contains("no visitors table"));
+        assert!(set.missing["inbound_visitors"].contains("no visitors or trips table"));
     }
 
     /// A hand-built view for the ICT indicators: in W.P. Kuala Lumpur (14_1, 243 km²) an urban
@@ -823,6 +850,336 @@ mod tests {
                 row(gombak, DAY0 + 3 * h, 1.0 / 653.0),
                 row(kl, DAY0, 1.0 / 243.0),
                 row(kl, DAY0 + h, 2.0 / 243.0),
+            ]
+        );
+    }
+
+    const TOURISM: [&str; 4] = [
+        "domestic_trips",
+        "domestic_nights",
+        "same_day_visits",
+        "inbound_visitors_by_entry",
+    ];
+
+    /// Cells of the tourism views: 1 in W.P. Kuala Lumpur (14_1), 2 in Gombak (10_1), 3 in
+    /// Melaka Tengah (4_3), 4 in Sepang (10_7) 0.5 km from KLIA's terminal 1 (E01) and 2.8 km
+    /// from klia2 (E02); every other entry point is more than 10 km from cells 1–3.
+    const TOURISM_CELLS: &str = "SELECT * FROM (VALUES \
+        (CAST(1 AS BIGINT), '14_1', 'urban', 3.15, 101.70), \
+        (CAST(2 AS BIGINT), '10_1', 'urban', 3.30, 101.60), \
+        (CAST(3 AS BIGINT), '4_3', 'urban', 2.60, 102.60), \
+        (CAST(4 AS BIGINT), '10_7', 'rural', 2.75, 101.71)) \
+        AS t(cell_key, district_code, environment, lat, lon)";
+
+    /// Four local days from 2025-01-10 (days 0–3); the helpers, and the view of `dir` when it
+    /// holds one.
+    fn tourism_engine(dir: &Path) -> Engine {
+        let engine = Engine::new().unwrap();
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        register_helpers(&engine, &Period::new(d("2025-01-10"), d("2025-01-13"))).unwrap();
+        register_view(&engine, dir, &dir.join("cells"), SpatialLevel::Cell).unwrap();
+        engine
+    }
+
+    #[test]
+    fn tourism_indicators_of_a_hand_built_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = Engine::new().unwrap();
+        let file = |t: &str| dir.path().join(t).join("part-0.parquet");
+        write
+            .write_parquet("cells", TOURISM_CELLS, &file("cells"))
+            .unwrap();
+        let h = 3600;
+        let day = 86_400;
+        // (subscriber, roaming, seconds from day 0's midnight, cell). s1 sleeps at home in KL
+        // (nights 0 and 3, three night events there), and in Melaka on nights 1 (23:00) and 2
+        // (seen at 02:00 on day 3): one trip of two nights. s2 sleeps in KL every night, works
+        // in Gombak on days 0 and 1 (half the days: usual environment) and visits Melaka on day
+        // 2. s3, seen once in Melaka at noon, has no home (no night-time event) and no visit.
+        // Roamer r1 lands at KLIA on day 1 and stays; r2 is seen on day 3 only, in KL and
+        // Melaka, its first record 17 km from the nearest entry point.
+        let records = [
+            ("s1", "home", 23 * h, 1),
+            ("s1", "home", 23 * h + 1800, 1),
+            ("s1", "home", day + 12 * h, 3),
+            ("s1", "home", day + 23 * h, 3),
+            ("s1", "home", 3 * day + 2 * h, 3),
+            ("s1", "home", 3 * day + 23 * h, 1),
+            ("s2", "home", 10 * h, 2),
+            ("s2", "home", 23 * h, 1),
+            ("s2", "home", day + 10 * h, 2),
+            ("s2", "home", day + 23 * h, 1),
+            ("s2", "home", 2 * day + 14 * h, 3),
+            ("s2", "home", 2 * day + 23 * h, 1),
+            ("s2", "home", 3 * day + 23 * h, 1),
+            ("s3", "home", 2 * day + 12 * h, 3),
+            ("r1", "inbound", day + 10 * h, 4),
+            ("r1", "inbound", day + 15 * h, 1),
+            ("r1", "inbound", 2 * day + 9 * h, 1),
+            ("r2", "inbound", 3 * day + 11 * h, 1),
+            ("r2", "inbound", 3 * day + 16 * h, 3),
+        ];
+        let rows: Vec<String> = records
+            .iter()
+            .map(|(s, roaming, t, cell)| {
+                format!(
+                    "('{s}', '525010000000001', 'MOC', 'answered', '{roaming}', 30, {}, \
+                     CAST({cell} AS BIGINT))",
+                    ts(DAY0 + t)
+                )
+            })
+            .collect();
+        write
+            .write_parquet(
+                "cdr",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(served_msisdn, served_imsi, record_type, \
+                     result, roaming, duration_s, start_time, first_cell_key)",
+                    rows.join(", ")
+                ),
+                &file("cdr"),
+            )
+            .unwrap();
+        let engine = tourism_engine(dir.path());
+        let set = compute(&engine, Side::View, true);
+        for name in TOURISM {
+            assert!(!set.missing.contains_key(name), "{:?}", set.missing[name]);
+        }
+        let row =
+            |z: &str, t: i64, b: Option<&str>, v: f64| (z.to_owned(), t, b.map(str::to_owned), v);
+        assert_eq!(
+            values(&set, "domestic_trips"),
+            vec![row("4_3", DAY0, Some("14"), 1.0)]
+        );
+        assert_eq!(
+            values(&set, "domestic_nights"),
+            vec![row("4_3", DAY0, Some("14"), 2.0)]
+        );
+        assert_eq!(
+            values(&set, "same_day_visits"),
+            vec![
+                row("14_1", DAY0 + 3 * day, Some("inbound"), 1.0),
+                row("4_3", DAY0 + 2 * day, Some("domestic"), 1.0),
+                row("4_3", DAY0 + 3 * day, Some("inbound"), 1.0),
+            ]
+        );
+        assert_eq!(
+            values(&set, "inbound_visitors_by_entry"),
+            vec![row("E01", DAY0 + day, None, 1.0)]
+        );
+        let by_entry = &set.rows["inbound_visitors_by_entry"][0];
+        assert_eq!(
+            (by_entry.zone_level.as_str(), by_entry.t_end),
+            ("entry_point", DAY0 + 2 * day)
+        );
+    }
+
+    #[test]
+    fn tourism_indicators_of_a_hand_built_truth() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = Engine::new().unwrap();
+        let file = |t: &str| dir.path().join(t).join("part-0.parquet");
+        write
+            .write_parquet("cells", TOURISM_CELLS, &file("cells"))
+            .unwrap();
+        let h = 3600;
+        let day = 86_400;
+        write
+            .write_parquet(
+                "persons",
+                "SELECT * FROM (VALUES (CAST(1 AS BIGINT), '14_1'), (CAST(2 AS BIGINT), '14_1'), \
+                 (CAST(3 AS BIGINT), '10_1')) AS t(person_id, home_district_code)",
+                &file("persons"),
+            )
+            .unwrap();
+        // (person, depart, arrive, leave, origin, destination): person 1 in Melaka on nights 1
+        // and 2, and a trip within KL (not outside the usual environment); person 2 in Alor Gajah
+        // (4_1) from day 3 to day 5 (night 3 in the period); person 3 is not a target person.
+        let trips = [
+            (
+                1,
+                day + 9 * h,
+                day + 12 * h,
+                3 * day + 10 * h,
+                "14_1",
+                "4_3",
+            ),
+            (
+                1,
+                2 * day + 9 * h,
+                2 * day + 12 * h,
+                3 * day + 8 * h,
+                "14_1",
+                "14_1",
+            ),
+            (
+                2,
+                3 * day + 9 * h,
+                3 * day + 12 * h,
+                5 * day + 10 * h,
+                "14_1",
+                "4_1",
+            ),
+            (
+                3,
+                day + 9 * h,
+                day + 12 * h,
+                3 * day + 10 * h,
+                "10_1",
+                "4_3",
+            ),
+        ];
+        let rows: Vec<String> = trips
+            .iter()
+            .map(|(p, depart, arrive, leave, origin, dest)| {
+                format!(
+                    "(CAST({p} AS BIGINT), {}, {}, {}, '{origin}', '{dest}')",
+                    ts(DAY0 + depart),
+                    ts(DAY0 + arrive),
+                    ts(DAY0 + leave)
+                )
+            })
+            .collect();
+        write
+            .write_parquet(
+                "trips",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(person_id, depart_time, arrive_time, \
+                     leave_time, origin_district_code, destination_district_code)",
+                    rows.join(", ")
+                ),
+                &file("trips"),
+            )
+            .unwrap();
+        // (person, kind, start, end, district, purpose): person 1 in Melaka on day 1, lodging
+        // there at night (not same-day); person 2 works in Gombak on days 0 and 1 (half the
+        // days), visits Melaka Tengah on day 2 (the move, ending in 4_2, is no stay) and lodges
+        // in Alor Gajah on day 3. Visitor V (2^40) comes for the day on day 3 through KLIA;
+        // V + 1 enters on day 1 at Senai (E08) for two nights; V + 2 entered before the period.
+        let v = 1_i64 << 40;
+        let segments = [
+            (1, "stay", day, day + 9 * h, "14_1", "home"),
+            (1, "stay", day + 12 * h, day + 20 * h, "4_3", "leisure"),
+            (1, "stay", day + 20 * h, 2 * day, "4_3", "lodging"),
+            (2, "stay", 9 * h, 17 * h, "10_1", "work"),
+            (2, "stay", 17 * h, day, "14_1", "home"),
+            (2, "stay", day + 9 * h, day + 17 * h, "10_1", "work"),
+            (2, "move", 2 * day + 9 * h, 2 * day + 11 * h, "4_2", "road"),
+            (
+                2,
+                "stay",
+                2 * day + 11 * h,
+                2 * day + 16 * h,
+                "4_3",
+                "leisure",
+            ),
+            (2, "stay", 2 * day + 18 * h, 3 * day, "14_1", "home"),
+            (2, "stay", 3 * day + 12 * h, 4 * day, "4_1", "lodging"),
+            (
+                v,
+                "stay",
+                3 * day + 8 * h,
+                3 * day + 9 * h,
+                "10_7",
+                "transit",
+            ),
+            (
+                v,
+                "stay",
+                3 * day + 10 * h,
+                3 * day + 18 * h,
+                "14_1",
+                "leisure",
+            ),
+            (v + 1, "stay", day + 12 * h, 2 * day, "1_9", "lodging"),
+        ];
+        let rows: Vec<String> = segments
+            .iter()
+            .map(|(p, kind, a, b, zone, purpose)| {
+                format!(
+                    "(CAST({p} AS BIGINT), '{kind}', {}, {}, '{zone}', '{purpose}')",
+                    ts(DAY0 + a),
+                    ts(DAY0 + b)
+                )
+            })
+            .collect();
+        write
+            .write_parquet(
+                "trajectories",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(person_id, kind, start_time, end_time, \
+                     district_code, purpose)",
+                    rows.join(", ")
+                ),
+                &file("trajectories"),
+            )
+            .unwrap();
+        write
+            .write_parquet(
+                "visitors",
+                &format!(
+                    "SELECT * FROM (VALUES \
+                     (CAST({v} AS BIGINT), 'inbound', 'E01', CAST('2025-01-13' AS DATE), \
+                      CAST(0 AS SMALLINT)), \
+                     (CAST({} AS BIGINT), 'inbound', 'E08', CAST('2025-01-11' AS DATE), \
+                      CAST(2 AS SMALLINT)), \
+                     (CAST({} AS BIGINT), 'inbound', 'E01', CAST('2025-01-05' AS DATE), \
+                      CAST(9 AS SMALLINT)), \
+                     (CAST(1 AS BIGINT), 'domestic', '14_1', CAST('2025-01-11' AS DATE), \
+                      CAST(2 AS SMALLINT))) \
+                     AS t(person_id, kind, entry_point, entry_date, nights)",
+                    v + 1,
+                    v + 2
+                ),
+                &file("visitors"),
+            )
+            .unwrap();
+        let engine = tourism_engine(dir.path());
+        for table in ["persons", "trips", "trajectories", "visitors"] {
+            engine
+                .register_parquet(table, &dir.path().join(table))
+                .unwrap();
+        }
+        engine
+            .sql(
+                "target persons",
+                "CREATE VIEW target_persons AS SELECT CAST(column1 AS BIGINT) AS person_id \
+                 FROM (VALUES (1), (2))",
+            )
+            .unwrap();
+        let set = compute(&engine, Side::Truth, true);
+        for name in TOURISM {
+            assert!(!set.missing.contains_key(name), "{:?}", set.missing[name]);
+        }
+        let row =
+            |z: &str, t: i64, b: Option<&str>, v: f64| (z.to_owned(), t, b.map(str::to_owned), v);
+        assert_eq!(
+            values(&set, "domestic_trips"),
+            vec![
+                row("4_1", DAY0, Some("14"), 1.0),
+                row("4_3", DAY0, Some("14"), 1.0)
+            ]
+        );
+        assert_eq!(
+            values(&set, "domestic_nights"),
+            vec![
+                row("4_1", DAY0, Some("14"), 1.0),
+                row("4_3", DAY0, Some("14"), 2.0)
+            ]
+        );
+        assert_eq!(
+            values(&set, "same_day_visits"),
+            vec![
+                row("10_7", DAY0 + 3 * day, Some("inbound"), 1.0),
+                row("14_1", DAY0 + 3 * day, Some("inbound"), 1.0),
+                row("4_3", DAY0 + 2 * day, Some("domestic"), 1.0),
+            ]
+        );
+        assert_eq!(
+            values(&set, "inbound_visitors_by_entry"),
+            vec![
+                row("E01", DAY0 + 3 * day, None, 1.0),
+                row("E08", DAY0 + day, None, 1.0),
             ]
         );
     }

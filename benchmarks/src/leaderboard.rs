@@ -338,8 +338,8 @@ mod tests {
         without.rows.remove("call_drop_rate");
         let (u, errors) = utility(&without);
         assert_eq!(errors["call_drop_rate"], 1.0);
-        // Twelve indicators of equal weight (the fourteen but the two of inbound visitors): one
-        // lost is a twelfth of the utility.
+        // Twelve indicators of equal weight (the eighteen but the six that need the tourism truth
+        // tables, visitors and trips): one lost is a twelfth of the utility.
         assert_eq!(errors.len(), 12);
         assert!((u - 11.0 / 12.0).abs() < 1e-12, "{u}");
         without.rows.insert("call_drop_rate".into(), Vec::new());

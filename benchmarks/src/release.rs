@@ -271,14 +271,14 @@ pub fn check_microdata(
 
 /// Computes the indicators from a checked microdata release with the operator-view SQL;
 /// cell keys map to districts through the release's `cells` or else the input's. The visitor
-/// indicators run only when the reference has them (`has_visitors`).
+/// and tourism indicators run only when the reference has their truth tables (`has_tourism`).
 pub fn microdata_indicators(
     engine: &Engine,
     out: &Path,
     input: &Path,
     manifest: &ReleaseManifest,
     period: &crate::prepare::Period,
-    has_visitors: bool,
+    has_tourism: bool,
 ) -> Result<IndicatorSet, crate::error::HarnessError> {
     if manifest.spatial_level == SpatialLevel::State {
         let mut set = IndicatorSet::default();
@@ -302,7 +302,7 @@ pub fn microdata_indicators(
     Ok(indicators::compute(
         engine,
         indicators::Side::View,
-        has_visitors,
+        has_tourism,
     ))
 }
 

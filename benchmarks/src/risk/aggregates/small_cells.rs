@@ -9,13 +9,17 @@ use super::super::stats::Rate;
 use super::Cell;
 
 /// Indicators that are counts of people or events.
-const COUNT_INDICATORS: [&str; 6] = [
+const COUNT_INDICATORS: [&str; 10] = [
     "present_population",
     "residents",
     "od_trips",
     "inbound_visitors",
     "inbound_nights",
     "calls",
+    "domestic_trips",
+    "domestic_nights",
+    "same_day_visits",
+    "inbound_visitors_by_entry",
 ];
 
 /// The count behind a published value: the value of a count indicator, a district's
