@@ -97,6 +97,30 @@ fn children_aged_10_and_11_hold_no_line_themselves() {
 }
 
 #[test]
+fn teenagers_lines_are_mostly_prepaid() {
+    let (mut teen, mut prepaid) = (0u64, 0u64);
+    for (_, population) in populations() {
+        let start = population.reference_date();
+        let step = (population.len() / 20_000).max(1);
+        for id in (0..population.len()).step_by(step as usize) {
+            let user = population.person(id);
+            if user.age_on(start) < ADULT_AGE && user.is_citizen() {
+                for sim in population.sims(&user) {
+                    teen += 1;
+                    prepaid += u64::from(sim.prepaid);
+                }
+            }
+        }
+    }
+    let share = prepaid as f64 / teen as f64;
+    assert!(teen > 1_000, "{teen} teenagers' SIMs");
+    assert!(
+        (0.87..=0.93).contains(&share),
+        "{share} of {teen} on prepaid"
+    );
+}
+
+#[test]
 fn the_register_holder_differs_from_the_user_within_the_band() {
     for (name, population) in populations() {
         let (mut sims, mut other, mut company) = (0u64, 0u64, 0u64);
