@@ -76,11 +76,13 @@ fn tac(imei: &str) -> Option<u32> {
         .flatten()
 }
 
-/// A register row's key over the compared columns and TAC; `None` when a value is missing.
+/// A register row's key over the compared columns and TAC; `None` when the TAC is missing. A
+/// null value is a value: a company holder has no sex or birth date, a prepaid line no e-mail,
+/// in the register and in the release alike.
 fn key(values: &[Option<&str>], tac: Option<Option<u32>>) -> Option<u64> {
     let mut h = DefaultHasher::new();
     for v in values {
-        (*v)?.hash(&mut h);
+        v.hash(&mut h);
     }
     if let Some(t) = tac {
         t?.hash(&mut h);
@@ -196,7 +198,7 @@ pub(crate) fn assess(
         .collect();
 
     // The compared values of each subject's released subscriber row.
-    let mut values: Vec<Option<Vec<String>>> = vec![None; release.subjects.len()];
+    let mut values: Vec<Option<Vec<Option<String>>>> = vec![None; release.subjects.len()];
     if !compared.is_empty() {
         let keys: Vec<&str> = KEY_COLUMNS
             .into_iter()
@@ -225,10 +227,12 @@ pub(crate) fn assess(
                             .ok()
                     });
                     if let Some(s) = subject {
-                        values[s] = columns
-                            .iter()
-                            .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
-                            .collect();
+                        values[s] = Some(
+                            columns
+                                .iter()
+                                .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
+                                .collect(),
+                        );
                     }
                 }
                 Ok(())
@@ -289,9 +293,14 @@ pub(crate) fn assess(
     let mut by_key_home: HashMap<(u64, String), Vec<u32>> = HashMap::new();
     let mut unknown: Vec<u32> = Vec::new();
     for s in 0..release.subjects.len() {
+        // A subject without a released subscriber row has no key when columns are compared.
         let v: Vec<Option<&str>> = match &values[s] {
-            Some(v) => v.iter().map(|x| Some(x.as_str())).collect(),
-            None => compared.iter().map(|_| None).collect(),
+            Some(v) => v.iter().map(Option::as_deref).collect(),
+            None if compared.is_empty() => Vec::new(),
+            None => {
+                unknown.push(s as u32);
+                continue;
+            }
         };
         let Some(k) = key(&v, use_tac.then_some(tacs[s])) else {
             unknown.push(s as u32);
@@ -372,7 +381,11 @@ mod tests {
         assert_eq!(tac("352099001234563"), Some(35_209_900));
         assert_eq!(tac("3520990"), None);
         assert_eq!(tac("a52099001234563"), None);
-        assert_eq!(key(&[Some("a"), None], None), None);
+        assert_ne!(
+            key(&[Some("a"), None], None),
+            key(&[Some("a"), Some("")], None)
+        );
+        assert!(key(&[Some("a"), None], None).is_some());
         assert_eq!(key(&[Some("a")], Some(None)), None);
         assert_eq!(
             key(&[Some("a")], Some(Some(1))),
