@@ -356,12 +356,10 @@ impl Population {
             let before = household.start.checked_sub(k);
             after.into_iter().chain(before)
         });
-        for id in nearby {
-            if fits(id) {
-                return Holder::Person(id);
-            }
+        match nearby.into_iter().find(|&id| fits(id)) {
+            Some(id) => Holder::Person(id),
+            None => Holder::Company(self.employer(user.id, rng)),
         }
-        Holder::Company(self.employer(user.id, rng))
     }
 
     /// An employer of the home district of person `id`, by index.
