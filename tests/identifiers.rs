@@ -1,6 +1,8 @@
 //! The subscriber register's identifiers are valid, checked on a generated dataset: every IMEI
 //! passes Luhn, every MSISDN lies in its operator's number blocks, every MyKad carries the
-//! holder's birth date, a birthplace code of a state and the parity of the holder's sex.
+//! holder's birth date, a birthplace code of a state and the parity of the holder's sex, and its
+//! holder was 12 or over when the SIM was activated; a company holder has a 12-digit SSM number
+//! and no sex, birth date or nationality.
 
 mod common;
 
@@ -40,11 +42,22 @@ fn register_identifiers_are_valid_and_unique() {
         &[],
     );
     let state_codes: HashSet<&str> = (1..=16).flat_map(state_birthplace_codes).copied().collect();
-    let (mut msisdns, mut imsis, mut imeis, mut ids) =
-        (HashSet::new(), HashSet::new(), HashSet::new(), 0usize);
+    let (mut msisdns, mut imsis, mut imeis, mut ids, mut companies) = (
+        HashSet::new(),
+        HashSet::new(),
+        HashSet::new(),
+        0usize,
+        0usize,
+    );
     for b in read_table(&out, "subscribers") {
         let birth = b
             .column_by_name("holder_birth_date")
+            .unwrap()
+            .as_any()
+            .downcast_ref::<Date32Array>()
+            .unwrap();
+        let activation = b
+            .column_by_name("activation_date")
             .unwrap()
             .as_any()
             .downcast_ref::<Date32Array>()
@@ -88,12 +101,25 @@ fn register_identifiers_are_valid_and_unique() {
                         "parity of {number}"
                     );
                     assert_eq!(text(&b, "nationality").value(i), "MYS");
+                    let activated = activation.value_as_date(i).unwrap();
+                    let age = activated.years_since(born).unwrap_or(0);
+                    assert!(age >= 12, "{number} was {age} when {msisdn} was activated");
                     ids += 1;
                 }
                 "passport" => assert_ne!(text(&b, "nationality").value(i), "MYS"),
+                "ssm" => {
+                    assert!(
+                        number.len() == 12 && number.bytes().all(|c| c.is_ascii_digit()),
+                        "SSM {number}"
+                    );
+                    assert!(birth.is_null(i) && text(&b, "holder_sex").is_null(i));
+                    assert!(text(&b, "nationality").is_null(i));
+                    companies += 1;
+                }
                 other => panic!("id_type {other}"),
             }
         }
     }
     assert!(ids > 2_000, "only {ids} MyKad holders checked");
+    assert!(companies > 10, "only {companies} company lines checked");
 }

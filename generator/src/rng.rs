@@ -43,6 +43,8 @@ pub(crate) enum Purpose {
     Exploration = 14,
     /// Location of one of a person's visited places.
     Place = 15,
+    /// An employer's register identity (id: home district << 32 | employer index).
+    Employer = 16,
     /// A household's shared attributes: home point, citizenship, ethnic group.
     Household = 32,
     /// A SIM's or person's communication activity level.

@@ -13,6 +13,7 @@
 //! | answered share and dropped rate of originating calls | `cdr` |
 //! | data volume per SIM per day | `ip_sessions`, `subscribers` |
 //! | home-detection accuracy (most frequent night cell → district) | `cdr`, `ip_sessions`, `cells`, `person_sims`, `persons` |
+//! | share of the register's SIMs registered to someone other than their user | `subscribers`, `person_sims` |
 //!
 //! When the dataset has trips, the report adds holiday travel ([`Travel`]): balik kampung
 //! departures, returns and travellers away per day out of the Klang Valley, and visitor-days per

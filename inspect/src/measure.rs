@@ -41,6 +41,9 @@ struct Cell {
 struct Sim {
     /// The person using it (person_sims).
     person: Option<i64>,
+    /// Whether its register holder is someone other than that person (person_sims.holder_id
+    /// null or another person); `None` when person_sims has no holder_id.
+    held_by_other: Option<bool>,
     /// Bit `d` set when the SIM has a record on day `d` of the period.
     active: Vec<u64>,
     /// Located records in the period.
@@ -132,11 +135,15 @@ pub(crate) fn measure(
     let cells = read_cells(data, &mut districts)?;
     let (sim_index, mut sims) = read_register(data)?;
     let mut persons = read_persons(data, &mut districts)?;
-    data.scan::<InspectError>("person_sims", &["imsi", "person_id"], |rows| {
+    let columns = ["imsi", "person_id", "holder_id"];
+    data.scan_present::<InspectError>("person_sims", &columns, |rows| {
         let (imsi, person) = (rows.strings("imsi")?, rows.i64s("person_id")?);
+        let holder = rows.cast_i64s("holder_id")?;
         for (i, &person) in person.iter().enumerate() {
             if let Some(&s) = sim_index.get(&parse_imsi(rows, "imsi", imsi.value(i))?) {
-                sims[s as usize].person = Some(person);
+                let sim = &mut sims[s as usize];
+                sim.person = Some(person);
+                sim.held_by_other = holder.as_ref().map(|h| h[i] != Some(person));
             }
         }
         Ok(())
@@ -240,6 +247,7 @@ pub(crate) fn measure(
     location_figures(data, &cells, &sims, &persons, &mut out);
     person_figures(data, period, &persons, trips, &mut out);
     call_figures(data, &counts, &mut out);
+    register_figures(data, &sims, &mut out);
 
     let mut warnings = Vec::new();
     let mut warn = |n: u64, what: &str| {
@@ -458,6 +466,25 @@ fn call_figures(data: &DatasetReader, c: &Counts, out: &mut Vec<Measure>) {
             "answered or dropped MOC records",
         ),
         basis: format!("{established} answered or dropped MOC records"),
+    });
+}
+
+/// The share of the register's SIMs whose registered holder is not their user (a parent, a
+/// relative, an employer), over the SIMs person_sims knows the user and holder of.
+fn register_figures(data: &DatasetReader, sims: &[Sim], out: &mut Vec<Measure>) {
+    let known: Vec<bool> = sims.iter().filter_map(|s| s.held_by_other).collect();
+    let other = known.iter().filter(|&&o| o).count();
+    let value = need(data, &["subscribers", "person_sims"]).and_then(|()| {
+        if known.is_empty() {
+            Err("no SIM of the register has a holder in person_sims.holder_id".into())
+        } else {
+            Ok(other as f64 / known.len() as f64)
+        }
+    });
+    out.push(Measure {
+        id: "register_holder_other_share",
+        value,
+        basis: format!("{} SIMs with a known user and holder", known.len()),
     });
 }
 

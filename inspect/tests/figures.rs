@@ -260,13 +260,15 @@ fn write_tiny(dir: &Path, format: Format) {
     writer.write(part("cells", None), cells).unwrap();
     let register = batch(&SUBSCRIBERS, 5, vec![("imsi", text(&IMSIS[..5]))]);
     writer.write(part("subscribers", None), register).unwrap();
-    // SIM k belongs to person k + 1; homes: persons 1, 2, 5 in A, 3 and 4 in C.
+    // SIM k belongs to person k + 1; homes: persons 1, 2, 5 in A, 3 and 4 in C. SIM 1 is
+    // registered to person 1.
     let sims = batch(
         &PERSON_SIMS,
         5,
         vec![
             ("person_id", ColumnData::Int64(vec![1, 2, 3, 4, 5])),
             ("imsi", text(&IMSIS[..5])),
+            ("holder_id", ColumnData::Int64(vec![1, 1, 3, 4, 5])),
         ],
     );
     writer.write(part("person_sims", None), sims).unwrap();
@@ -407,6 +409,8 @@ fn figures_of_a_tiny_dataset_are_exact() {
     // SIM 0: night cell 1 in A, home A: right. SIM 1: night cell 2 in B, home A: wrong.
     // SIM 4: no night record; cells 1 and 4 tie, the smaller key wins: A, home A: right.
     assert_close(&report, "home_detection_accuracy", 2.0 / 3.0);
+    // SIM 1 of the five is registered to someone other than its user.
+    assert_close(&report, "register_holder_other_share", 1.0 / 5.0);
 
     let status = |id: &str| report.figures.iter().find(|f| f.id == id).unwrap().status;
     assert_eq!(status("voice_records_per_sim_day"), Status::Outside);

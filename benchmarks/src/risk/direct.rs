@@ -4,7 +4,9 @@
 //! and pattern scans over every string column.
 //!
 //! Attack rate: share of sampled targets with any identifier of their SIMs of the view's
-//! operator found. Baseline: the same for control persons, whose identifiers never reach the
+//! operator found: the line's numbers (MSISDN, IMSI, IMEI, account), and the holder's name,
+//! document number and e-mail only when the line is registered to the target (a parent's or
+//! an employer's name does not name the user). Baseline: the same for control persons, whose identifiers never reach the
 //! pipeline, so a hit is a coincidence (a shared name, say).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -141,6 +143,9 @@ pub(crate) fn assess(
             .iter()
             .filter(|s| !only_operator || s.operator == knowledge.operator)
             .map(|s| {
+                // The holder's name, document and e-mail identify the person only when the
+                // line is registered to them; the line's numbers identify its user anyway.
+                let own = s.holder == Some(*id);
                 let values = [
                     &s.msisdn,
                     &s.imsi,
@@ -153,7 +158,9 @@ pub(crate) fn assess(
                 KINDS
                     .iter()
                     .zip(values)
-                    .flat_map(|((kind, _), v)| spellings(kind, v))
+                    .enumerate()
+                    .filter(|(k, _)| own || *k < 4)
+                    .flat_map(|(_, ((kind, _), v))| spellings(kind, v))
                     .collect()
             })
             .collect()

@@ -395,6 +395,26 @@ impl Fixture {
         out
     }
 
+    /// Rewrites the truth's `person_sims` with a `holder_id` column: person `p`'s SIM is
+    /// registered to `holder(p)` (`None`: a company).
+    pub fn register_to(&self, holder: impl Fn(i64) -> Option<i64>) {
+        let persons: Vec<i64> = (1..=TARGETS + CONTROLS).collect();
+        let holders: Int64Array = persons.iter().map(|&p| holder(p)).collect();
+        write(
+            self.dataset.root(),
+            "person_sims",
+            vec![
+                ("person_id", ints(persons.clone())),
+                (
+                    "operator",
+                    strings(persons.iter().map(|&p| operator(p).to_owned())),
+                ),
+                ("msisdn", strings(persons.iter().map(|&p| msisdn(p)))),
+                ("holder_id", Arc::new(holders)),
+            ],
+        );
+    }
+
     /// The persons an assessment of this fixture samples with default parameters.
     pub fn population(&self) -> super::Population {
         super::Population::load(&self.dataset, &self.input, &RiskParams::default()).unwrap()

@@ -17,12 +17,16 @@
 //!
 //! For a register row, the candidates are the pseudonyms whose compared columns and TAC all
 //! equal the row's (pseudonyms with none of them released when none matches); among them,
-//! those whose night-time region is the address's district, when any is. Success: a uniform
-//! pick among the candidates belongs to the row's holder (1/|set| when the holder's
-//! pseudonym is among them). The attack runs on each sampled target's register row of the
-//! operator; the baseline runs on each control's register row (of their own operator: they
-//! are in no release) scored against a target paired at random, as for linkage: what the
-//! register's values match by chance.
+//! those whose night-time region is the address's district, when any is. The adversary names
+//! the pick with the row's holder. Success is scored against the truth, the SIM's user
+//! (`person_sims.person_id`): a uniform pick among the candidates belongs to the user (1/|set|
+//! when the user's pseudonym is among them) and the row's holder is the user
+//! (`person_sims.holder_id`); a line registered to a parent, a relative or an employer names
+//! someone else, so it never counts. The attack runs on each sampled target's register row of
+//! the operator; the baseline runs on each control's register row (of their own operator: they
+//! are in no release) scored against a target paired at random, as for linkage, and counted
+//! only when the row's holder is the control, as for targets: what the register's values
+//! match by chance.
 //!
 //! Cost: one pass over the released `subscribers` per comparable column check and one to key
 //! the pseudonyms, one over each released event table's `served_imei` when comparable; a hash
@@ -72,11 +76,13 @@ fn tac(imei: &str) -> Option<u32> {
         .flatten()
 }
 
-/// A register row's key over the compared columns and TAC; `None` when a value is missing.
+/// A register row's key over the compared columns and TAC; `None` when the TAC is missing. A
+/// null value is a value: a company holder has no sex or birth date, a prepaid line no e-mail,
+/// in the register and in the release alike.
 fn key(values: &[Option<&str>], tac: Option<Option<u32>>) -> Option<u64> {
     let mut h = DefaultHasher::new();
     for v in values {
-        (*v)?.hash(&mut h);
+        v.hash(&mut h);
     }
     if let Some(t) = tac {
         t?.hash(&mut h);
@@ -93,6 +99,12 @@ fn geocode(sim: &Sim) -> Option<&'static str> {
         .find(|d| d.name == district.as_str() && Some(d.state) == state)
         .or_else(|| all.iter().find(|d| d.name == district.as_str()))
         .map(|d| d.code)
+}
+
+/// 1 when the register row of `sim` names its user `person`, else 0: a pick named after
+/// another holder is wrong whoever's pseudonym it is.
+fn names_user(sim: &Sim, person: i64) -> f64 {
+    f64::from(u8::from(sim.holder == Some(person)))
 }
 
 /// The register row the adversary starts from: a target's SIM of the view's operator, a
@@ -186,7 +198,7 @@ pub(crate) fn assess(
         .collect();
 
     // The compared values of each subject's released subscriber row.
-    let mut values: Vec<Option<Vec<String>>> = vec![None; release.subjects.len()];
+    let mut values: Vec<Option<Vec<Option<String>>>> = vec![None; release.subjects.len()];
     if !compared.is_empty() {
         let keys: Vec<&str> = KEY_COLUMNS
             .into_iter()
@@ -215,10 +227,12 @@ pub(crate) fn assess(
                             .ok()
                     });
                     if let Some(s) = subject {
-                        values[s] = columns
-                            .iter()
-                            .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
-                            .collect();
+                        values[s] = Some(
+                            columns
+                                .iter()
+                                .map(|c| c.as_ref().and_then(|c| text(c, i)).map(str::to_owned))
+                                .collect(),
+                        );
                     }
                 }
                 Ok(())
@@ -279,9 +293,14 @@ pub(crate) fn assess(
     let mut by_key_home: HashMap<(u64, String), Vec<u32>> = HashMap::new();
     let mut unknown: Vec<u32> = Vec::new();
     for s in 0..release.subjects.len() {
+        // A subject without a released subscriber row has no key when columns are compared.
         let v: Vec<Option<&str>> = match &values[s] {
-            Some(v) => v.iter().map(|x| Some(x.as_str())).collect(),
-            None => compared.iter().map(|_| None).collect(),
+            Some(v) => v.iter().map(Option::as_deref).collect(),
+            None if compared.is_empty() => Vec::new(),
+            None => {
+                unknown.push(s as u32);
+                continue;
+            }
         };
         let Some(k) = key(&v, use_tac.then_some(tacs[s])) else {
             unknown.push(s as u32);
@@ -314,7 +333,7 @@ pub(crate) fn assess(
     for &(id, sim) in &targets {
         let set = candidates_of(sim);
         n += 1;
-        hits += share_owned(knowledge, &set, id);
+        hits += names_user(sim, id) * share_owned(knowledge, &set, id);
         if !set.is_empty() {
             sizes.push(set.len() as f64);
         }
@@ -327,8 +346,9 @@ pub(crate) fn assess(
         };
         let set = candidates_of(sim);
         cn += 1;
-        chits += paired_target(knowledge, inputs.params.seed, id)
-            .map_or(0.0, |t| share_owned(knowledge, &set, t));
+        chits += names_user(sim, id)
+            * paired_target(knowledge, inputs.params.seed, id)
+                .map_or(0.0, |t| share_owned(knowledge, &set, t));
     }
     Ok(Ok(LeakReport {
         attack: AttackResult::new(
@@ -361,7 +381,11 @@ mod tests {
         assert_eq!(tac("352099001234563"), Some(35_209_900));
         assert_eq!(tac("3520990"), None);
         assert_eq!(tac("a52099001234563"), None);
-        assert_eq!(key(&[Some("a"), None], None), None);
+        assert_ne!(
+            key(&[Some("a"), None], None),
+            key(&[Some("a"), Some("")], None)
+        );
+        assert!(key(&[Some("a"), None], None).is_some());
         assert_eq!(key(&[Some("a")], Some(None)), None);
         assert_eq!(
             key(&[Some("a")], Some(Some(1))),
@@ -425,5 +449,39 @@ mod tests {
         assert!(!leak.tac);
         assert!(leak.mean_candidates >= 3.0, "{leak:?}");
         assert!(leak.attack.attack_rate.rate <= 0.35, "{leak:?}");
+    }
+
+    #[test]
+    fn lines_registered_to_someone_else_name_the_wrong_person() {
+        let f = Fixture::new();
+        let out = f.release("identity", &IDENTITY);
+        let view = || ReleaseView {
+            pseudonym_columns: Vec::new(),
+            ..microdata_view(SpatialLevel::Cell, 1)
+        };
+        // Every fourth target's line is registered to the next person, every eighth (of the
+        // others) to a company: the register still finds their pseudonym, under the holder's
+        // name.
+        let holder = |p: i64| match p % 8 {
+            0 => None,
+            4 => Some(p + 1),
+            _ => Some(p),
+        };
+        f.register_to(holder);
+        let leak = assess_all(&f.inputs(&out, view()))
+            .unwrap()
+            .leaked_register
+            .unwrap();
+        let named = (1..=TARGETS).filter(|&p| holder(p) == Some(p)).count();
+        assert_eq!(leak.attack.attack_rate.n, TARGETS as u64);
+        assert_eq!(
+            leak.attack.attack_rate.rate,
+            named as f64 / TARGETS as f64,
+            "{leak:?}"
+        );
+        assert_eq!(
+            leak.unique_share.rate, 1.0,
+            "the pseudonyms are still found"
+        );
     }
 }

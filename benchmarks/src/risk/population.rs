@@ -22,6 +22,10 @@ pub(crate) struct Sim {
     pub holder_name: String,
     pub id_number: String,
     pub email: String,
+    /// Person key of the register holder (`person_sims.holder_id`; the user when the dataset
+    /// has no such column, as registers had no other holders before it); `None` for a company
+    /// line: the name a leaked register row gives is this person's, not always the user's.
+    pub holder: Option<i64>,
     /// The SIM's row of the register, column by column as text ([`REGISTER_COLUMNS`] the
     /// dataset has): what a leaked register tells about it.
     pub register: BTreeMap<&'static str, String>,
@@ -136,19 +140,21 @@ impl Population {
     ) -> Result<Population, RiskError> {
         let operator = view_operator(input)?;
 
-        // Who holds which SIM.
+        // Who uses which SIM (person_id), and who it is registered to (holder_id).
         let mut sims_of: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         let mut person_of_msisdn: HashMap<String, i64> = HashMap::new();
         let mut operator_of: HashMap<String, String> = HashMap::new();
+        let mut holder_of: HashMap<String, Option<i64>> = HashMap::new();
         dataset.scan_present::<RiskError>(
             "person_sims",
-            &["person_id", "msisdn", "operator"],
+            &["person_id", "msisdn", "operator", "holder_id"],
             |rows| {
                 let (id, msisdn, op) = (
                     need(rows.cast_i64s("person_id")?, "person_sims.person_id")?,
                     need(rows.cast_strings("msisdn")?, "person_sims.msisdn")?,
                     need(rows.cast_strings("operator")?, "person_sims.operator")?,
                 );
+                let holder = rows.cast_i64s("holder_id")?;
                 for i in 0..rows.len() {
                     let (Some(id), Some(m)) = (id[i], text(&msisdn, i)) else {
                         continue;
@@ -156,6 +162,8 @@ impl Population {
                     sims_of.entry(id).or_default().push(m.to_owned());
                     person_of_msisdn.insert(m.to_owned(), id);
                     operator_of.insert(m.to_owned(), op.value(i).to_owned());
+                    let held_by = holder.as_ref().map_or(Some(id), |h| h[i]);
+                    holder_of.insert(m.to_owned(), held_by);
                 }
                 Ok(())
             },
@@ -274,7 +282,7 @@ impl Population {
             .map(|&id| (id, Person::default()))
             .collect();
         load_persons(dataset, &mut persons)?;
-        load_sims(dataset, &sims_of, &mut persons)?;
+        load_sims(dataset, &sims_of, &holder_of, &mut persons)?;
         load_stays(dataset, &mut persons)?;
 
         for (person, t, cell) in view_events.iter() {
@@ -427,6 +435,7 @@ fn load_persons(
 fn load_sims(
     dataset: &DatasetReader,
     sims_of: &BTreeMap<i64, Vec<String>>,
+    holder_of: &HashMap<String, Option<i64>>,
     persons: &mut BTreeMap<i64, Person>,
 ) -> Result<(), RiskError> {
     let mut wanted: HashMap<&str, i64> = HashMap::new();
@@ -487,6 +496,7 @@ fn load_sims(
                     holder_name: value(5),
                     id_number: value(6),
                     email: value(7),
+                    holder: holder_of.get(&value(1)).copied().unwrap_or(Some(person)),
                     register: register
                         .iter()
                         .filter_map(|(c, v)| Some((*c, text(v.as_ref()?, i)?.to_owned())))

@@ -73,7 +73,11 @@ impl Run<'_> {
                 sims.iter().for_each(|sim| person_sims.push(id, sim));
             }
             if self.counter.wants(&tables::SUBSCRIBERS) && !sims.is_empty() {
-                register.push(population.identity(&person));
+                let own = population.identity(&person);
+                register.extend(
+                    sims.iter()
+                        .map(|sim| population.registration(&person, &own, sim)),
+                );
             }
             let (party, links) = match parties.of(id) {
                 Some(party) => (party, parties.links(id, self.rates)),
@@ -100,11 +104,9 @@ impl Run<'_> {
         }
         if self.counter.wants(&tables::SUBSCRIBERS) {
             let mut builder = SubscribersBuilder::default();
-            let holders = residents.iter().filter(|r| !r.sims.is_empty());
-            for (r, identity) in holders.zip(&register) {
-                for sim in &r.sims {
-                    builder.push(&r.person, identity, sim);
-                }
+            let sims = residents.iter().flat_map(|r| &r.sims);
+            for (sim, registration) in sims.zip(register) {
+                builder.push(registration, sim);
             }
             self.write(&tables::SUBSCRIBERS, None, block, builder.finish())?;
         }

@@ -3,7 +3,7 @@
 use crate::behaviour::data::data_day;
 use crate::columnar::SinkError;
 use crate::mobility::local_midnight;
-use crate::population::{Identity, Person};
+use crate::population::{Identity, Person, Registration};
 use crate::public_data::operators;
 use crate::records::PhoneNumber;
 use crate::records::sessions::{DataSim, ip_records};
@@ -51,9 +51,14 @@ impl Run<'_> {
                 .map(|v| (v, v.holder(), v.registration(seed)))
                 .collect();
             let mut builder = SubscribersBuilder::default();
-            for (v, holder, identity) in &tourists {
+            for (v, holder, identity) in tourists {
                 if let Some(sim) = &v.phone.sim {
-                    builder.push(holder, identity, sim);
+                    let registration = Registration {
+                        district: holder.district,
+                        person: Some(holder),
+                        identity,
+                    };
+                    builder.push(registration, sim);
                 }
             }
             self.write(&tables::SUBSCRIBERS, None, block, builder.finish())?;

@@ -2,4 +2,5 @@
 //! the model's own modules never import the scenario or the output tables.
 
 mod mobility;
+mod register;
 mod visitors;

@@ -8,6 +8,7 @@ pub mod imei;
 pub mod mykad;
 pub(crate) mod names;
 mod person;
+pub(crate) mod register;
 
 use chrono::{Duration, NaiveDate};
 
@@ -24,6 +25,8 @@ pub use address::Address;
 pub(crate) use imei::ImeiPlan;
 pub(crate) use person::Community;
 pub use person::Person;
+pub use register::Holder;
+use register::Need;
 
 /// Everything the population needs from a scenario.
 #[derive(Debug, Clone)]
@@ -61,6 +64,20 @@ pub struct Sim {
     pub(crate) prepaid: bool,
     /// Date the subscription was activated.
     pub(crate) activation: NaiveDate,
+    /// Who the SIM is registered to.
+    pub holder: Holder,
+}
+
+/// A SIM's entry in the register: the holder's identity, and the holder as a person unless
+/// the holder is a company.
+#[derive(Debug, Clone)]
+pub(crate) struct Registration {
+    /// The holding person (sex, birth date, nationality); `None` for a company.
+    pub(crate) person: Option<Person>,
+    /// District of the registered address.
+    pub(crate) district: u16,
+    /// Name, document, e-mail and address.
+    pub(crate) identity: Identity,
 }
 
 /// Identity fields an operator records at registration (KYC).
@@ -68,7 +85,7 @@ pub struct Sim {
 pub struct Identity {
     /// Full legal name.
     pub name: String,
-    /// `mykad` or `passport`.
+    /// `mykad`, `passport`, or `ssm` for a company.
     pub(crate) document_type: &'static str,
     /// MyKad or passport number.
     pub(crate) document_number: String,
@@ -137,6 +154,12 @@ impl Population {
     /// The scenario seed.
     pub(crate) fn seed(&self) -> u64 {
         self.spec.seed
+    }
+
+    /// The date ages are computed on: the first day of the period.
+    #[cfg(test)]
+    pub(crate) fn reference_date(&self) -> NaiveDate {
+        self.spec.reference_date
     }
 
     /// Persons living in each region district: `(district index, count)`.
@@ -250,10 +273,13 @@ impl Population {
         let numbers = self.numbering.numbers(key);
         let (imei, brand, model) = self.imei.imei(key);
         let mut rng = stream(self.spec.seed, Purpose::Subscription, key, 0);
-        let prepaid_share = if person.is_citizen() {
-            operators()[numbers.operator].prepaid_share
-        } else {
+        let start = self.spec.reference_date;
+        let prepaid_share = if !person.is_citizen() {
             NON_CITIZEN_PREPAID
+        } else if person.age_on(start) < register::ADULT_AGE {
+            register::TEEN_PREPAID_SHARE
+        } else {
+            operators()[numbers.operator].prepaid_share
         };
         let prepaid = bernoulli(&mut rng, prepaid_share);
         let mean_years = if prepaid {
@@ -261,13 +287,21 @@ impl Population {
         } else {
             MEAN_TENURE_YEARS.1
         };
-        let start = self.spec.reference_date;
         let earliest = (person.birth_date + Duration::days(10 * 365))
             .max(NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"));
         let tenure = Duration::days((exponential(&mut rng, mean_years) * 365.2425) as i64 + 1);
         let activation = (start - tenure)
             .max(earliest)
             .min(start - Duration::days(1));
+        let need = register::need(
+            person.birth_date,
+            person.is_citizen(),
+            start,
+            prepaid,
+            activation,
+            |p| bernoulli(&mut rng, p),
+        );
+        let holder = self.holder(person, need, activation, &mut rng);
         Sim {
             key,
             slot,
@@ -277,6 +311,90 @@ impl Population {
             model,
             prepaid,
             activation,
+            holder,
+        }
+    }
+
+    /// The holder a line of `user` activated on `activation` gets for `need`: an adult of the
+    /// household (for a parent, else an adult among the [`register::RELATIVE_SEARCH`] nearest
+    /// ids outside it, else an employer: a dealer-registered line), or an employer.
+    fn holder(
+        &self,
+        user: &Person,
+        need: Need,
+        activation: NaiveDate,
+        rng: &mut crate::rng::StreamRng,
+    ) -> Holder {
+        let fits = |id: u64| {
+            register::can_hold(
+                need,
+                self.attributes(id).2.birth_date,
+                user.birth_date,
+                activation,
+            )
+        };
+        let household = self.household(user.id);
+        match need {
+            Need::None => return Holder::User,
+            Need::Employer => return Holder::Company(self.employer(user.id, rng)),
+            Need::Relative | Need::Parent => {
+                let adults: Vec<u64> = household
+                    .clone()
+                    .filter(|&m| m != user.id && fits(m))
+                    .collect();
+                if !adults.is_empty() {
+                    return Holder::Person(adults[index(rng, adults.len())]);
+                }
+            }
+        }
+        if need == Need::Relative {
+            return Holder::User;
+        }
+        let n = self.len();
+        let nearby = (1..=register::RELATIVE_SEARCH).flat_map(|k| {
+            let after = (household.end - 1 + k < n).then(|| household.end - 1 + k);
+            let before = household.start.checked_sub(k);
+            after.into_iter().chain(before)
+        });
+        match nearby.into_iter().find(|&id| fits(id)) {
+            Some(id) => Holder::Person(id),
+            None => Holder::Company(self.employer(user.id, rng)),
+        }
+    }
+
+    /// An employer of the home district of person `id`, by index.
+    fn employer(&self, id: u64, rng: &mut crate::rng::StreamRng) -> u32 {
+        let i = self.starts.partition_point(|&s| s <= id) - 1;
+        let residents = self.starts[i + 1] - self.starts[i];
+        let employers = (residents / register::RESIDENTS_PER_EMPLOYER).max(1);
+        index(rng, employers as usize) as u32
+    }
+
+    /// The register entry of `sim`, used by `user` whose own identity is `own`.
+    pub(crate) fn registration(&self, user: &Person, own: &Identity, sim: &Sim) -> Registration {
+        match sim.holder {
+            Holder::User => Registration {
+                person: Some(user.clone()),
+                district: user.district,
+                identity: own.clone(),
+            },
+            Holder::Person(id) => {
+                let holder = self.person(id);
+                Registration {
+                    identity: self.identity(&holder),
+                    district: holder.district,
+                    person: Some(holder),
+                }
+            }
+            Holder::Company(employer) => {
+                let key = u64::from(user.district) << 32 | u64::from(employer);
+                let mut rng = stream(self.spec.seed, Purpose::Employer, key, 0);
+                Registration {
+                    person: None,
+                    district: user.district,
+                    identity: register::company(Geography::get().district(user.district), &mut rng),
+                }
+            }
         }
     }
 

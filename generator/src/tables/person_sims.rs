@@ -2,7 +2,7 @@
 
 use crate::columnar::schema::ColumnKind::*;
 use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
-use crate::population::Sim;
+use crate::population::{Holder, Sim};
 use crate::public_data::operators;
 
 /// Schema of `person_sims`.
@@ -36,6 +36,12 @@ pub static PERSON_SIMS: TableSchema = TableSchema {
             "IMSI (15 digits); a roaming SIM's starts with its home network's MCC and MNC.",
         ),
         Column::new("imei", Utf8, "IMEI of the handset (15 digits, Luhn-valid)."),
+        Column::new(
+            "holder_id",
+            Int64,
+            "Person key of the SIM's registered holder (the subscribers row's holder): person_id itself, a parent for a child's line, another adult for a family line; null for a company line and for a roaming SIM (no Malaysian register row).",
+        )
+        .nullable(),
     ],
     sort_key: Some("person_id"),
 };
@@ -51,6 +57,8 @@ pub(crate) struct PersonSimsBuilder {
     msisdn: StringColumn,
     imsi: StringColumn,
     imei: StringColumn,
+    holder_id: Vec<i64>,
+    has_holder: Vec<bool>,
 }
 
 impl PersonSimsBuilder {
@@ -64,6 +72,13 @@ impl PersonSimsBuilder {
         self.msisdn.push(&sim.numbers.msisdn);
         self.imsi.push(&sim.numbers.imsi);
         self.imei.push(&sim.imei);
+        let holder = match sim.holder {
+            Holder::User => (!sim.numbers.account.is_empty()).then_some(person_id),
+            Holder::Person(id) => Some(id),
+            Holder::Company(_) => None,
+        };
+        self.holder_id.push(holder.map_or(0, |h| h as i64));
+        self.has_holder.push(holder.is_some());
     }
 
     /// The finished batch.
@@ -81,6 +96,10 @@ impl PersonSimsBuilder {
                 ColumnData::Utf8(self.msisdn).into(),
                 ColumnData::Utf8(self.imsi).into(),
                 ColumnData::Utf8(self.imei).into(),
+                ColumnBuffer {
+                    data: ColumnData::Int64(self.holder_id),
+                    validity: Some(self.has_holder),
+                },
             ],
         )
     }

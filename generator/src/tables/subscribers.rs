@@ -2,7 +2,7 @@
 
 use crate::columnar::schema::ColumnKind::*;
 use crate::columnar::{Batch, Column, ColumnBuffer, ColumnData, StringColumn, TableSchema, View};
-use crate::population::{Identity, Person, Sim};
+use crate::population::{Registration, Sim};
 use crate::public_data::operators;
 
 use super::district_columns;
@@ -12,7 +12,7 @@ use crate::mobility::calendar::date_days;
 pub static SUBSCRIBERS: TableSchema = TableSchema {
     name: "subscribers",
     view: View::Operator,
-    doc: "One row per SIM: the operator's subscriber register with the registered holder's identity.",
+    doc: "One row per SIM: the operator's subscriber register with the registered holder's identity. The holder is not always the user (person_sims): children's lines are registered to a parent, family lines to another adult, company lines to the employer.",
     columns: &[
         Column::new(
             "subscriber_id",
@@ -43,16 +43,33 @@ pub static SUBSCRIBERS: TableSchema = TableSchema {
             Date,
             "Date the subscription was activated.",
         ),
-        Column::new("holder_name", Utf8, "Registered holder's full name."),
-        Column::new("holder_sex", Utf8, "M or F.").categorical(),
-        Column::new("holder_birth_date", Date, "Holder's date of birth."),
-        Column::new("id_type", Utf8, "mykad or passport.").categorical(),
+        Column::new(
+            "holder_name",
+            Utf8,
+            "Registered holder's full name, or company name.",
+        ),
+        Column::new("holder_sex", Utf8, "M or F; null for a company.")
+            .categorical()
+            .nullable(),
+        Column::new(
+            "holder_birth_date",
+            Date,
+            "Holder's date of birth; null for a company.",
+        )
+        .nullable(),
+        Column::new("id_type", Utf8, "mykad, passport, or ssm for a company.").categorical(),
         Column::new(
             "id_number",
             Utf8,
-            "MyKad number YYMMDD-PB-###G, or passport number.",
+            "MyKad number YYMMDD-PB-###G, passport number, or 12-digit SSM company registration number.",
         ),
-        Column::new("nationality", Utf8, "ISO 3166-1 alpha-3 nationality.").categorical(),
+        Column::new(
+            "nationality",
+            Utf8,
+            "Holder's ISO 3166-1 alpha-3 nationality; null for a company.",
+        )
+        .categorical()
+        .nullable(),
         Column::new("email", Utf8, "Holder's e-mail (postpaid only).").nullable(),
         Column::new("address", Utf8, "Registered address in the home district."),
         Column::new("postcode", Utf8, "Five-digit postcode."),
@@ -69,8 +86,7 @@ pub static SUBSCRIBERS: TableSchema = TableSchema {
 
 /// One register row, before sorting by MSISDN.
 struct Row<'a> {
-    person: &'a Person,
-    identity: &'a Identity,
+    registration: Registration,
     sim: &'a Sim,
 }
 
@@ -81,13 +97,9 @@ pub(crate) struct SubscribersBuilder<'a> {
 }
 
 impl<'a> SubscribersBuilder<'a> {
-    /// Adds one SIM held by `person`.
-    pub(crate) fn push(&mut self, person: &'a Person, identity: &'a Identity, sim: &'a Sim) {
-        self.rows.push(Row {
-            person,
-            identity,
-            sim,
-        });
+    /// Adds one SIM with its register entry.
+    pub(crate) fn push(&mut self, registration: Registration, sim: &'a Sim) {
+        self.rows.push(Row { registration, sim });
     }
 
     /// The finished batch, sorted by MSISDN.
@@ -126,17 +138,15 @@ impl<'a> SubscribersBuilder<'a> {
             text(5),
         );
         let (mut district, mut state) = (text(10), text(10));
-        let (mut activation, mut birth, mut has_email) = (
+        let (mut activation, mut birth, mut has_email, mut is_person) = (
+            Vec::with_capacity(n),
             Vec::with_capacity(n),
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        for Row {
-            person,
-            identity,
-            sim,
-        } in &self.rows
-        {
+        for Row { registration, sim } in &self.rows {
+            let identity = &registration.identity;
+            let person = registration.person.as_ref();
             id.push(&sim.numbers.account);
             op.push(operators()[sim.numbers.operator].name);
             msisdn.push(&sim.numbers.msisdn);
@@ -147,16 +157,17 @@ impl<'a> SubscribersBuilder<'a> {
             plan.push(if sim.prepaid { "prepaid" } else { "postpaid" });
             activation.push(date_days(sim.activation));
             name.push(&identity.name);
-            sex.push(if person.male { "M" } else { "F" });
-            birth.push(date_days(person.birth_date));
+            sex.push(person.map_or("", |p| if p.male { "M" } else { "F" }));
+            birth.push(person.map_or(0, |p| date_days(p.birth_date)));
+            is_person.push(person.is_some());
             id_type.push(identity.document_type);
             id_number.push(&identity.document_number);
-            nationality.push(person.nationality);
+            nationality.push(person.map_or("", |p| p.nationality));
             email.push(if sim.prepaid { "" } else { &identity.email });
             has_email.push(!sim.prepaid);
             address.push(&identity.address.text);
             postcode.push(&identity.address.postcode);
-            let (_, d, s) = district_columns(person.district);
+            let (_, d, s) = district_columns(registration.district);
             district.push(d);
             state.push(s);
         }
@@ -174,11 +185,20 @@ impl<'a> SubscribersBuilder<'a> {
                 utf8(plan),
                 ColumnData::Date(activation).into(),
                 utf8(name),
-                utf8(sex),
-                ColumnData::Date(birth).into(),
+                ColumnBuffer {
+                    data: ColumnData::Utf8(sex),
+                    validity: Some(is_person.clone()),
+                },
+                ColumnBuffer {
+                    data: ColumnData::Date(birth),
+                    validity: Some(is_person.clone()),
+                },
                 utf8(id_type),
                 utf8(id_number),
-                utf8(nationality),
+                ColumnBuffer {
+                    data: ColumnData::Utf8(nationality),
+                    validity: Some(is_person),
+                },
                 ColumnBuffer {
                     data: ColumnData::Utf8(email),
                     validity: Some(has_email),

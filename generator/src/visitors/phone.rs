@@ -18,7 +18,7 @@
 //! each TAC, so they never meet residents' IMEIs.
 
 use crate::permutation::Permutation;
-use crate::population::{Population, Sim, SimNumbers};
+use crate::population::{Holder, Population, Sim, SimNumbers};
 use crate::public_data::country_plmns;
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::{Weighted, uniform};
@@ -193,6 +193,7 @@ pub(super) fn draw(inbound: &Inbound, population: &Population, v: &Visitor) -> P
             model,
             prepaid: true,
             activation: v.entry_date(),
+            holder: Holder::User,
         }),
     }
 }
