@@ -2,6 +2,10 @@
 //! record on every change of serving cell (checked every [`CELL_CHECK_S`] seconds along the true
 //! trajectory) and at least every hour ([`TIME_LIMIT_S`]), as gateways close interim records.
 //!
+//! A record carries at most [`sustained_bits_per_s`] of its serving technology for its length:
+//! the day's volume is spread over the active seconds (with noise, never beyond the day's
+//! volume), and what a record cannot carry is not sent.
+//!
 //! Each session gets a private address in the RFC 6598 shared space and a carrier-grade NAT
 //! public address with a 1,024-port block from the operator's pool. Pools are synthetic, one
 //! /12 of public unicast space per operator, not the operators' real allocations.
@@ -14,6 +18,7 @@ use crate::sampling::log_normal;
 
 use super::ids::RecordIds;
 use super::location::estimate;
+use crate::network::Technology;
 use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
@@ -22,6 +27,23 @@ pub(crate) const CELL_CHECK_S: i64 = 300;
 pub(crate) const TIME_LIMIT_S: i64 = 3_600;
 /// Ports per CGNAT block.
 const PORTS_PER_BLOCK: i32 = 1_024;
+/// Share of a technology's average download speed a record sustains over its length
+/// (assumption: speed tests saturate the link, while sessions alternate transfers with idle
+/// time).
+const SUSTAINED_SHARE: f64 = 0.5;
+
+/// Highest average throughput of a data record on a cell of technology `technology`, bits per
+/// second: [`SUSTAINED_SHARE`] of the average download speed, 35 Mbit/s on 4G and 380 Mbit/s on
+/// 5G (DNB, December 2022, `mobile_market_facts.csv`), 0.2 Mbit/s on 2G (assumption: EDGE in
+/// practice).
+pub(crate) fn sustained_bits_per_s(technology: Technology) -> f64 {
+    SUSTAINED_SHARE
+        * match technology {
+            Technology::Gsm => 0.2e6,
+            Technology::Lte => 35e6,
+            Technology::Nr => 380e6,
+        }
+}
 
 /// The SIM whose data records are built.
 pub(crate) struct DataSim<'a> {
@@ -57,6 +79,8 @@ pub(crate) fn ip_records(
         .map(|p| (p.end - p.start).max(1))
         .sum();
     let bytes_per_s = sim.data.bytes / active as f64;
+    // What the day's records may still carry: their noise never adds to the day's volume.
+    let mut left = sim.data.bytes;
     let mut sequence = 0u32;
     let network = radio.network();
     for (k, period) in sim.data.periods.iter().enumerate() {
@@ -75,8 +99,12 @@ pub(crate) fn ip_records(
         let mut part = 1i16;
         let mut emit =
             |from: i64, to: i64, cell: &crate::network::Cell, cause: &'static str, part: i16| {
-                let seconds = (to - from).max(1) as f64;
-                let total = bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3);
+                debug_assert!(from < to, "empty record");
+                let seconds = (to - from) as f64;
+                let total = (bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3))
+                    .min(sustained_bits_per_s(cell.technology) / 8.0 * seconds)
+                    .min(left);
+                left -= total;
                 let site = &network.sites()[cell.site as usize];
                 records.push(IpRecord {
                     record_id: record_ids.id(sim.key, day, sequence),
