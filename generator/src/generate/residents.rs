@@ -12,6 +12,7 @@ use crate::mobility::{PlanCache, TripKind, local_midnight};
 use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
 use crate::records::PhoneNumber;
+use crate::records::busy::BusyLines;
 use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
 use crate::records::sessions::{DataSim, ip_records};
 use crate::rng::KeyMap;
@@ -114,6 +115,7 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
+        let mut busy = BusyLines::new(&self.world.population, self.rates);
         // The identifiers of the block's SIMs, inline and side by side, by key: keys are person
         // id × MAX_SIMS + slot, and the block's ids are contiguous.
         let base = residents.first().map_or(0, |r| r.person.id * MAX_SIMS);
@@ -150,7 +152,8 @@ impl Run<'_> {
                 }
                 if want.cdr {
                     let me = (&r.person, &*r.party);
-                    person_day_cdr(&ctx, &mut cache, me, plan.clone(), &r.links, &mut cdr);
+                    let (cache, busy) = (&mut cache, &mut busy);
+                    person_day_cdr(&ctx, cache, busy, me, plan.clone(), &r.links, &mut cdr);
                 }
                 let Some(plan) = plan.filter(|_| want.data) else {
                     continue;
