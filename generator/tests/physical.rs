@@ -95,7 +95,30 @@ fn records_are_physically_possible() {
             .collect();
         let mut talks: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
         let (mut answered, mut busy, mut voice_legs) = (0usize, 0usize, 0usize);
-        for r in rows(&parts, "cdr") {
+        let cdr = rows(&parts, "cdr");
+        // Both legs of a call between residents meet a busy line alike (unless set-up failed,
+        // which depends on each side's cell).
+        let key = |r: &HashMap<&str, String>, served: &str, other: &str| {
+            (r[served].clone(), r[other].clone(), r["start_time"].clone())
+        };
+        let originating: HashMap<_, String> = cdr
+            .iter()
+            .filter(|r| r["record_type"] == "MOC")
+            .map(|r| (key(r, "served_msisdn", "other_party"), r["result"].clone()))
+            .collect();
+        let (mut paired, mut disagree) = (0usize, 0usize);
+        for r in cdr.iter().filter(|r| r["record_type"] == "MTC") {
+            if let Some(result) = originating.get(&key(r, "other_party", "served_msisdn")) {
+                let (a, b) = (result.as_str(), r["result"].as_str());
+                if a != "failed" && b != "failed" {
+                    assert_eq!(a == "busy", b == "busy", "{name}: legs disagree: {r:?}");
+                }
+                paired += 1;
+                disagree += usize::from(a != b);
+            }
+        }
+        assert!(paired > 1_000, "{name}: {paired} paired legs");
+        for r in cdr {
             let voice = matches!(r["record_type"].as_str(), "MOC" | "MTC");
             let talked = matches!(r["result"].as_str(), "answered" | "dropped");
             voice_legs += usize::from(voice);
@@ -146,7 +169,7 @@ fn records_are_physically_possible() {
         let mean_daily = daily.values().sum::<f64>() / daily.len() as f64;
         eprintln!(
             "{name}: {overlaps} overlapping of {answered} answered legs ({busy} busy of {voice_legs} \
-             voice legs), {zero_moves} zero-length moves, {empty} empty and {too_fast} too fast \
+             voice legs, {disagree} of {paired} paired legs with other results), {zero_moves} zero-length moves, {empty} empty and {too_fast} too fast \
              of {records} data records, mean {:.3} and max {:.1} GB a SIM-day",
             mean_daily / 1e9,
             max_daily / 1e9

@@ -2,7 +2,8 @@
 //! technology and load.
 //!
 //! Of the calls that connect, [`ANSWERED`] are answered, [`BUSY`] meet a busy line and the rest
-//! ring out (assumption). Set-up failure and drop probabilities start from [`BASE_FAILURE`] and
+//! ring out (assumption); calls to or from a party already in a call meet a busy line besides
+//! (`records::busy`), which brings busy lines to about 4 % of voice legs. Set-up failure and drop probabilities start from [`BASE_FAILURE`] and
 //! [`BASE_DROP`] (assumption consistent with the 2% dropped-call ceiling common in regulators'
 //! quality-of-service standards) and scale with the worse of the two parties' cells: by
 //! technology (GSM ×1.8, LTE ×1, NR ×1.2 while voice over NR matures) and by load
@@ -11,8 +12,9 @@
 
 /// Share of connected calls that are answered.
 pub(crate) const ANSWERED: f64 = 0.80;
-/// Share of connected calls that meet a busy line.
-pub(crate) const BUSY: f64 = 0.04;
+/// Share of connected calls that meet a busy line for reasons other than a call in progress
+/// (declined calls).
+pub(crate) const BUSY: f64 = 0.022;
 /// Call set-up failure probability at factor 1.
 pub(crate) const BASE_FAILURE: f64 = 0.01;
 /// Drop probability of an answered call at factor 1.
