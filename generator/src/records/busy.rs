@@ -75,3 +75,77 @@ impl<'p> BusyLines<'p> {
             .any(|c| start < c.end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::test_spec;
+    use crate::public_data::districts;
+    use crate::vocabulary::PopulationSize;
+
+    const MIDNIGHT: i64 = 1_736_092_800;
+
+    fn population(seed: u64) -> Population {
+        let klang_valley = districts()
+            .iter()
+            .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+            .map(|d| d.index)
+            .collect();
+        Population::new(test_spec(
+            seed,
+            klang_valley,
+            PopulationSize::Persons(3_000),
+        ))
+        .unwrap()
+    }
+
+    /// A person's calls of a day that may be answered and meet no call in progress on their
+    /// side never overlap, whatever order the questions come in.
+    #[test]
+    fn calls_kept_on_a_persons_side_never_overlap() {
+        let (mut kept_total, mut blocked_total) = (0, 0);
+        for seed in [1, 2] {
+            let population = population(seed);
+            let rates = CallRates::calibrate(seed, &population);
+            let mut forward = BusyLines::new(&population, rates);
+            let mut backward = BusyLines::new(&population, rates);
+            for day in 1..4u32 {
+                let midnight = MIDNIGHT + i64::from(day) * 86_400;
+                for id in (0..3_000).step_by(7) {
+                    let book = CallBook::of(seed, &population, rates, id);
+                    let mut calls: Vec<VoiceCall> = voice_calls_around(seed, &book, midnight, day)
+                        .into_iter()
+                        .filter(|c| c.start >= midnight && may_be_answered(c.outcome))
+                        .collect();
+                    calls.sort_by_key(|c| (c.start, c.order));
+                    let at = (midnight, day);
+                    let ask = |lines: &mut BusyLines<'_>, c: &VoiceCall| {
+                        lines.engaged(id, at, c.start, c.order)
+                    };
+                    let answers: Vec<bool> = calls.iter().map(|c| ask(&mut forward, c)).collect();
+                    let again: Vec<bool> =
+                        calls.iter().rev().map(|c| ask(&mut backward, c)).collect();
+                    assert!(
+                        answers.iter().eq(again.iter().rev()),
+                        "person {id} day {day}"
+                    );
+                    let kept: Vec<&VoiceCall> = calls
+                        .iter()
+                        .zip(&answers)
+                        .filter(|(_, engaged)| !**engaged)
+                        .map(|(c, _)| c)
+                        .collect();
+                    for w in kept.windows(2) {
+                        assert!(w[0].end <= w[1].start, "person {id}: {w:?}");
+                    }
+                    kept_total += kept.len();
+                    blocked_total += calls.len() - kept.len();
+                }
+            }
+        }
+        assert!(
+            kept_total > 2_000 && blocked_total > 20,
+            "{kept_total} kept, {blocked_total} blocked"
+        );
+    }
+}
