@@ -3,15 +3,15 @@
 //! trajectory) and at least every hour ([`TIME_LIMIT_S`]), as gateways close interim records.
 //!
 //! A record carries at most [`sustained_bits_per_s`] of its serving technology for its length:
-//! the day's volume is spread over the active seconds (with noise, never beyond the day's
-//! volume), and what a record cannot carry is not sent.
+//! the day's volume is spread over the active seconds (with noise, never beyond the largest
+//! daily volume), and what a record cannot carry is not sent.
 //!
 //! Each session gets a private address in the RFC 6598 shared space and a carrier-grade NAT
 //! public address with a 1,024-port block from the operator's pool. Pools are synthetic, one
 //! /12 of public unicast space per operator, not the operators' real allocations.
 
 use super::rows::{IpCall, IpRecord};
-use crate::behaviour::data::{DataDay, OTT_BYTES_PER_S, UPLINK_SHARE};
+use crate::behaviour::data::{DataDay, MAX_DAILY_GB, OTT_BYTES_PER_S, UPLINK_SHARE};
 use crate::mobility::DayPlan;
 use crate::rng::{Purpose, key_hash, stream};
 use crate::sampling::log_normal;
@@ -79,8 +79,9 @@ pub(crate) fn ip_records(
         .map(|p| (p.end - p.start).max(1))
         .sum();
     let bytes_per_s = sim.data.bytes / active as f64;
-    // What the day's records may still carry: their noise never adds to the day's volume.
-    let mut left = sim.data.bytes;
+    // What the day's records may still carry: their noise never takes a day past the largest
+    // daily volume.
+    let mut left = MAX_DAILY_GB * 1e9;
     let mut sequence = 0u32;
     let network = radio.network();
     for (k, period) in sim.data.periods.iter().enumerate() {
