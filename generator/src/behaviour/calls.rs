@@ -8,6 +8,7 @@ use crate::sampling::{
     Weighted, bernoulli, exponential, index, log_normal, poisson, poisson_below, uniform,
 };
 
+use super::activity::activity;
 use super::activity::{
     EXTERNAL_SHARE, FOLLOW_UP, FOLLOW_UP_GAP_S, SMS_PER_CALL, VOICE_BY_HOUR, VOICE_EVENTS_PER_DAY,
 };
@@ -92,6 +93,8 @@ pub(crate) struct PairEvent {
     pub outcome: f64,
     /// Uniform draw deciding where a dropped call is cut.
     pub(crate) cut: f64,
+    /// Tie-breaker between calls of a person starting in the same second (shared by both ends).
+    pub(crate) order: u64,
 }
 
 /// Everything both ends know about a tie on a day.
@@ -195,6 +198,7 @@ pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -
                     talk_s,
                     outcome: uniform(&mut rng),
                     cut: uniform(&mut rng),
+                    order: 0,
                 };
                 events.push(event);
                 if !bernoulli(&mut rng, FOLLOW_UP) {
@@ -208,6 +212,9 @@ pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -
         }
     }
     events.sort_by_key(|x| (x.start, x.caller));
+    for (i, e) in events.iter_mut().enumerate() {
+        e.order = key_hash(t.pair, &[u64::from(day), i as u64]);
+    }
     events
 }
 
@@ -230,6 +237,8 @@ pub(crate) struct ExternalEvent {
     pub outcome: f64,
     /// Cut draw for dropped calls.
     pub(crate) cut: f64,
+    /// Tie-breaker between calls of the person starting in the same second.
+    pub(crate) order: u64,
 }
 
 /// Destinations of calls outside the scenario: Malaysian fixed lines and foreign mobiles, with
@@ -291,11 +300,145 @@ pub(crate) fn external_events(
                 },
                 outcome: uniform(&mut rng),
                 cut: uniform(&mut rng),
+                order: 0,
             });
         }
     }
     events.sort_by(|x, y| (x.start, &x.other).cmp(&(y.start, &y.other)));
+    for (i, e) in events.iter_mut().enumerate() {
+        e.order = key_hash(
+            seed,
+            &[
+                Purpose::ExternalCalls as u64,
+                person,
+                u64::from(day),
+                i as u64,
+            ],
+        );
+    }
     events
+}
+
+/// What a person's voice calls of any day depend on: their activity, SIM count and ties (to
+/// persons with a SIM), the same [`TieCalls`] both ends of each tie compute.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CallBook {
+    /// Person id.
+    person: u64,
+    /// Activity: level × SIM count.
+    activity: f64,
+    /// SIM count.
+    sims: u8,
+    /// The person's ties.
+    ties: Vec<TieCalls>,
+}
+
+impl CallBook {
+    /// The call book of person `id`, from the population alone (any shard can compute anyone's).
+    pub(crate) fn of(seed: u64, population: &Population, rates: CallRates, id: u64) -> CallBook {
+        let party = |id: u64| {
+            let sims = population.sim_count(id);
+            (activity(seed, id) * f64::from(sims), sims)
+        };
+        let (activity, sims) = party(id);
+        let ties = if sims == 0 {
+            Vec::new()
+        } else {
+            candidate_ties(seed, population, id)
+                .into_iter()
+                .filter_map(|c| {
+                    let other = party(c.other);
+                    (other.1 > 0).then(|| {
+                        let (a, b) = if id < c.other {
+                            ((id, (activity, sims)), (c.other, other))
+                        } else {
+                            ((c.other, other), (id, (activity, sims)))
+                        };
+                        TieCalls::new(
+                            seed,
+                            &TieDay {
+                                a: a.0,
+                                b: b.0,
+                                tie: c.tie,
+                                activity: (a.1.0, b.1.0),
+                                rates,
+                                sims: (a.1.1, b.1.1),
+                            },
+                        )
+                    })
+                })
+                .collect()
+        };
+        CallBook {
+            person: id,
+            activity,
+            sims,
+            ties,
+        }
+    }
+}
+
+/// A voice call of a person as it would go if answered: start, intended end, outcome draw and
+/// tie-breaker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct VoiceCall {
+    /// Start, UTC seconds.
+    pub(crate) start: i64,
+    /// Start plus the intended conversation seconds.
+    pub(crate) end: i64,
+    /// Outcome draw.
+    pub(crate) outcome: f64,
+    /// Tie-breaker between calls starting in the same second.
+    pub(crate) order: u64,
+}
+
+/// Every voice call of the person of `book` starting on day `day` (local midnight `midnight`)
+/// or on the day before (a call may run past midnight), with contacts and with numbers outside
+/// the scenario, in no particular order.
+pub(crate) fn voice_calls_around(
+    seed: u64,
+    book: &CallBook,
+    midnight: i64,
+    day: u32,
+) -> Vec<VoiceCall> {
+    let mut calls = Vec::new();
+    if book.sims == 0 {
+        return calls;
+    }
+    let days = [
+        (day.checked_sub(1), midnight - 86_400),
+        (Some(day), midnight),
+    ];
+    for (day, midnight) in days {
+        let Some(day) = day else { continue };
+        for tie in &book.ties {
+            let events = tie_calls_on(seed, tie, midnight, day);
+            calls.extend(
+                events
+                    .iter()
+                    .filter(|e| e.medium == Medium::Voice)
+                    .map(|e| VoiceCall {
+                        start: e.start,
+                        end: e.start + i64::from(e.talk_s),
+                        outcome: e.outcome,
+                        order: e.order,
+                    }),
+            );
+        }
+        let external = external_events(seed, book.person, book.activity, book.sims, midnight, day);
+        calls.extend(
+            external
+                .iter()
+                .filter(|e| e.medium == Medium::Voice)
+                .map(|e| VoiceCall {
+                    start: e.start,
+                    end: e.start + i64::from(e.talk_s),
+                    outcome: e.outcome,
+                    order: e.order,
+                }),
+        );
+    }
+    calls
 }
 
 #[cfg(test)]

@@ -4,8 +4,14 @@
 //! Sources and assumptions:
 //! * Volume: 18.9 GB per subscription per month in 2023 (MCMC via the bundled market facts), so
 //!   about [`MEAN_DAILY_GB`] a day, log-normal across SIM-days with σ = [`VOLUME_SIGMA`]
-//!   (assumption: heavy-tailed, a few heavy users carry most traffic); second SIMs carry
-//!   [`SECOND_SIM_VOLUME`] of that (assumption).
+//!   (assumption: heavy-tailed, a few heavy users carry most traffic) truncated at
+//!   [`MAX_DAILY_GB`] (assumption: about 240 GB a month, the heaviest users of unlimited plans;
+//!   0.4 % of the draws fall above it and are redrawn) and rescaled so that the mean stays the
+//!   target; second SIMs carry [`SECOND_SIM_VOLUME`] of that (assumption). The tail: a first
+//!   SIM's day exceeds 1 GB with probability 17 %, 2 GB with 6.1 % and 5 GB with 0.76 %.
+//!   The packet-gateway records carry at most the serving technology's sustained throughput
+//!   (`records::sessions`), so short active periods carry less than their share of a heavy
+//!   day.
 //! * Active periods: 1 + Poisson([`EXTRA_PERIODS`]) a day, starting by the hourly data profile,
 //!   lasting log-normal with a median of [`MEDIAN_PERIOD_S`] seconds (assumption).
 //! * Uplink is [`UPLINK_SHARE`] of the bytes (assumption: downlink-heavy video and browsing).
@@ -13,6 +19,8 @@
 //!   (assumption; WhatsApp is Malaysia's dominant messaging app), about 3 kB/s each way.
 
 use crate::rng::{Purpose, stream};
+use std::sync::OnceLock;
+
 use crate::sampling::{Weighted, index, log_normal, poisson};
 
 use super::activity::DATA_BY_HOUR;
@@ -21,12 +29,16 @@ use super::activity::DATA_BY_HOUR;
 pub(crate) const MEAN_DAILY_GB: f64 = 18.9 / 30.4;
 /// σ of the log-normal daily volume.
 pub(crate) const VOLUME_SIGMA: f64 = 1.2;
+/// Largest data volume of a first SIM on one day, GB.
+pub(crate) const MAX_DAILY_GB: f64 = 8.0;
 /// Volume of a second SIM relative to a first.
 pub(crate) const SECOND_SIM_VOLUME: f64 = 0.5;
 /// Mean extra active periods a day.
 pub(crate) const EXTRA_PERIODS: f64 = 7.0;
 /// Median active period, seconds.
 pub(crate) const MEDIAN_PERIOD_S: f64 = 900.0;
+/// Shortest active period, seconds.
+const MIN_PERIOD_S: i64 = 30;
 /// Share of bytes sent uplink.
 pub(crate) const UPLINK_SHARE: f64 = 0.12;
 /// Over-the-top calls per day at activity 1.
@@ -83,15 +95,16 @@ pub(crate) fn data_day(
     day: u32,
 ) -> DataDay {
     let mut rng = stream(seed, Purpose::DataDay, sim_key, day);
-    let sigma = VOLUME_SIGMA;
     let scale = if slot == 0 { 1.0 } else { SECOND_SIM_VOLUME };
-    let bytes = MEAN_DAILY_GB * 1e9 * scale * log_normal(&mut rng, -sigma * sigma / 2.0, sigma);
+    let bytes = MEAN_DAILY_GB * 1e9 * scale * relative_volume(&mut rng);
     let hours = Weighted::new(DATA_BY_HOUR);
     let mut periods: Vec<ActivePeriod> = (0..1 + poisson(&mut rng, EXTRA_PERIODS))
         .map(|_| {
             let start = hours.sample(&mut rng) as i64 * 3_600 + index(&mut rng, 3_600) as i64;
+            // Late starts move back so that every period lasts at least its minimum.
+            let start = start.min(86_399 - MIN_PERIOD_S);
             let length = log_normal(&mut rng, libm::log(MEDIAN_PERIOD_S), 1.0)
-                .clamp(30.0, 4.0 * 3_600.0) as i64;
+                .clamp(MIN_PERIOD_S as f64, 4.0 * 3_600.0) as i64;
             ActivePeriod {
                 start: midnight + start,
                 end: midnight + (start + length).min(86_399),
@@ -130,6 +143,35 @@ pub(crate) fn data_day(
     }
 }
 
+/// Standard normal distribution function.
+fn normal_cdf(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// A day's volume relative to the mean: log-normal with σ = [`VOLUME_SIGMA`], truncated at
+/// [`MAX_DAILY_GB`] / [`MEAN_DAILY_GB`] (draws above are redrawn) and scaled to mean 1.
+fn relative_volume(rng: &mut crate::rng::StreamRng) -> f64 {
+    static LAW: OnceLock<(f64, f64)> = OnceLock::new();
+    let sigma = VOLUME_SIGMA;
+    // (k, limit): the untruncated mean-1 draw is kept below `limit` and multiplied by k, the
+    // inverse of the truncated mean, so that k × limit is the maximum.
+    let &(k, limit) = LAW.get_or_init(|| {
+        let max = MAX_DAILY_GB / MEAN_DAILY_GB;
+        let mut k = 1.0;
+        for _ in 0..50 {
+            let z = (libm::log(max / k) + sigma * sigma / 2.0) / sigma;
+            k = normal_cdf(z) / normal_cdf(z - sigma);
+        }
+        (k, max / k)
+    });
+    loop {
+        let x = log_normal(rng, -sigma * sigma / 2.0, sigma);
+        if x <= limit {
+            return k * x;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,14 +200,21 @@ mod tests {
     }
 
     #[test]
-    fn mean_daily_volume_matches_the_target() {
-        let total: f64 = (0..40_000)
-            .map(|sim| data_day(2, sim, 0, 1.0, 0, 0).bytes)
-            .sum();
-        let mean_gb = total / 40_000.0 / 1e9;
+    fn daily_volume_has_the_target_mean_and_a_bounded_tail() {
+        let mut gb: Vec<f64> = (0..40_000)
+            .map(|sim| data_day(2, sim, 0, 1.0, 0, 0).bytes / 1e9)
+            .collect();
+        let mean_gb = gb.iter().sum::<f64>() / gb.len() as f64;
         assert!(
             (mean_gb - MEAN_DAILY_GB).abs() < 0.05 * MEAN_DAILY_GB,
             "{mean_gb} GB"
         );
+        gb.sort_by(f64::total_cmp);
+        let above = |x: f64| gb.iter().filter(|&&v| v > x).count() as f64 / gb.len() as f64;
+        assert!(gb[gb.len() - 1] <= MAX_DAILY_GB, "{} GB", gb[gb.len() - 1]);
+        // The documented tail: 17 % above 1 GB, 6.1 % above 2 GB, 0.76 % above 5 GB.
+        assert!((above(1.0) - 0.171).abs() < 0.01, "{}", above(1.0));
+        assert!((above(2.0) - 0.061).abs() < 0.006, "{}", above(2.0));
+        assert!((above(5.0) - 0.0076).abs() < 0.002, "{}", above(5.0));
     }
 }

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use crate::behaviour::activity::activity;
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::contacts::candidate_ties;
-use crate::behaviour::data::data_day;
+use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
 use crate::mobility::{PlanCache, TripKind, local_midnight};
 use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
 use crate::records::PhoneNumber;
+use crate::records::busy::BusyLines;
 use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
 use crate::records::roaming::{roams, visited_network};
 use crate::records::sessions::{DataSim, ip_records, outbound_ip_records};
@@ -118,6 +119,7 @@ impl Run<'_> {
         let seed = self.world.population.seed();
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
+        let mut busy = BusyLines::new(&self.world.population, self.rates);
         // The identifiers of the block's SIMs, inline and side by side, by key: keys are person
         // id × MAX_SIMS + slot, and the block's ids are contiguous.
         let base = residents.first().map_or(0, |r| r.person.id * MAX_SIMS);
@@ -154,7 +156,8 @@ impl Run<'_> {
                 }
                 if want.cdr {
                     let me = (&r.person, &*r.party);
-                    person_day_cdr(&ctx, &mut cache, me, plan.clone(), &r.links, &mut cdr);
+                    let (cache, busy) = (&mut cache, &mut busy);
+                    person_day_cdr(&ctx, cache, busy, me, plan.clone(), &r.links, &mut cdr);
                 }
                 let Some(plan) = plan.filter(|_| want.data) else {
                     continue;
@@ -188,14 +191,16 @@ impl Run<'_> {
                         roaming: "home",
                     };
                     let ids = (&self.ip_ids, &self.session_ids);
-                    let mut used =
-                        ip_records(&self.radio, ids, &data_sim, day, &mut sessions, &mut calls);
+                    // What the day's records may still carry: their noise never takes a day
+                    // past the largest daily volume.
+                    let mut left = MAX_DAILY_GB * 1e9;
+                    let (at, records) = ((&data_sim, day), &mut sessions);
+                    let mut used = ip_records(&self.radio, ids, at, &mut left, records, &mut calls);
                     for (data, country) in &away {
                         data_sim.data = data;
                         let visited = visited_network(seed, sim.key, country);
-                        let at = (day, used);
-                        used =
-                            outbound_ip_records(seed, ids, &data_sim, visited, at, &mut sessions);
+                        let (sim, at) = ((&data_sim, visited), (day, used));
+                        used = outbound_ip_records(seed, ids, sim, at, &mut left, &mut sessions);
                     }
                 }
             }

@@ -1,6 +1,6 @@
 //! A block of inbound visitors: who is in the region, their SIMs and their days.
 
-use crate::behaviour::data::data_day;
+use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
 use crate::mobility::local_midnight;
 use crate::population::{Identity, Person, Registration};
@@ -130,11 +130,12 @@ impl Run<'_> {
                     plan: &plan,
                     roaming,
                 };
+                let mut left = MAX_DAILY_GB * 1e9;
                 ip_records(
                     &self.radio,
                     (&self.ip_ids, &self.session_ids),
-                    &data_sim,
-                    day,
+                    (&data_sim, day),
+                    &mut left,
                     &mut sessions,
                     &mut calls,
                 );

@@ -716,6 +716,18 @@ fn build(midnight: i64, home: Place, base: StayPurpose, depart: i64, acts: &[Act
         .map(|a| (a.place, a.purpose, Some(a.seconds)))
         .chain([(home, base, None)]);
     for (place, purpose, seconds) in legs {
+        if place.point() == at.point() {
+            // Already there (a stop at the previous place): the stay goes on, without a move of
+            // zero length; a stay at the base is the base.
+            t = seconds.map_or(day_end, |s| t + s);
+            if let Some(Segment::Stay(last)) = segments.last_mut() {
+                last.end = t;
+                if place.point() == home.point() {
+                    last.purpose = base;
+                }
+            }
+            continue;
+        }
         let km = distance_km(at.point(), place.point());
         let arrive = t + travel_seconds(km);
         segments.push(Segment::Move(Move {

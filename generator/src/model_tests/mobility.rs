@@ -92,6 +92,9 @@ fn days_are_contiguous_and_cover_the_local_day() {
             for s in segs {
                 assert!(s.start() < s.end(), "empty segment {s:?}");
             }
+            for mv in plan.moves() {
+                assert!(mv.distance_km() > 0.0, "move of zero length {mv:?}");
+            }
             for w in segs.windows(2) {
                 assert_eq!(w[0].end(), w[1].start(), "gap or overlap: {w:?}");
                 // Moves start where the person was and end where they stay next.
@@ -532,6 +535,7 @@ fn trip_days_follow_the_trip() {
                 assert!(distance_km(x, y) < 0.05, "jump at {}", s.start());
             }
             for mv in plan.moves() {
+                assert!(mv.distance_km() > 0.0, "move of zero length {mv:?}");
                 let kmh = mv.distance_km() / ((mv.end - mv.start) as f64 / 3600.0);
                 assert!(kmh <= travel::ROAD_MAX_KMH, "{kmh} km/h");
             }

@@ -112,7 +112,10 @@ fn every_visitor_enters_and_leaves_through_an_entry_point_and_stays_in_the_regio
                 previous_end = seg.end();
                 let district = match seg {
                     Segment::Stay(st) => st.district,
-                    Segment::Move(m) => m.district,
+                    Segment::Move(m) => {
+                        assert!(m.distance_km() > 0.0, "move of zero length {m:?}");
+                        m.district
+                    }
                 };
                 assert!(region.contains(&district), "{} leaves the region", v.id);
             }

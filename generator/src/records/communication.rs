@@ -14,6 +14,7 @@ use crate::numbering::PhoneNumber;
 use crate::population::{MAX_SIMS, Person};
 use crate::public_data::operators;
 
+use super::busy::BusyLines;
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::radio::CallResult;
@@ -140,9 +141,11 @@ enum Reach<'a> {
 /// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
 /// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
 /// only if the day has a record (a third of person-days, without a SIM or an event, need none).
+/// `busy` decides which calls meet a busy line.
 pub(crate) fn person_day_cdr(
     ctx: &DayContext<'_>,
     cache: &mut PlanCache,
+    busy: &mut BusyLines<'_>,
     (person, me): (&Person, &Party),
     plan: Option<Arc<DayPlan>>,
     links: &[Link],
@@ -162,7 +165,7 @@ pub(crate) fn person_day_cdr(
         for event in tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day) {
             pair_record(
                 ctx,
-                cache,
+                (cache, &mut *busy),
                 &mut served,
                 &link.other,
                 &event,
@@ -179,7 +182,16 @@ pub(crate) fn person_day_cdr(
         ctx.midnight,
         ctx.day,
     ) {
-        external_record(ctx, cache, &mut served, &event, &mut sequence, rows);
+        let engaged = event.medium == Medium::Voice
+            && busy.engaged(me.id, (ctx.midnight, ctx.day), event.start, event.order);
+        external_record(
+            ctx,
+            cache,
+            &mut served,
+            (&event, engaged),
+            &mut sequence,
+            rows,
+        );
     }
 }
 
@@ -257,11 +269,13 @@ struct Exchange {
     other_risk: Option<f64>,
     /// The other party has no service (an outage): a call to it fails.
     unreachable: bool,
+    /// A party is already in a call ([`BusyLines`]): a call that connects meets a busy line.
+    busy: bool,
 }
 
 fn pair_record<'a>(
     ctx: &DayContext<'a>,
-    cache: &mut PlanCache,
+    (cache, busy): (&mut PlanCache, &mut BusyLines<'_>),
     me: &mut Me<'a>,
     other: &Party,
     event: &PairEvent,
@@ -285,6 +299,11 @@ fn pair_record<'a>(
     if unreachable && !outgoing {
         return;
     }
+    let at = (ctx.midnight, ctx.day);
+    let busy = voice
+        && !unreachable
+        && (busy.engaged(me.party.id, at, event.start, event.order)
+            || busy.engaged(other.id, at, event.start, event.order));
     let other_risk = match theirs {
         Some(Reach::Served(theirs)) if voice => {
             Some(ctx.radio.risk(&theirs, ctx.local_hour(event.start)))
@@ -303,6 +322,7 @@ fn pair_record<'a>(
         cut: event.cut,
         other_risk,
         unreachable,
+        busy,
     };
     record(ctx, cache, me, exchange, sequence, rows);
 }
@@ -311,7 +331,7 @@ fn external_record<'a>(
     ctx: &DayContext<'a>,
     cache: &mut PlanCache,
     me: &mut Me<'a>,
-    event: &ExternalEvent,
+    (event, busy): (&ExternalEvent, bool),
     sequence: &mut [u32],
     rows: &mut Vec<CdrRow>,
 ) {
@@ -326,6 +346,7 @@ fn external_record<'a>(
         cut: event.cut,
         other_risk: None,
         unreachable: false,
+        busy,
     };
     record(ctx, cache, me, exchange, sequence, rows);
 }
@@ -379,7 +400,11 @@ fn record<'a>(
         Medium::Voice => {
             let own = radio.risk(&serving, ctx.local_hour(x.start));
             let risk = x.other_risk.map_or(own, |r| r.max(own));
-            let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
+            let (result, duration) = match call_outcome(x.outcome, x.cut, risk, x.talk_s) {
+                (CallResult::Failed, _) => (CallResult::Failed, 0),
+                _ if x.busy => (CallResult::Busy, 0),
+                connected => connected,
+            };
             let end = x.start + i64::from(duration);
             let position = if end < ctx.midnight + 86_400 {
                 plan.position_at(end)
@@ -438,7 +463,11 @@ fn outbound_record(
         Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0),
         Medium::Voice => {
             let risk = x.other_risk.map_or(ROAMING_RISK, |r| r.max(ROAMING_RISK));
-            let (result, duration) = call_outcome(x.outcome, x.cut, risk, x.talk_s);
+            let (result, duration) = match call_outcome(x.outcome, x.cut, risk, x.talk_s) {
+                (CallResult::Failed, _) => (CallResult::Failed, 0),
+                _ if x.busy => (CallResult::Busy, 0),
+                connected => connected,
+            };
             (result.label(), duration)
         }
         Medium::Sms => (sms_result(x), 0),

@@ -1,6 +1,7 @@
 //! From behaviour to the operator's records: call outcomes, location estimates,
 //! data-record splitting and record numbering.
 
+pub(crate) mod busy;
 pub(crate) mod communication;
 pub(crate) mod ids;
 mod location;

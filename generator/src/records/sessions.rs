@@ -2,6 +2,10 @@
 //! record on every change of serving cell (checked every [`CELL_CHECK_S`] seconds along the true
 //! trajectory) and at least every hour ([`TIME_LIMIT_S`]), as gateways close interim records.
 //!
+//! A record carries at most [`sustained_bits_per_s`] of its serving technology for its length:
+//! the day's volume is spread over the active seconds (with noise, never beyond the largest
+//! daily volume), and what a record cannot carry is not sent.
+//!
 //! Each session gets a private address in the RFC 6598 shared space and a carrier-grade NAT
 //! public address with a 1,024-port block from the operator's pool. Pools are synthetic, one
 //! /12 of public unicast space per operator, not the operators' real allocations.
@@ -15,6 +19,7 @@ use crate::sampling::log_normal;
 use super::ids::RecordIds;
 use super::location::estimate;
 use super::roaming::OUTBOUND;
+use crate::network::Technology;
 use crate::network::serving::RadioNetwork;
 
 /// Interval at which the serving cell is re-evaluated during a session, seconds.
@@ -23,6 +28,27 @@ pub(crate) const CELL_CHECK_S: i64 = 300;
 pub(crate) const TIME_LIMIT_S: i64 = 3_600;
 /// Ports per CGNAT block.
 const PORTS_PER_BLOCK: i32 = 1_024;
+/// Share of a technology's average download speed a record sustains over its length
+/// (assumption: speed tests saturate the link, while sessions alternate transfers with idle
+/// time).
+const SUSTAINED_SHARE: f64 = 0.5;
+
+/// Highest average throughput of a data record on a cell of technology `technology`, bits per
+/// second: [`SUSTAINED_SHARE`] of the average download speed, 35 Mbit/s on 4G and 380 Mbit/s on
+/// 5G (DNB, December 2022, `mobile_market_facts.csv`), 0.2 Mbit/s on 2G (assumption: EDGE in
+/// practice).
+pub(crate) fn sustained_bits_per_s(technology: Technology) -> f64 {
+    SUSTAINED_SHARE
+        * match technology {
+            Technology::Gsm => 0.2e6,
+            Technology::Lte => 35e6,
+            Technology::Nr => 380e6,
+        }
+}
+
+/// Technology whose sustained throughput caps records on a visited network abroad (assumption:
+/// roaming data is carried on the partner's 4G network).
+const VISITED_TECHNOLOGY: Technology = Technology::Lte;
 
 /// The SIM whose data records are built.
 pub(crate) struct DataSim<'a> {
@@ -40,13 +66,13 @@ pub(crate) struct DataSim<'a> {
     pub roaming: &'static str,
 }
 
-/// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`; returns the numbers of
-/// sessions and records it used.
+/// Appends the SIM's `ip_sessions` and `ip_calls` rows for `day`, carrying at most `left` bytes
+/// (which they reduce); returns the numbers of sessions and records it used.
 pub(crate) fn ip_records(
     radio: &RadioNetwork<'_>,
     ids: (&RecordIds, &RecordIds),
-    sim: &DataSim<'_>,
-    day: u32,
+    (sim, day): (&DataSim<'_>, u32),
+    left: &mut f64,
     records: &mut Vec<IpRecord>,
     calls: &mut Vec<IpCall>,
 ) -> (u32, u32) {
@@ -77,8 +103,12 @@ pub(crate) fn ip_records(
         let mut part = 1i16;
         let mut emit =
             |from: i64, to: i64, cell: &crate::network::Cell, cause: &'static str, part: i16| {
-                let seconds = (to - from).max(1) as f64;
-                let total = bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3);
+                debug_assert!(from < to, "empty record");
+                let seconds = (to - from) as f64;
+                let total = (bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3))
+                    .min(sustained_bits_per_s(cell.technology) / 8.0 * seconds)
+                    .min(*left);
+                *left -= total;
                 let site = &network.sites()[cell.site as usize];
                 records.push(IpRecord {
                     record_id: record_ids.id(sim.key, day, sequence),
@@ -168,14 +198,15 @@ pub(crate) fn ip_records(
 
 /// Appends the `ip_sessions` rows of a SIM's data `abroad` (periods abroad, volume already
 /// scaled), served by the partner network `visited`: one record per session and hour, no cell.
-/// Sessions and records are numbered from `first`, after the SIM's other records of the day;
+/// Sessions and records are numbered from `first`, after the SIM's other records of the day,
+/// and carry at most `left` bytes in all (what the day's volume cap leaves, which they reduce);
 /// returns the numbers used so far.
 pub(crate) fn outbound_ip_records(
     seed: u64,
     ids: (&RecordIds, &RecordIds),
-    sim: &DataSim<'_>,
-    visited: &'static str,
+    (sim, visited): (&DataSim<'_>, &'static str),
     (day, first): (u32, (u32, u32)),
+    left: &mut f64,
     records: &mut Vec<IpRecord>,
 ) -> (u32, u32) {
     let (record_ids, session_ids) = ids;
@@ -195,8 +226,11 @@ pub(crate) fn outbound_ip_records(
         let (mut from, mut part) = (period.start, 1i16);
         while from < period.end {
             let to = (from + TIME_LIMIT_S).min(period.end);
-            let seconds = (to - from).max(1) as f64;
-            let total = bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3);
+            let seconds = (to - from) as f64;
+            let total = (bytes_per_s * seconds * log_normal(&mut noise, -0.045, 0.3))
+                .min(sustained_bits_per_s(VISITED_TECHNOLOGY) / 8.0 * seconds)
+                .min(*left);
+            *left -= total;
             records.push(IpRecord {
                 record_id: record_ids.id(sim.key, day, sequence),
                 session_id,

@@ -4,7 +4,8 @@
 //! Rates (assumptions): [`VISITOR_CALLS_PER_DAY`] voice calls and [`VISITOR_SMS_PER_DAY`] SMS a
 //! whole day, prorated to the hours present, halved for roamers (roaming tariffs);
 //! [`HOME_SHARE`] with home-country mobile numbers, the rest with Malaysian fixed numbers
-//! (hotels, tour operators: `+603` and 8 digits, never a subscriber's MSISDN).
+//! (hotels, tour operators: `+603` and 8 digits, never a subscriber's MSISDN). A call that
+//! connects while an earlier answered call lasts meets a busy line.
 
 use std::fmt::Write;
 
@@ -20,7 +21,7 @@ use crate::visitors::phone::mobile_format;
 
 use super::ids::RecordIds;
 use super::location::estimate;
-use super::radio::call_outcome;
+use super::radio::{CallResult, call_outcome};
 use crate::network::serving::RadioNetwork;
 
 /// Voice calls a day of a visitor with a tourist SIM present all day.
@@ -116,6 +117,9 @@ pub(crate) fn visitor_day_cdr(
         .collect();
     events.sort_by(|a, b| (a.start, &a.other).cmp(&(b.start, &b.other)));
     let network = radio.network();
+    // The end of the answered call in progress: a call connecting before it meets a busy line
+    // (calls start from 08:00 and end by 01:00, so a day's calls never meet the day before's).
+    let mut talking_until = i64::MIN;
     for (seq, e) in events.into_iter().enumerate() {
         let start = e.start;
         let position = v.plan.position_at(start);
@@ -126,8 +130,16 @@ pub(crate) fn visitor_day_cdr(
         let first_cell = first.cell;
         let (result, duration_s, last_cell) = if e.voice {
             let risk = radio.risk(&first, ((start - midnight) / 3_600) as usize % 24);
-            let (result, duration) = call_outcome(e.outcome, e.cut, risk, e.talk);
+            let (result, duration) = match call_outcome(e.outcome, e.cut, risk, e.talk) {
+                (CallResult::Answered | CallResult::Dropped, _) if start < talking_until => {
+                    (CallResult::Busy, 0)
+                }
+                outcome => outcome,
+            };
             let t = start + i64::from(duration);
+            if duration > 0 {
+                talking_until = t;
+            }
             let end = v.plan.position_at(t);
             let last_cell = radio
                 .serve_at(sim.numbers.operator, sim.key, end, t)

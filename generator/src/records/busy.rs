@@ -1,0 +1,151 @@
+//! Busy lines: a person holds at most one answered call at a time (call waiting is not
+//! modelled).
+//!
+//! Both legs of a call are generated apart, each by its own end, so whether a call meets a busy
+//! line must follow from what both ends can regenerate: the day's calls of both parties (their
+//! [`CallBook`]s, computable for anyone from the population). A call is busy when, at its start,
+//! either party is already in a call that may be answered whatever the cells
+//! ([`may_be_answered`], over its intended length) and that started earlier (in the same second:
+//! with a smaller tie-breaker). Every answered call is such a call, so no two answered calls of a
+//! person overlap; a call kept from a conversation that ended up unanswered or shorter is busy
+//! too (a slight excess of busy lines).
+
+use std::sync::Arc;
+
+use super::radio::may_be_answered;
+use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_around};
+use crate::population::Population;
+use crate::rng::KeyMap;
+
+/// A block's call books and a day's conversations of the persons asked about.
+pub(crate) struct BusyLines<'p> {
+    seed: u64,
+    population: &'p Population,
+    rates: CallRates,
+    /// Person id → call book, for the block.
+    books: KeyMap<u64, Arc<CallBook>>,
+    /// The day of `talks`.
+    day: Option<u32>,
+    /// Person id → the calls that may be answered of the day and the day before, by start.
+    talks: KeyMap<u64, Vec<VoiceCall>>,
+}
+
+impl<'p> BusyLines<'p> {
+    /// Busy lines of persons of `population`, with call rates `rates`.
+    pub(crate) fn new(population: &'p Population, rates: CallRates) -> Self {
+        BusyLines {
+            seed: population.seed(),
+            population,
+            rates,
+            books: KeyMap::default(),
+            day: None,
+            talks: KeyMap::default(),
+        }
+    }
+
+    /// Whether person `id` is in a call that may be answered, started before the call starting
+    /// at `start` with tie-breaker `order` on day `day` (local midnight `midnight`).
+    pub(crate) fn engaged(
+        &mut self,
+        id: u64,
+        (midnight, day): (i64, u32),
+        start: i64,
+        order: u64,
+    ) -> bool {
+        if self.day != Some(day) {
+            self.talks.clear();
+            self.day = Some(day);
+        }
+        let (seed, population, rates) = (self.seed, self.population, self.rates);
+        let books = &mut self.books;
+        let talks = self.talks.entry(id).or_insert_with(|| {
+            let book = books
+                .entry(id)
+                .or_insert_with(|| Arc::new(CallBook::of(seed, population, rates, id)));
+            let mut calls: Vec<VoiceCall> = voice_calls_around(seed, book, midnight, day)
+                .into_iter()
+                .filter(|c| may_be_answered(c.outcome))
+                .collect();
+            calls.sort_by_key(|c| (c.start, c.order));
+            calls
+        });
+        talks
+            .iter()
+            .take_while(|c| (c.start, c.order) < (start, order))
+            .any(|c| start < c.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::test_spec;
+    use crate::public_data::districts;
+    use crate::vocabulary::PopulationSize;
+
+    const MIDNIGHT: i64 = 1_736_092_800;
+
+    fn population(seed: u64) -> Population {
+        let klang_valley = districts()
+            .iter()
+            .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+            .map(|d| d.index)
+            .collect();
+        Population::new(test_spec(
+            seed,
+            klang_valley,
+            PopulationSize::Persons(3_000),
+        ))
+        .unwrap()
+    }
+
+    /// A person's calls of a day that may be answered and meet no call in progress on their
+    /// side never overlap, whatever order the questions come in.
+    #[test]
+    fn calls_kept_on_a_persons_side_never_overlap() {
+        let (mut kept_total, mut blocked_total) = (0, 0);
+        for seed in [1, 2] {
+            let population = population(seed);
+            let rates = CallRates::calibrate(seed, &population);
+            let mut forward = BusyLines::new(&population, rates);
+            let mut backward = BusyLines::new(&population, rates);
+            for day in 1..4u32 {
+                let midnight = MIDNIGHT + i64::from(day) * 86_400;
+                for id in (0..3_000).step_by(7) {
+                    let book = CallBook::of(seed, &population, rates, id);
+                    let mut calls: Vec<VoiceCall> = voice_calls_around(seed, &book, midnight, day)
+                        .into_iter()
+                        .filter(|c| c.start >= midnight && may_be_answered(c.outcome))
+                        .collect();
+                    calls.sort_by_key(|c| (c.start, c.order));
+                    let at = (midnight, day);
+                    let ask = |lines: &mut BusyLines<'_>, c: &VoiceCall| {
+                        lines.engaged(id, at, c.start, c.order)
+                    };
+                    let answers: Vec<bool> = calls.iter().map(|c| ask(&mut forward, c)).collect();
+                    let again: Vec<bool> =
+                        calls.iter().rev().map(|c| ask(&mut backward, c)).collect();
+                    assert!(
+                        answers.iter().eq(again.iter().rev()),
+                        "person {id} day {day}"
+                    );
+                    let kept: Vec<&VoiceCall> = calls
+                        .iter()
+                        .zip(&answers)
+                        .filter(|(_, engaged)| !**engaged)
+                        .map(|(c, _)| c)
+                        .collect();
+                    for w in kept.windows(2) {
+                        assert!(w[0].end <= w[1].start, "person {id}: {w:?}");
+                    }
+                    kept_total += kept.len();
+                    blocked_total += calls.len() - kept.len();
+                }
+            }
+        }
+        assert!(
+            kept_total > 2_000 && blocked_total > 20,
+            "{kept_total} kept, {blocked_total} blocked"
+        );
+    }
+}
