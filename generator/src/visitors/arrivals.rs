@@ -74,13 +74,21 @@ impl Group {
     }
 }
 
-/// Malaysian public holidays that are Singaporean public holidays too (Singapore's calendar,
-/// www.mom.gov.sg; the dates come from the Malaysian file).
-const SINGAPORE_HOLIDAYS: [&str; 4] = [
+/// Malaysian public holidays (as `python-holidays` names them) that are Singaporean public
+/// holidays on the same day in 2025 (Singapore's Ministry of Manpower,
+/// https://www.mom.gov.sg/employment-practices/public-holidays; the dates come from the
+/// Malaysian file, which covers 2025 only).
+const SINGAPORE_HOLIDAYS: [&str; 10] = [
+    "New Year's Day",
     "Chinese New Year",
     "Chinese New Year (Second Day)",
     "Good Friday",
     "Eid al-Fitr",
+    "Labor Day",
+    "Vesak Day",
+    "Eid al-Adha",
+    "Diwali",
+    "Christmas Day",
 ];
 /// Singaporean arrivals on a Saturday or a Singaporean public holiday against a Monday–Thursday (assumption: no daily series of
 /// arrivals is published; Singapore's ICA reports weekend and festive peaks at Woodlands of
