@@ -50,7 +50,10 @@ pub use outbound::{Country, Outbound};
 pub use period::Period;
 pub use report::{Density, Figure, Report, Status};
 pub use targets::{TARGETS_TOML, Target, parse_targets, targets};
-pub use tourism::{ORIGIN_TOLERANCE_PP, OriginShare, Tourism, VisitorDistrict};
+pub use tourism::{
+    DayArrivals, EntryShare, MIN_MEAN_ARRIVALS_PER_DAY, ORIGIN_TOLERANCE_PP, OriginShare, Tourism,
+    VisitorDistrict,
+};
 pub use travel::{Destination, HolidayWave, Travel, TravelDay};
 
 /// Default name of the JSON report inside the dataset folder (not listed in the manifest).
@@ -61,10 +64,11 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     let manifest = telcosynth_sinks::read_manifest(dataset).map_err(InspectError::Manifest)?;
     let period = Period::from_manifest(dataset, &manifest)?;
     let data = DatasetReader::from_manifest(dataset, &manifest);
-    let (measures, warnings) = measure::measure(&data, &period)?;
+    let (mut measures, warnings) = measure::measure(&data, &period)?;
     let travel = travel::travel(&data, &period)?;
     let outbound = outbound::outbound(&data, &period)?;
     let tourism = tourism::tourism(&data, &period)?;
+    measures.extend(tourism::figures(tourism.as_ref()));
     let manifest_path = dataset.join(telcosynth_sinks::MANIFEST_FILE);
     let events = events::events(&data, &manifest, &manifest_path, &period)?;
     Ok(Report::new(
@@ -126,8 +130,10 @@ mod tests {
         let period = Period::from_manifest(dir, &manifest).unwrap();
         assert_eq!(period.days, 2);
         let data = DatasetReader::from_manifest(dir, &manifest);
-        let (measures, warnings) = measure::measure(&data, &period).unwrap();
+        let (mut measures, warnings) = measure::measure(&data, &period).unwrap();
         assert!(warnings.is_empty());
+        assert_eq!(tourism::tourism(&data, &period).unwrap(), None);
+        measures.extend(tourism::figures(None));
         let mut ids: Vec<&str> = measures.iter().map(|m| m.id).collect();
         let mut expected: Vec<&str> = targets().iter().map(|t| t.id.as_str()).collect();
         ids.sort_unstable();

@@ -1,5 +1,6 @@
 //! Visitors: pure functions of their index, origin shares, entry and exit through entry points,
-//! plans that hold together, phones with the right identifiers.
+//! plans that hold together, phones with the right identifiers; on every bundled scenario with
+//! inbound visitors, monthly totals, a daily rhythm and plausible entry points.
 
 use std::collections::HashSet;
 
@@ -10,7 +11,7 @@ use crate::mobility::{Segment, StayPurpose};
 use crate::population::Population;
 use crate::population::test_spec;
 use crate::public_data::roaming_plmns;
-use crate::public_data::{entry_points, inbound_origins};
+use crate::public_data::{EntryKind, EntryPoint, entry_points, inbound_origins};
 use crate::scenario;
 use crate::scenario::Scenario;
 use crate::visitors::*;
@@ -91,8 +92,10 @@ fn every_visitor_enters_and_leaves_through_an_entry_point_and_stays_in_the_regio
     for v in &all {
         for p in [v.entry, v.exit] {
             assert!(entry_points().iter().any(|e| e.id == p.id));
+            // A land border leads to the visitor's country, or to Singapore (transit).
             assert!(
-                p.connects_to(v.origin.iso3),
+                p.kind != EntryKind::LandCheckpoint
+                    || [Some(v.origin.iso3), Some("SGP")].contains(&p.crossing_country),
                 "{} via {}",
                 v.origin.iso3,
                 p.id
@@ -204,4 +207,137 @@ fn phones_roam_with_their_countrys_plmn_or_use_reserved_malaysian_numbers() {
         }
     }
     assert!(kinds.iter().all(|&k| k > 20), "{kinds:?}");
+}
+
+/// Every bundled scenario with inbound visitors, with its visitors.
+fn bundled_inbound() -> Vec<(&'static str, Scenario, Inbound)> {
+    let found: Vec<_> = scenario::bundled()
+        .iter()
+        .map(|b| {
+            let s = scenario::parse(b.name, b.text, &crate::tables::names()).expect("bundled");
+            (b.name, s)
+        })
+        .filter(|(_, s)| s.inbound_scale() > 0.0)
+        .map(|(name, s)| {
+            let inbound = Inbound::new(&crate::plan::inbound_spec(&s));
+            (name, s, inbound)
+        })
+        .collect();
+    assert!(found.len() >= 4, "{} scenarios with visitors", found.len());
+    found
+}
+
+#[test]
+fn arrivals_keep_monthly_totals_and_are_not_flat_on_every_bundled_scenario() {
+    use chrono::Datelike;
+    let mut saw_cny = false;
+    for (name, s, inbound) in bundled_inbound() {
+        let days: Vec<(NaiveDate, u64)> = inbound.arrivals_per_day().collect();
+        assert_eq!(
+            days.iter().map(|d| d.1).sum::<u64>(),
+            inbound.len(),
+            "{name}"
+        );
+        let expected = s.inbound_scale() * NATIONAL_ARRIVALS_PER_DAY;
+        // Whole calendar months inside the window hold the average, to the groups' rounding.
+        let mut months: Vec<(i32, u32)> = days.iter().map(|(d, _)| (d.year(), d.month())).collect();
+        months.dedup();
+        for (y, m) in months {
+            let in_month: Vec<u64> = days
+                .iter()
+                .filter(|(d, _)| (d.year(), d.month()) == (y, m))
+                .map(|d| d.1)
+                .collect();
+            let first = NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+            let length = first.iter_days().take_while(|d| d.month() == m).count();
+            if in_month.len() == length {
+                let total = in_month.iter().sum::<u64>() as f64;
+                assert!(
+                    (total - expected * length as f64).abs() <= 3.0,
+                    "{name} {y}-{m}: {total} vs {}",
+                    expected * length as f64
+                );
+            }
+        }
+        // Not flat: Saturdays above Tuesdays.
+        let on = |w: chrono::Weekday| -> u64 {
+            days.iter()
+                .filter(|(d, _)| d.weekday() == w)
+                .map(|d| d.1)
+                .sum()
+        };
+        let (sat, tue) = (on(chrono::Weekday::Sat), on(chrono::Weekday::Tue));
+        assert!(
+            sat as f64 > 1.2 * tue as f64,
+            "{name}: {sat} on Saturdays, {tue} on Tuesdays"
+        );
+        // The Chinese New Year week above an ordinary January week.
+        let week = |from: NaiveDate| -> Option<u64> {
+            let seven: Vec<u64> = days
+                .iter()
+                .filter(|(d, _)| *d >= from && *d < from + Days::new(7))
+                .map(|d| d.1)
+                .collect();
+            (seven.len() == 7).then(|| seven.iter().sum())
+        };
+        let cny = NaiveDate::from_ymd_opt(2025, 1, 26).unwrap();
+        let ordinary = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+        if let (Some(festive), Some(plain)) = (week(cny), week(ordinary)) {
+            saw_cny = true;
+            assert!(
+                festive as f64 > 1.1 * plain as f64,
+                "{name}: {festive} vs {plain}"
+            );
+        }
+    }
+    assert!(saw_cny, "no bundled scenario covers Chinese New Year");
+}
+
+#[test]
+fn entry_points_are_plausible_on_every_bundled_scenario() {
+    for (name, _, inbound) in bundled_inbound() {
+        let step = (inbound.len() / 40_000).max(1);
+        let sample: Vec<_> = (0..inbound.len())
+            .step_by(step as usize)
+            .map(|i| inbound.arrival(i))
+            .collect();
+        assert!(sample.len() > 3_000, "{name}: {} arrivals", sample.len());
+        let n = sample.len() as f64;
+        let at = |id: &str| sample.iter().filter(|a| a.2.id == id).count() as f64;
+        let share = |iso3: &str, id: &str| {
+            let of: Vec<_> = sample.iter().filter(|a| a.1.iso3 == iso3).collect();
+            of.iter().filter(|a| a.2.id == id).count() as f64 / of.len() as f64
+        };
+        // Senai has little international traffic: well under 2% of arrivals, and of Indians'
+        // and Chinese.
+        assert!(at("E08") < 0.02 * n, "{name}: Senai {}", at("E08") / n);
+        for iso3 in ["IND", "CHN"] {
+            assert!(
+                share(iso3, "E08") < 0.02,
+                "{name}: {iso3} at Senai {}",
+                share(iso3, "E08")
+            );
+        }
+        // Tawau well below Kota Kinabalu.
+        assert!(
+            at("E11") < 0.1 * at("E05"),
+            "{name}: Tawau {} vs BKI {}",
+            at("E11"),
+            at("E05")
+        );
+        // Singaporeans cross by land; most who cross into Johor by land are Singaporeans.
+        let sgp: Vec<_> = sample.iter().filter(|a| a.1.iso3 == "SGP").collect();
+        let by_land = |p: &EntryPoint| p.kind == EntryKind::LandCheckpoint && p.state_code == 1;
+        let sgp_land = sgp.iter().filter(|a| by_land(a.2)).count() as f64;
+        assert!(
+            sgp_land > 0.9 * sgp.len() as f64,
+            "{name}: {sgp_land} of {}",
+            sgp.len()
+        );
+        let land = sample.iter().filter(|a| by_land(a.2)).count() as f64;
+        assert!(
+            sgp_land > 0.8 * land,
+            "{name}: {sgp_land} Singaporeans of {land} by land"
+        );
+    }
 }

@@ -59,16 +59,9 @@ pub struct EntryPoint {
     pub lat: f64,
     /// IATA code of an airport.
     pub(crate) iata: Option<&'static str>,
-    /// The neighbouring country (ISO alpha-3) a land checkpoint or ferry terminal connects to;
+    /// The neighbouring country (ISO alpha-3) a land checkpoint or ferry terminal leads to;
     /// `None`: anywhere (airports, cruise terminal).
-    pub(crate) crossing_country: Option<&'static str>,
-}
-
-impl EntryPoint {
-    /// Whether a traveller arriving from `country` (ISO alpha-3) can enter here.
-    pub fn connects_to(&self, country: &str) -> bool {
-        self.crossing_country.is_none_or(|c| c == country)
-    }
+    pub crossing_country: Option<&'static str>,
 }
 
 /// A tourist attraction.

@@ -1,32 +1,38 @@
 //! Inbound visitors: foreign tourists and same-day excursionists who cross into Malaysia during
 //! the scenario, move between attractions and their hotels, and leave again.
 //!
-//! How many: `[tourism] inbound_scale` × `NATIONAL_ARRIVALS_PER_DAY` arrivals a day, the same
-//! every day (MOTAC: 10.1 million foreign visitors in Q1 2025, 90 days; the count includes
-//! same-day visitors, which the model has too).
+//! How many: `[tourism] inbound_scale` × `NATIONAL_ARRIVALS_PER_DAY` arrivals a day on average
+//! over every calendar month (MOTAC: 10.1 million foreign visitors in Q1 2025, 90 days; the
+//! count includes same-day visitors, which the model has too), spread over the month's days by
+//! calendar group: Singaporeans peak on Saturdays and shared holidays, Lunar New Year
+//! nationalities in the Spring Festival week, the others at weekends and in school breaks (see
+//! `arrivals`).
 //!
 //! Who: nationalities in the shares of the Immigration Department's 2024 arrivals
-//! ([`inbound_origins`]), assigned along a Weyl sequence over the arrival index (golden-ratio
-//! steps), so every run of consecutive arrivals follows the shares to within a few arrivals.
+//! ([`inbound_origins`]); a day's arrivals are numbered group by group, and within a group
+//! nationalities follow a Weyl sequence over the group's arrivals (golden-ratio steps), so every
+//! run of consecutive arrivals follows the shares to within a few arrivals.
 //!
-//! Where they enter: a state of entry from the nationality's 2024 states of entry, then an entry
-//! point of that state that connects to the country; a land checkpoint or ferry terminal for the
-//! neighbour ([`EntryPoint::connects_to`]) weighs `DEDICATED_CROSSING_WEIGHT` against 1 for an
-//! airport (Subang, a turboprop airport, `SUBANG_WEIGHT`). Singaporeans thus cross mostly at the
-//! Johor Causeway and the Second Link, Thais at Bukit Kayu Hitam and Padang Besar, long-haul
-//! visitors fly into KLIA/klia2, Penang, Kota Kinabalu or Kuching. A visitor whose entry point lies
-//! outside the scenario's region never appears in it; the others stay in the region: their hotels
-//! and outings are attractions of the region on the entry's landmass.
+//! Where they enter: a state of entry from the nationality's 2024 states of entry, then a point
+//! of that state. Nationals of a neighbour cross at that state's land checkpoints or ferry
+//! terminal to their country when it has one (Singaporeans at the Johor Causeway and the Second
+//! Link, Thais at Bukit Kayu Hitam and Padang Besar). Everyone else flies in with probability
+//! `min(1, the state's airports' foreign arrivals / its arrivals of such visitors)` (airports'
+//! international traffic in `INTERNATIONAL_PASSENGERS`), and otherwise crosses from Singapore or
+//! by sea (`transit_weight`); airports are weighted by their international traffic. A visitor
+//! whose entry point lies outside the scenario's region never appears in it; the others stay in
+//! the region: their hotels and outings are attractions of the region on the entry's landmass.
 //!
 //! How long, and the itinerary: see `itinerary`; the phone: see `phone`.
 //!
-//! Identity: arrival `i` of day `d` (counted from `MAX_NIGHTS` days before the scenario's first
-//! day, so that visitors already in the country on the first day exist) has the index
-//! `c = d × per_day + i`, the person id `VISITOR_ID_BASE`` + c` (disjoint from residents' ids)
+//! Identity: arrivals are numbered day by day from `MAX_NIGHTS` days before the scenario's first
+//! day (so that visitors already in the country on the first day exist); arrival `c` has the
+//! person id `VISITOR_ID_BASE`` + c` (disjoint from residents' ids)
 //! and the SIM key `VISITOR_SIM_KEY_BASE`` + c`. A visitor is a pure function of (seed, c),
 //! drawn from `stream(seed, Purpose::Visitor, c, 0)`; visitors are generated in blocks of
 //! consecutive indices after the residents' blocks, so any shard regenerates them identically.
 
+mod arrivals;
 mod itinerary;
 pub(crate) mod phone;
 
@@ -48,6 +54,8 @@ use crate::public_data::{
 use crate::rng::{Purpose, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform_in};
 
+use arrivals::{GROUPS, Group};
+
 pub(crate) use itinerary::Base;
 pub use phone::{Phone, PhoneKind};
 
@@ -58,22 +66,48 @@ pub(crate) const NATIONAL_ARRIVALS_PER_DAY: f64 = 10_100_000.0 / 90.0;
 pub(crate) const MAX_NIGHTS: u32 = 30;
 /// Person id of the first visitor index; residents' ids are far below.
 pub(crate) const VISITOR_ID_BASE: u64 = 1 << 40;
-/// Weight of a land checkpoint or ferry terminal dedicated to the visitor's country against an
-/// airport of the same state (assumption: 94% of Singaporean arrivals enter through Johor, nearly
-/// all by road).
-pub(crate) const DEDICATED_CROSSING_WEIGHT: f64 = 8.0;
-/// Weight of Subang airport (SZB) against 1 for the other airports of Selangor (assumption: it
-/// serves turboprop flights to Singapore only).
-pub(crate) const SUBANG_WEIGHT: f64 = 0.05;
+/// International passengers a year (arrivals and departures, millions) of each airport, by entry
+/// point id (assumption: rounded orders of magnitude of MAHB's and Senai's pre-pandemic traffic,
+/// which the shared data does not hold; KLIA's split between its terminals by their total
+/// traffic; Tawau, Kota Bharu, Miri and Melaka have few or no scheduled international flights).
+pub(crate) const INTERNATIONAL_PASSENGERS: [(&str, f64); 13] = [
+    ("E01", 22.0),
+    ("E02", 23.0),
+    ("E03", 0.3),
+    ("E04", 3.5),
+    ("E05", 2.5),
+    ("E06", 0.5),
+    ("E07", 0.3),
+    ("E08", 0.3),
+    ("E09", 0.05),
+    ("E10", 0.01),
+    ("E11", 0.02),
+    ("E12", 0.05),
+    ("E13", 0.1),
+];
+/// Share of an airport's international arrivals that are foreigners (assumption: the rest are
+/// Malaysians coming home).
+pub(crate) const FOREIGN_SHARE_OF_AIR_ARRIVALS: f64 = 0.5;
+/// Months of arrivals in [`InboundOrigin::arrivals`] (January–October 2024).
+const ORIGIN_MONTHS: f64 = 10.0;
 
 /// The inbound visitors of a scenario.
 pub struct Inbound {
     seed: u64,
     start: NaiveDate,
     days: u32,
-    per_day: u64,
+    /// First index of each day's arrivals of each group, from `MAX_NIGHTS` days before the
+    /// start, then one row past the last day: day `d`'s arrivals of group `g` are
+    /// `starts[d][g]..starts[d][g + 1]` (with `starts[d][3] == starts[d + 1][0]`).
+    starts: Vec<[u64; 4]>,
+    /// Arrivals of each group before each day (the Weyl position of a day's first arrival).
+    before: Vec<[u64; 3]>,
+    /// Per group: the origins (indices into `inbound_origins`) and their weights.
+    groups: [(Vec<usize>, Option<Weighted>); 3],
+    /// Per DOSM state code: probability that a visitor without a crossing of their own there
+    /// arrives by air.
+    air_share: [f64; 17],
     region: Vec<u16>,
-    origins: Weighted,
     phase: f64,
     /// Attractions of the region.
     attractions: Vec<&'static Attraction>,
@@ -202,19 +236,51 @@ impl Inbound {
                 .copied()
                 .collect()
         };
-        let per_day = libm::round(spec.inbound_scale * NATIONAL_ARRIVALS_PER_DAY) as u64;
-        let len = per_day * u64::from(MAX_NIGHTS + spec.days);
+        let origins = inbound_origins();
+        let groups = GROUPS.map(|g| {
+            let members: Vec<usize> = (0..origins.len())
+                .filter(|&i| Group::of(origins[i].iso3) == g)
+                .collect();
+            let weights = (!members.is_empty())
+                .then(|| Weighted::new(members.iter().map(|&i| origins[i].share)));
+            (members, weights)
+        });
+        let per_day = groups.each_ref().map(|(members, _)| {
+            let share: f64 = members.iter().map(|&i| origins[i].share).sum();
+            spec.inbound_scale * NATIONAL_ARRIVALS_PER_DAY * share
+        });
+        let first = spec.start - Days::new(u64::from(MAX_NIGHTS));
+        let counts = arrivals::daily_counts(first, MAX_NIGHTS + spec.days, per_day);
+        let (mut starts, mut before) = (Vec::new(), Vec::new());
+        let (mut next, mut seen) = (0u64, [0u64; 3]);
+        for day in &counts {
+            let mut row = [0u64; 4];
+            for g in 0..3 {
+                row[g] = next;
+                next += day[g];
+            }
+            row[3] = next;
+            starts.push(row);
+            before.push(seen);
+            for g in 0..3 {
+                seen[g] += day[g];
+            }
+        }
+        starts.push([next; 4]);
+        let len = next;
         Inbound {
             seed,
             start: spec.start,
             days: spec.days,
-            per_day,
+            starts,
+            before,
+            groups,
+            air_share: air_shares(),
             attractions: attractions()
                 .iter()
                 .filter(|a| region.binary_search(&a.district).is_ok())
                 .collect(),
             region,
-            origins: Weighted::new(inbound_origins().iter().map(|o| o.share)),
             phase: unit_f64(key_hash(seed, &[0x5649_5349])),
             hosts: pick(&["celcomdigi", "maxis", "umobile", "unifi", "yes"]),
             sellers: pick(&phone::TOURIST_SIM_OPERATORS),
@@ -225,7 +291,37 @@ impl Inbound {
     /// Number of visitor indices (arrivals from `MAX_NIGHTS` days before the first day to the
     /// last day), including those who never enter the region.
     pub fn len(&self) -> u64 {
-        self.per_day * u64::from(MAX_NIGHTS + self.days)
+        self.starts.last().map_or(0, |s| s[0])
+    }
+
+    /// Arrivals (visitor indices) on each day from `MAX_NIGHTS` days before the first day to the
+    /// last day, including those who never enter the region.
+    pub fn arrivals_per_day(&self) -> impl Iterator<Item = (NaiveDate, u64)> + '_ {
+        let first = self.start - Days::new(u64::from(MAX_NIGHTS));
+        self.starts
+            .windows(2)
+            .enumerate()
+            .map(move |(d, w)| (first + Days::new(d as u64), w[1][0] - w[0][0]))
+    }
+
+    /// Arrival `index`'s local date, nationality and entry point (also outside the region).
+    pub fn arrival(&self, index: u64) -> (NaiveDate, &'static InboundOrigin, &'static EntryPoint) {
+        self.draw_arrival(index, &mut stream(self.seed, Purpose::Visitor, index, 0))
+    }
+
+    fn draw_arrival(
+        &self,
+        index: u64,
+        rng: &mut crate::rng::StreamRng,
+    ) -> (NaiveDate, &'static InboundOrigin, &'static EntryPoint) {
+        let day = self.starts.partition_point(|s| s[0] <= index) - 1;
+        let date = self.start - Days::new(u64::from(MAX_NIGHTS)) + Days::new(day as u64);
+        let g = (0..3).rfind(|&g| self.starts[day][g] <= index).unwrap_or(0);
+        let (members, weights) = &self.groups[g];
+        let position = self.before[day][g] + (index - self.starts[day][g]);
+        let u = (position as f64 * 0.618_033_988_749_894_9 + self.phase).fract();
+        let origin = &inbound_origins()[members[weights.as_ref().map_or(0, |w| w.pick(u))]];
+        (date, origin, self.entry_point(origin, rng))
     }
 
     /// Whether there are no visitors.
@@ -240,13 +336,8 @@ impl Inbound {
     /// Visitor `index`, or `None` when they enter outside the region, find no attraction of the
     /// region within reach, or are not in the country during the scenario.
     pub fn visitor(&self, population: &Population, index: u64) -> Option<Visitor> {
-        let seed = self.seed;
-        let day = index / self.per_day.max(1);
-        let date = self.start - Days::new(u64::from(MAX_NIGHTS)) + Days::new(day);
-        let u = (index as f64 * 0.618_033_988_749_894_9 + self.phase).fract();
-        let origin = &inbound_origins()[self.origins.pick(u)];
-        let mut rng = stream(seed, Purpose::Visitor, index, 0);
-        let entry = entry_point(origin, &mut rng);
+        let mut rng = stream(self.seed, Purpose::Visitor, index, 0);
+        let (date, origin, entry) = self.draw_arrival(index, &mut rng);
         if !self.in_region(entry.district) {
             return None;
         }
@@ -317,33 +408,114 @@ fn landmass(district: u16) -> Option<crate::public_data::Region> {
     state(districts()[usize::from(district)].state_code).map(|s| s.region)
 }
 
-/// The entry point of a visitor from `origin`: a state from its states of entry (those with a
-/// point that connects to the country), then a point of that state that connects to it.
-fn entry_point(origin: &InboundOrigin, rng: &mut crate::rng::StreamRng) -> &'static EntryPoint {
-    let usable = |state_code: u8| {
-        entry_points()
-            .iter()
-            .filter(move |p| p.state_code == state_code && p.connects_to(origin.iso3))
-    };
-    let states = Weighted::new(origin.entry_states.iter().map(|&(state_code, share)| {
-        if usable(state_code).next().is_some() {
-            share
-        } else {
-            0.0
+/// Per DOSM state code: the probability that a visitor without a crossing of their own into the
+/// state (not a national of the country its checkpoints lead to) arrives by air, capped at 1:
+/// the foreign arrivals its airports receive over the arrivals of such visitors through the state
+/// (a year, from the 2024 arrivals by nationality and state of entry). 1 where such visitors
+/// have no other way in; 0 without an airport.
+fn air_shares() -> [f64; 17] {
+    let mut shares = [1.0; 17];
+    for (state_code, share) in shares.iter_mut().enumerate() {
+        let points = || {
+            entry_points()
+                .iter()
+                .filter(move |p| usize::from(p.state_code) == state_code)
+        };
+        let by_air: f64 = points()
+            .map(|p| international_passengers(p) * 1e6 / 2.0 * FOREIGN_SHARE_OF_AIR_ARRIVALS)
+            .sum();
+        if points().all(|p| p.kind == EntryKind::Airport) {
+            continue;
         }
-    }));
-    let state_code = origin.entry_states[states.sample(rng)].0;
-    let candidates: Vec<&'static EntryPoint> = usable(state_code).collect();
-    let pick = Weighted::new(candidates.iter().map(|p| point_weight(p)));
-    candidates[pick.sample(rng)]
+        if points().all(|p| transit_weight(p) == 0.0) && by_air > 0.0 {
+            continue;
+        }
+        let arriving: f64 = inbound_origins()
+            .iter()
+            .filter(|o| !points().any(|p| p.crossing_country == Some(o.iso3)))
+            .flat_map(|o| {
+                o.entry_states
+                    .iter()
+                    .filter(|s| usize::from(s.0) == state_code)
+                    .map(move |s| o.arrivals as f64 * 12.0 / ORIGIN_MONTHS * s.1)
+            })
+            .sum();
+        *share = if arriving > 0.0 {
+            (by_air / arriving).min(1.0)
+        } else {
+            1.0
+        };
+    }
+    shares
 }
 
-/// Weight of an entry point among those of its state that a visitor can use.
-fn point_weight(p: &EntryPoint) -> f64 {
-    match (p.kind, p.iata) {
-        (EntryKind::Airport, Some("SZB")) => SUBANG_WEIGHT,
-        (EntryKind::Airport, _) => 1.0,
-        (_, _) if p.crossing_country.is_some() => DEDICATED_CROSSING_WEIGHT,
-        _ => 1.0,
+impl Inbound {
+    /// The entry point of a visitor from `origin`: a state from its states of entry, then that
+    /// state's crossings to the visitor's country when it has any; otherwise an airport (with
+    /// the state's air share) or a crossing others use, airports by international traffic.
+    fn entry_point(
+        &self,
+        origin: &InboundOrigin,
+        rng: &mut crate::rng::StreamRng,
+    ) -> &'static EntryPoint {
+        let states = Weighted::new(origin.entry_states.iter().map(|s| s.1));
+        let state_code = origin.entry_states[states.sample(rng)].0;
+        let in_state: Vec<&'static EntryPoint> = entry_points()
+            .iter()
+            .filter(|p| p.state_code == state_code)
+            .collect();
+        let own: Vec<&'static EntryPoint> = in_state
+            .iter()
+            .copied()
+            .filter(|p| p.crossing_country == Some(origin.iso3))
+            .collect();
+        let (candidates, weight): (Vec<&'static EntryPoint>, fn(&EntryPoint) -> f64) =
+            if !own.is_empty() {
+                (own, |p| if p.id == "L01" { CAUSEWAY_WEIGHT } else { 1.0 })
+            } else {
+                let (air, surface): (Vec<_>, Vec<_>) = in_state
+                    .into_iter()
+                    .partition(|p| p.kind == EntryKind::Airport);
+                let usable = surface.iter().any(|p| transit_weight(p) > 0.0);
+                if !air.is_empty()
+                    && (!usable || bernoulli(rng, self.air_share[usize::from(state_code)]))
+                {
+                    (air, international_passengers)
+                } else if usable {
+                    (surface, transit_weight)
+                } else {
+                    (surface, |_| 1.0)
+                }
+            };
+        let pick = Weighted::new(candidates.iter().map(|p| weight(p)));
+        candidates[pick.sample(rng)]
     }
+}
+
+/// Weight of the Johor Causeway against 1 for the Second Link among the crossings from Singapore
+/// (assumption: the Causeway carries most of the ~300,000 daily crossings,
+/// `johor_singapore_cross_border_facts.csv`; the split is not published there).
+pub(crate) const CAUSEWAY_WEIGHT: f64 = 2.0;
+
+/// Weight of a land checkpoint or ferry terminal for visitors who are not nationals of the
+/// country it leads to: the Singapore crossings (`CAUSEWAY_WEIGHT` and 1: many long-haul visitors
+/// fly into Singapore and cross by road), the Batam/Bintan ferry 0.25, the cruise terminal 1,
+/// the other land borders 0 (assumption: few besides the neighbours' nationals cross them).
+fn transit_weight(p: &EntryPoint) -> f64 {
+    match (p.kind, p.crossing_country) {
+        (EntryKind::Airport, _) => 0.0,
+        (_, Some("SGP")) if p.id == "L01" => CAUSEWAY_WEIGHT,
+        (_, Some("SGP")) => 1.0,
+        (EntryKind::FerryTerminal, Some(_)) => 0.25,
+        (EntryKind::FerryTerminal, None) => 1.0,
+        (EntryKind::LandCheckpoint, _) => 0.0,
+    }
+}
+
+/// An airport's international passengers a year, millions (0 for other points).
+fn international_passengers(p: &EntryPoint) -> f64 {
+    INTERNATIONAL_PASSENGERS
+        .iter()
+        .find(|(id, _)| *id == p.id)
+        .map_or(0.0, |(_, m)| *m)
 }
