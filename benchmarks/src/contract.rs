@@ -14,7 +14,7 @@ pub const CONTRACT_VERSION: u64 = 1;
 /// The tables of the operator's view a pipeline receives (and may release as microdata).
 pub const INPUT_TABLES: [&str; 4] = ["subscribers", "cells", "cdr", "ip_sessions"];
 /// The indicator vocabulary of aggregate releases.
-pub const INDICATORS: [&str; 18] = [
+pub const INDICATORS: [&str; 20] = [
     "present_population",
     "residents",
     "od_trips",
@@ -33,6 +33,8 @@ pub const INDICATORS: [&str; 18] = [
     "domestic_nights",
     "same_day_visits",
     "inbound_visitors_by_entry",
+    "outbound_trips",
+    "outbound_nights",
 ];
 /// Columns of the aggregates table, in order.
 pub const AGGREGATE_COLUMNS: [&str; 8] = [

@@ -22,8 +22,8 @@ use telcosynth_sinks::read::DatasetReader;
 pub struct IndicatorSql {
     /// Indicator name (the contract's vocabulary).
     pub name: &'static str,
-    /// Query over `events`, `cdr_located`, `ip_located`, `cells`, `period`, `mcc_country`,
-    /// `district_areas`, `entry_points`.
+    /// Query over `events`, `cdr_located`, `ip_located`, `roaming_events`, `cells`, `period`,
+    /// `mcc_country`, `district_areas`, `entry_points`.
     pub view: &'static str,
     /// Query over `persons`, `trajectories`, `target_persons`, `visitors`, `trips`, `period`,
     /// `days`, `district_areas` (and the view's `cells`);
@@ -54,7 +54,7 @@ macro_rules! indicator {
 }
 
 /// Every indicator, in the contract's order.
-pub const ALL: [IndicatorSql; 18] = [
+pub const ALL: [IndicatorSql; 20] = [
     indicator!("present_population", truth, false),
     indicator!("residents", truth, false),
     indicator!("od_trips", truth, false),
@@ -73,6 +73,8 @@ pub const ALL: [IndicatorSql; 18] = [
     indicator!("domestic_nights", truth, true),
     indicator!("same_day_visits", truth, true),
     indicator!("inbound_visitors_by_entry", truth, true),
+    indicator!("outbound_trips", truth, true),
+    indicator!("outbound_nights", truth, true),
 ];
 
 /// One row of the aggregates table, times as UTC epoch seconds.
@@ -355,9 +357,11 @@ const IP_COLUMNS: [(&str, &str); 6] = [
 ];
 
 /// Registers the operator-view tables of `dir` (`cdr`, `ip_sessions`; cells from `cells_dir`)
-/// and the views the indicator SQL reads: `cdr_located`, `ip_located` (every record with its
-/// subscriber, epoch-second times, district `zone` and position: the cell's site, or the
-/// district's centroid for district-level releases) and `events` (both, with [start, end)).
+/// and the views the indicator SQL reads: `cdr_located`, `ip_located` (every record with a
+/// location, with its subscriber, epoch-second times, district `zone` and position: the cell's
+/// site, or the district's centroid for district-level releases), `events` (both, with
+/// [start, end)) and `roaming_events` (every record, located or not, with `roaming` and
+/// `visited_plmn`).
 /// A table missing from `dir` gives an empty view.
 pub fn register_view(
     engine: &Engine,
@@ -372,6 +376,7 @@ pub fn register_view(
          AVG(lon) AS lon FROM cells GROUP BY district_code",
     )?;
     let (cdr_loc, ip_loc) = level.location_columns();
+    let mut roaming = Vec::new();
     for (table, loc, extra, view) in [
         ("cdr", cdr_loc, &CDR_COLUMNS[..], "cdr_located"),
         ("ip_sessions", ip_loc, &IP_COLUMNS[..], "ip_located"),
@@ -383,6 +388,7 @@ pub fn register_view(
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect();
+            roaming.push(roaming_select(table, &present));
             located_view(table, view, loc, extra, &present, level)
         } else {
             empty_view(view, extra)
@@ -397,7 +403,40 @@ pub fn register_view(
          SELECT subscriber, start_s, GREATEST(end_s, start_s + 1) AS end_s, zone, lat, lon \
          FROM ip_located",
     )?;
+    if roaming.is_empty() {
+        roaming.push(
+            "SELECT CAST(NULL AS VARCHAR) AS subscriber, CAST(NULL AS BIGINT) AS start_s, \
+             CAST(NULL AS VARCHAR) AS roaming, CAST(NULL AS VARCHAR) AS visited_plmn WHERE FALSE"
+                .to_owned(),
+        );
+    }
+    engine.sql(
+        "create view roaming_events",
+        &format!(
+            "CREATE VIEW roaming_events AS {}",
+            roaming.join(" UNION ALL ")
+        ),
+    )?;
     Ok(())
+}
+
+/// Every record of `table` with its subscriber, epoch-second start, `roaming` and
+/// `visited_plmn` (`NULL` when a release lacks them), located or not: what the trips abroad
+/// are read from.
+fn roaming_select(table: &str, present: &[String]) -> String {
+    let column = |c: &str| {
+        if present.iter().any(|p| p == c) {
+            format!("CAST(t.{c} AS VARCHAR) AS {c}")
+        } else {
+            format!("CAST(NULL AS VARCHAR) AS {c}")
+        }
+    };
+    format!(
+        "SELECT t.served_msisdn AS subscriber, to_unixtime(t.start_time) AS start_s, {}, {} \
+         FROM {table} AS t",
+        column("roaming"),
+        column("visited_plmn")
+    )
 }
 
 /// Column names and types of a registered table.
@@ -443,12 +482,14 @@ fn located_view(
         SpatialLevel::District => format!(
             "CREATE VIEW {view} AS SELECT {}, CAST(t.{loc} AS VARCHAR) AS zone, z.lat AS lat, \
              z.lon AS lon FROM {table} AS t \
-             LEFT JOIN zone_centroids AS z ON CAST(t.{loc} AS VARCHAR) = z.zone",
+             LEFT JOIN zone_centroids AS z ON CAST(t.{loc} AS VARCHAR) = z.zone \
+             WHERE t.{loc} IS NOT NULL",
             cols.join(", ")
         ),
         SpatialLevel::State => format!(
             "CREATE VIEW {view} AS SELECT {}, CAST(t.{loc} AS VARCHAR) AS zone, \
-             CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon FROM {table} AS t",
+             CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon FROM {table} AS t \
+             WHERE t.{loc} IS NOT NULL",
             cols.join(", ")
         ),
     }
@@ -854,11 +895,13 @@ mod tests {
         );
     }
 
-    const TOURISM: [&str; 4] = [
+    const TOURISM: [&str; 6] = [
         "domestic_trips",
         "domestic_nights",
         "same_day_visits",
         "inbound_visitors_by_entry",
+        "outbound_trips",
+        "outbound_nights",
     ];
 
     /// Cells of the tourism views: 1 in W.P. Kuala Lumpur (14_1), 2 in Gombak (10_1), 3 in
@@ -995,8 +1038,22 @@ mod tests {
         // (person, depart, arrive, leave, origin, destination): person 1 in Melaka on nights 1
         // and 2, and a trip within KL (not outside the usual environment); person 2 in Alor Gajah
         // (4_1) from day 3 to day 5 (night 3 in the period); person 3 is not a target person.
+        // Trips abroad: person 2 in Thailand on night 0; person 1 in Singapore from day 3 (night
+        // 3 ends after the period); person 3's is not a target person's.
         let trips = [
+            ("outbound", 2, 5 * h, 10 * h, day + 20 * h, "14_1", "THA"),
             (
+                "outbound",
+                1,
+                3 * day + 5 * h,
+                3 * day + 9 * h,
+                5 * day,
+                "14_1",
+                "SGP",
+            ),
+            ("outbound", 3, 5 * h, 10 * h, day + 20 * h, "10_1", "THA"),
+            (
+                "balik_kampung",
                 1,
                 day + 9 * h,
                 day + 12 * h,
@@ -1005,6 +1062,7 @@ mod tests {
                 "4_3",
             ),
             (
+                "leisure",
                 1,
                 2 * day + 9 * h,
                 2 * day + 12 * h,
@@ -1013,6 +1071,7 @@ mod tests {
                 "14_1",
             ),
             (
+                "leisure",
                 2,
                 3 * day + 9 * h,
                 3 * day + 12 * h,
@@ -1021,6 +1080,7 @@ mod tests {
                 "4_1",
             ),
             (
+                "balik_kampung",
                 3,
                 day + 9 * h,
                 day + 12 * h,
@@ -1031,9 +1091,9 @@ mod tests {
         ];
         let rows: Vec<String> = trips
             .iter()
-            .map(|(p, depart, arrive, leave, origin, dest)| {
+            .map(|(kind, p, depart, arrive, leave, origin, dest)| {
                 format!(
-                    "(CAST({p} AS BIGINT), {}, {}, {}, '{origin}', '{dest}')",
+                    "('{kind}', CAST({p} AS BIGINT), {}, {}, {}, '{origin}', '{dest}')",
                     ts(DAY0 + depart),
                     ts(DAY0 + arrive),
                     ts(DAY0 + leave)
@@ -1044,7 +1104,7 @@ mod tests {
             .write_parquet(
                 "trips",
                 &format!(
-                    "SELECT * FROM (VALUES {}) AS t(person_id, depart_time, arrive_time, \
+                    "SELECT * FROM (VALUES {}) AS t(kind, person_id, depart_time, arrive_time, \
                      leave_time, origin_district_code, destination_district_code)",
                     rows.join(", ")
                 ),
@@ -1064,6 +1124,8 @@ mod tests {
             (2, "stay", 9 * h, 17 * h, "10_1", "work"),
             (2, "stay", 17 * h, day, "14_1", "home"),
             (2, "stay", day + 9 * h, day + 17 * h, "10_1", "work"),
+            // Abroad: in no district, so no same-day visit.
+            (2, "stay", day + 17 * h, day + 18 * h, "THA", "leisure"),
             (2, "move", 2 * day + 9 * h, 2 * day + 11 * h, "4_2", "road"),
             (
                 2,
@@ -1182,6 +1244,89 @@ mod tests {
                 row("E08", DAY0 + day, None, 1.0),
             ]
         );
+        assert_eq!(
+            values(&set, "outbound_trips"),
+            vec![row("THA", DAY0, None, 1.0)]
+        );
+        assert_eq!(
+            values(&set, "outbound_nights"),
+            vec![row("THA", DAY0, None, 1.0)]
+        );
+    }
+
+    #[test]
+    fn trips_abroad_of_a_hand_built_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = Engine::new().unwrap();
+        let file = |t: &str| dir.path().join(t).join("part-0.parquet");
+        write
+            .write_parquet("cells", TOURISM_CELLS, &file("cells"))
+            .unwrap();
+        let (h, day) = (3600, 86_400);
+        // (subscriber, seconds from day 0's midnight, visited network; None at home in KL).
+        // t1 is in Singapore on nights 0 and 1 (one trip); c1 commutes there and sleeps at home;
+        // t2 is in Thailand on night 2; t3 reaches Singapore on day 3 (its night ends after the
+        // period); t4 comes home on day 2 between two nights in Singapore (one trip of one
+        // night in the period, night 2).
+        let sgp = Some("52501");
+        let records = [
+            ("t1", 10 * h, None),
+            ("t1", 20 * h, sgp),
+            ("t1", day + 9 * h, sgp),
+            ("t1", day + 22 * h, sgp),
+            ("t1", 2 * day + 8 * h, sgp),
+            ("t1", 2 * day + 19 * h, None),
+            ("c1", 7 * h, sgp),
+            ("c1", 20 * h, None),
+            ("c1", day + 7 * h, sgp),
+            ("c1", day + 20 * h, None),
+            ("t2", 2 * day + 21 * h, Some("52003")),
+            ("t2", 3 * day + 10 * h, Some("52003")),
+            ("t3", 3 * day + 20 * h, sgp),
+            ("t4", day + 23 * h, sgp),
+            ("t4", 2 * day + 6 * h, None),
+            ("t4", 2 * day + 23 * h, sgp),
+            ("t4", 3 * day + 7 * h, sgp),
+        ];
+        let rows: Vec<String> = records
+            .iter()
+            .map(|(s, t, visited)| {
+                let (roaming, plmn, cell) = match visited {
+                    Some(p) => ("outbound", format!("'{p}'"), "NULL"),
+                    None => ("home", "NULL".into(), "1"),
+                };
+                format!(
+                    "('{s}', '502120000000001', 'MOC', 'answered', '{roaming}', 30, {}, \
+                     CAST({cell} AS BIGINT), CAST({plmn} AS VARCHAR))",
+                    ts(DAY0 + t)
+                )
+            })
+            .collect();
+        write
+            .write_parquet(
+                "cdr",
+                &format!(
+                    "SELECT * FROM (VALUES {}) AS t(served_msisdn, served_imsi, record_type, \
+                     result, roaming, duration_s, start_time, first_cell_key, visited_plmn)",
+                    rows.join(", ")
+                ),
+                &file("cdr"),
+            )
+            .unwrap();
+        let engine = tourism_engine(dir.path());
+        let set = compute(&engine, Side::View, true);
+        let row = |z: &str, v: f64| (z.to_owned(), DAY0, None, v);
+        assert_eq!(
+            values(&set, "outbound_trips"),
+            vec![row("SGP", 2.0), row("THA", 1.0)]
+        );
+        assert_eq!(
+            values(&set, "outbound_nights"),
+            vec![row("SGP", 3.0), row("THA", 1.0)]
+        );
+        // Records abroad locate nothing: every located event is in a district.
+        let located = values(&set, "present_population");
+        assert!(located.iter().all(|r| r.0 == "14_1"), "{located:?}");
     }
 
     #[test]

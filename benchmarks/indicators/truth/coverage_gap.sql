@@ -26,6 +26,7 @@ segments AS (
     SELECT t.person_id, t.district_code AS zone, t.end_lat AS lat, t.end_lon AS lon,
            to_unixtime(t.start_time) AS s, to_unixtime(t.end_time) AS e
     FROM trajectories AS t JOIN target_persons AS tp ON t.person_id = tp.person_id
+    WHERE t.district_code IN (SELECT zone FROM district_areas)
 ),
 positions AS (
     SELECT DISTINCT lat, lon FROM segments

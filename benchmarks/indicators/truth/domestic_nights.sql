@@ -1,8 +1,8 @@
--- domestic_nights (truth): nights of the period that target residents spend on trips (`trips`)
--- whose destination district is not their home district (the usual environment), by
--- destination district and origin state (the home district code before '_'). A trip spends
--- the night of local day d away when it arrives before the midnight ending d and leaves on a
--- later day.
+-- domestic_nights (truth): nights of the period that target residents spend on trips in
+-- Malaysia (`trips`, not of kind outbound) whose destination district is not their home
+-- district (the usual environment), by destination district and origin state (the home
+-- district code before '_'). A trip spends the night of local day d away when it arrives
+-- before the midnight ending d and leaves on a later day.
 SELECT 'domestic_nights' AS indicator,
        'district' AS zone_level,
        t.destination_district_code AS zone_id,
@@ -17,6 +17,6 @@ JOIN days AS d
   ON to_unixtime(t.arrive_time) < d.t_start + 86400
  AND to_unixtime(t.leave_time) >= d.t_start + 86400
 CROSS JOIN period AS p
-WHERE t.destination_district_code <> t.origin_district_code
+WHERE t.destination_district_code <> t.origin_district_code AND t.kind <> 'outbound'
 GROUP BY t.destination_district_code, split_part(t.origin_district_code, '_', 1),
          p.t_start, p.t_end

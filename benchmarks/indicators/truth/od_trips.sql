@@ -1,11 +1,12 @@
 -- od_trips (truth): directed trips between districts per local day: a target person's
--- consecutive stays in different districts, counted on the local day the second stay starts.
+-- consecutive stays in different districts, counted on the local day the second stay starts
+-- (stays abroad left out: a commute to Singapore and back is no trip between districts).
 WITH seq AS (
     SELECT to_unixtime(t.start_time) AS start_s, t.district_code AS zone,
            LAG(t.district_code) OVER (PARTITION BY t.person_id ORDER BY t.start_time, t.seq)
                AS origin
     FROM trajectories AS t JOIN target_persons AS p ON t.person_id = p.person_id
-    WHERE t.kind = 'stay'
+    WHERE t.kind = 'stay' AND t.district_code IN (SELECT zone FROM district_areas)
 ),
 moves AS (
     SELECT origin, zone AS destination, ((start_s + 28800) / 86400) * 86400 - 28800 AS day

@@ -1,5 +1,6 @@
 -- present_population (truth): distinct target persons whose trajectory (stays and moves,
--- district of the stay or of the move's destination) overlaps a district during a clock hour.
+-- district of the stay or of the move's destination) overlaps a district during a clock hour;
+-- time abroad (a country code instead of a district) is in no district.
 SELECT 'present_population' AS indicator,
        'district' AS zone_level,
        zone AS zone_id,
@@ -13,5 +14,6 @@ FROM (
            unnest(generate_series(to_unixtime(t.start_time) / 3600,
                                   (to_unixtime(t.end_time) - 1) / 3600)) AS h
     FROM trajectories AS t JOIN target_persons AS p ON t.person_id = p.person_id
+    WHERE t.district_code IN (SELECT zone FROM district_areas)
 ) AS hours
 GROUP BY zone, h

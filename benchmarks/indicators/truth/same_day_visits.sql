@@ -12,7 +12,7 @@ WITH stays AS (
     JOIN days AS d
       ON to_unixtime(t.start_time) < d.t_start + 86400
      AND to_unixtime(t.end_time) > d.t_start
-    WHERE t.kind = 'stay'
+    WHERE t.kind = 'stay' AND t.district_code IN (SELECT zone FROM district_areas)
 ),
 resident_stays AS (
     SELECT s.person_id, s.zone, s.purpose, s.day, s.t_start, h.home_district_code AS home

@@ -34,7 +34,7 @@
 //! publishing each would take a further part of ε for a numerator and a denominator, each
 //! bounded by records per subscriber-day — left to the pipelines the benchmark compares.
 //! Nor are the tourism indicators (`domestic_trips`, `domestic_nights`, `same_day_visits`,
-//! `inbound_visitors_by_entry`): the contribution bounds above are per subscriber-day, and one
+//! `inbound_visitors_by_entry`, `outbound_trips`, `outbound_nights`): the contribution bounds above are per subscriber-day, and one
 //! subscriber-day can split a trip in two, move its destination or its nights (a trip is a run
 //! of nights across days), make a district regular or not for the whole period (same-day
 //! visits), or be a roamer's first day (the entry point): bounding them would need bounds per

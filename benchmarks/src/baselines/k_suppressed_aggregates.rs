@@ -2,7 +2,9 @@
 //! own SQL, published only where at least k = 15 subscribers stand behind a value (counts below
 //! 15 left out, as Flowminder does; rates, shares and volumes left out where fewer than 15
 //! subscribers contributed to the district-day; `user_density` left out where its
-//! `present_population` count is, `domestic_nights` where its row's `domestic_trips` count is). Aggregates only: no record leaves the operator.
+//! `present_population` count is, `domestic_nights` and `outbound_nights` where their row's
+//! `domestic_trips` or `outbound_trips` count is). Aggregates only: no record leaves the
+//! operator.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -18,7 +20,7 @@ use telcosynth_generator::public_data::calendar::UTC_OFFSET_SECONDS;
 pub const K: u64 = 15;
 
 /// Indicators whose value is itself a count of subscribers or trips.
-const COUNTS: [&str; 8] = [
+const COUNTS: [&str; 9] = [
     "present_population",
     "residents",
     "od_trips",
@@ -27,6 +29,13 @@ const COUNTS: [&str; 8] = [
     "domestic_trips",
     "same_day_visits",
     "inbound_visitors_by_entry",
+    "outbound_trips",
+];
+
+/// Nights indicators and the trips indicator whose rows they belong to.
+const NIGHTS_OF: [(&str, &str); 2] = [
+    ("domestic_nights", "domestic_trips"),
+    ("outbound_nights", "outbound_trips"),
 ];
 
 /// Distinct subscribers behind each (zone, local day) of the network indicators.
@@ -56,13 +65,13 @@ fn published<'a>(set: &'a IndicatorSet, enough: &BTreeSet<(String, String, i64)>
         .filter(|r| r.value.unwrap_or(0.0) >= K as f64)
         .map(|r| (r.zone_id.clone(), r.t_start))
         .collect();
-    let trips_published: BTreeSet<RowKey> = set
-        .rows
-        .get("domestic_trips")
-        .into_iter()
-        .flatten()
-        .filter(|r| r.value.unwrap_or(0.0) >= K as f64)
-        .map(Row::key)
+    let trips_published: BTreeSet<(&str, RowKey)> = NIGHTS_OF
+        .iter()
+        .flat_map(|&(nights, trips)| {
+            let rows = set.rows.get(trips).into_iter().flatten();
+            rows.filter(|r| r.value.unwrap_or(0.0) >= K as f64)
+                .map(move |r| (nights, r.key()))
+        })
         .collect();
     let published = |r: &Row| -> bool {
         let v = r.value.unwrap_or(0.0);
@@ -80,7 +89,9 @@ fn published<'a>(set: &'a IndicatorSet, enough: &BTreeSet<(String, String, i64)>
             // A density is a count over a public area: published where the count is.
             "user_density" => counts_published.contains(&(r.zone_id.clone(), r.t_start)),
             // Nights, where the trips they belong to are published (15 trips or more).
-            "domestic_nights" => trips_published.contains(&r.key()),
+            name @ ("domestic_nights" | "outbound_nights") => {
+                trips_published.contains(&(name, r.key()))
+            }
             _ => v >= K as f64,
         }
     };
