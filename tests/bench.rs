@@ -322,9 +322,11 @@ fn every_baseline_is_scored_on_the_tourism_indicators() {
         "domestic_nights",
         "same_day_visits",
         "inbound_visitors_by_entry",
+        "outbound_trips",
+        "outbound_nights",
     ];
-    // The fixture has weekend trips, day visitors and arrivals: the view and the truth both
-    // have rows of each.
+    // The fixture has weekend trips, day visitors, arrivals and trips abroad: the view and the
+    // truth both have rows of each.
     for ind in tourism {
         let truth = report["raw_view"]["vs_truth"]
             .as_array()
@@ -341,7 +343,7 @@ fn every_baseline_is_scored_on_the_tourism_indicators() {
             .iter()
             .find(|e| e["pipeline"] == name)
             .unwrap_or_else(|| panic!("{name} is ranked"));
-        assert_eq!(entry["indicator_errors"].as_object().unwrap().len(), 18);
+        assert_eq!(entry["indicator_errors"].as_object().unwrap().len(), 20);
         for ind in tourism {
             let loss = entry["indicator_errors"][ind].as_f64().unwrap();
             match name {

@@ -338,7 +338,7 @@ mod tests {
         without.rows.remove("call_drop_rate");
         let (u, errors) = utility(&without);
         assert_eq!(errors["call_drop_rate"], 1.0);
-        // Twelve indicators of equal weight (the eighteen but the six that need the tourism truth
+        // Twelve indicators of equal weight (the twenty but the eight that need the tourism truth
         // tables, visitors and trips): one lost is a twelfth of the utility.
         assert_eq!(errors.len(), 12);
         assert!((u - 11.0 / 12.0).abs() < 1e-12, "{u}");
