@@ -10,9 +10,10 @@
 //!   gravity model.
 //! * Children aged 7–17 go to a school uniform in a disc of [`SCHOOL_RADIUS_KM`] around home,
 //!   inside the home district.
-//! * Kampung: citizens born in another state have one in their birth state (a district drawn by
-//!   population); others, with probability [`KAMPUNG_IN_STATE`], in another district of their home
-//!   state; non-citizens have none. Districts may lie outside the scenario region.
+//! * Kampung: citizens born in another state have one in their birth state; others, with
+//!   probability [`KAMPUNG_IN_STATE`], in another district of their home state; non-citizens
+//!   have none. The district is drawn by rural population plus [`URBAN_KAMPUNG_WEIGHT`] of the
+//!   urban: a home town is rarely a metropolis. Districts may lie outside the scenario region.
 //! * Some workers of Johor Bahru and Kulai work in Singapore instead ([`super::border`]).
 
 use chrono::NaiveDate;
@@ -50,6 +51,10 @@ pub(crate) const SCHOOL_RADIUS_KM: f64 = 3.0;
 /// Share of citizens living in their birth state with a kampung in another district of it
 /// (assumption).
 pub(crate) const KAMPUNG_IN_STATE: f64 = 0.4;
+/// Weight of a district's urban population, relative to its rural population, in drawing a
+/// kampung (assumption: balik kampung goes to home towns and villages, so Kuala Lumpur and
+/// Petaling, all but fully urban, are rarely one).
+pub(crate) const URBAN_KAMPUNG_WEIGHT: f64 = 0.1;
 /// Tries to draw a school inside the home district before settling at home.
 const SCHOOL_TRIES: usize = 8;
 
@@ -199,6 +204,8 @@ fn kampung(person: &Person, rng: &mut StreamRng) -> Option<u16> {
     if choices.is_empty() {
         return None;
     }
-    let w = Weighted::new(choices.iter().map(|d| d.population as f64));
+    let w = Weighted::new(choices.iter().map(|d| {
+        d.population as f64 * ((1.0 - d.urban_share) + URBAN_KAMPUNG_WEIGHT * d.urban_share)
+    }));
     Some(choices[w.sample(rng)].index)
 }

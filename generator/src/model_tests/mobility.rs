@@ -699,6 +699,61 @@ fn trips_abroad_follow_the_shares_cross_at_a_gateway_and_stay_abroad() {
 }
 
 #[test]
+fn chinese_new_year_leaves_the_metropolises_by_their_chinese_population_for_home_towns() {
+    use crate::population::Ethnicity;
+    let code = |c: &str| districts().iter().find(|d| d.code == c).unwrap().index;
+    let (kl, jb) = (code("14_1"), code("1_2"));
+    let region = vec![kl, jb];
+    let population = Population::new(test_spec(
+        13,
+        region.clone(),
+        PopulationSize::Persons(40_000),
+    ))
+    .unwrap();
+    let (first, last) = (ymd(1, 20), ymd(2, 5));
+    let travel = TravelSpec {
+        cny_share: crate::scenario::DEFAULT_BALIK_KAMPUNG_CNY_SHARE,
+        raya_share: 0.0,
+        leisure_share: 0.0,
+        outbound_scale: 0.0,
+        first,
+        last,
+    };
+    let m = Mobility::with_travel(&population, &region, first, travel);
+    let (mut from, mut chinese) = ([0.0f64; 2], [0.0f64; 2]);
+    let mut to: std::collections::BTreeMap<&str, u32> = Default::default();
+    for id in 0..population.len() {
+        let p = population.person(id);
+        let k = usize::from(p.district == jb);
+        if p.ethnicity == Ethnicity::Chinese {
+            chinese[k] += 1.0;
+        }
+        for t in m
+            .trips(&p)
+            .iter()
+            .filter(|t| t.kind == TripKind::BalikKampung)
+        {
+            from[k] += 1.0;
+            *to.entry(districts()[usize::from(t.lodging.district)].code)
+                .or_default() += 1;
+        }
+    }
+    // Origins in proportion to the Chinese population, within a factor of two: Kuala Lumpur's
+    // many residents born in other states go home too.
+    let ratio = (from[0] / from[1]) / (chinese[0] / chinese[1]);
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "KL {from:?} trips, {chinese:?} Chinese: {ratio}"
+    );
+    // Home towns, not metropolises: Kuala Lumpur and Petaling are no top destination.
+    let mut top: Vec<(&str, u32)> = to.into_iter().collect();
+    top.sort_by_key(|(c, n)| (std::cmp::Reverse(*n), *c));
+    let top3: Vec<&str> = top.iter().take(3).map(|t| t.0).collect();
+    let metro = |c: &&str| ["14_1", "10_5"].contains(c);
+    assert!(!top3.iter().any(metro), "top destinations {top:?}");
+}
+
+#[test]
 fn full_density_regions_keep_nearly_every_commute_inside() {
     use crate::density::FULL_DENSITY_SCENARIOS;
     use crate::mobility::region::outside_job_share;

@@ -50,6 +50,15 @@ pub(crate) const NON_CITIZEN_ORIGINS: &[(&str, f64)] = &[
 pub(crate) const EAST_MALAY_NAMING_SHARE: (f64, f64) = (0.5, 0.45);
 
 /// Sabah and Sarawak state codes.
+/// Share of citizens living in their birth state, in a district that is not a metropolis
+/// (assumption, near the national figure of about 85% that the census's lifetime migration
+/// tables give).
+pub(crate) const BORN_IN_STATE: f64 = 0.85;
+/// How much lower that share is in the most urban districts (assumption): it falls linearly
+/// from [`BORN_IN_STATE`] at an urban share of 0.9 to [`BORN_IN_STATE`] − this at 1.0, so
+/// about half of Kuala Lumpur's, Petaling's or Johor Bahru's residents were born in another
+/// state, as metropolises draw migrants from the whole country.
+pub(crate) const METRO_MIGRANT_EXCESS: f64 = 0.35;
 const SABAH: u8 = 12;
 const SARAWAK: u8 = 13;
 
@@ -164,7 +173,8 @@ pub(super) fn draw_attributes(
         Ethnicity::Indian => Community::Indian,
         _ => Community::Other,
     };
-    let birth_state = if bernoulli(rng, 0.85) {
+    let metro = ((district.urban_share - 0.9) / 0.1).clamp(0.0, 1.0);
+    let birth_state = if bernoulli(rng, BORN_IN_STATE - METRO_MIGRANT_EXCESS * metro) {
         district.state_code
     } else {
         let all = states();
