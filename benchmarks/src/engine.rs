@@ -13,7 +13,7 @@ use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, Ses
 use crate::error::HarnessError;
 
 /// Memory the engine's operators may hold before they spill to disk.
-pub const MEMORY_POOL_BYTES: usize = 2 << 30;
+pub const MEMORY_POOL_BYTES: usize = 4 << 30;
 
 /// A DataFusion session and the runtime that drives it.
 pub struct Engine {
