@@ -70,7 +70,9 @@ fn baselines_are_ordered_on_the_quickstart() {
     let reversed = figure("hash-msisdn", "reversal");
     assert!(reversed >= 0.99, "hash-msisdn reversed {reversed}");
     // Both are linked to the leaked register: identity by its identifiers, hash-msisdn by the
-    // plan, activation date, handset, birth date and address it keeps.
+    // plan, activation date, handset, birth date and address it keeps. A hit needs the row to
+    // name the SIM's user, and about a fifth of lines are registered to someone else (a parent,
+    // another adult of the household, an employer), so the rate is about 0.8, not 1.
     let risk_report = |name: &str| -> Value {
         report["pipelines"]
             .as_array()
@@ -83,7 +85,7 @@ fn baselines_are_ordered_on_the_quickstart() {
     for name in ["identity", "hash-msisdn"] {
         let leak = &risk_report(name)["leaked_register"]["attack"];
         let r = leak["normalised_risk"].as_f64().unwrap();
-        assert!(r >= 0.99, "{name}: leaked register {leak}");
+        assert!((0.75..=0.9).contains(&r), "{name}: leaked register {leak}");
     }
 
     // DP at ε = 0.1: the lowest risk of the aggregates baselines and the highest error
