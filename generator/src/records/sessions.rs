@@ -50,6 +50,18 @@ pub(crate) fn sustained_bits_per_s(technology: Technology) -> f64 {
 /// roaming data is carried on the partner's 4G network).
 const VISITED_TECHNOLOGY: Technology = Technology::Lte;
 
+/// Private address, CGNAT public address and first port of session `k` of the SIM on `day`.
+fn addresses(seed: u64, sim: &DataSim<'_>, day: u32, k: u32) -> (u32, u32, i32) {
+    let h = key_hash(seed, &[0x4950, sim.key, u64::from(day), u64::from(k)]);
+    let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
+    let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
+    (
+        private_ip,
+        public_ip,
+        1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32,
+    )
+}
+
 /// The SIM whose data records are built.
 pub(crate) struct DataSim<'a> {
     /// SIM key.
@@ -89,10 +101,7 @@ pub(crate) fn ip_records(
     let network = radio.network();
     for (k, period) in sim.data.periods.iter().enumerate() {
         let session_id = session_ids.id(sim.key, day, k as u32);
-        let h = key_hash(radio.seed, &[0x4950, sim.key, u64::from(day), k as u64]);
-        let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
-        let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
-        let port_start = 1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32;
+        let (private_ip, public_ip, port_start) = addresses(radio.seed, sim, day, k as u32);
         let serve = |t: i64| {
             radio
                 .serve_at(sim.operator, sim.key, sim.plan.position_at(t), t)
@@ -219,10 +228,7 @@ pub(crate) fn outbound_ip_records(
     for (k, period) in sim.data.periods.iter().enumerate() {
         let k = first.0 + k as u32;
         let session_id = session_ids.id(sim.key, day, k);
-        let h = key_hash(seed, &[0x4950, sim.key, u64::from(day), u64::from(k)]);
-        let private_ip = (100 << 24 | 64 << 16) + (h as u32 & 0x003F_FFFF);
-        let public_ip = ((48 + sim.operator as u32 * 16) << 24) | ((h >> 24) as u32 & 0x000F_FFFF);
-        let port_start = 1_024 + PORTS_PER_BLOCK * ((h >> 48) % 63) as i32;
+        let (private_ip, public_ip, port_start) = addresses(seed, sim, day, k);
         let (mut from, mut part) = (period.start, 1i16);
         while from < period.end {
             let to = (from + TIME_LIMIT_S).min(period.end);
