@@ -9,11 +9,14 @@ use telcosynth_generator::columnar::{Batch, PartKey};
 
 mod common;
 
-fn rows(table: &str) -> Vec<HashMap<&'static str, String>> {
+/// The Johor fixture's batches, generated once.
+fn parts() -> &'static [(PartKey, Batch)] {
     static DATA: std::sync::OnceLock<Vec<(PartKey, Batch)>> = std::sync::OnceLock::new();
-    let parts =
-        DATA.get_or_init(|| common::generate(include_str!("../../tests/fixtures/johor.toml")));
-    common::rows(parts, table)
+    DATA.get_or_init(|| common::generate(include_str!("../../tests/fixtures/johor.toml")))
+}
+
+fn rows(table: &str) -> Vec<HashMap<&'static str, String>> {
+    common::rows(parts(), table)
 }
 
 fn int(row: &HashMap<&str, String>, column: &str) -> i64 {
@@ -104,65 +107,12 @@ fn records_abroad_are_outbound_roaming_on_that_country_and_at_home_domestic() {
     );
 }
 
-/// Both legs of every call and message between two subscribers exist, commuters abroad included;
-/// only a leg that could not reach the other party (abroad without roaming, or in an outage)
-/// lacks its other half, and it failed.
+/// Both legs of every call and message between two subscribers exist, residents abroad
+/// included ([`common::assert_legs_pair`]).
 #[test]
 fn every_call_leg_pairs_up_unless_it_failed_to_reach_the_other_party() {
-    let owners: std::collections::HashSet<String> = rows("person_sims")
-        .into_iter()
-        .map(|r| r["msisdn"].clone())
-        .collect();
-    type Key = (String, String, String, String);
-    let mut originating: HashMap<Key, Vec<String>> = HashMap::new();
-    let mut terminating = Vec::new();
-    for r in rows("cdr") {
-        let outgoing = matches!(r["record_type"].as_str(), "MOC" | "SMS_MO");
-        let (caller, callee) = if outgoing {
-            (&r["served_msisdn"], &r["other_party"])
-        } else {
-            (&r["other_party"], &r["served_msisdn"])
-        };
-        if !owners.contains(caller) || !owners.contains(callee) {
-            continue;
-        }
-        let key = (
-            caller.clone(),
-            callee.clone(),
-            r["start_time"].clone(),
-            r["duration_s"].clone(),
-        );
-        if outgoing {
-            originating
-                .entry(key)
-                .or_default()
-                .push(r["result"].clone());
-        } else {
-            terminating.push(key);
-        }
-    }
-    let paired = terminating.len();
-    for key in terminating {
-        let legs = originating.get_mut(&key);
-        assert!(
-            legs.and_then(|l| l.pop()).is_some(),
-            "no originating leg for {key:?}"
-        );
-    }
-    let unpaired: Vec<&String> = originating.values().flatten().collect();
-    assert!(
-        unpaired.iter().all(|r| *r == "failed"),
-        "originating legs without their terminating leg: {:?}",
-        unpaired
-            .iter()
-            .filter(|r| **r != "failed")
-            .collect::<Vec<_>>()
-    );
-    assert!(
-        paired > 500 && !unpaired.is_empty(),
-        "{paired} paired, {} failed",
-        unpaired.len()
-    );
+    let paired = common::assert_legs_pair("johor", parts());
+    assert!(paired > 500, "{paired} paired legs");
 }
 
 #[test]

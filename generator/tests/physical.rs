@@ -194,59 +194,12 @@ fn records_are_physically_possible() {
     }
 }
 
-/// Both legs of every call and message between two subscribers exist on every bundled scenario:
-/// every terminating leg has its originating leg (same parties, start and duration), and an
-/// originating leg without its terminating leg failed (the other party was unreachable: in an
-/// outage, or abroad without roaming).
+/// Both legs of every call and message between two subscribers exist on every bundled scenario
+/// ([`common::assert_legs_pair`]).
 #[test]
 fn call_legs_pair_up_on_every_bundled_scenario() {
     for (name, parts) in all_parts() {
-        let owners: std::collections::HashSet<String> = rows(&parts, "person_sims")
-            .into_iter()
-            .map(|r| r["msisdn"].clone())
-            .collect();
-        type Key = (String, String, String, String);
-        let mut originating: HashMap<Key, Vec<String>> = HashMap::new();
-        let mut terminating = Vec::new();
-        for r in rows(&parts, "cdr") {
-            let outgoing = matches!(r["record_type"].as_str(), "MOC" | "SMS_MO");
-            let (caller, callee) = if outgoing {
-                (&r["served_msisdn"], &r["other_party"])
-            } else {
-                (&r["other_party"], &r["served_msisdn"])
-            };
-            if !owners.contains(caller) || !owners.contains(callee) {
-                continue;
-            }
-            let key = (
-                caller.clone(),
-                callee.clone(),
-                r["start_time"].clone(),
-                r["duration_s"].clone(),
-            );
-            if outgoing {
-                originating
-                    .entry(key)
-                    .or_default()
-                    .push(r["result"].clone());
-            } else {
-                terminating.push((key, r["result"].clone()));
-            }
-        }
-        let paired = terminating.len();
-        for (key, result) in terminating {
-            let leg = originating.get_mut(&key).and_then(|l| l.pop());
-            assert!(
-                leg.is_some(),
-                "{name}: no originating leg for {key:?} ({result})"
-            );
-        }
-        let unpaired: Vec<&String> = originating.values().flatten().collect();
-        let wrong: Vec<&&String> = unpaired.iter().filter(|r| **r != "failed").collect();
-        assert!(
-            wrong.is_empty(),
-            "{name}: originating legs without their other half: {wrong:?}"
-        );
+        let paired = common::assert_legs_pair(&name, &parts);
         assert!(paired > 1_000, "{name}: {paired} paired legs");
     }
 }
