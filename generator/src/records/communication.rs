@@ -399,12 +399,7 @@ fn record<'a>(
         Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0, first),
         Medium::Voice => {
             let own = radio.risk(&serving, ctx.local_hour(x.start));
-            let risk = x.other_risk.map_or(own, |r| r.max(own));
-            let (result, duration) = match call_outcome(x.outcome, x.cut, risk, x.talk_s) {
-                (CallResult::Failed, _) => (CallResult::Failed, 0),
-                _ if x.busy => (CallResult::Busy, 0),
-                connected => connected,
-            };
+            let (result, duration) = voice_outcome(&x, own);
             let end = x.start + i64::from(duration);
             let position = if end < ctx.midnight + 86_400 {
                 plan.position_at(end)
@@ -431,6 +426,38 @@ fn record<'a>(
             .get_or_insert_with(|| estimate(first, site, position)),
         _ => estimate(first, site, position),
     };
+    let served = RecordedOn::Home {
+        cells: (first.key, last.key),
+        location,
+    };
+    push_row(ctx, (sim, served), &x, (result, duration_s), sequence, rows);
+}
+
+/// Where the served party's record of an exchange was made.
+enum RecordedOn {
+    /// On the home network: first and last cell, location estimate.
+    Home {
+        cells: (i64, i64),
+        location: (f64, f64, i32),
+    },
+    /// Abroad, on the visited network with this PLMN.
+    Abroad(&'static str),
+}
+
+/// Appends the served party's record of `x` with its outcome (result, seconds), numbered next
+/// in the SIM's sequence.
+fn push_row(
+    ctx: &DayContext<'_>,
+    (sim, served): (&ReachableSim, RecordedOn),
+    x: &Exchange,
+    (result, duration_s): (&'static str, i32),
+    sequence: &mut [u32],
+    rows: &mut Vec<CdrRow>,
+) {
+    let ((first_cell, last_cell), location, roaming, visited) = match served {
+        RecordedOn::Home { cells, location } => (cells, location, "home", None),
+        RecordedOn::Abroad(plmn) => ((0, 0), (0.0, 0.0, 0), OUTBOUND, Some(plmn)),
+    };
     let seq = &mut sequence[usize::from(x.slot)];
     rows.push(CdrRow {
         record_id: ctx.ids.id(sim.key, ctx.day, *seq),
@@ -440,14 +467,25 @@ fn record<'a>(
         other_party: x.other_party,
         start: x.start,
         duration_s,
-        first_cell: first.key,
-        last_cell: last.key,
+        first_cell,
+        last_cell,
         result,
-        roaming: "home",
-        visited: None,
+        roaming,
+        visited,
         location,
     });
     *seq += 1;
+}
+
+/// Outcome and conversation seconds of a call that reached the other party, from the served
+/// party's risk factor `own` and the other party's: set-up failure first, then a busy line.
+fn voice_outcome(x: &Exchange, own: f64) -> (CallResult, i32) {
+    let risk = x.other_risk.map_or(own, |r| r.max(own));
+    match call_outcome(x.outcome, x.cut, risk, x.talk_s) {
+        (CallResult::Failed, _) => (CallResult::Failed, 0),
+        _ if x.busy => (CallResult::Busy, 0),
+        connected => connected,
+    }
 }
 
 /// Appends the record of an exchange of a SIM roaming abroad: outcome from the visited network's
@@ -462,33 +500,13 @@ fn outbound_record(
     let (result, duration_s) = match x.medium {
         Medium::Voice if x.unreachable => (CallResult::Failed.label(), 0),
         Medium::Voice => {
-            let risk = x.other_risk.map_or(ROAMING_RISK, |r| r.max(ROAMING_RISK));
-            let (result, duration) = match call_outcome(x.outcome, x.cut, risk, x.talk_s) {
-                (CallResult::Failed, _) => (CallResult::Failed, 0),
-                _ if x.busy => (CallResult::Busy, 0),
-                connected => connected,
-            };
+            let (result, duration) = voice_outcome(x, ROAMING_RISK);
             (result.label(), duration)
         }
         Medium::Sms => (sms_result(x), 0),
     };
-    let seq = &mut sequence[usize::from(x.slot)];
-    rows.push(CdrRow {
-        record_id: ctx.ids.id(sim.key, ctx.day, *seq),
-        record_type: record_type(x.medium, x.outgoing),
-        operator: operators()[sim.operator].name,
-        served: sim.key,
-        other_party: x.other_party,
-        start: x.start,
-        duration_s,
-        first_cell: 0,
-        last_cell: 0,
-        result,
-        roaming: OUTBOUND,
-        visited: Some(visited_network(ctx.seed, sim.key, country)),
-        location: (0.0, 0.0, 0),
-    });
-    *seq += 1;
+    let served = RecordedOn::Abroad(visited_network(ctx.seed, sim.key, country));
+    push_row(ctx, (sim, served), x, (result, duration_s), sequence, rows);
 }
 
 /// Result of a message: failed when the other party cannot be reached or at the failure rate.
