@@ -261,6 +261,7 @@ fn baselines_score_and_broken_pipelines_fail() {
         assert_eq!(claim["epsilon"].as_f64(), Some(epsilon), "{claim}");
         assert_eq!(claim["unit"], "subscriber-day");
         assert!(claim["contribution_bound"]["present_population"].is_string());
+        assert!(claim["contribution_bound"]["data records"].is_string());
         let pp = score(&dp["aggregates"], "present_population");
         assert_eq!(
             pp["suppressed_mass_share"].as_f64(),

@@ -5,40 +5,48 @@
 //! start on one local day (00:00–24:00 UTC+8). The guarantee is ε per subscriber-day; a
 //! subscriber's whole period of `D` days is protected at `(3D + 1) · ε / 4` by composition.
 //!
-//! **Indicators and the split of ε.** Four indicators are published, each with `ε / 4`:
+//! **Indicators and the split of ε.** Five histograms are released, each with `ε / 5`:
 //!
-//! | indicator | contribution of one subscriber-day | L1 sensitivity | Laplace scale |
+//! | histogram | contribution of one subscriber-day | L1 sensitivity | Laplace scale |
 //! |---|---|---|---|
-//! | `present_population` (district × hour) | at most one district per clock hour (the district of the hour's first event), only hours of the day the record starts on: 24 cells, 1 each | 24 | 96 / ε |
-//! | `od_trips` (origin × destination × day) | trips between consecutive events *of the same day*, the first 4 of the day | 4 | 16 / ε |
-//! | `calls` (district × day) | the first 10 voice legs of the day | 10 | 40 / ε |
-//! | `residents` (district, whole period) | one home district per subscriber: removing a day can move it (−1 in one district, +1 in another) | 2 | 8 / ε |
+//! | `present_population` (district × hour) | at most one district per clock hour (the district of the hour's first event), only hours of the day the record starts on: 24 cells, 1 each | 24 | 120 / ε |
+//! | `od_trips` (origin × destination × day) | trips between consecutive events *of the same day*, the first 4 of the day | 4 | 20 / ε |
+//! | voice legs (district × day × outcome: answered, dropped, other) | the first 10 voice legs of the day | 10 | 50 / ε |
+//! | data records (district × day × RAT × throughput class × closing) | the first packet-gateway record starting in each clock hour of the day: 24 | 24 | 120 / ε |
+//! | `residents` (district, whole period) | one home district per subscriber: removing a day can move it (−1 in one district, +1 in another) | 2 | 10 / ε |
 //!
 //! Records beyond a bound are dropped before counting (contribution bounding), so each count is
-//! the bounded count plus noise. The three per-day indicators of day `d` only depend on records
+//! the bounded count plus noise. The four per-day histograms of day `d` only depend on records
 //! starting on day `d`, so a subscriber-day changes at most those and `residents`: sequential
-//! composition gives `4 · ε / 4 = ε`.
+//! composition gives `5 · ε / 5 = ε`.
 //!
-//! `user_density` (district × hour) is the published noisy `present_population` divided by the
-//! district's official area (public data): post-processing of a released value, so it costs no
-//! budget and needs no bound of its own.
+//! **Published from the histograms** (post-processing, no further budget):
+//! - `calls`: the sum of a district-day's three outcome counts; `call_drop_rate`: dropped over
+//!   answered + dropped, each count clamped at 0.
+//! - The ICT shares, from a district-day's data-record counts summed over the other dimensions
+//!   and clamped at 0: `technology_share` (each RAT's count over all three), `low_throughput_share`
+//!   (records under 1 and under 5 Mbit/s over records of positive duration), `dropped_session_share`
+//!   (closed by `radio_loss` over all) and `coverage_gap` (2G over all: each sampled record
+//!   stands for a subscriber-hour, so the share of subscriber-hours whose first record was on 2G
+//!   estimates the indicator's share of subscriber-hours spent on 2G only). The shares are
+//!   shares of the *sampled* records (one per subscriber-hour), not of all records: the
+//!   bounding's bias is part of what the utility score measures. A district-day whose counts
+//!   sum to 0 publishes no share.
+//! - `user_density` (district × hour): the published `present_population` divided by the
+//!   district's official area (public data).
 //!
 //! **Domain.** Rows are published for every combination of the input's districts (from the
 //! `cells` table, network metadata rather than personal data) and the period's hours or days,
-//! zero counts included, so which rows exist reveals nothing. Values are rounded to integers
-//! and clamped at 0 (post-processing, free under DP). `inbound_*`, `call_drop_rate`,
-//! `data_volume`, `throughput_p50` and the ICT shares (`technology_share`,
-//! `low_throughput_share`, `dropped_session_share`, `coverage_gap`) are not published, and
-//! count as lost in the leaderboard. A share is a ratio of two counts of one district-day; one
-//! subscriber-day moves a share by up to 1 where it has few records (its sensitivity is 1), so
-//! publishing each would take a further part of ε for a numerator and a denominator, each
-//! bounded by records per subscriber-day — left to the pipelines the benchmark compares.
-//! Nor are the tourism indicators (`domestic_trips`, `domestic_nights`, `same_day_visits`,
-//! `inbound_visitors_by_entry`, `outbound_trips`, `outbound_nights`): the contribution bounds above are per subscriber-day, and one
-//! subscriber-day can split a trip in two, move its destination or its nights (a trip is a run
-//! of nights across days), make a district regular or not for the whole period (same-day
-//! visits), or be a roamer's first day (the entry point): bounding them would need bounds per
-//! subscriber over the period, not given here.
+//! every RAT and threshold, zero counts included, so which rows exist reveals nothing. Counts
+//! are rounded to integers and clamped at 0. `inbound_*`, `data_volume` and `throughput_p50`
+//! (a sum and a quantile of unbounded values) are not published, and count as lost in the
+//! leaderboard. Nor are the tourism indicators (`domestic_trips`, `domestic_nights`,
+//! `same_day_visits`, `inbound_visitors_by_entry`, `outbound_trips`, `outbound_nights`): the
+//! contribution bounds above are per subscriber-day, and one subscriber-day can split a trip in
+//! two, move its destination or its nights (a trip is a run of nights across days), move the
+//! home district that decides which nights are away for the whole period, or be a roamer's
+//! first day (the entry point): bounding them needs bounds per subscriber over the period, a
+//! different unit from this release's.
 //!
 //! **Noise.** Laplace by inverse CDF from a uniform draw keyed by `(--seed, baseline, indicator,
 //! zone, time, breakdown)` (SplitMix64, `telcosynth_generator::rng`): the same seed gives the
@@ -75,8 +83,24 @@ pub const TRIPS_PER_DAY: u32 = 4;
 pub const CALLS_PER_DAY: u32 = 10;
 /// L1 sensitivity of `residents` to one subscriber-day.
 pub const RESIDENTS_SENSITIVITY: u32 = 2;
-/// Indicators sharing ε equally.
-const SHARES: f64 = 4.0;
+/// Packet-gateway records of a subscriber-day counted at most (the first of each clock hour).
+pub const DATA_RECORDS_PER_DAY: u32 = 24;
+/// Histograms sharing ε equally.
+const SHARES: f64 = 5.0;
+
+/// Outcomes of a voice leg in the voice-leg histogram.
+const OUTCOMES: [&str; 3] = ["answered", "dropped", "other"];
+/// Radio access technologies of the data-record histogram.
+const RATS: [&str; 3] = ["2G", "4G", "5G"];
+/// Throughput classes of the data-record histogram: no duration, under 1 Mbit/s, under
+/// 5 Mbit/s, 5 Mbit/s or more.
+const THROUGHPUTS: [&str; 4] = ["none", "lt1", "lt5", "ge5"];
+/// Closing classes of the data-record histogram: lost radio, any other cause.
+const CLOSINGS: [&str; 2] = ["loss", "ok"];
+/// Internal name of the voice-leg histogram (breakdown `outcome`).
+const VOICE_LEGS: &str = "voice legs";
+/// Internal name of the data-record histogram (breakdown `class`: `rat|throughput|closing`).
+const DATA_RECORDS: &str = "data records";
 
 /// A record's local day start (UTC epoch s), as SQL over `start_s`.
 fn day() -> String {
@@ -97,7 +121,16 @@ fn select(indicator: &str, zone: &str, t_start: &str, t_end: &str, dest: &str) -
     )
 }
 
-/// Bounded counts of the four indicators, by the SQL below.
+/// Columns of a district-day histogram's table around a count, by breakdown `column`.
+fn histogram(name: &str, key: &str, column: &str) -> String {
+    format!(
+        "SELECT '{name}' AS indicator, 'district' AS zone_level, zone AS zone_id, \
+         day AS t_start, day + 86400 AS t_end, '{key}' AS breakdown_key, \
+         {column} AS breakdown_value, CAST(COUNT(*) AS DOUBLE) AS value"
+    )
+}
+
+/// Bounded counts of the five histograms, by the SQL below.
 fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     let day = day();
     let present = format!(
@@ -139,13 +172,35 @@ fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     let calls = format!(
         "WITH legs AS ( \
              SELECT zone, {day} AS day, \
-                    ROW_NUMBER() OVER (PARTITION BY subscriber, {day} ORDER BY start_s, zone) \
-                        AS k \
+                    CASE WHEN result = 'answered' THEN 'answered' \
+                         WHEN result = 'dropped' THEN 'dropped' ELSE 'other' END AS outcome, \
+                    ROW_NUMBER() OVER (PARTITION BY subscriber, {day} \
+                                       ORDER BY start_s, zone, result) AS k \
              FROM cdr_located \
              WHERE record_type IN ('MOC', 'MTC') AND zone IS NOT NULL \
                AND subscriber IS NOT NULL) \
-         {} FROM legs WHERE k <= {CALLS_PER_DAY} GROUP BY zone, day",
-        select("calls", "zone", "day", "day + 86400", "NULL")
+         {} FROM legs WHERE k <= {CALLS_PER_DAY} GROUP BY zone, day, outcome",
+        histogram(VOICE_LEGS, "outcome", "outcome")
+    );
+    let data = format!(
+        "WITH records AS ( \
+             SELECT zone, {day} AS day, \
+                    rat || '|' || \
+                    CASE WHEN end_s <= start_s OR bytes_up IS NULL OR bytes_down IS NULL \
+                              THEN 'none' \
+                         WHEN CAST(bytes_up + bytes_down AS DOUBLE) * 8.0 \
+                              / CAST(end_s - start_s AS DOUBLE) < 1000000.0 THEN 'lt1' \
+                         WHEN CAST(bytes_up + bytes_down AS DOUBLE) * 8.0 \
+                              / CAST(end_s - start_s AS DOUBLE) < 5000000.0 THEN 'lt5' \
+                         ELSE 'ge5' END || '|' || \
+                    CASE WHEN closing_cause = 'radio_loss' THEN 'loss' ELSE 'ok' END AS class, \
+                    ROW_NUMBER() OVER (PARTITION BY subscriber, start_s / 3600 \
+                                       ORDER BY start_s, zone, rat, end_s, closing_cause) AS k \
+             FROM ip_located \
+             WHERE zone IS NOT NULL AND subscriber IS NOT NULL \
+               AND rat IN ('2G', '4G', '5G')) \
+         {} FROM records WHERE k = 1 GROUP BY zone, day, class",
+        histogram(DATA_RECORDS, "class", "class")
     );
     let residents = indicators::ALL
         .iter()
@@ -156,7 +211,8 @@ fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     for (name, sql) in [
         ("bounded present_population", present.as_str()),
         ("bounded od_trips", trips.as_str()),
-        ("bounded calls", calls.as_str()),
+        ("bounded voice legs", calls.as_str()),
+        ("bounded data records", data.as_str()),
         ("residents", residents),
     ] {
         rows.extend(indicators::run(engine, name, sql)?);
@@ -164,20 +220,33 @@ fn bounded_counts(engine: &Engine) -> Result<Vec<Row>, HarnessError> {
     Ok(rows)
 }
 
-/// Every row published, with its Laplace scale: the whole domain of districts × bins.
-fn domain(districts: &[String], period: &Period, epsilon: f64) -> Vec<(Row, f64)> {
-    let scale = |sensitivity: u32| f64::from(sensitivity) * SHARES / epsilon;
-    let row = |indicator: &str, zone: &str, t: (i64, i64), dest: Option<&str>| Row {
+/// A district row of `indicator` over `t` with an optional `(key, value)` breakdown.
+fn row(indicator: &str, zone: &str, t: (i64, i64), breakdown: Option<(&str, &str)>) -> Row {
+    Row {
         indicator: indicator.to_owned(),
         zone_level: "district".to_owned(),
         zone_id: zone.to_owned(),
         t_start: t.0,
         t_end: t.1,
-        breakdown_key: dest.map(|_| "destination".to_owned()),
-        breakdown_value: dest.map(str::to_owned),
+        breakdown_key: breakdown.map(|b| b.0.to_owned()),
+        breakdown_value: breakdown.map(|b| b.1.to_owned()),
         value: Some(0.0),
-    };
+    }
+}
+
+/// Every histogram cell released, with its Laplace scale: the whole domain of districts × bins
+/// × breakdowns.
+fn domain(districts: &[String], period: &Period, epsilon: f64) -> Vec<(Row, f64)> {
+    let scale = |sensitivity: u32| f64::from(sensitivity) * SHARES / epsilon;
     let days: Vec<i64> = (period.t_start..period.t_end).step_by(86_400).collect();
+    let classes: Vec<String> = RATS
+        .iter()
+        .flat_map(|r| {
+            THROUGHPUTS
+                .iter()
+                .flat_map(move |t| CLOSINGS.iter().map(move |c| format!("{r}|{t}|{c}")))
+        })
+        .collect();
     let mut out = Vec::new();
     for zone in districts {
         out.push((
@@ -191,16 +260,122 @@ fn domain(districts: &[String], period: &Period, epsilon: f64) -> Vec<(Row, f64)
             ));
         }
         for &d in &days {
-            out.push((
-                row("calls", zone, (d, d + 86_400), None),
-                scale(CALLS_PER_DAY),
-            ));
+            let t = (d, d + 86_400);
+            for outcome in OUTCOMES {
+                out.push((
+                    row(VOICE_LEGS, zone, t, Some(("outcome", outcome))),
+                    scale(CALLS_PER_DAY),
+                ));
+            }
+            for class in &classes {
+                out.push((
+                    row(DATA_RECORDS, zone, t, Some(("class", class))),
+                    scale(DATA_RECORDS_PER_DAY),
+                ));
+            }
             for dest in districts.iter().filter(|d| *d != zone) {
                 out.push((
-                    row("od_trips", zone, (d, d + 86_400), Some(dest)),
+                    row("od_trips", zone, t, Some(("destination", dest))),
                     scale(TRIPS_PER_DAY),
                 ));
             }
+        }
+    }
+    out
+}
+
+/// The published rows from the noisy histogram cells: counts rounded and clamped at 0, `calls`
+/// and `call_drop_rate` from the voice-leg cells, the ICT shares from the data-record cells
+/// (see the module documentation).
+fn publish(cells: Vec<Row>) -> Vec<Row> {
+    // Per district-day: sums of the voice-leg and data-record cells by breakdown part.
+    type DistrictDay = (String, i64, i64);
+    let mut legs: BTreeMap<DistrictDay, BTreeMap<&str, f64>> = BTreeMap::new();
+    let mut data: BTreeMap<DistrictDay, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for cell in &cells {
+        let v = cell.value.unwrap_or(0.0);
+        let at = (cell.zone_id.clone(), cell.t_start, cell.t_end);
+        let part = cell.breakdown_value.as_deref().unwrap_or("");
+        match cell.indicator.as_str() {
+            VOICE_LEGS => {
+                let outcome = OUTCOMES.iter().find(|o| **o == part).expect("an outcome");
+                *legs.entry(at).or_default().entry(outcome).or_default() += v;
+            }
+            DATA_RECORDS => {
+                let sums = data.entry(at).or_default();
+                for (i, dimension) in part.split('|').enumerate() {
+                    *sums.entry(format!("{i}{dimension}")).or_default() += v;
+                }
+            }
+            _ => out.push(Row {
+                value: Some(v.round().max(0.0)),
+                ..cell.clone()
+            }),
+        }
+    }
+    for ((zone, t0, t1), sums) in legs {
+        let get = |o: &str| sums.get(o).copied().unwrap_or(0.0);
+        let total: f64 = sums.values().sum();
+        out.push(Row {
+            value: Some(total.round().max(0.0)),
+            ..row("calls", &zone, (t0, t1), None)
+        });
+        let (answered, dropped) = (get("answered").max(0.0), get("dropped").max(0.0));
+        if answered + dropped > 0.0 {
+            out.push(Row {
+                value: Some(dropped / (answered + dropped)),
+                ..row("call_drop_rate", &zone, (t0, t1), None)
+            });
+        }
+    }
+    for ((zone, t0, t1), sums) in data {
+        let t = (t0, t1);
+        // Marginal of dimension `i` (0 RAT, 1 throughput, 2 closing) at `value`, clamped.
+        let m = |i: usize, value: &str| {
+            sums.get(&format!("{i}{value}"))
+                .copied()
+                .unwrap_or(0.0)
+                .max(0.0)
+        };
+        let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
+        let rats: f64 = RATS.iter().map(|r| m(0, r)).sum();
+        for rat in RATS {
+            if let Some(v) = share(m(0, rat), rats) {
+                out.push(Row {
+                    value: Some(v),
+                    ..row("technology_share", &zone, t, Some(("rat", rat)))
+                });
+            }
+        }
+        if let Some(v) = share(m(0, "2G"), rats) {
+            out.push(Row {
+                value: Some(v),
+                ..row("coverage_gap", &zone, t, None)
+            });
+        }
+        let timed = m(1, "lt1") + m(1, "lt5") + m(1, "ge5");
+        for (threshold, under) in [
+            ("1000000", m(1, "lt1")),
+            ("5000000", m(1, "lt1") + m(1, "lt5")),
+        ] {
+            if let Some(v) = share(under, timed) {
+                out.push(Row {
+                    value: Some(v),
+                    ..row(
+                        "low_throughput_share",
+                        &zone,
+                        t,
+                        Some(("threshold", threshold)),
+                    )
+                });
+            }
+        }
+        if let Some(v) = share(m(2, "loss"), m(2, "loss") + m(2, "ok")) {
+            out.push(Row {
+                value: Some(v),
+                ..row("dropped_session_share", &zone, t, None)
+            });
         }
     }
     out
@@ -261,7 +436,8 @@ fn noise_word(seed: u64, name: &str, row: &Row) -> u64 {
     )
 }
 
-/// Adds noise to every row of the domain: round(count + Laplace(scale)), clamped at 0.
+/// Adds noise to every cell of the domain: count + Laplace(scale), unrounded (rounding and
+/// clamping are [`publish`]'s).
 fn noisy(
     name: &str,
     seed: u64,
@@ -275,8 +451,7 @@ fn noisy(
                 .get(&(row.indicator.clone(), row.key()))
                 .copied()
                 .unwrap_or(0.0);
-            let v = (n + laplace(noise_word(seed, name, &row), scale)).round();
-            row.value = Some(v.max(0.0));
+            row.value = Some(n + laplace(noise_word(seed, name, &row), scale));
             row
         })
         .collect()
@@ -309,7 +484,12 @@ pub(super) fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<
         .into_iter()
         .map(|r| ((r.indicator.clone(), r.key()), r.value.unwrap_or(0.0)))
         .collect();
-    let mut rows = noisy(name, seed, domain(&districts, &period, epsilon), &counts);
+    let mut rows = publish(noisy(
+        name,
+        seed,
+        domain(&districts, &period, epsilon),
+        &counts,
+    ));
     rows.extend(densities(&rows));
     let refs: Vec<&Row> = rows.iter().collect();
     write_rows(&output.join("aggregates.parquet"), &refs)?;
@@ -323,9 +503,10 @@ pub(super) fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<
             time_bin_s: 3600,
             suppression: None,
             privacy_claim: Some(PrivacyClaim {
-                mechanism: "laplace; ε split equally over present_population, od_trips, calls, \
-                            residents; user_density is present_population over the district's \
-                            area"
+                mechanism: "laplace; ε split equally over five histograms: \
+                            present_population, od_trips, voice legs by outcome, data records by \
+                            RAT, throughput and closing, residents; calls, call_drop_rate, the \
+                            ICT shares and user_density are post-processing of them"
                     .into(),
                 epsilon: Some(epsilon),
                 delta: Some(0.0),
@@ -333,7 +514,8 @@ pub(super) fn run(name: &str, input: &Path, output: &Path, seed: u64) -> Result<
                 contribution_bound: Some(serde_json::json!({
                     "present_population": format!("{HOURS_PER_DAY} district-hours (one district per hour)"),
                     "od_trips": format!("{TRIPS_PER_DAY} trips"),
-                    "calls": format!("{CALLS_PER_DAY} voice legs"),
+                    "voice legs": format!("{CALLS_PER_DAY} voice legs"),
+                    "data records": format!("{DATA_RECORDS_PER_DAY} records (the first of each clock hour)"),
                     "residents": format!("1 home district (sensitivity {RESIDENTS_SENSITIVITY})"),
                 })),
             }),
@@ -372,13 +554,15 @@ mod tests {
         let count = |ind: &str| rows.iter().filter(|(r, _)| r.indicator == ind).count();
         assert_eq!(count("residents"), 3);
         assert_eq!(count("present_population"), 3 * 48);
-        assert_eq!(count("calls"), 3 * 2);
+        assert_eq!(count(VOICE_LEGS), 3 * 2 * 3);
+        assert_eq!(count(DATA_RECORDS), 3 * 2 * 24);
         assert_eq!(count("od_trips"), 3 * 2 * 2);
         let scale = |ind: &str| rows.iter().find(|(r, _)| r.indicator == ind).unwrap().1;
-        assert_eq!(scale("present_population"), 96.0);
-        assert_eq!(scale("od_trips"), 16.0);
-        assert_eq!(scale("calls"), 40.0);
-        assert_eq!(scale("residents"), 8.0);
+        assert_eq!(scale("present_population"), 120.0);
+        assert_eq!(scale("od_trips"), 20.0);
+        assert_eq!(scale(VOICE_LEGS), 50.0);
+        assert_eq!(scale(DATA_RECORDS), 120.0);
+        assert_eq!(scale("residents"), 10.0);
         // Ten times the budget, a tenth of the noise.
         let tight = domain(&districts, &period, 10.0);
         assert!((tight[0].1 * 10.0 - rows[0].1).abs() < 1e-9);
@@ -409,7 +593,7 @@ mod tests {
     }
 
     #[test]
-    fn noise_is_keyed_by_seed_release_and_row_and_values_are_clamped() {
+    fn noise_is_keyed_by_seed_release_and_row() {
         let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let period = Period::new(d("2025-01-10"), d("2025-01-10"));
         let districts = vec!["A".to_owned(), "B".to_owned()];
@@ -424,9 +608,62 @@ mod tests {
         assert_eq!(a, release("dp-aggregates-eps0.1", 1));
         assert_ne!(a, release("dp-aggregates-eps0.1", 2));
         assert_ne!(a, release("dp-aggregates-eps1", 1));
-        assert!(a.iter().all(|v| *v >= 0.0 && v.fract() == 0.0));
-        // Zero counts with large noise: about half are clamped to 0, the rest positive.
-        let zeros = a.iter().filter(|v| **v == 0.0).count() as f64 / a.len() as f64;
+        // Zero counts with large noise: about half negative before publication.
+        let zeros = a.iter().filter(|v| **v < 0.0).count() as f64 / a.len() as f64;
         assert!(zeros > 0.3 && zeros < 0.7, "{zeros}");
+    }
+
+    #[test]
+    fn published_rows_are_sums_and_shares_of_the_clamped_cells() {
+        let cell = |indicator: &str, zone: &str, part: Option<(&str, &str)>, v: f64| Row {
+            value: Some(v),
+            ..row(indicator, zone, (0, 86_400), part)
+        };
+        let legs = |o, v| cell(VOICE_LEGS, "A", Some(("outcome", o)), v);
+        let data = |c, v| cell(DATA_RECORDS, "A", Some(("class", c)), v);
+        let out = publish(vec![
+            cell("present_population", "A", None, -3.4),
+            cell("residents", "A", None, 7.6),
+            legs("answered", 30.0),
+            legs("dropped", 10.4),
+            legs("other", -5.0),
+            data("2G|lt1|loss", 6.0),
+            data("4G|lt5|ok", 10.0),
+            data("4G|none|ok", 2.0),
+            data("5G|ge5|ok", 4.0),
+            data("5G|lt1|loss", -2.0),
+        ]);
+        let value = |indicator: &str, part: Option<&str>| {
+            out.iter()
+                .find(|r| r.indicator == indicator && r.breakdown_value.as_deref() == part)
+                .and_then(|r| r.value)
+                .unwrap_or_else(|| panic!("{indicator} {part:?} in {out:?}"))
+        };
+        assert_eq!(value("present_population", None), 0.0);
+        assert_eq!(value("residents", None), 8.0);
+        assert_eq!(value("calls", None), 35.0);
+        assert!((value("call_drop_rate", None) - 10.4 / 40.4).abs() < 1e-12);
+        // RAT marginals 6, 12, 2 (5G: 4 − 2).
+        assert!((value("technology_share", Some("2G")) - 6.0 / 20.0).abs() < 1e-12);
+        assert!((value("technology_share", Some("4G")) - 12.0 / 20.0).abs() < 1e-12);
+        assert!((value("coverage_gap", None) - 6.0 / 20.0).abs() < 1e-12);
+        // Throughput marginals: lt1 6 − 2 = 4, lt5 10, ge5 4; `none` left out.
+        assert!((value("low_throughput_share", Some("1000000")) - 4.0 / 18.0).abs() < 1e-12);
+        assert!((value("low_throughput_share", Some("5000000")) - 14.0 / 18.0).abs() < 1e-12);
+        // Closing marginals: loss 6 − 2 = 4, ok 16.
+        assert!((value("dropped_session_share", None) - 4.0 / 20.0).abs() < 1e-12);
+        assert!(
+            out.iter()
+                .all(|r| r.indicator != VOICE_LEGS && r.indicator != DATA_RECORDS)
+        );
+        // No share without records: a district-day whose counts clamp to 0 publishes none.
+        let empty = publish(vec![data("4G|lt5|ok", -1.0), legs("answered", -1.0)]);
+        assert_eq!(
+            empty
+                .iter()
+                .map(|r| r.indicator.as_str())
+                .collect::<Vec<_>>(),
+            vec!["calls"]
+        );
     }
 }
