@@ -15,6 +15,9 @@ use crate::error::HarnessError;
 /// Memory the engine's operators may hold before they spill to disk.
 pub const MEMORY_POOL_BYTES: usize = 4 << 30;
 
+/// Environment variable that makes [`Engine::sql`] log each query's wall time to stderr.
+pub const QUERY_LOG: &str = "TELCOSYNTH_QUERY_LOG";
+
 /// A DataFusion session and the runtime that drives it.
 pub struct Engine {
     runtime: tokio::runtime::Runtime,
@@ -98,10 +101,17 @@ impl Engine {
             )))
     }
 
-    /// Runs one SQL statement and collects its result; `context` names it in errors.
+    /// Runs one SQL statement and collects its result; `context` names it in errors. With
+    /// [`QUERY_LOG`] set in the environment, each query's wall time goes to stderr.
     pub fn sql(&self, context: &str, sql: &str) -> Result<Vec<RecordBatch>, HarnessError> {
-        self.block_on(async { self.ctx.sql(sql).await?.collect().await })
-            .map_err(HarnessError::query(context))
+        let started = std::time::Instant::now();
+        let result = self
+            .block_on(async { self.ctx.sql(sql).await?.collect().await })
+            .map_err(HarnessError::query(context));
+        if std::env::var_os(QUERY_LOG).is_some() {
+            eprintln!("query {context}: {:.1} s", started.elapsed().as_secs_f64());
+        }
+        result
     }
 }
 
