@@ -535,7 +535,7 @@ mod tests {
             let selangor = gsm_only_share_of_rural_sites(&net, op, &[SELANGOR]);
             assert!(
                 borneo >= 0.5 && borneo >= 3.0 * selangor,
-                "{key}: 2G-only rural sites {borneo:.3} in Sabah and Sarawak, {selangor:.3} in Selangor"
+                "{key}: 2G-only rural sites {borneo:.3} in Borneo, {selangor:.3} in Selangor"
             );
         }
         let umobile = operators().iter().position(|o| o.key == "umobile").unwrap();
