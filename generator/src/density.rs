@@ -13,8 +13,11 @@ use crate::public_data::districts;
 use crate::scenario::Scenario;
 
 /// The bundled scenarios at full census density, for benchmarking privacy at real density.
-pub(crate) const FULL_DENSITY_SCENARIOS: [&str; 2] =
-    ["langkawi-full-density", "melaka-full-density"];
+pub(crate) const FULL_DENSITY_SCENARIOS: [&str; 3] = [
+    "langkawi-full-density",
+    "melaka-full-density",
+    "kapit-connectivity",
+];
 
 /// Below this share of the census population a scenario counts as sampled (rounding of the
 /// apportionment leaves a full-scale run within a person of the census).

@@ -1,6 +1,6 @@
 //! Properties of the generated operator records, checked on a small Klang Valley scenario
 //! through the library with an in-memory sink: call legs pair up, serving cells follow the
-//! nearest-site rule at the true position, and night-time cells reveal the true home district.
+//! serving-site rule at the true position, and night-time cells reveal the true home district.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -160,7 +160,7 @@ fn every_terminating_leg_pairs_with_its_originating_leg() {
 }
 
 #[test]
-fn serving_cells_follow_the_nearest_site_rule_at_the_true_position() {
+fn serving_cells_follow_the_serving_site_rule_at_the_true_position() {
     let g = generated();
     let owners = owners();
     let mobility = Mobility::new(
@@ -175,13 +175,13 @@ fn serving_cells_follow_the_nearest_site_rule_at_the_true_position() {
     for r in cdr_rows().iter().step_by(7) {
         let position = cache.position(&mobility, owners[&r.served], r.start);
         let cell = cells[&r.first_cell];
-        let nearest = network
-            .nearest_site(cell.operator, position.0, position.1)
+        let serving = network
+            .serving_site(cell.operator, position.0, position.1)
             .unwrap();
         let site = &network.sites()[cell.site as usize];
         assert_eq!(
             (site.lon, site.lat),
-            (nearest.lon, nearest.lat),
+            (serving.lon, serving.lat),
             "record of {} at {}",
             r.served,
             r.start

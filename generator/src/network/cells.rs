@@ -5,6 +5,16 @@
 //! on [`NR_URBAN_SHARE`] of urban and [`NR_RURAL_SHARE`] of rural sites, scaled by the state's 5G
 //! population coverage when known; GSM 900 on [`GSM_RURAL_SHARE`] of the rural sites of the
 //! operators that still run 2G (CelcomDigi and Maxis).
+//!
+//! 2G-only sites: a remote rural site of those operators carries GSM 900 alone with probability
+//! [`gsm_only_share`], which grows as its district's population density falls (from 0 at
+//! [`DENSE_PER_KM2`] to [`GSM_ONLY_MAX`] at [`SPARSE_PER_KM2`] and below, linear in the
+//! logarithm of the density); rural sites within [`TOWN_LTE_KM`] of one of the district's town
+//! sites always carry LTE. Assumption: 4G roll-out reached towns and their surroundings first and
+//! the interior of Sabah and Sarawak last. Calibration target: 96.96% of the residents of
+//! Malaysia live within reach of a 4G site (`coverage_4g_populated_areas`, September 2023,
+//! `mobile_market_facts.csv`; Celcom reported 96.4% at the end of 2022), checked per state by the
+//! network's tests for CelcomDigi and Maxis.
 
 use crate::rng::StreamRng;
 use crate::sampling::{bernoulli, uniform_in};
@@ -15,6 +25,15 @@ pub(crate) const NR_URBAN_SHARE: f64 = 0.7;
 pub(crate) const NR_RURAL_SHARE: f64 = 0.1;
 /// Share of rural sites of 2G operators with a GSM layer.
 pub(crate) const GSM_RURAL_SHARE: f64 = 0.5;
+/// Share of remote rural sites of 2G operators that carry GSM only, in the sparsest districts.
+pub(crate) const GSM_ONLY_MAX: f64 = 1.0;
+/// District population density at and above which no site is 2G-only, residents per km².
+pub(crate) const DENSE_PER_KM2: f64 = 1000.0;
+/// District population density at and below which [`GSM_ONLY_MAX`] of the remote rural sites are
+/// 2G-only, residents per km².
+pub(crate) const SPARSE_PER_KM2: f64 = 5.0;
+/// Distance from a town site within which a rural site always carries LTE, km.
+pub(crate) const TOWN_LTE_KM: f64 = 3.0;
 
 /// Radio technology of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,8 +66,26 @@ impl Technology {
     }
 }
 
-/// Radio layers of a site.
-pub(crate) fn site_layers(urban: bool, runs_2g: bool, rng: &mut StreamRng) -> Vec<Technology> {
+/// Share of a 2G operator's remote rural sites that carry GSM only, in a district of
+/// `density` residents per km².
+pub(crate) fn gsm_only_share(density: f64) -> f64 {
+    let remoteness =
+        (DENSE_PER_KM2.ln() - density.max(1e-9).ln()) / (DENSE_PER_KM2.ln() - SPARSE_PER_KM2.ln());
+    GSM_ONLY_MAX * remoteness.clamp(0.0, 1.0)
+}
+
+/// Radio layers of a site: GSM alone with probability `gsm_only` (the site's
+/// [`gsm_only_share`], 0 where it cannot be 2G-only), otherwise LTE with 5G and GSM layers
+/// by their shares.
+pub(crate) fn site_layers(
+    urban: bool,
+    runs_2g: bool,
+    gsm_only: f64,
+    rng: &mut StreamRng,
+) -> Vec<Technology> {
+    if gsm_only > 0.0 && bernoulli(rng, gsm_only) {
+        return vec![Technology::Gsm];
+    }
     let mut layers = vec![Technology::Lte];
     if bernoulli(
         rng,

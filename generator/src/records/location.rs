@@ -47,6 +47,7 @@ mod tests {
             lat: 3.15,
             district: 0,
             urban: true,
+            gsm_only: false,
             first_cell: 0,
             cell_count: 3,
         };

@@ -24,6 +24,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/johor-singapore-border.toml"),
     ),
     (
+        "kapit-connectivity",
+        include_str!("../../../scenarios/kapit-connectivity.toml"),
+    ),
+    (
         "klang-valley-week",
         include_str!("../../../scenarios/klang-valley-week.toml"),
     ),
