@@ -59,6 +59,9 @@ pub(crate) enum Purpose {
     DataDay = 37,
     /// Radio conditions of one record (result, drop, timing advance).
     Radio = 38,
+    /// How a SIM is used (daily, data off, occasionally) and whether it is on the network on a
+    /// day.
+    SimUse = 39,
     /// A household's trip for one holiday: whether it goes, when, and where it stays.
     Trip = 64,
     /// Location of one of a person's visited places while away on a trip.

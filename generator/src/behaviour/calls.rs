@@ -8,10 +8,10 @@ use crate::sampling::{
     Weighted, bernoulli, exponential, index, log_normal, poisson, poisson_below, uniform,
 };
 
-use super::activity::activity;
 use super::activity::{
     EXTERNAL_SHARE, FOLLOW_UP, FOLLOW_UP_GAP_S, SMS_PER_CALL, VOICE_BY_HOUR, VOICE_EVENTS_PER_DAY,
 };
+use super::activity::{activity, usable_slot};
 use super::contacts::{Tie, candidate_ties};
 use crate::numbering::PhoneNumber;
 use crate::population::Population;
@@ -200,7 +200,19 @@ pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -
                     cut: uniform(&mut rng),
                     order: 0,
                 };
-                events.push(event);
+                // A SIM off the network that day passes the call to the person's other SIM,
+                // or the call does not happen (both ends decide alike).
+                let slots = (
+                    usable_slot(seed, caller, caller_sims, event.caller_slot, day),
+                    usable_slot(seed, callee, callee_sims, event.callee_slot, day),
+                );
+                if let (Some(caller_slot), Some(callee_slot)) = slots {
+                    events.push(PairEvent {
+                        caller_slot,
+                        callee_slot,
+                        ..event
+                    });
+                }
                 if !bernoulli(&mut rng, FOLLOW_UP) {
                     break;
                 }
@@ -287,10 +299,12 @@ pub(crate) fn external_events(
             let mut other = PhoneNumber::new("+");
             other.push_str(prefix);
             other.push_padded(number, digits as usize);
-            events.push(ExternalEvent {
+            let outgoing = bernoulli(&mut rng, 0.5);
+            let drawn = slot(&mut rng, sims);
+            let event = ExternalEvent {
                 medium,
-                outgoing: bernoulli(&mut rng, 0.5),
-                slot: slot(&mut rng, sims),
+                outgoing,
+                slot: drawn,
                 other,
                 start: midnight + start_second(&mut rng),
                 talk_s: if medium == Medium::Voice {
@@ -301,7 +315,10 @@ pub(crate) fn external_events(
                 outcome: uniform(&mut rng),
                 cut: uniform(&mut rng),
                 order: 0,
-            });
+            };
+            if let Some(slot) = usable_slot(seed, person, sims, drawn, day) {
+                events.push(ExternalEvent { slot, ..event });
+            }
         }
     }
     events.sort_by(|x, y| (x.start, &x.other).cmp(&(y.start, &y.other)));
