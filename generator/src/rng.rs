@@ -84,6 +84,8 @@ pub(crate) enum Purpose {
     Roaming = 73,
     /// A household's trips abroad: whether it leaves on a day, where to and for how long.
     OutboundTrip = 74,
+    /// Where a person spends one night: at home, on a night shift or away.
+    Night = 75,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
