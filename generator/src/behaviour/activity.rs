@@ -35,10 +35,10 @@ pub(crate) const FOLLOW_UP: f64 = 0.3;
 /// Mean gap between calls of a conversation, seconds.
 pub(crate) const FOLLOW_UP_GAP_S: f64 = 600.0;
 
-/// Share of SIMs that never use mobile data: 22.9 % of Celcom's 8.37 million subscribers were
-/// not mobile internet users in 4Q19 (77.1 % were; `mobile_usage_facts.csv`, Celcom via Malaysian
-/// Wireless).
-pub(crate) const DATA_OFF_SHARE: f64 = 1.0 - 0.771;
+/// Share of SIMs that never use mobile data: 86.9 % of Celcom's 9.24 million subscribers were
+/// mobile internet users in 4Q22 (`mobile_market_facts.csv`, CelcomDigi 4Q22 results via
+/// Malaysian Wireless; 77.1 % in 4Q19, `mobile_usage_facts.csv`).
+pub(crate) const DATA_OFF_SHARE: f64 = 1.0 - 0.869;
 /// Share of second SIMs (slot 1 and above) used only occasionally (assumption: a SIM kept for a
 /// cheaper tariff or a promotion; 1.31 subscriptions per person in 2018 against a mobile
 /// broadband penetration of 1.14, `mobile_usage_facts.csv`, leave many lines with little use).
