@@ -86,6 +86,8 @@ pub(crate) enum Purpose {
     OutboundTrip = 74,
     /// Where a person spends one night: at home, on a night shift or away.
     Night = 75,
+    /// Whether a worker shares a workplace with colleagues, the team, and the team's workplace.
+    Workplace = 76,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -107,6 +107,14 @@ pub(crate) const VOICE_BY_HOUR: [f64; 24] = [
     4.0, 4.0, 3.8, 3.2, 2.2, 1.0,
 ];
 
+/// Relative voice traffic between colleagues per local hour (0–23; assumption: office hours).
+pub(crate) const COLLEAGUE_BY_HOUR: [f64; 24] = [
+    0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.1, 0.4, 1.5, 3.0, 3.5, 3.5, 2.5, 2.5, 3.2, 3.4, 3.0, 2.0,
+    0.8, 0.4, 0.3, 0.2, 0.1, 0.05,
+];
+/// Colleagues' calls on a rest day relative to a working day (assumption).
+pub(crate) const COLLEAGUE_REST_DAY: f64 = 0.1;
+
 /// Relative data traffic per local hour (0–23).
 pub(crate) const DATA_BY_HOUR: [f64; 24] = [
     1.2, 0.7, 0.4, 0.3, 0.3, 0.5, 1.0, 1.6, 1.9, 2.0, 2.1, 2.2, 2.4, 2.3, 2.2, 2.2, 2.3, 2.5, 2.7,
