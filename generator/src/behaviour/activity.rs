@@ -63,7 +63,7 @@ pub(crate) enum SimUse {
 /// How SIM `key` (person id × `MAX_SIMS` + slot) is used: a pure function of (seed, key).
 pub(crate) fn sim_use(seed: u64, key: u64) -> SimUse {
     let draw = |tag: u64| unit_f64(key_hash(seed, &[Purpose::SimUse as u64, key, tag]));
-    if key % MAX_SIMS > 0 && draw(0) < OCCASIONAL_SHARE {
+    if !key.is_multiple_of(MAX_SIMS) && draw(0) < OCCASIONAL_SHARE {
         SimUse::Occasional
     } else if draw(1) < DATA_OFF_SHARE {
         SimUse::DataOff

@@ -357,10 +357,10 @@ pub(crate) fn plan_day(
                     attendance::visit(g, seed, person, date, day_index)?,
                 ))
             });
-        if let Some((venue, (arrive, leave))) = visit {
-            if let Some(plan) = gathering_day(&day, venue, arrive, leave) {
-                return plan;
-            }
+        if let Some((venue, (arrive, leave))) = visit
+            && let Some(plan) = gathering_day(&day, venue, arrive, leave)
+        {
+            return plan;
         }
         let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
         return build(midnight, home, StayPurpose::Home, depart, &acts);
