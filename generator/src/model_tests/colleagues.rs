@@ -79,7 +79,7 @@ fn colleagues_work_at_the_same_place_and_call_in_working_hours() {
         }
     }
     assert!(pairs > 100, "{pairs} colleague ties");
-    // About a quarter of workers has a colleague among their contacts.
+    // Workers sharing a workplace (half of them) mostly have a colleague among their contacts.
     let share = with_colleague as f64 / workers as f64;
     assert!((0.1..0.6).contains(&share), "{share} of workers");
     let share = in_hours as f64 / calls as f64;
