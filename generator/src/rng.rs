@@ -59,6 +59,9 @@ pub(crate) enum Purpose {
     DataDay = 37,
     /// Radio conditions of one record (result, drop, timing advance).
     Radio = 38,
+    /// How a SIM is used (daily, data off, occasionally) and whether it is on the network on a
+    /// day.
+    SimUse = 39,
     /// A household's trip for one holiday: whether it goes, when, and where it stays.
     Trip = 64,
     /// Location of one of a person's visited places while away on a trip.
@@ -81,6 +84,10 @@ pub(crate) enum Purpose {
     Roaming = 73,
     /// A household's trips abroad: whether it leaves on a day, where to and for how long.
     OutboundTrip = 74,
+    /// Where a person spends one night: at home, on a night shift or away.
+    Night = 75,
+    /// Whether a worker shares a workplace with colleagues, the team, and the team's workplace.
+    Workplace = 76,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | voice records, SMS sent and all cdr records per SIM per day | `cdr`, `subscribers` |
 //! | share of SIMs active per day (any cdr or ip_sessions record) | `cdr`, `ip_sessions`, `subscribers` |
+//! | active days per SIM: shares of SIMs active every day and at most one day in seven | `cdr`, `ip_sessions`, `subscribers` |
 //! | radius of gyration p10, p50, p90 and share above 100 km | cell sites of `cdr` and `ip_sessions` records |
 //! | trips per person per day, commute distance p50 and p90 | `trajectories`, `persons` |
 //! | answered share and dropped rate of originating calls | `cdr` |

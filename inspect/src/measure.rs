@@ -321,11 +321,42 @@ fn sim_figures(
         .sum();
     let active =
         need_any(data, &["cdr", "ip_sessions"]).and_then(|()| per_sim_day(&[], active as f64));
-    push("active_sim_share_per_day", active);
+    push("active_sim_share_per_day", active.clone());
+    // How many days of the period each SIM is active.
+    let days: Vec<u32> = sims
+        .iter()
+        .map(|s| s.active.iter().map(|w| w.count_ones()).sum())
+        .collect();
+    let share_of_sims = |keep: &dyn Fn(u32) -> bool| {
+        active
+            .clone()
+            .map(|_| days.iter().filter(|&&d| keep(d)).count() as f64 / days.len() as f64)
+    };
+    push(
+        "sims_active_every_day_share",
+        share_of_sims(&|d| d == period.days),
+    );
+    let weekly = share_of_sims(&|d| at_most_weekly(d, period.days)).and_then(|share| {
+        if period.days < 7 {
+            Err(format!(
+                "needs 7 days to tell weekly use, the period has {}",
+                period.days
+            ))
+        } else {
+            Ok(share)
+        }
+    });
+    push("sims_active_at_most_weekly_share", weekly);
     push(
         "data_gb_per_sim_day",
         per_sim_day(&["ip_sessions"], c.bytes as f64 / BYTES_PER_GB),
     );
+}
+
+/// Whether a SIM active on `days` of a period of `period` days is active at least once and at
+/// most one day in seven.
+fn at_most_weekly(days: u32, period: u32) -> bool {
+    days > 0 && 7 * days <= period
 }
 
 /// Radius of gyration and home detection over SIMs with enough located records.
@@ -692,6 +723,12 @@ mod tests {
         sim.add_cell(5, true);
         assert_eq!(sim.home_cell(), Some(5));
         assert_eq!(sim.located, 6);
+    }
+
+    #[test]
+    fn weekly_use_is_one_day_in_seven_at_most() {
+        assert!(at_most_weekly(1, 7) && at_most_weekly(2, 14) && at_most_weekly(1, 13));
+        assert!(!at_most_weekly(0, 14) && !at_most_weekly(2, 13) && !at_most_weekly(7, 7));
     }
 
     #[test]

@@ -434,6 +434,11 @@ fn figures_of_a_tiny_dataset_are_exact() {
     assert_close(&report, "cdr_records_per_sim_day", 13.0 / 10.0);
     // Active SIM-days: SIM 0 day 0, SIM 1 day 1, SIM 2 day 1, SIM 4 day 0.
     assert_close(&report, "active_sim_share_per_day", 4.0 / 10.0);
+    // No SIM is active on both days; two days cannot tell weekly use.
+    assert_close(&report, "sims_active_every_day_share", 0.0);
+    let weekly = report.figures.iter();
+    let weekly = weekly.filter(|f| f.id == "sims_active_at_most_weekly_share");
+    assert!(weekly.map(|f| f.value).eq([None]));
     // Radii of SIMs with ≥ 10 located records: SIM 1 = 10 km × √(0.6 × 0.4), SIM 0 = 5 km,
     // SIM 4 = 125 km; SIM 2 has only two located records.
     let r1 = 10.0 * 0.24f64.sqrt();
@@ -525,7 +530,8 @@ fn the_text_report_is_an_aligned_table_and_the_json_round_trips() {
     let figures = json["figures"].as_array().unwrap();
     assert_eq!(figures.len(), report.figures.len());
     for f in figures {
-        if f["id"] == "inbound_daily_peak_to_mean" {
+        if f["id"] == "inbound_daily_peak_to_mean" || f["id"] == "sims_active_at_most_weekly_share"
+        {
             // Two days: not available (see figures_of_a_tiny_dataset_are_exact).
             continue;
         }

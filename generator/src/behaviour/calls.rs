@@ -8,11 +8,13 @@ use crate::sampling::{
     Weighted, bernoulli, exponential, index, log_normal, poisson, poisson_below, uniform,
 };
 
-use super::activity::activity;
 use super::activity::{
-    EXTERNAL_SHARE, FOLLOW_UP, FOLLOW_UP_GAP_S, SMS_PER_CALL, VOICE_BY_HOUR, VOICE_EVENTS_PER_DAY,
+    COLLEAGUE_BY_HOUR, COLLEAGUE_REST_DAY, EXTERNAL_SHARE, FOLLOW_UP, FOLLOW_UP_GAP_S,
+    SMS_PER_CALL, VOICE_BY_HOUR, VOICE_EVENTS_PER_DAY,
 };
+use super::activity::{activity, usable_slot};
 use super::contacts::{Tie, candidate_ties};
+use crate::mobility::calendar::{day_type, local_date};
 use crate::numbering::PhoneNumber;
 use crate::population::Population;
 
@@ -126,6 +128,15 @@ fn start_second(rng: &mut StreamRng) -> i64 {
     hour * 3_600 + index(rng, 3_600) as i64
 }
 
+/// A start second within the day of a call between colleagues, by their profile.
+fn colleague_second(rng: &mut StreamRng) -> i64 {
+    static HOURS: OnceLock<Weighted> = OnceLock::new();
+    let hour = HOURS
+        .get_or_init(|| Weighted::new(COLLEAGUE_BY_HOUR))
+        .sample(rng) as i64;
+    hour * 3_600 + index(rng, 3_600) as i64
+}
+
 fn slot(rng: &mut StreamRng, sims: u8) -> u8 {
     u8::from(sims > 1 && bernoulli(rng, SECOND_SIM_SHARE))
 }
@@ -148,6 +159,8 @@ pub(crate) struct TieCalls {
     /// exp(−mean) of the daily number of conversations, voice and SMS (the Poisson draws'
     /// limits).
     limits: [f64; 2],
+    /// For colleagues, the state whose working days they keep.
+    colleagues: Option<u8>,
 }
 
 impl TieCalls {
@@ -163,6 +176,10 @@ impl TieCalls {
             sims: t.sims,
             pair: key_hash(seed, &[t.a, t.b]),
             limits: [limit(rate), limit(rate * SMS_PER_CALL)],
+            colleagues: match t.tie {
+                Tie::Colleague(state) => Some(state),
+                _ => None,
+            },
         }
     }
 }
@@ -173,9 +190,22 @@ pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -
     let t = tie;
     let mut rng = stream(seed, Purpose::EdgeDay, t.pair, day);
     let mut events = Vec::new();
+    // Colleagues call in working hours, and little on rest days.
+    let rest_day = t
+        .colleagues
+        .is_some_and(|state| !day_type(state, local_date(midnight)).is_working_day());
     for (medium, limit) in [Medium::Voice, Medium::Sms].into_iter().zip(t.limits) {
+        let limit = if rest_day {
+            libm::pow(limit, COLLEAGUE_REST_DAY)
+        } else {
+            limit
+        };
         for _ in 0..poisson_below(&mut rng, limit) {
-            let mut at = start_second(&mut rng);
+            let mut at = if t.colleagues.is_some() {
+                colleague_second(&mut rng)
+            } else {
+                start_second(&mut rng)
+            };
             loop {
                 let a_calls = bernoulli(&mut rng, 0.5);
                 let (caller, callee, caller_sims, callee_sims) = if a_calls {
@@ -200,7 +230,19 @@ pub(crate) fn tie_calls_on(seed: u64, tie: &TieCalls, midnight: i64, day: u32) -
                     cut: uniform(&mut rng),
                     order: 0,
                 };
-                events.push(event);
+                // A SIM off the network that day passes the call to the person's other SIM,
+                // or the call does not happen (both ends decide alike).
+                let slots = (
+                    usable_slot(seed, caller, caller_sims, event.caller_slot, day),
+                    usable_slot(seed, callee, callee_sims, event.callee_slot, day),
+                );
+                if let (Some(caller_slot), Some(callee_slot)) = slots {
+                    events.push(PairEvent {
+                        caller_slot,
+                        callee_slot,
+                        ..event
+                    });
+                }
                 if !bernoulli(&mut rng, FOLLOW_UP) {
                     break;
                 }
@@ -287,10 +329,12 @@ pub(crate) fn external_events(
             let mut other = PhoneNumber::new("+");
             other.push_str(prefix);
             other.push_padded(number, digits as usize);
-            events.push(ExternalEvent {
+            let outgoing = bernoulli(&mut rng, 0.5);
+            let drawn = slot(&mut rng, sims);
+            let event = ExternalEvent {
                 medium,
-                outgoing: bernoulli(&mut rng, 0.5),
-                slot: slot(&mut rng, sims),
+                outgoing,
+                slot: drawn,
                 other,
                 start: midnight + start_second(&mut rng),
                 talk_s: if medium == Medium::Voice {
@@ -301,7 +345,10 @@ pub(crate) fn external_events(
                 outcome: uniform(&mut rng),
                 cut: uniform(&mut rng),
                 order: 0,
-            });
+            };
+            if let Some(slot) = usable_slot(seed, person, sims, drawn, day) {
+                events.push(ExternalEvent { slot, ..event });
+            }
         }
     }
     events.sort_by(|x, y| (x.start, &x.other).cmp(&(y.start, &y.other)));

@@ -11,9 +11,15 @@
 //!   population (family and friends elsewhere), kept with probability [`DISTANT_KEEP`], weight
 //!   [`DISTANT_WEIGHT`].
 //!
+//! * colleagues: workers of the same team ([`crate::mobility::anchors::team`]: a shared
+//!   workplace of workers of one district and id window), each pair kept with probability
+//!   [`COLLEAGUE_KEEP`], weight [`COLLEAGUE_WEIGHT`], unless already neighbours or distant ties;
+//!   they call mostly on working days, in working hours (`calls`).
+//!
 //! Persons without a SIM have no ties. Numbers of contacts and weights are assumptions chosen to
 //! give a few strong household ties and a dozen weaker ones, as in mobile-phone social networks.
 
+use crate::mobility::anchors::{TEAM_WINDOW, team};
 use crate::population::Population;
 use crate::rng::{Purpose, key_hash, unit_f64};
 
@@ -23,6 +29,10 @@ pub(crate) const HOUSEHOLD_WEIGHT: f64 = 4.0;
 pub(crate) const NEIGHBOUR_WEIGHT: f64 = 1.0;
 /// Weight of a distant tie.
 pub(crate) const DISTANT_WEIGHT: f64 = 0.6;
+/// Weight of a colleague tie (assumption).
+pub(crate) const COLLEAGUE_WEIGHT: f64 = 0.8;
+/// Probability two members of a team are contacts (assumption).
+pub(crate) const COLLEAGUE_KEEP: f64 = 0.5;
 /// Half-width of the id window neighbours are drawn from.
 pub(crate) const NEIGHBOUR_WINDOW: u64 = 150;
 /// Expected neighbour contacts.
@@ -41,6 +51,8 @@ pub(crate) enum Tie {
     Neighbour,
     /// Elsewhere in the population.
     Distant,
+    /// Same workplace; both live in the state with this DOSM code, whose working days they keep.
+    Colleague(u8),
 }
 
 impl Tie {
@@ -50,6 +62,7 @@ impl Tie {
             Tie::Household => HOUSEHOLD_WEIGHT,
             Tie::Neighbour => NEIGHBOUR_WEIGHT,
             Tie::Distant => DISTANT_WEIGHT,
+            Tie::Colleague(_) => COLLEAGUE_WEIGHT,
         }
     }
 }
@@ -119,6 +132,25 @@ pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec
         }
         other += modulus;
     }
+    let person = population.person(id);
+    if let Some(mine) = team(seed, &person, population.reference_date()) {
+        let window =
+            (id / TEAM_WINDOW) * TEAM_WINDOW..((id / TEAM_WINDOW + 1) * TEAM_WINDOW).min(n);
+        for other in window {
+            let colleague = other != id
+                && population.home_district(other) == district
+                && !household.contains(&other)
+                && !ties.iter().any(|c| c.other == other)
+                && pair_draw(seed, id, other, 3) < COLLEAGUE_KEEP
+                && team(seed, &population.person(other), population.reference_date()) == Some(mine);
+            if colleague {
+                ties.push(Contact {
+                    other,
+                    tie: Tie::Colleague(person.state_code),
+                });
+            }
+        }
+    }
     ties.sort_by_key(|c| c.other);
     ties
 }
@@ -156,6 +188,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn colleagues_share_a_team_and_a_workplace() {
+        let pop = population(20_000);
+        let reference = pop.reference_date();
+        let mut colleagues = 0;
+        for id in (0..20_000).step_by(7) {
+            for c in candidate_ties(4, &pop, id) {
+                if let Tie::Colleague(state) = c.tie {
+                    colleagues += 1;
+                    let (me, other) = (pop.person(id), pop.person(c.other));
+                    assert_eq!(state, me.state_code);
+                    let team = team(4, &me, reference);
+                    assert!(
+                        team.is_some()
+                            && team == crate::mobility::anchors::team(4, &other, reference)
+                    );
+                }
+            }
+        }
+        assert!(colleagues > 200, "{colleagues} colleague ties");
     }
 
     #[test]

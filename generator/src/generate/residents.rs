@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::behaviour::activity::activity;
+use crate::behaviour::activity::{activity, uses_data};
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::{MAX_DAILY_GB, data_day};
@@ -164,6 +164,9 @@ impl Run<'_> {
                 };
                 let abroad = plan.abroad_spans();
                 for (sim, reach) in r.sims.iter().zip(&r.party.sims) {
+                    if !uses_data(seed, sim.key, day) {
+                        continue;
+                    }
                     let level = r.party.activity / r.sims.len() as f64;
                     let whole = data_day(seed, sim.key, sim.slot, level, midnight, day);
                     // Abroad, a roaming SIM's data goes through the partner network of each

@@ -15,6 +15,11 @@
 //!   have none. The district is drawn by rural population plus [`URBAN_KAMPUNG_WEIGHT`] of the
 //!   urban: a home town is rarely a metropolis. Districts may lie outside the scenario region.
 //! * Some workers of Johor Bahru and Kulai work in Singapore instead ([`super::border`]).
+//! * Colleagues: a share [`SHARED_WORKPLACE`] of the other workers work at a workplace they
+//!   share with workers of their home district ([`team`]): the workers of a window of
+//!   [`TEAM_WINDOW`] consecutive ids (one district) are split into [`TEAMS_PER_WINDOW`] teams,
+//!   and a team's workplace is drawn by the same gravity model from the district's centroid, from
+//!   `stream(seed, Purpose::Workplace, team, 0)`. The other workers' places are their own.
 
 use chrono::NaiveDate;
 use geo::{Contains, Point};
@@ -23,7 +28,7 @@ use crate::geography::projection::offset;
 use crate::geography::{Geography, Place};
 use crate::population::Person;
 use crate::public_data::districts;
-use crate::rng::{Purpose, StreamRng, stream};
+use crate::rng::{Purpose, StreamRng, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
 
 use super::region::Region;
@@ -55,6 +60,15 @@ pub(crate) const KAMPUNG_IN_STATE: f64 = 0.4;
 /// kampung (assumption: balik kampung goes to home towns and villages, so Kuala Lumpur and
 /// Petaling, all but fully urban, are rarely one).
 pub(crate) const URBAN_KAMPUNG_WEIGHT: f64 = 0.1;
+/// Share of workers (not cross-border commuters) sharing their workplace with colleagues of
+/// their home district (assumption: most jobs are in establishments with several employees, and
+/// a team of neighbours in the id order stands for those of them living in the district).
+pub(crate) const SHARED_WORKPLACE: f64 = 0.5;
+/// Consecutive ids whose shared-workplace workers form teams (assumption).
+pub(crate) const TEAM_WINDOW: u64 = 100;
+/// Teams per window of ids (assumption: with about half of adults working, a team has about six
+/// members).
+pub(crate) const TEAMS_PER_WINDOW: u64 = 4;
 /// Tries to draw a school inside the home district before settling at home.
 const SCHOOL_TRIES: usize = 8;
 
@@ -103,7 +117,14 @@ impl Anchors {
         let age = person.age_on(reference);
         let mut occupation =
             if (18..65).contains(&age) && bernoulli(&mut rng, employment(person, age)) {
-                Occupation::Worker(region.job_place(person.home, &mut rng))
+                Occupation::Worker(match team(seed, person, reference) {
+                    Some(team) => {
+                        let centroid = districts()[usize::from(person.district)].centroid;
+                        let mut team_rng = stream(seed, Purpose::Workplace, team, 0);
+                        region.job_place((centroid.x(), centroid.y()), &mut team_rng)
+                    }
+                    None => region.job_place(person.home, &mut rng),
+                })
             } else if (18..24).contains(&age) && bernoulli(&mut rng, UNIVERSITY_SHARE) {
                 Occupation::Student(region.job_place(person.home, &mut rng))
             } else if (SCHOOL_AGES.0..=SCHOOL_AGES.1).contains(&age) {
@@ -146,6 +167,26 @@ impl Anchors {
             _ => None,
         }
     }
+}
+
+/// The team of colleagues whose workplace `person` shares, if any (ages on `reference`): a
+/// pure function of (seed, person), so both ends of a colleague tie find it.
+pub(crate) fn team(seed: u64, person: &Person, reference: NaiveDate) -> Option<u64> {
+    let age = person.age_on(reference);
+    let worker = (18..65).contains(&age)
+        && bernoulli(
+            &mut stream(seed, Purpose::Anchors, person.id, 0),
+            employment(person, age),
+        );
+    let draw = |tag: u64| key_hash(seed, &[Purpose::Workplace as u64, person.id, tag]);
+    if !worker
+        || unit_f64(draw(0)) >= SHARED_WORKPLACE
+        || super::border::singapore_work(seed, person).is_some()
+    {
+        return None;
+    }
+    let window = person.id / TEAM_WINDOW;
+    Some((u64::from(person.district) << 48) | (window << 8) | (draw(1) % TEAMS_PER_WINDOW))
 }
 
 /// Probability that a person aged 18–64 is employed.

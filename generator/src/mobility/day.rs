@@ -19,7 +19,7 @@
 //! dropped when under half an hour). Nobody leaves home before [`EARLIEST_DEPARTURE_HOURS`]. Start times and durations are clamped normal draws; all figures are assumptions
 //! shaped on common office (08:00–17:00 plus a lunch hour) and school (07:30–13:30) hours.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use crate::events::Gathering;
 use crate::geography::projection::distance_km;
@@ -33,6 +33,7 @@ use super::anchors::{Anchors, Occupation};
 use super::attendance;
 use super::border;
 use super::calendar::{DAY_SECONDS, DayType, day_type, local_midnight};
+use super::nights::{self, Night};
 use super::places::{SLOTS_PER_DAY, trip_visit, visit};
 use super::region::Region;
 use super::travel::{MIN_MOVE_SECONDS, Mode, travel_seconds};
@@ -331,6 +332,22 @@ pub(crate) fn plan_day(
     let home = anchors.home_place();
     let latest = hours_to_seconds(LATEST_HOME_HOURS);
     let Some(trip) = anchors.trips.iter().find(|t| overlaps_day(t, midnight)) else {
+        let day = Day {
+            seed,
+            region,
+            person,
+            anchors,
+            date,
+            index: day_index,
+        };
+        let night = |date, n| nights::night(seed, region, (person, anchors), gatherings, date, n);
+        let (morning, evening) = (
+            night(date, day_index),
+            night(date + Days::new(1), day_index + 1),
+        );
+        if morning.is_some() || evening.is_some() {
+            return nights_day(&day, morning, evening);
+        }
         let visit = gatherings
             .iter()
             .filter(|_| anchors.crossing.is_none())
@@ -340,18 +357,10 @@ pub(crate) fn plan_day(
                     attendance::visit(g, seed, person, date, day_index)?,
                 ))
             });
-        if let Some((venue, (arrive, leave))) = visit {
-            let day = Day {
-                seed,
-                region,
-                person,
-                anchors,
-                date,
-                index: day_index,
-            };
-            if let Some(plan) = gathering_day(&day, venue, arrive, leave) {
-                return plan;
-            }
+        if let Some((venue, (arrive, leave))) = visit
+            && let Some(plan) = gathering_day(&day, venue, arrive, leave)
+        {
+            return plan;
         }
         let (depart, acts) = usual_day(seed, region, person, anchors, date, day_index, latest);
         return build(midnight, home, StayPurpose::Home, depart, &acts);
@@ -540,6 +549,73 @@ fn gathering_day(day: &Day<'_>, venue: Place, arrive: i64, leave: i64) -> Option
     Some(plan)
 }
 
+/// A day that starts or ends away from home ([`nights`]): in the morning, from where the night
+/// was spent back home, before the usual day's first departure when that leaves time (a night
+/// away) and else at the night's leaving time, the day's activities then given up; the usual
+/// day, fitted to be home in time to leave for the evening's place; the way there and the stay
+/// until midnight.
+fn nights_day(day: &Day<'_>, morning: Option<Night>, evening: Option<Night>) -> DayPlan {
+    let midnight = local_midnight(day.date);
+    let home = day.anchors.home_place();
+    let travel = |place: Place| travel_seconds(distance_km(place.point(), home.point()));
+    let latest = evening.map_or(hours_to_seconds(LATEST_HOME_HOURS), |e| {
+        e.arrive - travel(e.place) - MIN_MOVE_SECONDS
+    });
+    let (seed, region, person, anchors) = (day.seed, day.region, day.person, day.anchors);
+    let (depart, mut acts) = usual_day(seed, region, person, anchors, day.date, day.index, latest);
+    let mut segments = Vec::new();
+    let mut home_from = midnight;
+    if let Some(m) = morning {
+        let travel = travel(m.place);
+        let before_first = depart - travel - MIN_MOVE_SECONDS;
+        let leave = match m.purpose {
+            StayPurpose::Lodging if before_first >= hours_to_seconds(EARLIEST_DEPARTURE_HOURS) => {
+                m.leave.min(before_first)
+            }
+            _ => m.leave,
+        };
+        if leave + travel + MIN_MOVE_SECONDS > depart {
+            acts.clear();
+        }
+        home_from = midnight + leave + travel;
+        segments.push(stay(m.place, m.purpose, midnight, midnight + leave));
+        segments.push(Segment::Move(Move {
+            start: midnight + leave,
+            end: home_from,
+            from: m.place.point(),
+            to: home.point(),
+            district: home.district,
+            mode: Mode::for_distance(distance_km(m.place.point(), home.point())),
+        }));
+    }
+    let mut chain = build(midnight, home, StayPurpose::Home, depart, &acts).segments;
+    if let Some(Segment::Stay(first)) = chain.first_mut() {
+        first.start = home_from;
+    }
+    segments.extend(chain);
+    if let Some(e) = evening {
+        let leave = midnight + e.arrive - travel(e.place);
+        if let Some(Segment::Stay(last)) = segments.last_mut() {
+            last.end = leave;
+        }
+        segments.push(Segment::Move(Move {
+            start: leave,
+            end: midnight + e.arrive,
+            from: home.point(),
+            to: e.place.point(),
+            district: e.place.district,
+            mode: Mode::for_distance(distance_km(home.point(), e.place.point())),
+        }));
+        segments.push(stay(
+            e.place,
+            e.purpose,
+            midnight + e.arrive,
+            midnight + DAY_SECONDS,
+        ));
+    }
+    DayPlan { segments }
+}
+
 /// The usual day's chain: when the person leaves home (seconds after midnight) and the stays
 /// away, fitted to be home by `latest` seconds after midnight.
 fn usual_day(
@@ -563,6 +639,8 @@ fn usual_day(
         )
     };
     let anchored = match anchors.occupation {
+        // Night workers work the shifts of [`nights`] instead.
+        Occupation::Worker(_) if nights::night_worker(seed, person.id, anchors) => None,
         Occupation::Worker(p) => Some((p, StayPurpose::Work, WORK)),
         Occupation::Pupil(p) => Some((p, StayPurpose::School, SCHOOL)),
         Occupation::Student(p) => Some((p, StayPurpose::School, UNIVERSITY)),

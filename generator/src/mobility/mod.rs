@@ -14,6 +14,7 @@
 //! * `trips`: trips away from home over several days (balik kampung around Chinese New Year
 //!   and Hari Raya) — a pure function of (seed, household, festival).
 //! * `leisure`: weekend and holiday trips of city households to resorts and heritage towns.
+//! * `nights`: nights on a night shift or away from home in an ordinary week.
 //! * `outbound`: trips abroad; `abroad`: the district indices of places outside Malaysia.
 //! * `cache`: a caller-owned cache of plans for looking up other persons' positions.
 //!
@@ -35,6 +36,7 @@ mod cache;
 pub(crate) mod calendar;
 mod day;
 mod leisure;
+pub(crate) mod nights;
 pub(crate) mod outbound;
 mod places;
 pub(crate) mod region;

@@ -84,7 +84,17 @@ fn plans_are_the_same_in_any_order() {
 fn days_are_contiguous_and_cover_the_local_day() {
     let m = mobility();
     for id in sample_ids(400) {
-        for (day, plan) in week(&m, id).iter().enumerate() {
+        let plans = week(&m, id);
+        // Each day starts where the day before ended: at home, or where the night is spent.
+        for w in plans.windows(2) {
+            match (w[0].segments.last(), w[1].segments.first()) {
+                (Some(Segment::Stay(a)), Some(Segment::Stay(b))) => {
+                    assert_eq!((a.lon, a.lat, a.purpose), (b.lon, b.lat, b.purpose), "{id}")
+                }
+                ends => panic!("days must end and start with a stay: {ends:?}"),
+            }
+        }
+        for (day, plan) in plans.iter().enumerate() {
             let midnight = local_midnight(start()) + day as i64 * calendar::DAY_SECONDS;
             let segs = &plan.segments;
             assert_eq!(segs[0].start(), midnight, "person {id} day {day}");
@@ -104,9 +114,11 @@ fn days_are_contiguous_and_cover_the_local_day() {
                     _ => panic!("stays and moves must alternate: {w:?}"),
                 }
             }
-            let home =
-                |s: &Segment| matches!(s, Segment::Stay(s) if s.purpose == StayPurpose::Home);
-            assert!(home(&segs[0]) && home(&segs[segs.len() - 1]));
+            let night = |s: &Segment| {
+                matches!(s, Segment::Stay(s) if matches!(s.purpose,
+                    StayPurpose::Home | StayPurpose::Work | StayPurpose::Lodging))
+            };
+            assert!(night(&segs[0]) && night(&segs[segs.len() - 1]));
             // Positions are continuous: one second apart, never more than one second of travel.
             for s in segs.iter().skip(1) {
                 let (a, b) = (plan.position_at(s.start() - 1), plan.position_at(s.start()));
@@ -230,6 +242,92 @@ fn weekends_have_fewer_work_stays() {
     assert!(
         saturday * 3 < monday,
         "{saturday} on Saturday, {monday} on Monday"
+    );
+}
+
+/// Where each of `ids` is at 03:00 on each night of the first two weeks: (person id, anchors,
+/// stays by night).
+fn night_stays(m: &Mobility<'_>, ids: impl Iterator<Item = u64>) -> Vec<(u64, Anchors, Vec<Stay>)> {
+    ids.map(|id| {
+        let p = population().person(id);
+        let a = m.anchors(&p);
+        let stays = (0..14)
+            .map(|d| {
+                let plan = m.plan(&p, &a, d);
+                let t = local_midnight(start()) + i64::from(d) * calendar::DAY_SECONDS + 3 * 3_600;
+                *plan
+                    .stays()
+                    .find(|s| s.start <= t && t < s.end)
+                    .expect("asleep at 03:00")
+            })
+            .collect();
+        (id, a, stays)
+    })
+    .collect()
+}
+
+#[test]
+fn night_workers_are_at_work_at_night_and_home_by_day() {
+    let m = mobility();
+    let seed = population().seed();
+    let sample = night_stays(&m, sample_ids(4_000));
+    let workers: Vec<_> = sample
+        .iter()
+        .filter(|(_, a, _)| matches!(a.occupation, Occupation::Worker(_)) && a.crossing.is_none())
+        .collect();
+    let night: Vec<_> = (workers.iter())
+        .filter(|(id, a, stays)| {
+            let shift = stays.iter().any(|s| s.purpose == StayPurpose::Work);
+            // Only night workers are at work at 03:00, and they are on most nights.
+            assert_eq!(shift, nights::night_worker(seed, *id, a), "{id}");
+            shift
+        })
+        .collect();
+    let n = workers.len() as f64;
+    let share = night.len() as f64 / n;
+    let sd = (nights::NIGHT_SHIFT_SHARE * (1.0 - nights::NIGHT_SHIFT_SHARE) / n).sqrt();
+    assert!(
+        (share - nights::NIGHT_SHIFT_SHARE).abs() < 4.0 * sd,
+        "{share} of {n} workers at work at 03:00"
+    );
+    // Night workers sleep at home by day: no work stay between 10:00 and 18:00.
+    for (id, a, _) in &night {
+        let p = population().person(*id);
+        for d in 0..7 {
+            let plan = m.plan(&p, a, d);
+            let day0 = local_midnight(start()) + i64::from(d) * calendar::DAY_SECONDS;
+            assert!(plan.stays().all(|s| s.purpose != StayPurpose::Work
+                || s.end <= day0 + 10 * 3_600
+                || s.start >= day0 + 18 * 3_600));
+        }
+    }
+}
+
+#[test]
+fn nights_away_follow_the_rate_and_home_detection_misses_some_homes() {
+    let m = mobility();
+    let sample = night_stays(&m, sample_ids(3_000));
+    let (mut away, mut nights) = (0usize, 0usize);
+    let mut modal_home = 0usize;
+    for (_, a, stays) in &sample {
+        for s in stays {
+            nights += usize::from(s.purpose != StayPurpose::Work);
+            away += usize::from(s.purpose == StayPurpose::Lodging);
+        }
+        let at_home = stays.iter().filter(|s| (s.lon, s.lat) == a.home).count();
+        modal_home += usize::from(2 * at_home > stays.len());
+    }
+    let rate = away as f64 / nights as f64;
+    let sd = (nights::NIGHT_AWAY / nights as f64).sqrt();
+    assert!(
+        (rate - nights::NIGHT_AWAY).abs() < 4.0 * sd,
+        "{away} of {nights} nights away"
+    );
+    // The place of most nights is home for most persons, but no longer for all.
+    let accuracy = modal_home as f64 / sample.len() as f64;
+    assert!(
+        (0.9..0.99).contains(&accuracy),
+        "home at night for {accuracy}"
     );
 }
 
@@ -548,7 +646,21 @@ fn trip_days_follow_the_trip() {
             let home = (StayPurpose::Home, Some(p.district));
             let at = |b: Option<(StayPurpose, u16)>| b.map(|(s, d)| (s, Some(d)));
             if date < trip.depart_date() || date > trip.return_date() {
-                assert_eq!((at(morning), at(night)), (Some(home), Some(home)));
+                // Around the trip, nights are at home; other nights may be on a shift or away.
+                let ordinary = |b: Option<(StayPurpose, u16)>| {
+                    at(b) == Some(home)
+                        || matches!(b, Some((StayPurpose::Work | StayPurpose::Lodging, _)))
+                };
+                assert!(
+                    ordinary(morning) && ordinary(night),
+                    "{morning:?} {night:?}"
+                );
+                if date.succ_opt() == Some(trip.depart_date()) {
+                    assert_eq!(at(night), Some(home));
+                }
+                if date.pred_opt() == Some(trip.return_date()) {
+                    assert_eq!(at(morning), Some(home));
+                }
             } else if date == trip.depart_date() {
                 assert_eq!((at(morning), at(night)), (Some(home), Some(away)));
             } else if date == trip.return_date() {

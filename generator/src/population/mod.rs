@@ -157,7 +157,6 @@ impl Population {
     }
 
     /// The date ages are computed on: the first day of the period.
-    #[cfg(test)]
     pub(crate) fn reference_date(&self) -> NaiveDate {
         self.spec.reference_date
     }
