@@ -10,24 +10,24 @@
 //! person overlap; a call kept from a conversation that ended up unanswered or shorter is busy
 //! too (a slight excess of busy lines).
 
-use std::sync::Arc;
-
 use super::radio::may_be_answered;
-use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_around};
+use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_on};
 use crate::population::Population;
 use crate::rng::KeyMap;
 
-/// A block's call books and a day's conversations of the persons asked about.
+/// A block's call books and the conversations of the persons asked about, day by day.
 pub(crate) struct BusyLines<'p> {
     seed: u64,
     population: &'p Population,
     rates: CallRates,
     /// Person id → call book, for the block.
-    books: KeyMap<u64, Arc<CallBook>>,
-    /// The day of `talks`.
+    books: KeyMap<u64, CallBook>,
+    /// The day of `today`.
     day: Option<u32>,
-    /// Person id → the calls that may be answered of the day and the day before, by start.
-    talks: KeyMap<u64, Vec<VoiceCall>>,
+    /// Person id → the calls that may be answered starting on `day`, by start.
+    today: KeyMap<u64, Vec<VoiceCall>>,
+    /// The same for the day before `day`: kept from the previous day when days come in order.
+    yesterday: KeyMap<u64, Vec<VoiceCall>>,
 }
 
 impl<'p> BusyLines<'p> {
@@ -39,8 +39,15 @@ impl<'p> BusyLines<'p> {
             rates,
             books: KeyMap::default(),
             day: None,
-            talks: KeyMap::default(),
+            today: KeyMap::default(),
+            yesterday: KeyMap::default(),
         }
+    }
+
+    /// Gives person `id`'s call book, which must equal [`CallBook::of`] it (the block's
+    /// residents have its parts at hand).
+    pub(crate) fn know(&mut self, id: u64, book: CallBook) {
+        self.books.insert(id, book);
     }
 
     /// Whether person `id` is in a call that may be answered, started before the call starting
@@ -53,27 +60,53 @@ impl<'p> BusyLines<'p> {
         order: u64,
     ) -> bool {
         if self.day != Some(day) {
-            self.talks.clear();
+            let next = self.day.and_then(|d| d.checked_add(1)) == Some(day);
+            self.yesterday = if next {
+                std::mem::take(&mut self.today)
+            } else {
+                KeyMap::default()
+            };
+            self.today.clear();
             self.day = Some(day);
         }
         let (seed, population, rates) = (self.seed, self.population, self.rates);
-        let books = &mut self.books;
-        let talks = self.talks.entry(id).or_insert_with(|| {
-            let book = books
-                .entry(id)
-                .or_insert_with(|| Arc::new(CallBook::of(seed, population, rates, id)));
-            let mut calls: Vec<VoiceCall> = voice_calls_around(seed, book, midnight, day)
-                .into_iter()
-                .filter(|c| may_be_answered(c.outcome))
-                .collect();
-            calls.sort_by_key(|c| (c.start, c.order));
+        let book = (self.books)
+            .entry(id)
+            .or_insert_with(|| CallBook::of(seed, population, rates, id));
+        // A call that may still be running: one that started earlier today or yesterday.
+        let before = |calls: &[VoiceCall]| {
             calls
-        });
-        talks
-            .iter()
-            .take_while(|c| (c.start, c.order) < (start, order))
-            .any(|c| start < c.end)
+                .iter()
+                .take_while(|c| (c.start, c.order) < (start, order))
+                .any(|c| start < c.end)
+        };
+        let today = self
+            .today
+            .entry(id)
+            .or_insert_with(|| answerable(seed, book, midnight, day));
+        if before(today) {
+            return true;
+        }
+        let Some(previous) = day.checked_sub(1) else {
+            return false;
+        };
+        let yesterday = self
+            .yesterday
+            .entry(id)
+            .or_insert_with(|| answerable(seed, book, midnight - 86_400, previous));
+        before(yesterday)
     }
+}
+
+/// The calls of `book` starting on day `day` (local midnight `midnight`) that may be answered,
+/// by (start, tie-breaker).
+fn answerable(seed: u64, book: &CallBook, midnight: i64, day: u32) -> Vec<VoiceCall> {
+    let mut calls: Vec<VoiceCall> = voice_calls_on(seed, book, midnight, day)
+        .into_iter()
+        .filter(|c| may_be_answered(c.outcome))
+        .collect();
+    calls.sort_by_key(|c| (c.start, c.order));
+    calls
 }
 
 #[cfg(test)]
@@ -113,11 +146,7 @@ mod tests {
                 let midnight = MIDNIGHT + i64::from(day) * 86_400;
                 for id in (0..3_000).step_by(7) {
                     let book = CallBook::of(seed, &population, rates, id);
-                    let mut calls: Vec<VoiceCall> = voice_calls_around(seed, &book, midnight, day)
-                        .into_iter()
-                        .filter(|c| c.start >= midnight && may_be_answered(c.outcome))
-                        .collect();
-                    calls.sort_by_key(|c| (c.start, c.order));
+                    let calls = answerable(seed, &book, midnight, day);
                     let at = (midnight, day);
                     let ask = |lines: &mut BusyLines<'_>, c: &VoiceCall| {
                         lines.engaged(id, at, c.start, c.order)
@@ -129,6 +158,10 @@ mod tests {
                         answers.iter().eq(again.iter().rev()),
                         "person {id} day {day}"
                     );
+                    // Without the day before kept from the previous day.
+                    let mut alone = BusyLines::new(&population, rates);
+                    let fresh: Vec<bool> = calls.iter().map(|c| ask(&mut alone, c)).collect();
+                    assert_eq!(answers, fresh, "person {id} day {day}");
                     let kept: Vec<&VoiceCall> = calls
                         .iter()
                         .zip(&answers)
