@@ -404,6 +404,30 @@ pub(crate) struct VoiceCall {
     pub(crate) order: u64,
 }
 
+impl PairEvent {
+    /// The event as a voice call, if it is one.
+    pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
+        (self.medium == Medium::Voice).then(|| VoiceCall {
+            start: self.start,
+            end: self.start + i64::from(self.talk_s),
+            outcome: self.outcome,
+            order: self.order,
+        })
+    }
+}
+
+impl ExternalEvent {
+    /// The event as a voice call, if it is one.
+    pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
+        (self.medium == Medium::Voice).then(|| VoiceCall {
+            start: self.start,
+            end: self.start + i64::from(self.talk_s),
+            outcome: self.outcome,
+            order: self.order,
+        })
+    }
+}
+
 /// Every voice call of the person of `book` starting on day `day` (local midnight `midnight`),
 /// with contacts and with numbers outside the scenario, in no particular order.
 pub(crate) fn voice_calls_on(
@@ -418,30 +442,10 @@ pub(crate) fn voice_calls_on(
     }
     for tie in &book.ties {
         let events = tie_calls_on(seed, tie, midnight, day);
-        calls.extend(
-            events
-                .iter()
-                .filter(|e| e.medium == Medium::Voice)
-                .map(|e| VoiceCall {
-                    start: e.start,
-                    end: e.start + i64::from(e.talk_s),
-                    outcome: e.outcome,
-                    order: e.order,
-                }),
-        );
+        calls.extend(events.iter().filter_map(PairEvent::voice_call));
     }
     let external = external_events(seed, book.person, book.activity, book.sims, midnight, day);
-    calls.extend(
-        external
-            .iter()
-            .filter(|e| e.medium == Medium::Voice)
-            .map(|e| VoiceCall {
-                start: e.start,
-                end: e.start + i64::from(e.talk_s),
-                outcome: e.outcome,
-                order: e.order,
-            }),
-    );
+    calls.extend(external.iter().filter_map(ExternalEvent::voice_call));
     calls
 }
 

@@ -50,15 +50,15 @@ impl<'p> BusyLines<'p> {
         self.books.insert(id, book);
     }
 
-    /// Whether person `id` is in a call that may be answered, started before the call starting
-    /// at `start` with tie-breaker `order` on day `day` (local midnight `midnight`).
-    pub(crate) fn engaged(
-        &mut self,
-        id: u64,
-        (midnight, day): (i64, u32),
-        start: i64,
-        order: u64,
-    ) -> bool {
+    /// Gives person `id`'s voice calls of day `day`, which must be those of their call book
+    /// that day in any order (a resident's records of the day have them at hand).
+    pub(crate) fn know_calls(&mut self, id: u64, day: u32, calls: Vec<VoiceCall>) {
+        self.turn_to(day);
+        self.today.entry(id).or_insert_with(|| answerable(calls));
+    }
+
+    /// Makes `day` the day of `today`, keeping the previous day's calls when it is the day before.
+    fn turn_to(&mut self, day: u32) {
         if self.day != Some(day) {
             let next = self.day.and_then(|d| d.checked_add(1)) == Some(day);
             self.yesterday = if next {
@@ -69,6 +69,18 @@ impl<'p> BusyLines<'p> {
             self.today.clear();
             self.day = Some(day);
         }
+    }
+
+    /// Whether person `id` is in a call that may be answered, started before the call starting
+    /// at `start` with tie-breaker `order` on day `day` (local midnight `midnight`).
+    pub(crate) fn engaged(
+        &mut self,
+        id: u64,
+        (midnight, day): (i64, u32),
+        start: i64,
+        order: u64,
+    ) -> bool {
+        self.turn_to(day);
         let (seed, population, rates) = (self.seed, self.population, self.rates);
         let book = (self.books)
             .entry(id)
@@ -83,7 +95,7 @@ impl<'p> BusyLines<'p> {
         let today = self
             .today
             .entry(id)
-            .or_insert_with(|| answerable(seed, book, midnight, day));
+            .or_insert_with(|| answerable(voice_calls_on(seed, book, midnight, day)));
         if before(today) {
             return true;
         }
@@ -93,18 +105,14 @@ impl<'p> BusyLines<'p> {
         let yesterday = self
             .yesterday
             .entry(id)
-            .or_insert_with(|| answerable(seed, book, midnight - 86_400, previous));
+            .or_insert_with(|| answerable(voice_calls_on(seed, book, midnight - 86_400, previous)));
         before(yesterday)
     }
 }
 
-/// The calls of `book` starting on day `day` (local midnight `midnight`) that may be answered,
-/// by (start, tie-breaker).
-fn answerable(seed: u64, book: &CallBook, midnight: i64, day: u32) -> Vec<VoiceCall> {
-    let mut calls: Vec<VoiceCall> = voice_calls_on(seed, book, midnight, day)
-        .into_iter()
-        .filter(|c| may_be_answered(c.outcome))
-        .collect();
+/// The calls of `calls` that may be answered, by (start, tie-breaker).
+fn answerable(mut calls: Vec<VoiceCall>) -> Vec<VoiceCall> {
+    calls.retain(|c| may_be_answered(c.outcome));
     calls.sort_by_key(|c| (c.start, c.order));
     calls
 }
@@ -146,7 +154,8 @@ mod tests {
                 let midnight = MIDNIGHT + i64::from(day) * 86_400;
                 for id in (0..3_000).step_by(7) {
                     let book = CallBook::of(seed, &population, rates, id);
-                    let calls = answerable(seed, &book, midnight, day);
+                    let day_calls = voice_calls_on(seed, &book, midnight, day);
+                    let calls = answerable(day_calls.clone());
                     let at = (midnight, day);
                     let ask = |lines: &mut BusyLines<'_>, c: &VoiceCall| {
                         lines.engaged(id, at, c.start, c.order)
@@ -162,6 +171,11 @@ mod tests {
                     let mut alone = BusyLines::new(&population, rates);
                     let fresh: Vec<bool> = calls.iter().map(|c| ask(&mut alone, c)).collect();
                     assert_eq!(answers, fresh, "person {id} day {day}");
+                    // Told the day's calls, in another order.
+                    let mut told = BusyLines::new(&population, rates);
+                    told.know_calls(id, day, day_calls.into_iter().rev().collect());
+                    let given: Vec<bool> = calls.iter().map(|c| ask(&mut told, c)).collect();
+                    assert_eq!(answers, given, "person {id} day {day}");
                     let kept: Vec<&VoiceCall> = calls
                         .iter()
                         .zip(&answers)
