@@ -26,8 +26,9 @@ pub(crate) struct BusyLines<'p> {
     day: Option<u32>,
     /// Person id → the calls that may be answered starting on `day`, by start.
     today: KeyMap<u64, Vec<VoiceCall>>,
-    /// The same for the day before `day`: kept from the previous day when days come in order.
-    yesterday: KeyMap<u64, Vec<VoiceCall>>,
+    /// Person id → the latest end of those calls of the day before `day`: kept from the
+    /// previous day when days come in order.
+    yesterday: KeyMap<u64, i64>,
 }
 
 impl<'p> BusyLines<'p> {
@@ -62,7 +63,9 @@ impl<'p> BusyLines<'p> {
         if self.day != Some(day) {
             let next = self.day.and_then(|d| d.checked_add(1)) == Some(day);
             self.yesterday = if next {
-                std::mem::take(&mut self.today)
+                (self.today.iter())
+                    .map(|(&id, calls)| (id, latest_end(calls)))
+                    .collect()
             } else {
                 KeyMap::default()
             };
@@ -82,32 +85,46 @@ impl<'p> BusyLines<'p> {
     ) -> bool {
         self.turn_to(day);
         let (seed, population, rates) = (self.seed, self.population, self.rates);
-        let book = (self.books)
-            .entry(id)
-            .or_insert_with(|| CallBook::of(seed, population, rates, id));
-        // A call that may still be running: one that started earlier today or yesterday.
-        let before = |calls: &[VoiceCall]| {
-            calls
-                .iter()
-                .take_while(|c| (c.start, c.order) < (start, order))
-                .any(|c| start < c.end)
-        };
-        let today = self
-            .today
-            .entry(id)
-            .or_insert_with(|| answerable(voice_calls_on(seed, book, midnight, day)));
-        if before(today) {
+        let books = &mut self.books;
+        let today = self.today.entry(id).or_insert_with(|| {
+            let book = book_of(books, (population, rates), id);
+            answerable(voice_calls_on(seed, book, midnight, day))
+        });
+        // A call that may still be running: one that started earlier today or yesterday (every
+        // call of yesterday started before this one).
+        let earlier = today
+            .iter()
+            .take_while(|c| (c.start, c.order) < (start, order))
+            .any(|c| start < c.end);
+        if earlier {
             return true;
         }
         let Some(previous) = day.checked_sub(1) else {
             return false;
         };
-        let yesterday = self
-            .yesterday
-            .entry(id)
-            .or_insert_with(|| answerable(voice_calls_on(seed, book, midnight - 86_400, previous)));
-        before(yesterday)
+        let yesterday = *self.yesterday.entry(id).or_insert_with(|| {
+            let book = book_of(books, (population, rates), id);
+            let calls = voice_calls_on(seed, book, midnight - 86_400, previous);
+            latest_end(&answerable(calls))
+        });
+        start < yesterday
     }
+}
+
+/// Person `id`'s call book in `books`, made when missing.
+fn book_of<'b>(
+    books: &'b mut KeyMap<u64, CallBook>,
+    (population, rates): (&Population, CallRates),
+    id: u64,
+) -> &'b CallBook {
+    books
+        .entry(id)
+        .or_insert_with(|| CallBook::of(population.seed(), population, rates, id))
+}
+
+/// The latest end of `calls`, or `i64::MIN` without any.
+fn latest_end(calls: &[VoiceCall]) -> i64 {
+    calls.iter().map(|c| c.end).max().unwrap_or(i64::MIN)
 }
 
 /// The calls of `calls` that may be answered, by (start, tie-breaker).
