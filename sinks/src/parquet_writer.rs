@@ -28,7 +28,7 @@ pub enum Compression {
 }
 
 /// Writer properties for a table: Parquet 2.0 pages, delta-encoded integers and times,
-/// dictionaries only for low-cardinality columns, page statistics, fixed row-group size,
+/// dictionaries only for low-cardinality and repeated columns, page statistics, fixed row-group size,
 /// and `extra` key-value metadata. Nothing depends on the clock or the machine.
 pub fn writer_properties(
     schema: &TableSchema,
@@ -50,7 +50,7 @@ pub fn writer_properties(
         .set_key_value_metadata((!extra.is_empty()).then_some(extra));
     for column in schema.columns {
         let path = ColumnPath::from(column.name);
-        if column.low_cardinality {
+        if column.low_cardinality || column.repeated {
             builder = builder.set_column_dictionary_enabled(path.clone(), true);
         }
         if matches!(

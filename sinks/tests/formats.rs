@@ -15,6 +15,9 @@ use common::{DAY, EIGHT_AM, EVERY_KIND, every_kind_batch};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression as ParquetCompression, Encoding};
 use parquet::file::metadata::ParquetMetaData;
+use telcosynth_generator::columnar::{
+    Batch, Column, ColumnData, ColumnKind, StringColumn, TableSchema, View,
+};
 use telcosynth_sinks::{
     Compression, GEO_KEY, to_record_batch, wkb_point, write_csv, write_parquet,
 };
@@ -97,7 +100,7 @@ fn parquet_uses_the_chosen_settings() {
         assert!(chunk.statistics().is_some(), "{}: statistics", column.name);
         assert_eq!(
             chunk.dictionary_page_offset().is_some(),
-            column.low_cardinality,
+            column.low_cardinality || column.repeated,
             "{}: dictionary",
             column.name
         );
@@ -123,6 +126,33 @@ fn parquet_uses_the_chosen_settings() {
     let (metadata, _) = read_parquet(&parquet_bytes(Compression::None));
     let compression = metadata.row_group(0).column(0).compression();
     assert_eq!(compression, ParquetCompression::UNCOMPRESSED);
+}
+
+/// A table whose identifier column repeats its values, as the served identifiers of a block do.
+static REPEATED: TableSchema = TableSchema {
+    name: "repeated",
+    view: View::Operator,
+    doc: "a repeated identifier",
+    columns: &[Column::new("msisdn", ColumnKind::Utf8, "a number").repeated()],
+    sort_key: None,
+};
+
+/// A repeated column is written with a dictionary page and read back as plain strings, the
+/// type its schema declares.
+#[test]
+fn repeated_strings_are_dictionary_pages_read_as_strings() {
+    let mut numbers = StringColumn::default();
+    let values: Vec<String> = (0..1_000).map(|i| format!("+6012{:07}", i % 7)).collect();
+    values.iter().for_each(|v| numbers.push(v));
+    let batch = Batch::new(&REPEATED, vec![ColumnData::Utf8(numbers).into()]);
+    let bytes = write_parquet(Vec::new(), batch, Compression::Zstd).unwrap();
+    let (metadata, read) = read_parquet(&bytes);
+    let chunk = metadata.row_group(0).column(0);
+    assert!(chunk.dictionary_page_offset().is_some());
+    assert!(chunk.encodings().any(|e| e == Encoding::RLE_DICTIONARY));
+    assert_eq!(read.schema().field(0).data_type(), &DataType::Utf8);
+    let read: Vec<&str> = read.column(0).as_string::<i32>().iter().flatten().collect();
+    assert_eq!(read, values);
 }
 
 #[test]

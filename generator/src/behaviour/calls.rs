@@ -381,6 +381,18 @@ pub(crate) struct CallBook {
 }
 
 impl CallBook {
+    /// The call book of person `person` from parts already at hand: activity (level × SIM
+    /// count), SIM count and the [`TieCalls`] of their ties to persons with a SIM, in
+    /// [`candidate_ties`] order — what [`CallBook::of`] computes.
+    pub(crate) fn new(person: u64, activity: f64, sims: u8, ties: Vec<TieCalls>) -> CallBook {
+        CallBook {
+            person,
+            activity,
+            sims,
+            ties,
+        }
+    }
+
     /// The call book of person `id`, from the population alone (any shard can compute anyone's).
     pub(crate) fn of(seed: u64, population: &Population, rates: CallRates, id: u64) -> CallBook {
         let party = |id: u64| {
@@ -439,10 +451,33 @@ pub(crate) struct VoiceCall {
     pub(crate) order: u64,
 }
 
-/// Every voice call of the person of `book` starting on day `day` (local midnight `midnight`)
-/// or on the day before (a call may run past midnight), with contacts and with numbers outside
-/// the scenario, in no particular order.
-pub(crate) fn voice_calls_around(
+impl PairEvent {
+    /// The event as a voice call, if it is one.
+    pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
+        (self.medium == Medium::Voice).then(|| VoiceCall {
+            start: self.start,
+            end: self.start + i64::from(self.talk_s),
+            outcome: self.outcome,
+            order: self.order,
+        })
+    }
+}
+
+impl ExternalEvent {
+    /// The event as a voice call, if it is one.
+    pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
+        (self.medium == Medium::Voice).then(|| VoiceCall {
+            start: self.start,
+            end: self.start + i64::from(self.talk_s),
+            outcome: self.outcome,
+            order: self.order,
+        })
+    }
+}
+
+/// Every voice call of the person of `book` starting on day `day` (local midnight `midnight`),
+/// with contacts and with numbers outside the scenario, in no particular order.
+pub(crate) fn voice_calls_on(
     seed: u64,
     book: &CallBook,
     midnight: i64,
@@ -452,39 +487,12 @@ pub(crate) fn voice_calls_around(
     if book.sims == 0 {
         return calls;
     }
-    let days = [
-        (day.checked_sub(1), midnight - 86_400),
-        (Some(day), midnight),
-    ];
-    for (day, midnight) in days {
-        let Some(day) = day else { continue };
-        for tie in &book.ties {
-            let events = tie_calls_on(seed, tie, midnight, day);
-            calls.extend(
-                events
-                    .iter()
-                    .filter(|e| e.medium == Medium::Voice)
-                    .map(|e| VoiceCall {
-                        start: e.start,
-                        end: e.start + i64::from(e.talk_s),
-                        outcome: e.outcome,
-                        order: e.order,
-                    }),
-            );
-        }
-        let external = external_events(seed, book.person, book.activity, book.sims, midnight, day);
-        calls.extend(
-            external
-                .iter()
-                .filter(|e| e.medium == Medium::Voice)
-                .map(|e| VoiceCall {
-                    start: e.start,
-                    end: e.start + i64::from(e.talk_s),
-                    outcome: e.outcome,
-                    order: e.order,
-                }),
-        );
+    for tie in &book.ties {
+        let events = tie_calls_on(seed, tie, midnight, day);
+        calls.extend(events.iter().filter_map(PairEvent::voice_call));
     }
+    let external = external_events(seed, book.person, book.activity, book.sims, midnight, day);
+    calls.extend(external.iter().filter_map(ExternalEvent::voice_call));
     calls
 }
 

@@ -36,6 +36,9 @@ pub struct Column {
     pub nullable: bool,
     /// Few distinct values: writers may dictionary-encode it.
     pub low_cardinality: bool,
+    /// Each value repeats on many rows of a file (an identifier of one of the block's
+    /// subscribers): writers may dictionary-encode it too.
+    pub repeated: bool,
     /// One-line meaning, used in the generated docs.
     pub doc: &'static str,
 }
@@ -48,6 +51,7 @@ impl Column {
             kind,
             nullable: false,
             low_cardinality: false,
+            repeated: false,
             doc,
         }
     }
@@ -61,6 +65,12 @@ impl Column {
     /// The same column, marked as having few distinct values.
     pub const fn categorical(mut self) -> Self {
         self.low_cardinality = true;
+        self
+    }
+
+    /// The same column, marked as repeating each value on many rows of a file.
+    pub const fn repeated(mut self) -> Self {
+        self.repeated = true;
         self
     }
 }

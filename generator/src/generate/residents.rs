@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::behaviour::activity::{activity, uses_data};
-use crate::behaviour::calls::CallRates;
+use crate::behaviour::calls::{CallBook, CallRates};
 use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
@@ -120,6 +120,9 @@ impl Run<'_> {
         let start = self.world.scenario.start_date();
         let mut cache = PlanCache::new(4 * residents.len().max(64));
         let mut busy = BusyLines::new(&self.world.population, self.rates);
+        for r in residents {
+            busy.know(r.person.id, call_book(r));
+        }
         // The identifiers of the block's SIMs, inline and side by side, by key: keys are person
         // id × MAX_SIMS + slot, and the block's ids are contiguous.
         let base = residents.first().map_or(0, |r| r.person.id * MAX_SIMS);
@@ -233,6 +236,18 @@ pub(super) fn outside(spans: &[(i64, i64)], midnight: i64) -> Vec<(i64, i64)> {
     keep
 }
 
+/// A resident's call book from their party and links: the same as [`CallBook::of`] (links are
+/// the ties to persons with a SIM, in the order of the candidate ties).
+pub(super) fn call_book(r: &Resident) -> CallBook {
+    let ties = r.links.iter().map(|l| l.calls).collect();
+    CallBook::new(
+        r.person.id,
+        r.party.activity,
+        r.party.sims.len() as u8,
+        ties,
+    )
+}
+
 /// A person as a call party: activity and reachable SIMs.
 pub(super) fn party(seed: u64, id: u64, sims: &[Sim]) -> Party {
     Party {
@@ -310,5 +325,48 @@ impl<'p> Parties<'p> {
                 Some(Link::new(seed, rates, c.tie, &me, other))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::test_spec;
+    use crate::public_data::districts;
+    use crate::vocabulary::PopulationSize;
+
+    /// The call books the busy lines are given for a block's residents are those any shard
+    /// computes for them from the population.
+    #[test]
+    fn residents_call_books_are_the_populations() {
+        let klang_valley = districts()
+            .iter()
+            .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+            .map(|d| d.index)
+            .collect();
+        let spec = test_spec(7, klang_valley, PopulationSize::Persons(3_000));
+        let population = Population::new(spec).unwrap();
+        let seed = population.seed();
+        let rates = CallRates::calibrate(seed, &population);
+        let mut parties = Parties::new(&population);
+        let mut ties = 0;
+        for id in (0..3_000).step_by(11) {
+            let person = population.person(id);
+            let sims = population.sims(&person);
+            let (party, links) = match parties.of(id) {
+                Some(party) => (party, parties.links(id, rates)),
+                None => (Arc::new(party(seed, id, &sims)), Vec::new()),
+            };
+            ties += links.len();
+            let resident = Resident {
+                person,
+                sims,
+                party,
+                links,
+            };
+            let book = CallBook::of(seed, &population, rates, id);
+            assert_eq!(call_book(&resident), book, "person {id}");
+        }
+        assert!(ties > 1_000, "{ties} ties");
     }
 }

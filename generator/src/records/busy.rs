@@ -10,24 +10,25 @@
 //! person overlap; a call kept from a conversation that ended up unanswered or shorter is busy
 //! too (a slight excess of busy lines).
 
-use std::sync::Arc;
-
 use super::radio::may_be_answered;
-use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_around};
+use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_on};
 use crate::population::Population;
 use crate::rng::KeyMap;
 
-/// A block's call books and a day's conversations of the persons asked about.
+/// A block's call books and the conversations of the persons asked about, day by day.
 pub(crate) struct BusyLines<'p> {
     seed: u64,
     population: &'p Population,
     rates: CallRates,
     /// Person id → call book, for the block.
-    books: KeyMap<u64, Arc<CallBook>>,
-    /// The day of `talks`.
+    books: KeyMap<u64, CallBook>,
+    /// The day of `today`.
     day: Option<u32>,
-    /// Person id → the calls that may be answered of the day and the day before, by start.
-    talks: KeyMap<u64, Vec<VoiceCall>>,
+    /// Person id → the calls that may be answered starting on `day`, by start.
+    today: KeyMap<u64, Vec<VoiceCall>>,
+    /// Person id → the latest end of those calls of the day before `day`: kept from the
+    /// previous day when days come in order.
+    yesterday: KeyMap<u64, i64>,
 }
 
 impl<'p> BusyLines<'p> {
@@ -39,7 +40,37 @@ impl<'p> BusyLines<'p> {
             rates,
             books: KeyMap::default(),
             day: None,
-            talks: KeyMap::default(),
+            today: KeyMap::default(),
+            yesterday: KeyMap::default(),
+        }
+    }
+
+    /// Gives person `id`'s call book, which must equal [`CallBook::of`] it (the block's
+    /// residents have its parts at hand).
+    pub(crate) fn know(&mut self, id: u64, book: CallBook) {
+        self.books.insert(id, book);
+    }
+
+    /// Gives person `id`'s voice calls of day `day`, which must be those of their call book
+    /// that day in any order (a resident's records of the day have them at hand).
+    pub(crate) fn know_calls(&mut self, id: u64, day: u32, calls: Vec<VoiceCall>) {
+        self.turn_to(day);
+        self.today.entry(id).or_insert_with(|| answerable(calls));
+    }
+
+    /// Makes `day` the day of `today`, keeping the previous day's calls when it is the day before.
+    fn turn_to(&mut self, day: u32) {
+        if self.day != Some(day) {
+            let next = self.day.and_then(|d| d.checked_add(1)) == Some(day);
+            self.yesterday = if next {
+                (self.today.iter())
+                    .map(|(&id, calls)| (id, latest_end(calls)))
+                    .collect()
+            } else {
+                KeyMap::default()
+            };
+            self.today.clear();
+            self.day = Some(day);
         }
     }
 
@@ -52,28 +83,55 @@ impl<'p> BusyLines<'p> {
         start: i64,
         order: u64,
     ) -> bool {
-        if self.day != Some(day) {
-            self.talks.clear();
-            self.day = Some(day);
-        }
+        self.turn_to(day);
         let (seed, population, rates) = (self.seed, self.population, self.rates);
         let books = &mut self.books;
-        let talks = self.talks.entry(id).or_insert_with(|| {
-            let book = books
-                .entry(id)
-                .or_insert_with(|| Arc::new(CallBook::of(seed, population, rates, id)));
-            let mut calls: Vec<VoiceCall> = voice_calls_around(seed, book, midnight, day)
-                .into_iter()
-                .filter(|c| may_be_answered(c.outcome))
-                .collect();
-            calls.sort_by_key(|c| (c.start, c.order));
-            calls
+        let today = self.today.entry(id).or_insert_with(|| {
+            let book = book_of(books, (population, rates), id);
+            answerable(voice_calls_on(seed, book, midnight, day))
         });
-        talks
+        // A call that may still be running: one that started earlier today or yesterday (every
+        // call of yesterday started before this one).
+        let earlier = today
             .iter()
             .take_while(|c| (c.start, c.order) < (start, order))
-            .any(|c| start < c.end)
+            .any(|c| start < c.end);
+        if earlier {
+            return true;
+        }
+        let Some(previous) = day.checked_sub(1) else {
+            return false;
+        };
+        let yesterday = *self.yesterday.entry(id).or_insert_with(|| {
+            let book = book_of(books, (population, rates), id);
+            let calls = voice_calls_on(seed, book, midnight - 86_400, previous);
+            latest_end(&answerable(calls))
+        });
+        start < yesterday
     }
+}
+
+/// Person `id`'s call book in `books`, made when missing.
+fn book_of<'b>(
+    books: &'b mut KeyMap<u64, CallBook>,
+    (population, rates): (&Population, CallRates),
+    id: u64,
+) -> &'b CallBook {
+    books
+        .entry(id)
+        .or_insert_with(|| CallBook::of(population.seed(), population, rates, id))
+}
+
+/// The latest end of `calls`, or `i64::MIN` without any.
+fn latest_end(calls: &[VoiceCall]) -> i64 {
+    calls.iter().map(|c| c.end).max().unwrap_or(i64::MIN)
+}
+
+/// The calls of `calls` that may be answered, by (start, tie-breaker).
+fn answerable(mut calls: Vec<VoiceCall>) -> Vec<VoiceCall> {
+    calls.retain(|c| may_be_answered(c.outcome));
+    calls.sort_by_key(|c| (c.start, c.order));
+    calls
 }
 
 #[cfg(test)]
@@ -113,11 +171,8 @@ mod tests {
                 let midnight = MIDNIGHT + i64::from(day) * 86_400;
                 for id in (0..3_000).step_by(7) {
                     let book = CallBook::of(seed, &population, rates, id);
-                    let mut calls: Vec<VoiceCall> = voice_calls_around(seed, &book, midnight, day)
-                        .into_iter()
-                        .filter(|c| c.start >= midnight && may_be_answered(c.outcome))
-                        .collect();
-                    calls.sort_by_key(|c| (c.start, c.order));
+                    let day_calls = voice_calls_on(seed, &book, midnight, day);
+                    let calls = answerable(day_calls.clone());
                     let at = (midnight, day);
                     let ask = |lines: &mut BusyLines<'_>, c: &VoiceCall| {
                         lines.engaged(id, at, c.start, c.order)
@@ -129,6 +184,15 @@ mod tests {
                         answers.iter().eq(again.iter().rev()),
                         "person {id} day {day}"
                     );
+                    // Without the day before kept from the previous day.
+                    let mut alone = BusyLines::new(&population, rates);
+                    let fresh: Vec<bool> = calls.iter().map(|c| ask(&mut alone, c)).collect();
+                    assert_eq!(answers, fresh, "person {id} day {day}");
+                    // Told the day's calls, in another order.
+                    let mut told = BusyLines::new(&population, rates);
+                    told.know_calls(id, day, day_calls.into_iter().rev().collect());
+                    let given: Vec<bool> = calls.iter().map(|c| ask(&mut told, c)).collect();
+                    assert_eq!(answers, given, "person {id} day {day}");
                     let kept: Vec<&VoiceCall> = calls
                         .iter()
                         .zip(&answers)

@@ -160,28 +160,31 @@ pub(crate) fn person_day_cdr(
         plan,
         memo: Memo::default(),
     };
+    let ties: Vec<Vec<PairEvent>> = (links.iter())
+        .map(|link| tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day))
+        .collect();
+    let sims = me.sims.len() as u8;
+    let external = external_events(ctx.seed, me.id, me.activity, sims, ctx.midnight, ctx.day);
+    // The busy lines need the same voice calls of the day: the links are the ties of the
+    // person's call book.
+    let voice = (ties.iter().flatten().filter_map(PairEvent::voice_call))
+        .chain(external.iter().filter_map(ExternalEvent::voice_call));
+    busy.know_calls(me.id, ctx.day, voice.collect());
     let mut sequence = [0u32; MAX_SIMS as usize];
-    for link in links {
-        for event in tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day) {
+    for (link, events) in links.iter().zip(&ties) {
+        for event in events {
             pair_record(
                 ctx,
                 (cache, &mut *busy),
                 &mut served,
                 &link.other,
-                &event,
+                event,
                 &mut sequence,
                 rows,
             );
         }
     }
-    for event in external_events(
-        ctx.seed,
-        me.id,
-        me.activity,
-        me.sims.len() as u8,
-        ctx.midnight,
-        ctx.day,
-    ) {
+    for event in external {
         let engaged = event.medium == Medium::Voice
             && busy.engaged(me.id, (ctx.midnight, ctx.day), event.start, event.order);
         external_record(

@@ -18,14 +18,16 @@ pub static CDR: TableSchema = TableSchema {
             "served_msisdn",
             Utf8,
             "Served subscriber's MSISDN (E.164 with +).",
-        ),
-        Column::new("served_imsi", Utf8, "Served subscriber's IMSI."),
-        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI."),
+        )
+        .repeated(),
+        Column::new("served_imsi", Utf8, "Served subscriber's IMSI.").repeated(),
+        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI.").repeated(),
         Column::new(
             "other_party",
             Utf8,
             "The other party's number (E.164 with +).",
-        ),
+        )
+        .repeated(),
         Column::new(
             "start_time",
             TimestampSeconds,

@@ -26,9 +26,9 @@ pub static IP_SESSIONS: TableSchema = TableSchema {
             "Record number within the session, from 1.",
         ),
         Column::new("operator", Utf8, "Operator of the served subscriber.").categorical(),
-        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN."),
-        Column::new("served_imsi", Utf8, "Served subscriber's IMSI."),
-        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI."),
+        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN.").repeated(),
+        Column::new("served_imsi", Utf8, "Served subscriber's IMSI.").repeated(),
+        Column::new("served_imei", Utf8, "Served subscriber's handset IMEI.").repeated(),
         Column::new("start_time", TimestampSeconds, "Start of the record, UTC."),
         Column::new("end_time", TimestampSeconds, "End of the record, UTC."),
         Column::new(
@@ -103,7 +103,7 @@ pub static IP_CALLS: TableSchema = TableSchema {
             "Data session carrying the call (ip_sessions.session_id).",
         ),
         Column::new("operator", Utf8, "Operator of the served subscriber.").categorical(),
-        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN."),
+        Column::new("served_msisdn", Utf8, "Served subscriber's MSISDN.").repeated(),
         Column::new(
             "service",
             Utf8,
