@@ -451,27 +451,41 @@ pub(crate) struct VoiceCall {
     pub(crate) order: u64,
 }
 
+impl VoiceCall {
+    /// A call of `medium` as a voice call, if it is one.
+    fn of(medium: Medium, start: i64, talk_s: i32, outcome: f64, order: u64) -> Option<VoiceCall> {
+        (medium == Medium::Voice).then(|| VoiceCall {
+            start,
+            end: start + i64::from(talk_s),
+            outcome,
+            order,
+        })
+    }
+}
+
 impl PairEvent {
     /// The event as a voice call, if it is one.
     pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
-        (self.medium == Medium::Voice).then(|| VoiceCall {
-            start: self.start,
-            end: self.start + i64::from(self.talk_s),
-            outcome: self.outcome,
-            order: self.order,
-        })
+        VoiceCall::of(
+            self.medium,
+            self.start,
+            self.talk_s,
+            self.outcome,
+            self.order,
+        )
     }
 }
 
 impl ExternalEvent {
     /// The event as a voice call, if it is one.
     pub(crate) fn voice_call(&self) -> Option<VoiceCall> {
-        (self.medium == Medium::Voice).then(|| VoiceCall {
-            start: self.start,
-            end: self.start + i64::from(self.talk_s),
-            outcome: self.outcome,
-            order: self.order,
-        })
+        VoiceCall::of(
+            self.medium,
+            self.start,
+            self.talk_s,
+            self.outcome,
+            self.order,
+        )
     }
 }
 

@@ -1,21 +1,12 @@
 //! Colleague ties: workers sharing a workplace, calling in working hours.
 
+use super::klang_valley;
 use crate::behaviour::calls::{CallRates, Medium, TieCalls, TieDay, tie_calls_on};
 use crate::behaviour::contacts::{Tie, candidate_ties};
 use crate::mobility::calendar::{day_type, local_midnight};
 use crate::mobility::{Mobility, anchors::Occupation};
 use crate::population::{Population, test_spec};
-use crate::public_data::districts;
 use crate::vocabulary::PopulationSize;
-
-/// Districts of Selangor, Kuala Lumpur and Putrajaya.
-fn klang_valley() -> Vec<u16> {
-    districts()
-        .iter()
-        .filter(|d| matches!(d.state_code, 10 | 14 | 16))
-        .map(|d| d.index)
-        .collect()
-}
 
 #[test]
 fn colleagues_work_at_the_same_place_and_call_in_working_hours() {

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use geo::{Distance, Euclidean};
 
+use super::klang_valley;
 use crate::geography::Geography;
 use crate::geography::projection::distance_km;
 use crate::mobility::anchors::Occupation;
@@ -20,15 +21,6 @@ use crate::vocabulary::PopulationSize;
 /// Monday 2025-01-06.
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()
-}
-
-/// Districts of Selangor, Kuala Lumpur and Putrajaya.
-fn klang_valley() -> Vec<u16> {
-    districts()
-        .iter()
-        .filter(|d| matches!(d.state_code, 10 | 14 | 16))
-        .map(|d| d.index)
-        .collect()
 }
 
 /// A 20,000-person Klang Valley population, built once.

@@ -5,3 +5,12 @@ mod colleagues;
 mod mobility;
 mod register;
 mod visitors;
+
+/// Districts of Selangor, Kuala Lumpur and Putrajaya.
+pub(super) fn klang_valley() -> Vec<u16> {
+    crate::public_data::districts()
+        .iter()
+        .filter(|d| matches!(d.state_code, 10 | 14 | 16))
+        .map(|d| d.index)
+        .collect()
+}
