@@ -155,8 +155,10 @@ fn baselines_are_ordered_on_the_quickstart() {
     }
     // Exact counts, suppressed below 15 or not, give every member away to the membership
     // test, and the risk names the attack; a zero risk names none.
+    // (Nearly every member: 0.999 since version 0.3.0, whose SIMs have silent days.)
     let kanon = risk_report("k-suppressed-aggregates");
-    assert_eq!(kanon["membership"]["auc"]["value"].as_f64(), Some(1.0));
+    let auc = kanon["membership"]["auc"]["value"].as_f64().unwrap();
+    assert!(auc >= 0.99, "k-suppressed membership AUC {auc}");
     // Noise hides them: the game is played on the pipeline run again without half the
     // targets, so the DP baselines' bounding does not push their AUC away from chance.
     for name in [
