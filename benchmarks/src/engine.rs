@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use datafusion::dataframe::DataFrameWriteOptions;
-use datafusion::execution::memory_pool::{GreedyMemoryPool, TrackConsumersPool};
+use datafusion::execution::memory_pool::TrackConsumersPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 
 use crate::error::HarnessError;
+use crate::memory::CappedPool;
 
 /// Memory the engine's operators may hold before they spill to disk.
 pub const MEMORY_POOL_BYTES: usize = 4 << 30;
@@ -32,12 +33,9 @@ impl Engine {
             .enable_all()
             .build()
             .map_err(HarnessError::io("start", "the query runtime"))?;
-        // First come, first served: a fair pool divides the memory by the number of spillable
-        // operators, which the tourism queries' many sorts make so small (about 80 MB of 4 GiB)
-        // that one sort's first batch does not fit, though the query needs 250 MB in all. The
-        // tracker names the largest consumers when memory does run out.
+        // The tracker names the largest consumers when memory does run out.
         let pool = TrackConsumersPool::new(
-            GreedyMemoryPool::new(MEMORY_POOL_BYTES),
+            CappedPool::new(MEMORY_POOL_BYTES),
             std::num::NonZeroUsize::new(5).expect("non-zero"),
         );
         let env = RuntimeEnvBuilder::new()

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod indicators;
 pub mod leaderboard;
+pub mod memory;
 pub mod prepare;
 pub mod release;
 pub mod render;
