@@ -81,6 +81,14 @@ pub(crate) enum Purpose {
     Roaming = 73,
     /// A household's trips abroad: whether it leaves on a day, where to and for how long.
     OutboundTrip = 74,
+    /// The data-quality faults of one `cdr` record (id: record id).
+    FaultsCdr = 75,
+    /// The data-quality faults of one `ip_sessions` record (id: record id).
+    FaultsIpSessions = 76,
+    /// Whether a site's clock is skewed on a day, and by how much (id: site index).
+    FaultsSite = 77,
+    /// The cut of an operator's switch for long calls (id: operator index).
+    FaultsSwitch = 78,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.
