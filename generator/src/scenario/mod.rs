@@ -298,9 +298,28 @@ pub fn normalised_toml(scenario: &Scenario) -> String {
 /// `scenario` with its outputs restricted to `tables`, validated again against the table names
 /// it was parsed with.
 pub fn with_tables(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    edited(scenario, tables, |_| {})
+}
+
+/// `scenario` without its `[faults]` (the clean records of the same run), its outputs
+/// restricted to `tables`, validated again against the table names it was parsed with.
+pub fn without_faults(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    edited(scenario, tables, |doc| {
+        doc.remove("faults");
+    })
+}
+
+/// `scenario`'s normalised TOML changed by `edit`, with its outputs restricted to `tables`,
+/// parsed again.
+fn edited(
+    scenario: &Scenario,
+    tables: &[&str],
+    edit: impl FnOnce(&mut toml::Table),
+) -> Result<Scenario, ScenarioError> {
     let mut doc: toml::Table = normalised_toml(scenario)
         .parse()
         .expect("a normalised scenario is TOML");
+    edit(&mut doc);
     let outputs = doc
         .entry("outputs")
         .or_insert_with(|| toml::Value::Table(toml::Table::new()));
