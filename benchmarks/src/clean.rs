@@ -74,3 +74,93 @@ pub fn clean_view(prepared: &Prepared, out: &Path) -> Result<Prepared, HarnessEr
         ..prepared.clone()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    const CLEAN: &str = r#"name = "clean-view"
+seed = 5
+[period]
+start = 2025-01-13
+end = 2025-01-14
+[region]
+states = ["W.P. Putrajaya"]
+[population]
+persons = 2000
+[outputs]
+persons_per_block = 1000
+"#;
+
+    const FAULTS: &str =
+        "[faults]\nexact_duplicate = 0.05\ncell_unknown = 0.05\nlate_arrival = 0.05\n";
+
+    /// Generates scenario `text` into `dir`.
+    fn generate(text: &str, dir: &Path) {
+        let s = scenario::parse("t.toml", text, &tables::names()).unwrap();
+        let (name, seed) = (s.name().to_owned(), s.seed());
+        let world = World::build(s).unwrap();
+        let writer = DatasetWriter::create(dir, WriterOptions::default()).unwrap();
+        generate::run(&world, Shard::ALL, &writer, &|_, _| {}).unwrap();
+        let tool = ToolInfo {
+            name: "telcosynth".into(),
+            version: "0".into(),
+        };
+        writer
+            .finish(ManifestInfo {
+                tool,
+                scenario_name: name,
+                scenario_text: text.into(),
+                seed,
+                shard: ShardInfo { index: 0, count: 1 },
+                extra: serde_json::Value::Null,
+            })
+            .unwrap();
+    }
+
+    /// Every file of the record tables under `dir`, by path below it.
+    fn records(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for table in ["cdr", "ip_sessions"] {
+            for file in telcosynth_sinks::read::table_files(dir, table) {
+                let bytes = std::fs::read(&file).unwrap();
+                out.insert(file.strip_prefix(dir).unwrap().to_owned(), bytes);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_clean_view_is_the_view_of_the_run_without_faults() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dirty, clean) = (tmp.path().join("dirty"), tmp.path().join("clean"));
+        generate(&format!("{CLEAN}{FAULTS}"), &dirty);
+        generate(CLEAN, &clean);
+        let view = |dataset: &Path, input: &Path| {
+            let dataset = prepare::open_dataset(dataset).unwrap();
+            let target = prepare::choose_target(&dataset, None).unwrap();
+            prepare::prepare(&dataset, target, input).unwrap()
+        };
+        let faulty = view(&dirty, &tmp.path().join("run/input"));
+        let expected = view(&clean, &tmp.path().join("expected"));
+        assert!(has_faults(&faulty) && !has_faults(&expected));
+        let run = tmp.path().join("run");
+        let cleaned = clean_view(&faulty, &run).unwrap();
+        assert_eq!(cleaned.dir, run.join(CLEAN_INPUT));
+        assert_eq!(
+            cleaned.dataset.root(),
+            dirty.as_path(),
+            "truth from the dataset"
+        );
+        let (got, want) = (records(&cleaned.dir), records(&expected.dir));
+        assert!(!want.is_empty());
+        assert!(
+            got == want,
+            "the clean view differs from the clean run's view"
+        );
+        assert!(records(&faulty.dir) != want, "the faulty view has faults");
+    }
+}
