@@ -124,31 +124,53 @@ fn undoing_the_listed_faults_gives_back_the_clean_records() {
         for rows in days.values_mut() {
             rows.retain(|r| !added.contains(&r["record_id"]));
         }
-        // Exact duplicates: one copy of two identical rows.
-        for f in listed.iter().filter(|f| f["kind"] == "exact_duplicate") {
-            let rows = days.get_mut(&f["written_day"].parse().unwrap()).unwrap();
-            let copies: Vec<usize> = (0..rows.len())
-                .filter(|&i| rows[i]["record_id"] == f["record_id"])
-                .collect();
-            assert_eq!(
-                copies.len(),
-                2,
-                "{table}: exact duplicate {}",
-                f["record_id"]
-            );
-            assert_eq!(rows[copies[0]], rows[copies[1]]);
-            rows.remove(copies[1]);
+        // Exact duplicates: one copy of two identical rows. Late arrivals: back to their day.
+        let positions = |rows: &[Row]| {
+            let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in rows.iter().enumerate() {
+                at.entry(r["record_id"].clone()).or_default().push(i);
+            }
+            at
+        };
+        let mut moved: Vec<(i32, Row)> = Vec::new();
+        for (day, rows) in days.iter_mut() {
+            let at = positions(rows);
+            let mut drop = HashSet::new();
+            let here = |f: &&&Row| f["written_day"] == day.to_string();
+            for f in listed
+                .iter()
+                .filter(|f| f["kind"] == "exact_duplicate")
+                .filter(here)
+            {
+                let copies = &at[&f["record_id"]];
+                assert_eq!(
+                    copies.len(),
+                    2,
+                    "{table}: exact duplicate {}",
+                    f["record_id"]
+                );
+                assert_eq!(rows[copies[0]], rows[copies[1]]);
+                drop.insert(copies[1]);
+            }
+            for f in listed
+                .iter()
+                .filter(|f| f["kind"] == "late_arrival")
+                .filter(here)
+            {
+                let clean_day: i32 = f["day"].parse().unwrap();
+                assert_eq!(*day, clean_day + 1);
+                let copies = &at[&f["record_id"]];
+                let kept = copies.iter().find(|i| !drop.contains(*i)).unwrap();
+                moved.push((clean_day, rows[*kept].clone()));
+                drop.insert(*kept);
+            }
+            let mut i = 0;
+            rows.retain(|_| {
+                i += 1;
+                !drop.contains(&(i - 1))
+            });
         }
-        // Late arrivals: back to their own day.
-        for f in listed.iter().filter(|f| f["kind"] == "late_arrival") {
-            let (day, written): (i32, i32) =
-                (f["day"].parse().unwrap(), f["written_day"].parse().unwrap());
-            assert_eq!(written, day + 1);
-            let rows = days.get_mut(&written).unwrap();
-            let i = (0..rows.len())
-                .find(|&i| rows[i]["record_id"] == f["record_id"])
-                .expect("the late row is in the next day's file");
-            let row = rows.remove(i);
+        for (day, row) in moved {
             days.get_mut(&day).unwrap().push(row);
         }
         // Changed values: the clean ones back.
