@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use common::{generate, rows};
 use telcosynth_generator::columnar::{Batch, PartKey, Sink, SinkError};
-use telcosynth_generator::faults::switch_cut_s;
+use telcosynth_generator::faults::{gateway_limit_bytes, switch_cut_s};
 use telcosynth_generator::generate::{self as run, Shard, World};
 use telcosynth_generator::scenario;
 use telcosynth_generator::tables;
@@ -37,6 +37,7 @@ cell_unknown = 0.01
 cell_other_operator = 0.01
 clock_skew = 0.05
 long_call_split = 1.0
+long_session_split = 0.5
 late_arrival = 0.02
 identifier_malformed = 0.01
 number_format = 0.03
@@ -116,8 +117,9 @@ fn undoing_the_listed_faults_gives_back_the_clean_records() {
         // Rows that are not records of their own: near-duplicates and later parts of split calls.
         let added: HashSet<&String> = (listed.iter())
             .filter(|f| {
+                let split = f["kind"] == "long_call_split" || f["kind"] == "long_session_split";
                 f["kind"] == "near_duplicate"
-                    || (f["kind"] == "long_call_split" && f["record_id"] != f["original_record_id"])
+                    || (split && f["record_id"] != f["original_record_id"])
             })
             .map(|f| &f["record_id"])
             .collect();
@@ -181,7 +183,8 @@ fn undoing_the_listed_faults_gives_back_the_clean_records() {
                 assert!(old.is_none(), "{table}: record {} twice", r["record_id"]);
             }
         }
-        for f in listed.iter().filter(|f| f["column"] != "NULL") {
+        // In reverse: a column changed twice (a skewed record split) is listed in order.
+        for f in listed.iter().rev().filter(|f| f["column"] != "NULL") {
             assert_eq!(f["record_id"], f["original_record_id"]);
             let (day, i) = index[&f["record_id"]];
             let row = &mut days.get_mut(&day).unwrap()[i];
@@ -240,7 +243,7 @@ fn every_kind_comes_at_its_rate() {
         let count = |kind: &str| {
             (faults.iter())
                 .filter(|f| f["table"] == table && f["kind"] == kind)
-                .filter(|f| kind != "long_call_split" || f["column"] != "NULL")
+                .filter(|f| !kind.starts_with("long_") || f["column"] != "NULL")
                 .count()
         };
         let n = records.len();
@@ -295,6 +298,24 @@ fn every_kind_comes_at_its_rate() {
             rates["clock_skew"],
         );
     }
+    // Data records over their gateway's volume limit.
+    let bytes = |r: &Row, c: &str| r[c].parse::<i64>().unwrap();
+    let large = rows(&clean, "ip_sessions")
+        .into_iter()
+        .filter(|r| {
+            bytes(r, "bytes_up") + bytes(r, "bytes_down")
+                > gateway_limit_bytes(SEED, &r["operator"])
+        })
+        .count();
+    let split = (faults.iter())
+        .filter(|f| f["kind"] == "long_session_split" && f["column"] != "NULL")
+        .count();
+    assert_rate(
+        "long_session_split",
+        split,
+        large,
+        rates["long_session_split"],
+    );
     // Every call longer than its switch's cut is split (rate 1).
     let long = rows(&clean, "cdr")
         .into_iter()

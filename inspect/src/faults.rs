@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use arrow_array::Array;
 use serde::Serialize;
-use telcosynth_generator::faults::{FaultRates, Kind, switch_cut_s};
+use telcosynth_generator::faults::{FaultRates, Kind, gateway_limit_bytes, switch_cut_s};
 use telcosynth_sinks::Manifest;
 use telcosynth_sinks::read::DatasetReader;
 
@@ -20,13 +20,13 @@ pub struct FaultCount {
     pub kind: String,
     /// `cdr` or `ip_sessions`.
     pub table: String,
-    /// Faults of the kind: records affected; skewed site-days for `clock_skew`; calls split
-    /// for `long_call_split`.
+    /// Faults of the kind: records affected; skewed site-days for `clock_skew`; calls or data
+    /// records split for `long_call_split` and `long_session_split`.
     pub count: u64,
     /// What the rate applies to: the table's clean records (the rows less duplicates and
     /// split calls' later parts; those with a cell for cell and location faults, those before
-    /// the last day for late arrivals), its site-days, or its calls longer than their switch's
-    /// cut.
+    /// the last day for late arrivals), its site-days, its calls longer than their switch's
+    /// cut or its data records over their gateway's volume limit.
     pub eligible: u64,
     /// `count / eligible`.
     pub share: f64,
@@ -41,7 +41,8 @@ pub struct FaultCount {
 /// Every fault kind's count in `cdr` and `ip_sessions`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Faults {
-    /// By table, then kind in `[faults]` order (split calls for `cdr` only).
+    /// By table, then kind in `[faults]` order (split calls for `cdr` only, split data
+    /// records for `ip_sessions` only).
     pub counts: Vec<FaultCount>,
 }
 
@@ -80,6 +81,8 @@ struct Listed {
     by_kind: HashMap<String, u64>,
     /// Rows that are not records of their own: duplicates and split calls' later parts.
     added: u64,
+    /// Ids of the rows of split records (every part).
+    split_ids: HashSet<i64>,
     /// Skewed (site, local day index) pairs.
     skewed: HashSet<(i32, i64)>,
 }
@@ -94,8 +97,9 @@ struct Scanned {
     last_day: u64,
     /// (site, local day index) pairs with a record.
     site_days: HashSet<(i32, i64)>,
-    /// Calls longer than their switch's cut (not split).
-    long_calls: u64,
+    /// Calls longer than their switch's cut, or data records over their gateway's volume
+    /// limit, that are not split.
+    long: u64,
 }
 
 /// The fault counts of the dataset, or `None` when its scenario has no `[faults]` (or does not
@@ -135,7 +139,11 @@ pub(crate) fn faults(
         for i in 0..rows.len() {
             let entry = listed.entry(table.value(i).to_owned()).or_default();
             let kind = kind.value(i);
-            let later_part = kind == Kind::LongCallSplit.name() && id[i] != original[i];
+            let split = kind == Kind::LongCallSplit.name() || kind == Kind::LongSessionSplit.name();
+            let later_part = split && id[i] != original[i];
+            if split {
+                entry.split_ids.insert(id[i]);
+            }
             if later_part
                 || kind == Kind::ExactDuplicate.name()
                 || kind == Kind::NearDuplicate.name()
@@ -150,7 +158,7 @@ pub(crate) fn faults(
                 }
                 continue;
             }
-            if kind == Kind::LongCallSplit.name() && (later_part || column.is_null(i)) {
+            if split && (later_part || column.is_null(i)) {
                 continue;
             }
             *entry.by_kind.entry(kind.to_owned()).or_default() += 1;
@@ -164,8 +172,8 @@ pub(crate) fn faults(
         if !data.has(table) {
             continue;
         }
-        let scanned = scan(data, table, cell, &sites, period, seed)?;
         let listed = listed.remove(table).unwrap_or_default();
+        let scanned = scan(data, table, cell, &sites, (period, seed), &listed.split_ids)?;
         counts.extend(table_counts(table, &rates, &listed, &scanned, period));
     }
     Ok(Some(Faults { counts }))
@@ -192,23 +200,29 @@ fn scan(
     table: &str,
     cell: &str,
     sites: &HashMap<i64, i32>,
-    period: &Period,
-    seed: u64,
+    (period, seed): (&Period, u64),
+    split: &HashSet<i64>,
 ) -> Result<Scanned, InspectError> {
     let mut s = Scanned::default();
     let cdr = table == "cdr";
-    let mut columns = vec![cell, "start_time"];
+    let mut columns = vec![cell, "start_time", "operator", "record_id"];
     if cdr {
-        columns.extend(["operator", "duration_s"]);
+        columns.push("duration_s");
+    } else {
+        columns.extend(["bytes_up", "bytes_down"]);
     }
-    let mut cuts: HashMap<String, i64> = HashMap::new();
+    // Per operator: its switch's cut (cdr) or its gateway's volume limit (ip_sessions).
+    let mut limits: HashMap<String, i64> = HashMap::new();
     data.scan::<InspectError>(table, &columns, |rows| {
         let cells = rows.nullable_i64s(cell)?;
         let start = rows.seconds("start_time")?;
-        let calls = if cdr {
-            Some((rows.strings("operator")?, rows.cast_i64s("duration_s")?))
+        let operator = rows.strings("operator")?;
+        let id = rows.i64s("record_id")?;
+        let sizes: Vec<Option<i64>> = if cdr {
+            rows.cast_i64s("duration_s")?.unwrap_or_default()
         } else {
-            None
+            let (up, down) = (rows.i64s("bytes_up")?, rows.i64s("bytes_down")?);
+            up.iter().zip(down).map(|(u, d)| Some(u + d)).collect()
         };
         for i in 0..rows.len() {
             s.rows += 1;
@@ -220,13 +234,18 @@ fn scan(
                     s.site_days.insert((*site, day));
                 }
             }
-            if let Some((operator, Some(duration))) = &calls {
-                let name = operator.value(i);
-                let cut = *cuts
-                    .entry(name.to_owned())
-                    .or_insert_with(|| switch_cut_s(seed, name));
-                s.long_calls += u64::from(duration[i].is_some_and(|d| d > cut));
+            if split.contains(&id[i]) {
+                continue;
             }
+            let name = operator.value(i);
+            let limit = *limits.entry(name.to_owned()).or_insert_with(|| {
+                if cdr {
+                    switch_cut_s(seed, name)
+                } else {
+                    gateway_limit_bytes(seed, name)
+                }
+            });
+            s.long += u64::from(sizes.get(i).copied().flatten().is_some_and(|v| v > limit));
         }
         Ok(())
     })?;
@@ -253,18 +272,22 @@ fn table_counts(
     } else {
         0
     };
-    let split = listed
-        .by_kind
-        .get(Kind::LongCallSplit.name())
-        .copied()
-        .unwrap_or(0);
+    // Calls are split in cdr, data records in ip_sessions.
+    let other_split = if table == "cdr" {
+        Kind::LongSessionSplit
+    } else {
+        Kind::LongCallSplit
+    };
     Kind::ALL
         .iter()
-        .filter(|k| table == "cdr" || **k != Kind::LongCallSplit)
+        .filter(|k| **k != other_split)
         .map(|&kind| {
             let (count, eligible) = match kind {
                 Kind::ClockSkew => (listed.skewed.len() as u64, scanned.site_days.len() as u64),
-                Kind::LongCallSplit => (split, split + scanned.long_calls),
+                Kind::LongCallSplit | Kind::LongSessionSplit => {
+                    let split = count_of(listed, kind);
+                    (split, split + scanned.long)
+                }
                 Kind::CellMissing
                 | Kind::CellUnknown
                 | Kind::CellOtherOperator

@@ -36,6 +36,7 @@ cell_unknown = 0.01
 cell_other_operator = 0.01
 clock_skew = 0.05
 long_call_split = 1.0
+long_session_split = 0.5
 late_arrival = 0.02
 identifier_malformed = 0.01
 number_format = 0.03
@@ -73,7 +74,12 @@ fn every_fault_kind_is_counted_at_its_rate() {
     let faults = report.faults.expect("a faults section");
     for table in ["cdr", "ip_sessions"] {
         for kind in Kind::ALL {
-            if table == "ip_sessions" && kind == Kind::LongCallSplit {
+            let other_table = match kind {
+                Kind::LongCallSplit => "ip_sessions",
+                Kind::LongSessionSplit => "cdr",
+                _ => "",
+            };
+            if table == other_table {
                 continue;
             }
             let c = (faults.counts.iter())
@@ -83,7 +89,7 @@ fn every_fault_kind_is_counted_at_its_rate() {
             assert!(c.within_sampling_error, "{c:?}");
         }
     }
-    assert_eq!(faults.counts.len(), 23);
+    assert_eq!(faults.counts.len(), 24);
     let text = faults.to_text();
     assert!(text.contains("late_arrival") && !text.contains("outside sampling error"));
 }

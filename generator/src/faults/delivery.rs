@@ -1,14 +1,14 @@
 //! Faults of delivery: records sent twice (as they are, or re-sent with a new record id), long
-//! calls cut into partial records by their switch, records arriving after their day's file, and
-//! rows out of time order in a file.
+//! calls cut into partial records by their switch and large data records by their gateway,
+//! records arriving after their day's file, and rows out of time order in a file.
 
 use crate::columnar::{Batch, TableSchema};
 use crate::public_data::operators;
 use crate::records::ids::RecordIds;
 use crate::rng::{Purpose, stream};
 use crate::sampling::{index, uniform};
-use crate::tables::CDR;
 use crate::tables::faults::FaultRow;
+use crate::tables::{CDR, IP_SESSIONS};
 
 use super::rows::{Row, Value};
 use super::{Faults, Kind, Record, change, fault};
@@ -19,17 +19,40 @@ const MAX_PARTS: i64 = 8;
 /// few others, as a mediation system merging streams would).
 const MAX_DISPLACEMENT: usize = 20;
 
-/// The interval at which operator `operator`'s switches cut long calls into partial records,
-/// seconds: 30 or 60 minutes, keyed by (seed, operator). Assumption: partial records on a time
-/// limit are an operator setting (3GPP TS 32.250's partial record generation), 30 and 60
-/// minutes the usual values.
-pub fn switch_cut_s(seed: u64, operator: &str) -> i64 {
+/// The stream of operator `operator`'s switch and gateway settings.
+fn settings(seed: u64, operator: &str) -> crate::rng::StreamRng {
     let index = operators()
         .iter()
         .position(|o| o.name == operator)
         .unwrap_or(operators().len());
-    let mut rng = stream(seed, Purpose::FaultsSwitch, index as u64, 0);
-    if uniform(&mut rng) < 0.5 { 1800 } else { 3600 }
+    stream(seed, Purpose::FaultsSwitch, index as u64, 0)
+}
+
+/// The interval at which operator `operator`'s switches cut long calls into partial records,
+/// seconds: 30 or 60 minutes, keyed by (seed, operator). Partial records on a time limit are
+/// an operator setting (3GPP TS 32.250's partial record generation); 30 and 60 minutes are
+/// assumed settings.
+pub fn switch_cut_s(seed: u64, operator: &str) -> i64 {
+    if uniform(&mut settings(seed, operator)) < 0.5 {
+        1800
+    } else {
+        3600
+    }
+}
+
+/// The volume (up and down) at which operator `operator`'s gateways cut a data record into
+/// partial records, bytes: 200 or 500 MB, keyed by (seed, operator). Assumption: a volume
+/// limit is a gateway setting (3GPP TS 32.251's partial records on a volume limit); these
+/// values are above about 94% and 98% of the generated records (measured on Kuala Lumpur,
+/// two days: median 17 MB, 95th percentile 240 MB, 99th 650 MB).
+pub fn gateway_limit_bytes(seed: u64, operator: &str) -> i64 {
+    let mut rng = settings(seed, operator);
+    let _cut = uniform(&mut rng);
+    if uniform(&mut rng) < 0.5 {
+        200_000_000
+    } else {
+        500_000_000
+    }
 }
 
 /// The rows a record is delivered as: `row` cut into partial records, then an exact and a
@@ -47,6 +70,11 @@ pub(super) fn copies(
     let mut parts = vec![row];
     if table.name == CDR.name && record.draws.split < faults.rates.of(Kind::LongCallSplit) {
         parts = split(faults, ids, sources, record, parts.remove(0), out);
+    }
+    if table.name == IP_SESSIONS.name
+        && record.draws.split < faults.rates.of(Kind::LongSessionSplit)
+    {
+        parts = split_volume(faults, ids, sources, record, parts.remove(0), out);
     }
     let first = parts[0].clone();
     if record.draws.exact < faults.rates.of(Kind::ExactDuplicate) {
@@ -121,6 +149,81 @@ fn split(
             ..fault(Kind::LongCallSplit, table, record, None)
         });
         parts.push(part);
+    }
+    parts
+}
+
+/// A data record over its gateway's volume limit as partial records of about the limit each
+/// (at most [`MAX_PARTS`]): time and bytes shared in proportion, the first keeping the record
+/// id (its end and bytes cut), the others with new ids and the record's session and sequence.
+fn split_volume(
+    faults: &Faults<'_>,
+    ids: &RecordIds,
+    sources: &[&Batch],
+    record: &Record,
+    row: Row,
+    out: &mut Vec<FaultRow>,
+) -> Vec<Row> {
+    let table = sources[0].schema;
+    let col = |name| table.index_of(name).expect("an ip_sessions column");
+    let int = |name| match row.get(sources, col(name)) {
+        Value::Int(v) => v,
+        _ => unreachable!("times and bytes are required"),
+    };
+    let (start, end, up, down) = (
+        int("start_time"),
+        int("end_time"),
+        int("bytes_up"),
+        int("bytes_down"),
+    );
+    let Value::Text(operator) = row.get(sources, col("operator")) else {
+        unreachable!("operator is required")
+    };
+    let limit = gateway_limit_bytes(faults.seed, &operator);
+    let count = ((up + down + limit - 1) / limit).min(MAX_PARTS);
+    let new_ids: Option<Vec<i64>> = (1..count)
+        .map(|k| ids.copy_id(record.id, k as u32))
+        .collect();
+    let Some(new_ids) = new_ids.filter(|_| up + down > limit) else {
+        return vec![row];
+    };
+    // Part k's share of a quantity: the difference of its cumulative shares.
+    let share = |total: i64, k: i64| (total * k) / count;
+    let part = |k: i64| {
+        let mut p = row.clone();
+        p.set(col("start_time"), Value::Int(start + share(end - start, k)));
+        p.set(
+            col("end_time"),
+            Value::Int(start + share(end - start, k + 1)),
+        );
+        p.set(col("bytes_up"), Value::Int(share(up, k + 1) - share(up, k)));
+        p.set(
+            col("bytes_down"),
+            Value::Int(share(down, k + 1) - share(down, k)),
+        );
+        p
+    };
+    let first = part(0);
+    let changed = ["end_time", "bytes_up", "bytes_down"];
+    let after: Vec<Value> = changed.iter().map(|c| first.get(sources, col(c))).collect();
+    out.push(change(
+        Kind::LongSessionSplit,
+        table,
+        record,
+        "end_time,bytes_up,bytes_down",
+        &[Value::Int(end), Value::Int(up), Value::Int(down)],
+        &after,
+    ));
+    let mut parts = vec![first];
+    for (k, new) in (1..count).zip(new_ids) {
+        let mut p = part(k);
+        p.set(col("record_id"), Value::Int(new));
+        out.push(FaultRow {
+            record_id: new,
+            new_value: Some(format!("part {} of {count}", k + 1)),
+            ..fault(Kind::LongSessionSplit, table, record, None)
+        });
+        parts.push(p);
     }
     parts
 }

@@ -10,8 +10,8 @@
 //! - [`network`]: faults of the network elements — cells missing, unknown or another
 //!   operator's, site clocks skewed, location estimates far from the site;
 //! - [`identifiers`]: malformed IMEIs and IMSIs, numbers in national formats;
-//! - [`delivery`]: how records reach the operator's files — duplicates, split long calls, late
-//!   arrivals, rows out of order.
+//! - [`delivery`]: how records reach the operator's files — duplicates, split long calls and
+//!   large data records, late arrivals, rows out of order.
 
 mod delivery;
 mod identifiers;
@@ -27,7 +27,7 @@ use crate::tables::faults::FaultRow;
 use crate::tables::{CDR, IP_SESSIONS};
 
 use delivery::Move;
-pub use delivery::switch_cut_s;
+pub use delivery::{gateway_limit_bytes, switch_cut_s};
 use rows::{Row, Value};
 
 /// A kind of fault; its name is the `[faults]` field and the `faults.kind` value.
@@ -47,6 +47,8 @@ pub enum Kind {
     ClockSkew,
     /// A long call cut into partial records by its switch.
     LongCallSplit,
+    /// A large data record cut into partial records by its gateway's volume limit.
+    LongSessionSplit,
     /// A record written into the next day's partition.
     LateArrival,
     /// An IMEI or IMSI empty, truncated or zeroed.
@@ -61,7 +63,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in `[faults]` order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::ExactDuplicate,
         Kind::NearDuplicate,
         Kind::CellMissing,
@@ -69,6 +71,7 @@ impl Kind {
         Kind::CellOtherOperator,
         Kind::ClockSkew,
         Kind::LongCallSplit,
+        Kind::LongSessionSplit,
         Kind::LateArrival,
         Kind::IdentifierMalformed,
         Kind::NumberFormat,
@@ -86,6 +89,7 @@ impl Kind {
             Kind::CellOtherOperator => "cell_other_operator",
             Kind::ClockSkew => "clock_skew",
             Kind::LongCallSplit => "long_call_split",
+            Kind::LongSessionSplit => "long_session_split",
             Kind::LateArrival => "late_arrival",
             Kind::IdentifierMalformed => "identifier_malformed",
             Kind::NumberFormat => "number_format",
@@ -95,15 +99,16 @@ impl Kind {
     }
 }
 
-/// The rate of each kind: a share of records, of site-days for [`Kind::ClockSkew`], and of
-/// calls longer than their switch's cut for [`Kind::LongCallSplit`].
+/// The rate of each kind: a share of records, of site-days for [`Kind::ClockSkew`], of calls
+/// longer than their switch's cut for [`Kind::LongCallSplit`], and of data records over their
+/// gateway's volume limit for [`Kind::LongSessionSplit`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct FaultRates(pub [f64; 12]);
+pub struct FaultRates(pub [f64; 13]);
 
 impl FaultRates {
     /// The rates as (field name, rate) in [`Kind::ALL`] order; unknown names are refused.
     pub fn from_named(named: &[(&str, f64)]) -> Self {
-        let mut rates = [0.0; 12];
+        let mut rates = [0.0; 13];
         for (name, rate) in named {
             let i = Kind::ALL
                 .iter()

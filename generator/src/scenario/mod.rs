@@ -61,6 +61,7 @@
 //! cell_other_operator = 0.0002
 //! clock_skew = 0.01
 //! long_call_split = 1.0
+//! long_session_split = 1.0            # of data records over their gateway's volume limit
 //! late_arrival = 0.003
 //! identifier_malformed = 0.001
 //! number_format = 0.02

@@ -163,6 +163,8 @@ pub(crate) struct FaultsFile {
     #[serde(default = "default_zero")]
     pub(crate) long_call_split: Spanned<f64>,
     #[serde(default = "default_zero")]
+    pub(crate) long_session_split: Spanned<f64>,
+    #[serde(default = "default_zero")]
     pub(crate) late_arrival: Spanned<f64>,
     #[serde(default = "default_zero")]
     pub(crate) identifier_malformed: Spanned<f64>,
@@ -176,7 +178,7 @@ pub(crate) struct FaultsFile {
 
 impl FaultsFile {
     /// The rates as (field name, value), in file order.
-    pub(crate) fn rates(&self) -> [(&'static str, &Spanned<f64>); 12] {
+    pub(crate) fn rates(&self) -> [(&'static str, &Spanned<f64>); 13] {
         [
             ("exact_duplicate", &self.exact_duplicate),
             ("near_duplicate", &self.near_duplicate),
@@ -185,6 +187,7 @@ impl FaultsFile {
             ("cell_other_operator", &self.cell_other_operator),
             ("clock_skew", &self.clock_skew),
             ("long_call_split", &self.long_call_split),
+            ("long_session_split", &self.long_session_split),
             ("late_arrival", &self.late_arrival),
             ("identifier_malformed", &self.identifier_malformed),
             ("number_format", &self.number_format),
@@ -209,6 +212,7 @@ impl Default for FaultsFile {
             cell_other_operator: default_zero(),
             clock_skew: default_zero(),
             long_call_split: default_zero(),
+            long_session_split: default_zero(),
             late_arrival: default_zero(),
             identifier_malformed: default_zero(),
             number_format: default_zero(),

@@ -499,6 +499,8 @@ fn check_faults(src: &Source<'_>, faults: &FaultsFile) -> Result<(), ScenarioErr
                 "site-days whose records carry a skewed clock"
             } else if name == "long_call_split" {
                 "calls longer than their switch's cut that are split"
+            } else if name == "long_session_split" {
+                "data records over their gateway's volume limit that are split"
             } else {
                 "records affected"
             };

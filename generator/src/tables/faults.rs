@@ -12,14 +12,14 @@ pub static FAULTS: TableSchema = TableSchema {
         Column::new(
             "kind",
             Utf8,
-            "exact_duplicate, near_duplicate, cell_missing, cell_unknown, cell_other_operator, clock_skew, long_call_split, late_arrival, identifier_malformed, number_format, out_of_order or location_far.",
+            "exact_duplicate, near_duplicate, cell_missing, cell_unknown, cell_other_operator, clock_skew, long_call_split, long_session_split, late_arrival, identifier_malformed, number_format, out_of_order or location_far.",
         )
         .categorical(),
         Column::new("table", Utf8, "cdr or ip_sessions.").categorical(),
         Column::new(
             "record_id",
             Int64,
-            "record_id of the faulty row in the operator's table (a new id for a near-duplicate or a later part of a split call).",
+            "record_id of the faulty row in the operator's table (a new id for a near-duplicate or a later part of a split call or data record).",
         ),
         Column::new(
             "original_record_id",
@@ -39,7 +39,7 @@ pub static FAULTS: TableSchema = TableSchema {
         Column::new(
             "column",
             Utf8,
-            "The column whose value the fault changed (several comma-separated); null when it changed no value (a duplicate, a split call's later part, a late or displaced row).",
+            "The column whose value the fault changed (several comma-separated); null when it changed no value (a duplicate, a split record's later part, a late or displaced row).",
         )
         .nullable()
         .categorical(),
@@ -52,7 +52,7 @@ pub static FAULTS: TableSchema = TableSchema {
         Column::new(
             "new_value",
             Utf8,
-            "The value written instead, as text, null when it is null; for a split call's later part, `part K of N`; for a displaced row, the positions it moved by.",
+            "The value written instead, as text, null when it is null; for a split record's later part, `part K of N`; for a displaced row, the positions it moved by.",
         )
         .nullable(),
         Column::new(
