@@ -122,18 +122,23 @@ pub(super) fn assemble(sources: &[&Batch], rows: &[Row]) -> Batch {
                         .collect(),
                 ),
                 ColumnData::Utf8(_) => {
+                    // Text is copied from the source without an owned value per row.
                     let mut text = StringColumn::with_capacity(n, 12);
                     for r in rows {
-                        match cell(r) {
-                            Value::Text(v) => {
-                                valid.push(true);
-                                text.push(&v);
+                        let value = match r.edits.iter().rev().find(|(c, _)| *c == col) {
+                            Some((_, Value::Text(v))) => Some(v.as_str()),
+                            Some(_) => None,
+                            None => {
+                                let buffer = &sources[r.source].columns[col];
+                                let ColumnData::Utf8(source) = &buffer.data else {
+                                    unreachable!("a column keeps its kind")
+                                };
+                                let ok = buffer.validity.as_ref().is_none_or(|v| v[r.row]);
+                                ok.then(|| source.get(r.row))
                             }
-                            _ => {
-                                valid.push(false);
-                                text.push("");
-                            }
-                        }
+                        };
+                        valid.push(value.is_some());
+                        text.push(value.unwrap_or(""));
                     }
                     ColumnData::Utf8(text)
                 }
