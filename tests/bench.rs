@@ -1,7 +1,8 @@
 //! End to end through the CLI: `telcosynth bench` on the small fixture with every baseline and
 //! deliberately broken pipelines. The broken ones must be reported as failures with their
 //! reason while the harness completes and the baselines are scored. On the tourism fixture,
-//! every baseline is scored on the tourism indicators.
+//! every baseline is scored on the tourism indicators; on the small fixture with data-quality
+//! faults, against the clean view.
 
 mod common;
 
@@ -374,6 +375,55 @@ fn every_baseline_is_scored_on_the_tourism_indicators() {
             .unwrap()
             > 0.0
     );
+}
+
+#[test]
+fn a_dataset_with_faults_is_scored_against_its_clean_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("dirty.toml");
+    let faults = "\n[faults]\nexact_duplicate = 0.01\ncell_missing = 0.01\ncell_unknown = 0.01\n\
+                  clock_skew = 0.05\nlate_arrival = 0.01\nidentifier_malformed = 0.01\n\
+                  number_format = 0.02\nout_of_order = 0.01\nlocation_far = 0.01\n";
+    let text = std::fs::read_to_string(SMALL).unwrap() + faults;
+    std::fs::write(&scenario, text).unwrap();
+    let (_data_dir, data) = common::generate(scenario.to_str().unwrap(), &[]);
+    let out = dir.path().join("run");
+    common::ok(&[
+        "bench",
+        data.to_str().unwrap(),
+        "--baselines",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-risk",
+        "--no-membership-runs",
+    ]);
+    let report = report_of(&out);
+    assert_eq!(report["raw_view"]["faults"], true);
+    assert!(
+        out.join("clean-input/cdr").is_dir() && out.join("clean-dataset/manifest.json").is_file()
+    );
+    assert!(
+        !out.join("input/faults").exists(),
+        "the truth table stays out of the view"
+    );
+    let leaderboard = report["leaderboard"].as_array().unwrap();
+    for name in BASELINES {
+        assert!(
+            leaderboard
+                .iter()
+                .any(|e| e["pipeline"] == name && e["utility"].is_number()),
+            "{name} is scored"
+        );
+    }
+    // The identity hands over the faulty view: against the clean view, it has errors.
+    let identity = &pipeline(&report, "identity")["outcome"]["microdata"];
+    let calls = score(identity, "calls");
+    assert!(
+        calls["p90_relative_error"].as_f64().unwrap() > 0.0,
+        "{calls}"
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Data-quality faults") && md.contains("faulty view"));
 }
 
 fn unicity(report: &Value, name: &str, p: u64) -> f64 {

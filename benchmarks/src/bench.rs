@@ -84,10 +84,12 @@ pub struct BenchOptions {
 
 /// What a run folder holds, all of it written (and replaced) by the harness: the operator's
 /// view, the pipelines' releases and working folders, the neighbouring input of membership
-/// inference and the releases made of it, a dataset generated for the run, the truth
-/// indicator tables and the reports.
-pub const RUN_FOLDER_ENTRIES: [&str; 10] = [
+/// inference and the releases made of it, a dataset generated for the run, the clean records
+/// and view of a dataset with data-quality faults, the truth indicator tables and the reports.
+pub const RUN_FOLDER_ENTRIES: [&str; 12] = [
     "input",
+    crate::clean::CLEAN_INPUT,
+    crate::clean::CLEAN_DATASET,
     "releases",
     "work",
     NEIGHBOUR_INPUT,
@@ -121,7 +123,7 @@ pub fn check_run_folder(out: &Path) -> Result<(), HarnessError> {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
         let ours = match name.as_str() {
-            "dataset" if is_dir => {
+            "dataset" | crate::clean::CLEAN_DATASET if is_dir => {
                 let inside = ownership::foreign_dataset_entries(&entry.path()).map_err(fail)?;
                 foreign.extend(inside.into_iter().map(|e| format!("dataset/{e}")));
                 true
@@ -161,9 +163,25 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
     let prepared = stages.run("prepare the operator view", || {
         prepare::prepare(&dataset, target, &opts.out.join("input"))
     })?;
+    // With data-quality faults, pipelines receive the faulty view and releases are scored
+    // against the clean one; the raw view's own error is that of the faulty view.
+    let clean = if crate::clean::has_faults(&prepared) {
+        let clean = stages.run("the clean view (the scenario without its faults)", || {
+            crate::clean::clean_view(&prepared, &opts.out)
+        })?;
+        Some(clean)
+    } else {
+        None
+    };
     let reference = stages.run("reference indicators (truth, raw view) and density", || {
-        Reference::compute(&prepared)
+        Reference::compute(clean.as_ref().unwrap_or(&prepared))
     })?;
+    let faulty_raw = match &clean {
+        Some(_) => Some(stages.run("indicators of the faulty view", || {
+            Reference::compute(&prepared).map(|r| r.raw)
+        })?),
+        None => None,
+    };
     crate::truth_csv::write(&reference.truth, &opts.out)?;
     if opts.limits.disk_mib == 0 {
         opts.limits.disk_mib = ((4 * runner::tree_bytes(&prepared.dir)) >> 20).max(1024);
@@ -205,7 +223,8 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
         truth_watch.push_str("; ");
         truth_watch.push_str(&note);
     }
-    let (vs_truth, notes) = utility::score_all(&reference.truth, &reference.raw, &reference.rural);
+    let raw = faulty_raw.as_ref().unwrap_or(&reference.raw);
+    let (vs_truth, notes) = utility::score_all(&reference.truth, raw, &reference.rural);
     let manifest = &prepared.manifest;
     let mut report = BenchReport {
         tool: format!("telcosynth-benchmarks {}", env!("CARGO_PKG_VERSION")),
@@ -223,7 +242,11 @@ pub fn bench(opts: &BenchOptions, progress: &dyn Progress) -> Result<BenchReport
         seed: opts.seed,
         rural_districts: reference.rural.iter().cloned().collect(),
         density: reference.density,
-        raw_view: RawView { vs_truth, notes },
+        raw_view: RawView {
+            vs_truth,
+            notes,
+            faults: clean.is_some(),
+        },
         prepare_s,
         pipelines,
         leaderboard: Vec::new(),

@@ -2,7 +2,8 @@
 //! dataset and scores its release on utility (do official statistics survive?) and
 //! re-identification risk (can an adversary with background knowledge find people?).
 //!
-//! [`bench::bench`] is the whole run: [`prepare`] the operator's view, compute the reference
+//! [`bench::bench`] is the whole run: [`prepare`] the operator's view (and, for a dataset with
+//! data-quality faults, the [`clean`] view releases are scored against), compute the reference
 //! [`indicators`] (SQL run by the embedded [`engine`]), [`runner`] each pipeline under the
 //! [`contract`] (watched by [`truth_watch`] for reads of the dataset), read its [`release`],
 //! score [`utility`] and [`risk`] into the [`report`], rank the pipelines on the
@@ -11,6 +12,7 @@
 pub mod baselines;
 pub mod bench;
 pub mod capped_log;
+pub mod clean;
 pub mod contract;
 pub mod density;
 pub mod engine;

@@ -70,6 +70,9 @@ pub struct RawView {
     pub vs_truth: Vec<Score>,
     /// Indicators not compared, with the reason.
     pub notes: BTreeMap<String, String>,
+    /// Whether the view holds data-quality faults (`[faults]`): the view compared here is the
+    /// faulty one, and releases are scored against the clean view's indicators.
+    pub faults: bool,
 }
 
 /// One pipeline's result.

@@ -14,6 +14,7 @@
 //! * [`scenario`], [`density`]: the validated scenario, and whether it samples the population.
 //! * [`generate`]: the world of a run (its population, networks and visitors) and the scheduler.
 //! * [`public_data`]: districts, operators, entry points, inbound origins and roaming networks.
+//! * [`faults`]: the data-quality fault kinds and rates, as the inspector counts them.
 //! * [`events`], [`visitors`]: gatherings, outages and visitors' phones, as the inspector reads
 //!   them.
 //! * [`geography::projection`], [`rng::key_hash`], [`population::imei`],
@@ -28,6 +29,7 @@ mod behaviour;
 pub mod columnar;
 pub mod density;
 pub mod events;
+pub mod faults;
 pub mod generate;
 pub mod geography;
 pub mod mobility;

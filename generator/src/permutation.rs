@@ -43,6 +43,26 @@ impl Permutation {
         y
     }
 
+    /// The `x` whose image is `y`, which must be below [`Self::len`].
+    pub(crate) fn invert(&self, y: u64) -> u64 {
+        debug_assert!(y < self.n);
+        let mut x = self.feistel_inverse(y);
+        while x >= self.n {
+            x = self.feistel_inverse(x);
+        }
+        x
+    }
+
+    fn feistel_inverse(&self, y: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        let (mut left, mut right) = (y >> self.half_bits, y & mask);
+        for round in (0..ROUNDS).rev() {
+            let f = splitmix64(self.key ^ splitmix64(left ^ (round << 56))) & mask;
+            (left, right) = (right ^ f, left);
+        }
+        (left << self.half_bits) | right
+    }
+
     fn feistel(&self, x: u64) -> u64 {
         let mask = (1u64 << self.half_bits) - 1;
         let (mut left, mut right) = (x >> self.half_bits, x & mask);
@@ -69,6 +89,16 @@ mod tests {
                 assert!(y < n);
                 assert!(!seen[y as usize], "n = {n}: {y} hit twice");
                 seen[y as usize] = true;
+            }
+        }
+    }
+
+    #[test]
+    fn invert_undoes_apply() {
+        for n in [1u64, 3, 1000, 4097, 1 << 53] {
+            let p = Permutation::new(n, 7);
+            for x in (0..200u64).map(|i| i.wrapping_mul(0x9E37_79B9) % n) {
+                assert_eq!(p.invert(p.apply(x)), x, "n = {n}");
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The scenario mapped into the model's specs, in one place: the model (population, mobility,
 //! visitors, events) never reads a [`Scenario`], only the specs made here.
 
+use crate::faults::FaultRates;
 use crate::mobility::TravelSpec;
 use crate::population::PopulationSpec;
 use crate::scenario::Scenario;
@@ -40,4 +41,9 @@ pub(crate) fn inbound_spec(scenario: &Scenario) -> InboundSpec {
         operator_shares: scenario.operator_shares(),
         inbound_scale: scenario.inbound_scale(),
     }
+}
+
+/// The data-quality fault rates of a scenario (all 0 without `[faults]`).
+pub fn fault_rates(scenario: &Scenario) -> FaultRates {
+    FaultRates::from_named(&scenario.fault_rates())
 }

@@ -88,6 +88,14 @@ pub(crate) enum Purpose {
     Night = 75,
     /// Whether a worker shares a workplace with colleagues, the team, and the team's workplace.
     Workplace = 76,
+    /// The data-quality faults of one `cdr` record (id: record id).
+    FaultsCdr = 77,
+    /// The data-quality faults of one `ip_sessions` record (id: record id).
+    FaultsIpSessions = 78,
+    /// Whether a site's clock is skewed on a day, and by how much (id: site index).
+    FaultsSite = 79,
+    /// The cut of an operator's switch for long calls (id: operator index).
+    FaultsSwitch = 80,
 }
 
 /// One SplitMix64 step: a bijective 64-bit mix with good avalanche.

@@ -19,7 +19,9 @@
 //! When the dataset has trips, the report adds holiday travel ([`Travel`]): balik kampung
 //! departures, returns and travellers away per day out of the Klang Valley, and visitor-days per
 //! destination district (`trips`). These series have no targets. Trips abroad ([`Outbound`])
-//! are counted by destination country beside the generator's configured shares.
+//! are counted by destination country beside the generator's configured shares. With
+//! `[faults]`, each data-quality fault kind's count in the truth table `faults` is reported
+//! against its configured rate ([`Faults`]).
 //!
 //! Per-SIM figures cover the SIMs of `subscribers` (matched on IMSI) over the local days of the
 //! scenario period in the manifest; a figure whose tables are missing is reported as not
@@ -32,6 +34,7 @@
 
 mod error;
 mod events;
+mod faults;
 mod measure;
 mod outbound;
 mod period;
@@ -46,6 +49,7 @@ use telcosynth_sinks::read::DatasetReader;
 
 pub use error::InspectError;
 pub use events::{Events, GatheringDay, GatheringFigures, OutageFigures};
+pub use faults::{FaultCount, Faults};
 pub use measure::MIN_RECORDS;
 pub use outbound::{Country, Outbound};
 pub use period::Period;
@@ -72,6 +76,7 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     measures.extend(tourism::figures(tourism.as_ref()));
     let manifest_path = dataset.join(telcosynth_sinks::MANIFEST_FILE);
     let events = events::events(&data, &manifest, &manifest_path, &period)?;
+    let faults = faults::faults(&data, &manifest, &period)?;
     Ok(Report::new(
         manifest.scenario.name.clone(),
         manifest.seed,
@@ -84,7 +89,8 @@ pub fn inspect(dataset: &Path) -> Result<Report, InspectError> {
     .with_outbound(outbound)
     .with_tourism(tourism)
     .with_events(events)
-    .with_density(density(&manifest)))
+    .with_density(density(&manifest))
+    .with_faults(faults))
 }
 
 /// The scenario's population density, when its text parses with this build.

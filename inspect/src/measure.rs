@@ -124,6 +124,8 @@ struct Counts {
     outside_period: u64,
     /// Records on cells not in `cells`.
     unknown_cell: u64,
+    /// Records whose served IMSI is not one (a data-quality fault).
+    malformed_imsi: u64,
 }
 
 /// Computes every figure of the dataset; also returns warnings about records left out.
@@ -178,7 +180,10 @@ pub(crate) fn measure(
                 counts.outside_period += 1;
                 continue;
             };
-            let imsi = parse_imsi(rows, "served_imsi", imsi.value(i))?;
+            let Some(imsi) = imsi_number(imsi.value(i)) else {
+                counts.malformed_imsi += 1;
+                continue;
+            };
             let Some(&s) = sim_index.get(&imsi) else {
                 counts.unknown_sim += 1;
                 continue;
@@ -217,7 +222,11 @@ pub(crate) fn measure(
                 counts.outside_period += 1;
                 continue;
             };
-            let Some(&s) = sim_index.get(&parse_imsi(rows, "served_imsi", imsi.value(i))?) else {
+            let Some(imsi) = imsi_number(imsi.value(i)) else {
+                counts.malformed_imsi += 1;
+                continue;
+            };
+            let Some(&s) = sim_index.get(&imsi) else {
                 counts.unknown_sim += 1;
                 continue;
             };
@@ -266,6 +275,10 @@ pub(crate) fn measure(
     warn(
         counts.unknown_cell,
         "cdr/ip_sessions records on cells not in cells were",
+    );
+    warn(
+        counts.malformed_imsi,
+        "cdr/ip_sessions records whose served IMSI is not one were",
     );
     warn(
         unknown_persons,
@@ -655,10 +668,15 @@ fn read_trajectories(
     Ok((trips, unknown))
 }
 
-/// An IMSI (up to 15 digits) as a number.
-fn parse_imsi(rows: &Rows<'_>, column: &str, text: &str) -> Result<u64, InspectError> {
+/// An IMSI (up to 15 digits) as a number; `None` for any other text.
+fn imsi_number(text: &str) -> Option<u64> {
     let digits = !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit());
-    match digits.then(|| text.parse::<u64>().ok()).flatten() {
+    digits.then(|| text.parse::<u64>().ok()).flatten()
+}
+
+/// An IMSI of the register as a number; any other text is an error.
+fn parse_imsi(rows: &Rows<'_>, column: &str, text: &str) -> Result<u64, InspectError> {
+    match imsi_number(text) {
         Some(v) => Ok(v),
         None => Err(InspectError::from(rows.bad_value(
             column,

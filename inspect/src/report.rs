@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::events::Events;
+use crate::faults::Faults;
 use crate::measure::Measure;
 use crate::outbound::Outbound;
 use crate::period::Period;
@@ -75,6 +76,8 @@ pub struct Report {
     /// How much of its region's census population the scenario generates, when the manifest's
     /// scenario parses with this build.
     pub density: Option<Density>,
+    /// Data-quality faults against their rates, when the scenario has `[faults]`.
+    pub faults: Option<Faults>,
 }
 
 /// How much of its region's census population a scenario generates (on the region's whole
@@ -146,6 +149,7 @@ impl Report {
             warnings,
             travel: None,
             outbound: None,
+            faults: None,
             tourism: None,
             events: None,
             density: None,
@@ -167,6 +171,12 @@ impl Report {
     /// The report with the scenario events section.
     pub(crate) fn with_events(mut self, events: Option<Events>) -> Report {
         self.events = events;
+        self
+    }
+
+    /// The report with the data-quality faults section.
+    pub(crate) fn with_faults(mut self, faults: Option<Faults>) -> Report {
+        self.faults = faults;
         self
     }
 
@@ -270,6 +280,10 @@ impl Report {
         if let Some(events) = &self.events {
             out.push_str("\nScenario events:\n");
             out.push_str(&events.to_text());
+        }
+        if let Some(faults) = &self.faults {
+            out.push_str("\nData-quality faults:\n");
+            out.push_str(&faults.to_text());
         }
         if !self.warnings.is_empty() {
             out.push_str("\nWarnings:\n");

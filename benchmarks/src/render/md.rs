@@ -92,8 +92,14 @@ pub fn markdown(report: &BenchReport) -> String {
             p.wall_s
         );
     }
+    if report.raw_view.faults {
+        md.push_str("\n**Data-quality faults**: this dataset's records carry the faults of its scenario's `[faults]` (listed in its truth table `faults`). Pipelines received the faulty view; every release is scored against the indicators of the clean view (the scenario regenerated without its faults), so the identity baseline's loss is the faulty view's own error against the clean one.\n");
+    }
     md.push_str("\n## Raw operator view against the truth\n\n");
     md.push_str("What the operator's own records lose before any anonymisation (one operator's subscribers, events only when they use the phone).\n\n");
+    if report.raw_view.faults {
+        md.push_str("The view compared here is the faulty one pipelines received, with its data-quality faults: its error against the truth includes theirs.\n\n");
+    }
     scores_table(&mut md, &report.raw_view.vs_truth);
     notes(&mut md, &report.raw_view.notes);
     for p in &report.pipelines {

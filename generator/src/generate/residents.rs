@@ -8,6 +8,7 @@ use crate::behaviour::calls::{CallBook, CallRates};
 use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
+use crate::faults::Carry;
 use crate::mobility::{PlanCache, TripKind, local_midnight};
 use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
@@ -137,6 +138,7 @@ impl Run<'_> {
             Served { msisdn, imsi, imei }
         };
         let want = self.wanted_rows();
+        let mut carry = Carry::default();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -216,7 +218,7 @@ impl Run<'_> {
                 sessions,
                 calls,
             };
-            self.write_day(block, date, rows, &lookup)?;
+            self.write_day(block, (day, date), rows, &lookup, &mut carry)?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::behaviour::calls::CallRates;
 use crate::behaviour::data::{ActivePeriod, DataDay};
 use crate::columnar::{Batch, PartKey, Sink, SinkError, TableSchema};
+use crate::faults::{Carry, Faults};
 use crate::mobility::Mobility;
 use crate::mobility::calendar::date_days;
 use crate::network::serving::RadioNetwork;
@@ -17,7 +18,7 @@ use crate::records::{CdrRow, IpCall, IpRecord, PhoneNumber};
 use crate::tables::cdr::{CdrBuilder, Served};
 use crate::tables::ip_sessions::{calls_batch, sessions_batch};
 use crate::tables::trajectories::TrajectoriesBuilder;
-use crate::tables::{self, cells::cells_batch};
+use crate::tables::{self, cells::cells_batch, faults::faults_batch};
 
 use super::World;
 
@@ -75,6 +76,8 @@ pub(super) struct Run<'a> {
     pub(super) counter: Counter<'a>,
     pub(super) sink: &'a dyn Sink,
     pub(super) shard: Shard,
+    /// The data-quality faults, `None` when the scenario has none.
+    pub(super) faults: Option<Faults<'a>>,
 }
 
 /// Generates the shard's part of every requested table into `sink`. `progress` is called with
@@ -108,6 +111,13 @@ pub fn run(
         },
         sink,
         shard,
+        faults: Faults::new(
+            seed,
+            plan::fault_rates(&world.scenario),
+            &world.network,
+            world.scenario.days(),
+            (RecordIds::new(seed, 1), RecordIds::new(seed, 2)),
+        ),
     };
 
     if run.counter.wants(&tables::CELLS) && shard.index == 0 {
@@ -158,11 +168,12 @@ pub fn run(
 }
 
 /// Tables written once per scenario day.
-pub(super) const DAILY_TABLES: [&TableSchema; 4] = [
+pub(super) const DAILY_TABLES: [&TableSchema; 5] = [
     &tables::CDR,
     &tables::IP_SESSIONS,
     &tables::IP_CALLS,
     &tables::TRAJECTORIES,
+    &tables::FAULTS,
 ];
 
 impl Run<'_> {
@@ -187,15 +198,23 @@ impl Run<'_> {
         self.sink.write(part, batch)
     }
 
-    /// Writes a block's rows of one day into the requested daily tables (partitioned by local day).
+    /// Writes a block's rows of scenario day `day` (local date `date`) into the requested daily
+    /// tables (partitioned by local day), through the faults when the scenario has any (`carry`
+    /// holds the block's late rows from one day to the next).
     pub(super) fn write_day<'s>(
         &self,
         block: u64,
-        date: chrono::NaiveDate,
+        (day, date): (u32, chrono::NaiveDate),
         rows: DayRows,
         lookup: &impl Fn(u64) -> Served<'s>,
+        carry: &mut Carry,
     ) -> Result<(), SinkError> {
         let day_key = Some(date_days(date));
+        let mut truth = Vec::new();
+        let mut faulty = |batch: Batch| match &self.faults {
+            Some(faults) => faults.apply(batch, (day, date_days(date)), carry, &mut truth),
+            None => batch,
+        };
         if self.counter.wants(&tables::TRAJECTORIES) {
             self.write(
                 &tables::TRAJECTORIES,
@@ -205,16 +224,19 @@ impl Run<'_> {
             )?;
         }
         if self.counter.wants(&tables::CDR) {
-            let batch = CdrBuilder::from_rows(rows.cdr).finish(lookup);
+            let batch = faulty(CdrBuilder::from_rows(rows.cdr).finish(lookup));
             self.write(&tables::CDR, day_key, block, batch)?;
         }
         if self.counter.wants(&tables::IP_SESSIONS) {
-            let batch = sessions_batch(rows.sessions, lookup);
+            let batch = faulty(sessions_batch(rows.sessions, lookup));
             self.write(&tables::IP_SESSIONS, day_key, block, batch)?;
         }
         if self.counter.wants(&tables::IP_CALLS) {
             let batch = calls_batch(rows.calls, lookup);
             self.write(&tables::IP_CALLS, day_key, block, batch)?;
+        }
+        if self.counter.wants(&tables::FAULTS) {
+            self.write(&tables::FAULTS, day_key, block, faults_batch(&truth))?;
         }
         Ok(())
     }

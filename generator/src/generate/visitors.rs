@@ -2,6 +2,7 @@
 
 use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
+use crate::faults::Carry;
 use crate::mobility::local_midnight;
 use crate::population::{Identity, Person, Registration};
 use crate::public_data::operators;
@@ -83,6 +84,7 @@ impl Run<'_> {
             Served { msisdn, imsi, imei }
         };
         let want = self.wanted_rows();
+        let mut carry = Carry::default();
         for day in 0..self.world.scenario.days() {
             let date = start + chrono::Days::new(u64::from(day));
             let midnight = local_midnight(date);
@@ -146,7 +148,7 @@ impl Run<'_> {
                 sessions,
                 calls,
             };
-            self.write_day(block, date, rows, &lookup)?;
+            self.write_day(block, (day, date), rows, &lookup, &mut carry)?;
         }
         Ok(())
     }

@@ -26,6 +26,23 @@ impl RecordIds {
         }
     }
 
+    /// A new id for copy `part` (0 to 7) of the record `id` of this numbering, as a feed that
+    /// re-sends or splits a record gives it: the record's SIM-day with a sequence no generated
+    /// record uses (bit 15 set), so it collides with no record and no other copy. `None` for a
+    /// record beyond the first 4,096 of its SIM-day.
+    pub(crate) fn copy_id(&self, id: i64, part: u32) -> Option<i64> {
+        debug_assert!(part < 8);
+        let composite = self.permutation.invert(id as u64);
+        let sequence = composite & ((1 << SEQUENCE_BITS) - 1);
+        (sequence < 1 << 12).then(|| {
+            let copy = (composite & !((1 << SEQUENCE_BITS) - 1))
+                | (1 << 15)
+                | (u64::from(part) << 12)
+                | sequence;
+            self.permutation.apply(copy) as i64
+        })
+    }
+
     /// The id of record `sequence` of SIM `sim_key` on `day`.
     pub(crate) fn id(&self, sim_key: u64, day: u32, sequence: u32) -> i64 {
         debug_assert!(sequence < 1 << SEQUENCE_BITS && u64::from(day) < DAYS);
@@ -37,6 +54,20 @@ impl RecordIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copies_are_new_ids() {
+        let ids = RecordIds::new(1, 2);
+        let mut seen = std::collections::HashSet::new();
+        for seq in [0, 1, 4_095] {
+            let id = ids.id(12_345, 3, seq);
+            assert!(seen.insert(id));
+            for part in 0..8 {
+                assert!(seen.insert(ids.copy_id(id, part).unwrap()));
+            }
+        }
+        assert_eq!(ids.copy_id(ids.id(12_345, 3, 4_096), 0), None);
+    }
 
     #[test]
     fn ids_are_unique_and_positive() {

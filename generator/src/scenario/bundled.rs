@@ -12,6 +12,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../scenarios/chinese-new-year-2025.toml"),
     ),
     (
+        "dirty-data",
+        include_str!("../../../scenarios/dirty-data.toml"),
+    ),
+    (
         "hari-raya-2025",
         include_str!("../../../scenarios/hari-raya-2025.toml"),
     ),

@@ -53,6 +53,21 @@
 //! start = "2025-02-12 10:00"          # local, within the period
 //! end = "2025-02-12 16:00"            # exclusive
 //!
+//! [faults]                            # optional: data-quality faults (docs/FAULTS.md), each a
+//! exact_duplicate = 0.002             # share from 0 (default) to 1 of records (clock_skew:
+//! near_duplicate = 0.001              # of site-days; long_call_split: of calls longer than
+//! cell_missing = 0.001                # their switch's cut)
+//! cell_unknown = 0.0005
+//! cell_other_operator = 0.0002
+//! clock_skew = 0.01
+//! long_call_split = 1.0
+//! long_session_split = 1.0            # of data records over their gateway's volume limit
+//! late_arrival = 0.003
+//! identifier_malformed = 0.001
+//! number_format = 0.02
+//! out_of_order = 0.001
+//! location_far = 0.001
+//!
 //! [outputs]                           # optional
 //! tables = ["persons"]                # default: all
 //! format = "parquet"                  # or "csv"
@@ -186,6 +201,14 @@ impl Scenario {
         *self.file.tourism.outbound_scale.as_ref()
     }
 
+    /// The `[faults]` rates as (field name, rate), in file order; every rate is 0 when the
+    /// section is absent.
+    pub fn fault_rates(&self) -> Vec<(&'static str, f64)> {
+        (self.file.faults.rates().iter())
+            .map(|(name, rate)| (*name, *rate.as_ref()))
+            .collect()
+    }
+
     /// Concerts and festivals, in the file's order.
     pub fn gatherings(&self) -> &[Gathering] {
         &self.gatherings
@@ -276,9 +299,28 @@ pub fn normalised_toml(scenario: &Scenario) -> String {
 /// `scenario` with its outputs restricted to `tables`, validated again against the table names
 /// it was parsed with.
 pub fn with_tables(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    edited(scenario, tables, |_| {})
+}
+
+/// `scenario` without its `[faults]` (the clean records of the same run), its outputs
+/// restricted to `tables`, validated again against the table names it was parsed with.
+pub fn without_faults(scenario: &Scenario, tables: &[&str]) -> Result<Scenario, ScenarioError> {
+    edited(scenario, tables, |doc| {
+        doc.remove("faults");
+    })
+}
+
+/// `scenario`'s normalised TOML changed by `edit`, with its outputs restricted to `tables`,
+/// parsed again.
+fn edited(
+    scenario: &Scenario,
+    tables: &[&str],
+    edit: impl FnOnce(&mut toml::Table),
+) -> Result<Scenario, ScenarioError> {
     let mut doc: toml::Table = normalised_toml(scenario)
         .parse()
         .expect("a normalised scenario is TOML");
+    edit(&mut doc);
     let outputs = doc
         .entry("outputs")
         .or_insert_with(|| toml::Value::Table(toml::Table::new()));

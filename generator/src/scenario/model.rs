@@ -46,6 +46,10 @@ pub(crate) struct ScenarioFile {
     /// Network outages (`[[outage]]`); omitted when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outage: Vec<Spanned<OutageFile>>,
+    /// Data-quality faults in the operator's records (`[faults]`); omitted when off, so
+    /// scenarios without faults keep their hash.
+    #[serde(default, skip_serializing_if = "FaultsFile::is_off")]
+    pub faults: FaultsFile,
     #[serde(default)]
     pub(crate) outputs: OutputsFile,
 }
@@ -136,6 +140,84 @@ impl Default for TourismFile {
             inbound_scale: default_zero(),
             domestic_trip_share: default_zero(),
             outbound_scale: default_zero(),
+        }
+    }
+}
+
+/// `[faults]`: the rate of each data-quality fault, every one 0 (off) by default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultsFile {
+    #[serde(default = "default_zero")]
+    pub(crate) exact_duplicate: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) near_duplicate: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) cell_missing: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) cell_unknown: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) cell_other_operator: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) clock_skew: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) long_call_split: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) long_session_split: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) late_arrival: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) identifier_malformed: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) number_format: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) out_of_order: Spanned<f64>,
+    #[serde(default = "default_zero")]
+    pub(crate) location_far: Spanned<f64>,
+}
+
+impl FaultsFile {
+    /// The rates as (field name, value), in file order.
+    pub(crate) fn rates(&self) -> [(&'static str, &Spanned<f64>); 13] {
+        [
+            ("exact_duplicate", &self.exact_duplicate),
+            ("near_duplicate", &self.near_duplicate),
+            ("cell_missing", &self.cell_missing),
+            ("cell_unknown", &self.cell_unknown),
+            ("cell_other_operator", &self.cell_other_operator),
+            ("clock_skew", &self.clock_skew),
+            ("long_call_split", &self.long_call_split),
+            ("long_session_split", &self.long_session_split),
+            ("late_arrival", &self.late_arrival),
+            ("identifier_malformed", &self.identifier_malformed),
+            ("number_format", &self.number_format),
+            ("out_of_order", &self.out_of_order),
+            ("location_far", &self.location_far),
+        ]
+    }
+
+    /// Whether every rate is 0.
+    pub(crate) fn is_off(&self) -> bool {
+        self.rates().iter().all(|(_, r)| *r.as_ref() == 0.0)
+    }
+}
+
+impl Default for FaultsFile {
+    fn default() -> Self {
+        FaultsFile {
+            exact_duplicate: default_zero(),
+            near_duplicate: default_zero(),
+            cell_missing: default_zero(),
+            cell_unknown: default_zero(),
+            cell_other_operator: default_zero(),
+            clock_skew: default_zero(),
+            long_call_split: default_zero(),
+            long_session_split: default_zero(),
+            late_arrival: default_zero(),
+            identifier_malformed: default_zero(),
+            number_format: default_zero(),
+            out_of_order: default_zero(),
+            location_far: default_zero(),
         }
     }
 }

@@ -756,3 +756,33 @@ fn bad_events_name_the_field_and_the_fix() {
         assert_error(&text, &format!("{ORIGIN}{position}"), &[fix]);
     }
 }
+
+#[test]
+fn faults_are_off_by_default_and_their_table_follows_them() {
+    let tables = &["cdr", "faults"];
+    let off = parse(ORIGIN, BASE, tables).unwrap();
+    assert!(off.fault_rates().iter().all(|(_, r)| *r == 0.0));
+    assert!(!super::normalised_toml(&off).contains("faults"));
+    assert_eq!(off.tables(), ["cdr"], "no faults table without faults");
+    let on = parse(
+        ORIGIN,
+        &format!("{BASE}[faults]\nexact_duplicate = 0.01\n"),
+        tables,
+    )
+    .unwrap();
+    assert_eq!(on.tables(), ["cdr", "faults"]);
+    assert!(on.fault_rates().contains(&("exact_duplicate", 0.01)));
+    let again = parse(ORIGIN, &super::normalised_toml(&on), tables).unwrap();
+    assert_eq!(again, on);
+    let clean = super::without_faults(&on, &["cdr"]).unwrap();
+    assert_eq!(super::normalised_toml(&clean), super::normalised_toml(&off));
+    assert_error(
+        &format!("{BASE}[faults]\nclock_skew = 1.5\n"),
+        "scenarios/x.toml:11:14: faults.clock_skew: must be between 0 and 1",
+        &["site-days"],
+    );
+    let listed = format!("{BASE}[outputs]\ntables = [\"faults\"]\n");
+    let e = parse(ORIGIN, &listed, tables).unwrap_err();
+    assert_eq!(e.field, "outputs.tables");
+    assert!(e.message.contains("add a [faults] section"), "{e}");
+}

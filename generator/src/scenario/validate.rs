@@ -7,7 +7,7 @@ use toml::Spanned;
 use super::error::{ScenarioError, Source};
 use super::events;
 use super::model::{
-    DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, HolidaysFile,
+    DEFAULT_BALIK_KAMPUNG_CNY_SHARE, DEFAULT_BALIK_KAMPUNG_RAYA_SHARE, FaultsFile, HolidaysFile,
     OperatorShareFile, OutputsFile, PeriodFile, PopulationFile, RegionFile, ScenarioFile,
     TourismFile,
 };
@@ -46,7 +46,8 @@ pub(crate) fn validate(
     check_tourism(src, &file.tourism)?;
     let gatherings = events::resolve_gatherings(src, &file.gathering, (start, end))?;
     let outages = events::resolve_outages(src, &file.outage, (start, end))?;
-    resolve_outputs(src, &mut file.outputs)?;
+    check_faults(src, &file.faults)?;
+    resolve_outputs(src, &mut file.outputs, !file.faults.is_off())?;
     Ok(Scenario {
         file,
         start,
@@ -488,7 +489,41 @@ fn check_tourism(src: &Source<'_>, tourism: &TourismFile) -> Result<(), Scenario
     Ok(())
 }
 
-fn resolve_outputs(src: &Source<'_>, outputs: &mut OutputsFile) -> Result<(), ScenarioError> {
+/// Name of the truth table listing the injected faults, written only with `[faults]`.
+const FAULTS_TABLE: &str = "faults";
+
+fn check_faults(src: &Source<'_>, faults: &FaultsFile) -> Result<(), ScenarioError> {
+    for (name, rate) in faults.rates() {
+        if !(0.0..=1.0).contains(rate.as_ref()) {
+            let unit = if name == "clock_skew" {
+                "site-days whose records carry a skewed clock"
+            } else if name == "long_call_split" {
+                "calls longer than their switch's cut that are split"
+            } else if name == "long_session_split" {
+                "data records over their gateway's volume limit that are split"
+            } else {
+                "records affected"
+            };
+            return Err(src.error(
+                rate.span(),
+                &format!("faults.{name}"),
+                format!(
+                    "must be between 0 and 1 (got {}); it is the share of {unit}: 0 (the \
+                     default) for none, about 0.001 for a realistic feed",
+                    rate.as_ref()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Fills or checks the table list; the `faults` table is written only when `faults_on`.
+fn resolve_outputs(
+    src: &Source<'_>,
+    outputs: &mut OutputsFile,
+    faults_on: bool,
+) -> Result<(), ScenarioError> {
     let block = &outputs.persons_per_block;
     if !(1_000..=10_000_000).contains(block.as_ref()) {
         return Err(src.error(
@@ -502,9 +537,8 @@ fn resolve_outputs(src: &Source<'_>, outputs: &mut OutputsFile) -> Result<(), Sc
         ));
     }
     let Some(tables) = outputs.tables.take() else {
-        let all = src
-            .known_tables
-            .iter()
+        let all = (src.known_tables.iter())
+            .filter(|t| faults_on || **t != FAULTS_TABLE)
             .map(|t| Spanned::new(0..0, (*t).to_owned()));
         outputs.tables = Some(Spanned::new(0..0, all.collect()));
         return Ok(());
@@ -523,6 +557,15 @@ fn resolve_outputs(src: &Source<'_>, outputs: &mut OutputsFile) -> Result<(), Sc
                 ),
             ));
         };
+        if !faults_on && table.as_ref() == FAULTS_TABLE {
+            return Err(src.error(
+                table.span(),
+                "outputs.tables",
+                "the faults table lists injected faults, and this scenario has none; add a \
+                 [faults] section with a rate above 0, or remove \"faults\""
+                    .to_owned(),
+            ));
+        }
         if listed.iter().any(|(i, _)| *i == index) {
             return Err(src.error(
                 table.span(),

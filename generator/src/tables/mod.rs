@@ -2,6 +2,7 @@
 
 pub mod cdr;
 pub(crate) mod cells;
+pub mod faults;
 pub mod ip_sessions;
 pub(crate) mod person_sims;
 pub(crate) mod persons;
@@ -15,6 +16,7 @@ use crate::geography::Geography;
 
 pub use cdr::CDR;
 pub use cells::CELLS;
+pub use faults::FAULTS;
 pub use ip_sessions::{IP_CALLS, IP_SESSIONS};
 pub use person_sims::PERSON_SIMS;
 pub use persons::PERSONS;
@@ -35,6 +37,7 @@ pub static ALL: &[&TableSchema] = &[
     &TRAJECTORIES,
     &TRIPS,
     &VISITORS,
+    &FAULTS,
 ];
 
 /// Names of every table, in [`ALL`] order.
