@@ -18,6 +18,7 @@ const REFERENCES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/reference-outputs
 
 /// Reference scenarios small enough to regenerate in the test suite.
 const VERIFIED_IN_CI: &[&str] = &[
+    "dirty-data",
     "johor-singapore-border",
     "langkawi-full-density",
     "quickstart",
