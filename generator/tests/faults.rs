@@ -13,37 +13,11 @@ use telcosynth_generator::generate::{self as run, Shard, World};
 use telcosynth_generator::scenario;
 use telcosynth_generator::tables;
 
-const CLEAN: &str = r#"
-name = "faults-fixture"
-seed = 9
-[period]
-start = 2025-01-13
-end = 2025-01-15
-[region]
-states = ["W.P. Kuala Lumpur"]
-[population]
-persons = 3000
-[outputs]
-persons_per_block = 1000
-"#;
+/// The clean fixture scenario.
+const CLEAN: &str = include_str!("fixtures/faults_clean.toml");
 
 /// High rates, so that every kind occurs often on a small run.
-const FAULTS: &str = r#"
-[faults]
-exact_duplicate = 0.02
-near_duplicate = 0.01
-cell_missing = 0.01
-cell_unknown = 0.01
-cell_other_operator = 0.01
-clock_skew = 0.05
-long_call_split = 1.0
-long_session_split = 0.5
-late_arrival = 0.02
-identifier_malformed = 0.01
-number_format = 0.03
-out_of_order = 0.01
-location_far = 0.01
-"#;
+const FAULTS: &str = include_str!("fixtures/faults_section.toml");
 
 /// The fixture's seed: every switch cuts at 30 minutes.
 const SEED: u64 = 9;

@@ -8,41 +8,11 @@ use telcosynth_generator::tables;
 use telcosynth_inspect::inspect;
 use telcosynth_sinks::{DatasetWriter, ManifestInfo, ShardInfo, ToolInfo, WriterOptions};
 
-/// Three thousand Kuala Lumpur residents over three days (seed 9: every switch cuts at 30
-/// minutes, so the run has split calls).
-const CLEAN: &str = r#"name = "faults-inspect"
-seed = 9
+/// Three thousand Kuala Lumpur residents over three days, the generator's fault fixture.
+const CLEAN: &str = include_str!("../../generator/tests/fixtures/faults_clean.toml");
 
-[period]
-start = 2025-01-13
-end = 2025-01-15
-
-[region]
-states = ["W.P. Kuala Lumpur"]
-
-[population]
-persons = 3000
-
-[outputs]
-persons_per_block = 1000
-"#;
-
-const FAULTS: &str = r#"
-[faults]
-exact_duplicate = 0.02
-near_duplicate = 0.01
-cell_missing = 0.01
-cell_unknown = 0.01
-cell_other_operator = 0.01
-clock_skew = 0.05
-long_call_split = 1.0
-long_session_split = 0.5
-late_arrival = 0.02
-identifier_malformed = 0.01
-number_format = 0.03
-out_of_order = 0.01
-location_far = 0.01
-"#;
+/// Every fault kind at a high rate.
+const FAULTS: &str = include_str!("../../generator/tests/fixtures/faults_section.toml");
 
 /// The inspector's report of the dataset of scenario `text`.
 fn report_of(text: &str) -> telcosynth_inspect::Report {
