@@ -14,6 +14,7 @@ use super::activity::{
 };
 use super::activity::{activity, usable_slot};
 use super::contacts::{Tie, candidate_ties};
+use crate::mobility::anchors::Teams;
 use crate::mobility::calendar::{day_type, local_date};
 use crate::numbering::PhoneNumber;
 use crate::population::Population;
@@ -44,6 +45,7 @@ impl CallRates {
         let n = population.len();
         let step = (n / CALIBRATION_SAMPLE).max(1);
         let (mut weight, mut users, mut sims) = (0.0f64, 0.0f64, 0.0f64);
+        let teams = &mut Teams::default();
         for id in (0..n).step_by(step as usize) {
             let person = population.person(id);
             if person.sims == 0 {
@@ -51,7 +53,7 @@ impl CallRates {
             }
             users += 1.0;
             sims += f64::from(person.sims);
-            weight += candidate_ties(seed, population, id)
+            weight += candidate_ties(seed, population, teams, id)
                 .iter()
                 .filter(|c| population.person(c.other).sims > 0)
                 .map(|c| c.tie.weight())
@@ -394,7 +396,13 @@ impl CallBook {
     }
 
     /// The call book of person `id`, from the population alone (any shard can compute anyone's).
-    pub(crate) fn of(seed: u64, population: &Population, rates: CallRates, id: u64) -> CallBook {
+    pub(crate) fn of(
+        seed: u64,
+        population: &Population,
+        teams: &mut Teams,
+        rates: CallRates,
+        id: u64,
+    ) -> CallBook {
         let party = |id: u64| {
             let sims = population.sim_count(id);
             (activity(seed, id) * f64::from(sims), sims)
@@ -403,7 +411,7 @@ impl CallBook {
         let ties = if sims == 0 {
             Vec::new()
         } else {
-            candidate_ties(seed, population, id)
+            candidate_ties(seed, population, teams, id)
                 .into_iter()
                 .filter_map(|c| {
                     let other = party(c.other);

@@ -19,7 +19,8 @@
 //! Persons without a SIM have no ties. Numbers of contacts and weights are assumptions chosen to
 //! give a few strong household ties and a dozen weaker ones, as in mobile-phone social networks.
 
-use crate::mobility::anchors::{TEAM_WINDOW, team};
+use crate::geography::Geography;
+use crate::mobility::anchors::{TEAM_WINDOW, Teams};
 use crate::population::Population;
 use crate::rng::{Purpose, key_hash, unit_f64};
 
@@ -86,7 +87,12 @@ fn pair_draw(seed: u64, a: u64, b: u64, tag: u64) -> f64 {
 
 /// Ties of `id` as either end would see them, before removing persons without SIMs; sorted by
 /// the other person's id.
-pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec<Contact> {
+pub(crate) fn candidate_ties(
+    seed: u64,
+    population: &Population,
+    teams: &mut Teams,
+    id: u64,
+) -> Vec<Contact> {
     let n = population.len();
     let household = population.household(id);
     let district = population.home_district(id);
@@ -132,8 +138,8 @@ pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec
         }
         other += modulus;
     }
-    let person = population.person(id);
-    if let Some(mine) = team(seed, &person, population.reference_date()) {
+    if let Some(mine) = teams.of(seed, population, id) {
+        let state_code = Geography::get().district(district).state_code;
         let window =
             (id / TEAM_WINDOW) * TEAM_WINDOW..((id / TEAM_WINDOW + 1) * TEAM_WINDOW).min(n);
         for other in window {
@@ -142,11 +148,11 @@ pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec
                 && !household.contains(&other)
                 && !ties.iter().any(|c| c.other == other)
                 && pair_draw(seed, id, other, 3) < COLLEAGUE_KEEP
-                && team(seed, &population.person(other), population.reference_date()) == Some(mine);
+                && teams.of(seed, population, other) == Some(mine);
             if colleague {
                 ties.push(Contact {
                     other,
-                    tie: Tie::Colleague(person.state_code),
+                    tie: Tie::Colleague(state_code),
                 });
             }
         }
@@ -158,6 +164,7 @@ pub(crate) fn candidate_ties(seed: u64, population: &Population, id: u64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mobility::anchors::team;
     use crate::population::test_spec;
     use crate::public_data::districts;
 
@@ -178,9 +185,11 @@ mod tests {
     #[test]
     fn ties_are_symmetric() {
         let pop = population(5_000);
+        let teams = &mut Teams::default();
         for id in (0..5_000).step_by(37) {
-            for c in candidate_ties(4, &pop, id) {
-                let back = candidate_ties(4, &pop, c.other);
+            for c in candidate_ties(4, &pop, teams, id) {
+                // A fresh memo: the ties do not depend on what was asked before.
+                let back = candidate_ties(4, &pop, &mut Teams::default(), c.other);
                 assert!(
                     back.iter().any(|b| b.other == id && b.tie == c.tie),
                     "{id} → {} not mirrored",
@@ -195,8 +204,9 @@ mod tests {
         let pop = population(20_000);
         let reference = pop.reference_date();
         let mut colleagues = 0;
+        let teams = &mut Teams::default();
         for id in (0..20_000).step_by(7) {
-            for c in candidate_ties(4, &pop, id) {
+            for c in candidate_ties(4, &pop, teams, id) {
                 if let Tie::Colleague(state) = c.tie {
                     colleagues += 1;
                     let (me, other) = (pop.person(id), pop.person(c.other));
@@ -215,9 +225,10 @@ mod tests {
     #[test]
     fn degrees_are_a_dozen_on_average() {
         let pop = population(20_000);
+        let teams = &mut Teams::default();
         let total: usize = (0..20_000)
             .step_by(11)
-            .map(|id| candidate_ties(4, &pop, id).len())
+            .map(|id| candidate_ties(4, &pop, teams, id).len())
             .sum();
         let mean = total as f64 / (20_000f64 / 11.0).ceil();
         assert!((8.0..16.0).contains(&mean), "mean degree {mean}");

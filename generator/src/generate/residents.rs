@@ -9,6 +9,7 @@ use crate::behaviour::contacts::candidate_ties;
 use crate::behaviour::data::{MAX_DAILY_GB, data_day};
 use crate::columnar::SinkError;
 use crate::faults::Carry;
+use crate::mobility::anchors::Teams;
 use crate::mobility::{PlanCache, TripKind, local_midnight};
 use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
@@ -273,6 +274,8 @@ pub(super) struct Parties<'p> {
     pub(super) population: &'p Population,
     /// Person id → party, `None` for persons without a SIM.
     pub(super) known: KeyMap<u64, Option<Arc<Party>>>,
+    /// Teams of the persons whose ties were drawn.
+    teams: Teams,
 }
 
 impl<'p> Parties<'p> {
@@ -280,6 +283,7 @@ impl<'p> Parties<'p> {
         Parties {
             population,
             known: KeyMap::default(),
+            teams: Teams::default(),
         }
     }
 
@@ -320,7 +324,7 @@ impl<'p> Parties<'p> {
         let Some(me) = self.of(id) else {
             return Vec::new();
         };
-        candidate_ties(seed, self.population, id)
+        candidate_ties(seed, self.population, &mut self.teams, id)
             .into_iter()
             .filter_map(|c| {
                 let other = self.of(c.other)?;
@@ -366,7 +370,7 @@ mod tests {
                 party,
                 links,
             };
-            let book = CallBook::of(seed, &population, rates, id);
+            let book = CallBook::of(seed, &population, &mut Teams::default(), rates, id);
             assert_eq!(call_book(&resident), book, "person {id}");
         }
         assert!(ties > 1_000, "{ties} ties");

@@ -26,9 +26,9 @@ use geo::{Contains, Point};
 
 use crate::geography::projection::offset;
 use crate::geography::{Geography, Place};
-use crate::population::Person;
+use crate::population::{Person, Population};
 use crate::public_data::districts;
-use crate::rng::{Purpose, StreamRng, key_hash, stream, unit_f64};
+use crate::rng::{KeyMap, Purpose, StreamRng, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform, uniform_in};
 
 use super::region::Region;
@@ -187,6 +187,22 @@ pub(crate) fn team(seed: u64, person: &Person, reference: NaiveDate) -> Option<u
     }
     let window = person.id / TEAM_WINDOW;
     Some((u64::from(person.district) << 48) | (window << 8) | (draw(1) % TEAMS_PER_WINDOW))
+}
+
+/// The [`team`]s of persons already asked about, by id: tie lists ask about every member of a
+/// team window for each of its workers, and a person is costly to draw. One memo serves one
+/// population and seed.
+#[derive(Debug, Default)]
+pub(crate) struct Teams(KeyMap<u64, Option<u64>>);
+
+impl Teams {
+    /// [`team`] of person `id` of `population`.
+    pub(crate) fn of(&mut self, seed: u64, population: &Population, id: u64) -> Option<u64> {
+        *self
+            .0
+            .entry(id)
+            .or_insert_with(|| team(seed, &population.person(id), population.reference_date()))
+    }
 }
 
 /// Probability that a person aged 18–64 is employed.

@@ -4,7 +4,10 @@ use super::klang_valley;
 use crate::behaviour::calls::{CallRates, Medium, TieCalls, TieDay, tie_calls_on};
 use crate::behaviour::contacts::{Tie, candidate_ties};
 use crate::mobility::calendar::{day_type, local_midnight};
-use crate::mobility::{Mobility, anchors::Occupation};
+use crate::mobility::{
+    Mobility,
+    anchors::{Occupation, Teams},
+};
 use crate::population::{Population, test_spec};
 use crate::vocabulary::PopulationSize;
 
@@ -21,12 +24,13 @@ fn colleagues_work_at_the_same_place_and_call_in_working_hours() {
     let rates = CallRates::calibrate(11, &population);
     let (mut pairs, mut workers, mut with_colleague) = (0, 0, 0);
     let (mut calls, mut in_hours) = (0, 0);
+    let teams = &mut Teams::default();
     for id in (0..20_000).step_by(13) {
         let person = population.person(id);
         let anchors = mobility.anchors(&person);
         let is_worker = matches!(anchors.occupation, Occupation::Worker(_));
         workers += usize::from(is_worker);
-        let ties = candidate_ties(11, &population, id);
+        let ties = candidate_ties(11, &population, teams, id);
         let colleagues: Vec<_> = ties
             .iter()
             .filter(|c| matches!(c.tie, Tie::Colleague(_)))

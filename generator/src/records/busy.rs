@@ -12,6 +12,7 @@
 
 use super::radio::may_be_answered;
 use crate::behaviour::calls::{CallBook, CallRates, VoiceCall, voice_calls_on};
+use crate::mobility::anchors::Teams;
 use crate::population::Population;
 use crate::rng::KeyMap;
 
@@ -22,6 +23,8 @@ pub(crate) struct BusyLines<'p> {
     rates: CallRates,
     /// Person id → call book, for the block.
     books: KeyMap<u64, CallBook>,
+    /// Teams of the persons whose call books were made.
+    teams: Teams,
     /// The day of `today`.
     day: Option<u32>,
     /// Person id → the calls that may be answered starting on `day`, by start.
@@ -39,6 +42,7 @@ impl<'p> BusyLines<'p> {
             population,
             rates,
             books: KeyMap::default(),
+            teams: Teams::default(),
             day: None,
             today: KeyMap::default(),
             yesterday: KeyMap::default(),
@@ -85,9 +89,9 @@ impl<'p> BusyLines<'p> {
     ) -> bool {
         self.turn_to(day);
         let (seed, population, rates) = (self.seed, self.population, self.rates);
-        let books = &mut self.books;
+        let (books, teams) = (&mut self.books, &mut self.teams);
         let today = self.today.entry(id).or_insert_with(|| {
-            let book = book_of(books, (population, rates), id);
+            let book = book_of((&mut *books, &mut *teams), (population, rates), id);
             answerable(voice_calls_on(seed, book, midnight, day))
         });
         // A call that may still be running: one that started earlier today or yesterday (every
@@ -103,7 +107,7 @@ impl<'p> BusyLines<'p> {
             return false;
         };
         let yesterday = *self.yesterday.entry(id).or_insert_with(|| {
-            let book = book_of(books, (population, rates), id);
+            let book = book_of((&mut *books, &mut *teams), (population, rates), id);
             let calls = voice_calls_on(seed, book, midnight - 86_400, previous);
             latest_end(&answerable(calls))
         });
@@ -113,13 +117,13 @@ impl<'p> BusyLines<'p> {
 
 /// Person `id`'s call book in `books`, made when missing.
 fn book_of<'b>(
-    books: &'b mut KeyMap<u64, CallBook>,
+    (books, teams): (&'b mut KeyMap<u64, CallBook>, &mut Teams),
     (population, rates): (&Population, CallRates),
     id: u64,
 ) -> &'b CallBook {
     books
         .entry(id)
-        .or_insert_with(|| CallBook::of(population.seed(), population, rates, id))
+        .or_insert_with(|| CallBook::of(population.seed(), population, teams, rates, id))
 }
 
 /// The latest end of `calls`, or `i64::MIN` without any.
@@ -170,7 +174,7 @@ mod tests {
             for day in 1..4u32 {
                 let midnight = MIDNIGHT + i64::from(day) * 86_400;
                 for id in (0..3_000).step_by(7) {
-                    let book = CallBook::of(seed, &population, rates, id);
+                    let book = CallBook::of(seed, &population, &mut Teams::default(), rates, id);
                     let day_calls = voice_calls_on(seed, &book, midnight, day);
                     let calls = answerable(day_calls.clone());
                     let at = (midnight, day);
