@@ -53,6 +53,11 @@ pub struct WriterOptions {
 /// `<table>/date=YYYY-MM-DD/<table>-<shard:04>-<block:05>.<ext>`. Each file is written under a
 /// temporary name (`.<name>.tmp`) and renamed when complete; `manifest.json` is written last,
 /// so a folder without it is incomplete.
+///
+/// A part without rows is not written (a full-density region's inbound visitors fill hundreds
+/// of blocks that are empty on most days), except that a table which gets no rows at all is
+/// written as its first empty part (by day, shard and block), so that every table the run
+/// produced has its schema on disk.
 #[derive(Debug)]
 pub struct DatasetWriter {
     dir: PathBuf,
@@ -69,6 +74,8 @@ struct State {
     claimed: BTreeSet<String>,
     /// Completed files and their tables.
     files: Vec<(&'static str, FileEntry)>,
+    /// Per table, its first part without rows (written by `finish` if the table has no file).
+    empty: BTreeMap<&'static str, (PartKey, Batch)>,
 }
 
 impl DatasetWriter {
@@ -100,8 +107,19 @@ impl DatasetWriter {
         self.state().tables.insert(schema.name, schema.view);
     }
 
-    /// Writes `manifest.json` (under a temporary name, then renamed) and returns the manifest.
+    /// Writes the first empty part of each table that has no file, then `manifest.json` (under a
+    /// temporary name, then renamed), and returns the manifest.
     pub fn finish(self, info: ManifestInfo) -> Result<Manifest, SinkFailure> {
+        let empty = {
+            let mut state = self.state();
+            let written: BTreeSet<&str> = state.files.iter().map(|(table, _)| *table).collect();
+            let mut empty = std::mem::take(&mut state.empty);
+            empty.retain(|table, _| !written.contains(table));
+            empty
+        };
+        for (part, batch) in empty.into_values() {
+            self.write_file(part, batch)?;
+        }
         let state = self
             .state
             .into_inner()
@@ -158,25 +176,40 @@ impl DatasetWriter {
         Ok((folder, name))
     }
 
+    /// Claims `part` and writes it, or keeps it aside when it has no rows.
     fn write_part(&self, part: PartKey, batch: Batch) -> Result<(), SinkFailure> {
         let (relative_folder, name) = self.location(&part)?;
-        let folder = self.dir.join(&relative_folder);
-        let path = folder.join(&name);
+        let path = self.dir.join(&relative_folder).join(&name);
         if batch.schema.name != part.table {
             return Err(SinkFailure::WrongTable {
                 path,
                 batch_table: batch.schema.name,
             });
         }
-        let relative = format!("{relative_folder}/{name}");
         {
             let mut state = self.state();
             state.tables.insert(batch.schema.name, batch.schema.view);
-            if !state.claimed.insert(relative.clone()) {
+            if !state.claimed.insert(format!("{relative_folder}/{name}")) {
                 return Err(SinkFailure::DuplicatePart { path });
             }
+            if batch.num_rows() == 0 {
+                let order = |p: &PartKey| (p.day, p.shard, p.block);
+                let first = state.empty.get(part.table);
+                if first.is_none_or(|(kept, _)| order(&part) < order(kept)) {
+                    state.empty.insert(part.table, (part, batch));
+                }
+                return Ok(());
+            }
         }
+        self.write_file(part, batch)
+    }
 
+    /// Writes `part`'s file atomically and records it.
+    fn write_file(&self, part: PartKey, batch: Batch) -> Result<(), SinkFailure> {
+        let (relative_folder, name) = self.location(&part)?;
+        let folder = self.dir.join(&relative_folder);
+        let path = folder.join(&name);
+        let relative = format!("{relative_folder}/{name}");
         fs::create_dir_all(&folder).map_err(SinkFailure::io("create folder", &folder))?;
         let tmp = folder.join(format!(".{name}.tmp"));
         let rows = batch.num_rows() as u64;

@@ -260,6 +260,57 @@ fn manifest_lists_every_file_with_rows_size_and_sha256() {
     }
 }
 
+/// Parts without rows write no file, except that a table with no rows at all is written as its
+/// first empty part (by day, shard and block), whatever order the parts arrive in.
+#[test]
+fn empty_parts_are_written_only_for_a_table_without_rows() {
+    let part = |table: &'static TableSchema, shard, block| PartKey {
+        table: table.name,
+        day: None,
+        shard,
+        block,
+    };
+    let batch = |table, values| Batch::new(table, vec![ColumnData::Int64(values).into()]);
+    for order in [[(1, 0), (0, 3), (0, 1)], [(0, 3), (0, 1), (1, 0)]] {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = DatasetWriter::create(dir.path(), options(Format::Parquet, false)).unwrap();
+        for (shard, block) in order {
+            // Empty parts of a table that has rows in another part, and of one that has none.
+            writer
+                .write(part(&COUNTS, shard, block), batch(&COUNTS, vec![]))
+                .unwrap();
+            writer
+                .write(
+                    part(&NEVER_WRITTEN, shard, block),
+                    batch(&NEVER_WRITTEN, vec![]),
+                )
+                .unwrap();
+        }
+        writer
+            .write(part(&COUNTS, 0, 2), batch(&COUNTS, vec![7]))
+            .unwrap();
+        let manifest = writer.finish(info()).unwrap();
+        let paths: Vec<_> = (manifest.tables.values())
+            .flat_map(|t| &t.files)
+            .map(|f| f.path.clone())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "counts/counts-0000-00002.parquet",
+                "never_written/never_written-0000-00001.parquet",
+            ],
+            "order {order:?}"
+        );
+        assert_eq!(manifest.tables["never_written"].rows, 0);
+        let on_disk: Vec<String> = files_under(dir.path())
+            .into_iter()
+            .filter(|f| f != MANIFEST_FILE)
+            .collect();
+        assert_eq!(on_disk, paths);
+    }
+}
+
 #[test]
 fn no_temporary_files_remain_after_finish() {
     for format in [Format::Parquet, Format::Csv] {
