@@ -49,8 +49,8 @@ pub const RATES: &[TableRate] = &[
     TableRate {
         table: "subscribers",
         rows: Per::Sim(1.0),
-        parquet_bytes_per_row: 61.9,
-        csv_bytes_per_row: 277.3,
+        parquet_bytes_per_row: 61.8,
+        csv_bytes_per_row: 276.8,
     },
     TableRate {
         table: "cells",
@@ -60,20 +60,20 @@ pub const RATES: &[TableRate] = &[
     },
     TableRate {
         table: "cdr",
-        rows: Per::PersonDay(3.5443),
-        parquet_bytes_per_row: 43.4,
-        csv_bytes_per_row: 186.9,
+        rows: Per::PersonDay(3.4012),
+        parquet_bytes_per_row: 37.8,
+        csv_bytes_per_row: 187.9,
     },
     TableRate {
         table: "ip_sessions",
-        rows: Per::PersonDay(12.2166),
-        parquet_bytes_per_row: 67.4,
-        csv_bytes_per_row: 264.3,
+        rows: Per::PersonDay(8.6138),
+        parquet_bytes_per_row: 60.1,
+        csv_bytes_per_row: 265.5,
     },
     TableRate {
         table: "ip_calls",
-        rows: Per::PersonDay(0.9749),
-        parquet_bytes_per_row: 24.6,
+        rows: Per::PersonDay(0.8239),
+        parquet_bytes_per_row: 24.3,
         csv_bytes_per_row: 96.5,
     },
     TableRate {
@@ -85,14 +85,14 @@ pub const RATES: &[TableRate] = &[
     TableRate {
         table: "person_sims",
         rows: Per::Sim(1.0),
-        parquet_bytes_per_row: 23.7,
-        csv_bytes_per_row: 77.7,
+        parquet_bytes_per_row: 24.3,
+        csv_bytes_per_row: 83.1,
     },
     TableRate {
         table: "trajectories",
-        rows: Per::PersonDay(5.4155),
-        parquet_bytes_per_row: 26.1,
-        csv_bytes_per_row: 149.4,
+        rows: Per::PersonDay(5.4906),
+        parquet_bytes_per_row: 25.6,
+        csv_bytes_per_row: 149.6,
     },
 ];
 
@@ -106,38 +106,45 @@ pub const VISITOR_RATES: &[(&str, f64)] = &[
     ("ip_calls", VISITOR_IP_CALLS),
     ("trajectories", VISITOR_TRAJECTORIES),
 ];
-/// 18,872 rows over 13,041 visitor-days.
-const VISITOR_CDR: f64 = 1.4471;
-/// 94,553 rows.
-const VISITOR_IP_SESSIONS: f64 = 7.2504;
-/// 7,411 rows.
-const VISITOR_IP_CALLS: f64 = 0.5683;
-/// 57,863 rows.
-const VISITOR_TRAJECTORIES: f64 = 4.4370;
+/// 18,701 rows over 12,833 visitor-days (version 0.3.0).
+const VISITOR_CDR: f64 = 1.4573;
+/// 92,885 rows.
+const VISITOR_IP_SESSIONS: f64 = 7.2380;
+/// 7,379 rows.
+const VISITOR_IP_CALLS: f64 = 0.5750;
+/// 56,947 rows.
+const VISITOR_TRAJECTORIES: f64 = 4.4375;
 
 /// Visitor indices sampled to count a shard's inbound visitors.
 const VISITOR_SAMPLE: u64 = 4_000;
 
-/// CPU seconds one thread spends per inbound visitor-day, every table written: that scenario
-/// with 20 residents (the same visitors) took 0.88 s of CPU on one thread for 13,044
-/// visitor-days, 0.1 s of it building the world and about 0.05 s for the residents
-/// (re-measured at `dc631eb`; 60 µs before the generator's speed work).
-pub const SECONDS_PER_VISITOR_DAY: f64 = 56e-6;
+/// CPU seconds one thread spends per inbound visitor-day, every table written (fitted with
+/// [`SECONDS_PER_PERSON`]; 56 µs when measured alone on inbound-tourism-q1-2025 at `dc631eb`).
+pub const SECONDS_PER_VISITOR_DAY: f64 = 53e-6;
 
 /// SIMs per person the generator draws, relative to the scenario's `sims_per_person` (the
-/// quickstart asks for 1.35 and gets 27,307 SIMs for 20,000 persons).
-pub const SIMS_FACTOR: f64 = 1.0114;
+/// quickstart asks for 1.35 and gets 27,360 SIMs for 20,000 persons).
+pub const SIMS_FACTOR: f64 = 1.0133;
 
 /// CPU seconds one thread spends per person of a run, once (person, SIMs, identities, contact
-/// list, static tables), with every table written (Parquet, zstd). Fitted by least squares,
-/// together with [`SECONDS_PER_PERSON_DAY`], to three `generate --stats --threads 1` runs of
-/// Klang Valley residents at `dc631eb`: the quickstart (20,000 persons x 7 days: 3.97 s CPU),
-/// 100,000 persons x 1 day (3.72 s) and 5,000 persons x 28 days (3.89 s); the fit is within
-/// 1 % of each. (45 and 70 µs before the generator's speed work.)
-pub const SECONDS_PER_PERSON: f64 = 10e-6;
+/// list, static tables), with every table written (Parquet, zstd). Fitted by least squares on
+/// relative errors, with the three constants below, to seven `generate --stats --threads 1` runs
+/// (user + system time) on the machine of docs/PERFORMANCE.md when it was quiet, at version
+/// 0.3.0 (`2953275` and the writer that skips empty parts): the quickstart (3.87 s), 100,000
+/// Klang Valley residents × 1 day (3.97 s), 5,000 × 28 days (3.64 s), langkawi-full-density
+/// (23.39 s), kapit-connectivity (15.38 s), chinese-new-year-2025 (12.03 s) and
+/// inbound-tourism-q1-2025 (8.72 s); the fit is within 1.1 % of each. (10 and 27 µs with no
+/// block-day term at `dc631eb`; 45 and 70 µs before the generator's speed work.)
+pub const SECONDS_PER_PERSON: f64 = 14e-6;
 
 /// CPU seconds one thread spends per person-day (mobility, records, every event table written).
-pub const SECONDS_PER_PERSON_DAY: f64 = 27e-6;
+pub const SECONDS_PER_PERSON_DAY: f64 = 25.5e-6;
+
+/// CPU seconds one thread spends per block-day, residents' or visitors' blocks alike: creating a
+/// day's files (most of it system time: file creation is slow on the measuring machine's
+/// filesystem) and drawing a visitor block's arrivals. A full-density region with inbound
+/// visitors has hundreds of visitor blocks (langkawi-full-density: 413 for 10 of residents).
+pub const SECONDS_PER_BLOCK_DAY: f64 = 1.2e-3;
 
 /// Speed-up of the run per added thread beyond the first (1.0 = perfect scaling), as far as
 /// there are blocks to share out.
@@ -246,9 +253,13 @@ impl Estimate {
         // Blocks are the unit of parallel work: more threads than blocks do not help.
         let busy = threads.min(shard_blocks.len().max(1)) as f64;
         let speedup = 1.0 + (busy - 1.0) * THREAD_EFFICIENCY;
+        let all_blocks = (0..world.blocks())
+            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
+            .count();
         let cpu = shard_persons as f64 * SECONDS_PER_PERSON
             + person_days * SECONDS_PER_PERSON_DAY
-            + visitors.days * SECONDS_PER_VISITOR_DAY;
+            + visitors.days * SECONDS_PER_VISITOR_DAY
+            + (all_blocks as f64 * f64::from(days)) * SECONDS_PER_BLOCK_DAY;
         let generation = Duration::from_secs_f64(cpu / speedup);
         Estimate {
             scenario: world.scenario.name().to_owned(),
@@ -354,7 +365,8 @@ impl Estimate {
         let _ = writeln!(
             out,
             "time (est.): {} on {} thread{} ({} to build the world, measured; {} to generate at \
-             {:.0} us per person and {:.0} us per person-day{} of one thread)",
+             {:.0} us per person, {:.1} us per person-day{} and {:.1} ms per block-day of one \
+             thread)",
             human_duration(total),
             self.threads,
             if self.threads == 1 { "" } else { "s" },
@@ -363,18 +375,16 @@ impl Estimate {
             SECONDS_PER_PERSON * 1e6,
             SECONDS_PER_PERSON_DAY * 1e6,
             if self.visitors.days > 0.0 {
-                format!(
-                    " and {:.0} us per visitor-day",
-                    SECONDS_PER_VISITOR_DAY * 1e6
-                )
+                format!(", {:.0} us per visitor-day", SECONDS_PER_VISITOR_DAY * 1e6)
             } else {
                 String::new()
-            }
+            },
+            SECONDS_PER_BLOCK_DAY * 1e3
         );
         let _ = writeln!(
             out,
-            "Rates were measured on the quickstart (Klang Valley, one week; docs/PERFORMANCE.md): \
-             rows, bytes and CPU time held within 2% on the chinese-new-year-2025 scenario; time \
+            "Rates were measured on the quickstart (Klang Valley, one week) and the CPU time fitted \
+             to seven runs from the quickstart to full density (docs/PERFORMANCE.md): time \
              assumes a machine like that one and counts all tables."
         );
         out
