@@ -15,7 +15,9 @@ use crate::population::{MAX_SIMS, Person, Population, Sim};
 use crate::public_data::operators;
 use crate::records::PhoneNumber;
 use crate::records::busy::BusyLines;
-use crate::records::communication::{DayContext, Link, Party, ReachableSim, person_day_cdr};
+use crate::records::communication::{
+    DayContext, DayEvents, Link, Party, ReachableSim, person_day_cdr,
+};
 use crate::records::roaming::{roams, visited_network};
 use crate::records::sessions::{DataSim, ip_records, outbound_ip_records};
 use crate::records::visitor::ROAMER_FACTOR;
@@ -153,17 +155,30 @@ impl Run<'_> {
             };
             let (mut cdr, mut sessions, mut calls) = (Vec::new(), Vec::new(), Vec::new());
             let mut trajectories = TrajectoriesBuilder::default();
-            for r in residents {
+            // Every resident's calls of the day first, so that the busy lines know them all
+            // before any record asks (instead of drawing a resident's day twice).
+            let mut events: Vec<Option<DayEvents>> = residents
+                .iter()
+                .map(|r| {
+                    let calls = want.cdr && !r.party.sims.is_empty();
+                    calls.then(|| {
+                        let events = DayEvents::of(&ctx, &r.party, &r.links);
+                        busy.know_calls(r.person.id, day, events.voice_calls());
+                        events
+                    })
+                })
+                .collect();
+            for (r, events) in residents.iter().zip(&mut events) {
                 // A cdr-only run looks a plan up only for a day with records.
                 let plan = (want.trajectories || want.data)
                     .then(|| cache.plan_of(&self.mobility, &r.person, day));
                 if let Some(plan) = plan.as_ref().filter(|_| want.trajectories) {
                     trajectories.push(r.person.id, plan);
                 }
-                if want.cdr {
+                if let Some(events) = events.take() {
                     let me = (&r.person, &*r.party);
-                    let (cache, busy) = (&mut cache, &mut busy);
-                    person_day_cdr(&ctx, cache, busy, me, plan.clone(), &r.links, &mut cdr);
+                    let (lines, plan) = ((&mut cache, &mut busy), plan.clone());
+                    person_day_cdr(&ctx, lines, me, plan, (&r.links, events), &mut cdr);
                 }
                 let Some(plan) = plan.filter(|_| want.data) else {
                     continue;

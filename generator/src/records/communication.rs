@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::rows::CdrRow;
 use crate::behaviour::calls::{
-    CallRates, ExternalEvent, Medium, PairEvent, TieCalls, TieDay, external_events, tie_calls_on,
+    CallRates, ExternalEvent, Medium, PairEvent, TieCalls, TieDay, VoiceCall, external_events,
+    tie_calls_on,
 };
 use crate::behaviour::contacts::Tie;
 use crate::mobility::{DayPlan, Mobility, PlanCache};
@@ -138,17 +139,44 @@ enum Reach<'a> {
     Unreachable,
 }
 
-/// Appends the voice and SMS records of the day of `person`, as call party `me`, to `rows`.
-/// `plan` is their plan of the day when the caller already has it; otherwise it is looked up
-/// only if the day has a record (a third of person-days, without a SIM or an event, need none).
-/// `busy` decides which calls meet a busy line.
+/// The calls and SMS of one party on one day, before any record: each tie's events (in link
+/// order) and the calls with numbers outside the scenario.
+pub(crate) struct DayEvents {
+    ties: Vec<Vec<PairEvent>>,
+    external: Vec<ExternalEvent>,
+}
+
+impl DayEvents {
+    /// The events of the day of call party `me`, whose ties are `links`.
+    pub(crate) fn of(ctx: &DayContext<'_>, me: &Party, links: &[Link]) -> DayEvents {
+        let ties = (links.iter())
+            .map(|link| tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day))
+            .collect();
+        let sims = me.sims.len() as u8;
+        let external = external_events(ctx.seed, me.id, me.activity, sims, ctx.midnight, ctx.day);
+        DayEvents { ties, external }
+    }
+
+    /// The voice calls among them: the party's calls of their call book that day, which the
+    /// busy lines need.
+    pub(crate) fn voice_calls(&self) -> Vec<VoiceCall> {
+        (self.ties.iter().flatten().filter_map(PairEvent::voice_call))
+            .chain(self.external.iter().filter_map(ExternalEvent::voice_call))
+            .collect()
+    }
+}
+
+/// Appends the voice and SMS records of the day of `person`, as call party `me` with the day's
+/// `events` (of [`DayEvents::of`] for `me` and `links`), to `rows`. `plan` is their plan of the
+/// day when the caller already has it; otherwise it is looked up only if the day has a record
+/// (a third of person-days, without a SIM or an event, need none). `busy` decides which calls
+/// meet a busy line; it must have been told the day's voice calls of `me`.
 pub(crate) fn person_day_cdr(
     ctx: &DayContext<'_>,
-    cache: &mut PlanCache,
-    busy: &mut BusyLines<'_>,
+    (cache, busy): (&mut PlanCache, &mut BusyLines<'_>),
     (person, me): (&Person, &Party),
     plan: Option<Arc<DayPlan>>,
-    links: &[Link],
+    (links, events): (&[Link], DayEvents),
     rows: &mut Vec<CdrRow>,
 ) {
     if me.sims.is_empty() {
@@ -160,19 +188,9 @@ pub(crate) fn person_day_cdr(
         plan,
         memo: Memo::default(),
     };
-    let ties: Vec<Vec<PairEvent>> = (links.iter())
-        .map(|link| tie_calls_on(ctx.seed, &link.calls, ctx.midnight, ctx.day))
-        .collect();
-    let sims = me.sims.len() as u8;
-    let external = external_events(ctx.seed, me.id, me.activity, sims, ctx.midnight, ctx.day);
-    // The busy lines need the same voice calls of the day: the links are the ties of the
-    // person's call book.
-    let voice = (ties.iter().flatten().filter_map(PairEvent::voice_call))
-        .chain(external.iter().filter_map(ExternalEvent::voice_call));
-    busy.know_calls(me.id, ctx.day, voice.collect());
     let mut sequence = [0u32; MAX_SIMS as usize];
-    for (link, events) in links.iter().zip(&ties) {
-        for event in events {
+    for (link, day) in links.iter().zip(&events.ties) {
+        for event in day {
             pair_record(
                 ctx,
                 (cache, &mut *busy),
@@ -184,7 +202,7 @@ pub(crate) fn person_day_cdr(
             );
         }
     }
-    for event in external {
+    for event in events.external {
         let engaged = event.medium == Medium::Voice
             && busy.engaged(me.id, (ctx.midnight, ctx.day), event.start, event.order);
         external_record(
