@@ -139,8 +139,12 @@ pub fn run(
         .map(|b| (world.population.len() - b * per_block).min(per_block))
         .sum();
     let done = AtomicU64::new(0);
+    // One block per task: rayon would otherwise hand each thread a contiguous range it can no
+    // longer split, and one thread would get every resident block (visitor blocks, after them,
+    // are light): a full-density region with visitors ran on one core.
     blocks
         .par_iter()
+        .with_max_len(1)
         .try_for_each(|&block| -> Result<(), SinkError> {
             if block >= residents {
                 let first = (block - residents) * per_block;
