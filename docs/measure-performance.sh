@@ -33,7 +33,7 @@ name = "$1"
 seed = 20250106
 [period]
 start = 2025-01-06
-end = 2025-01-$(printf %02d $((5 + $3)))
+end = $(date -d "2025-01-06 + $(($3 - 1)) days" +%F)
 [region]
 states = ["Selangor", "W.P. Kuala Lumpur", "W.P. Putrajaya"]
 [population]
@@ -60,6 +60,25 @@ done
 scenario big 200000 7 5000
 run "200k persons x 7 days, blocks of 5000" "$WORK/big.toml" 2
 
-echo "# dry-run estimate against a real run of another scenario"
-"$B" generate chinese-new-year-2025 --dry-run
-run chinese-new-year-2025 chinese-new-year-2025 2
+echo "# speed at full density (visitor blocks, scaling over many blocks)"
+"$B" bench-speed langkawi-full-density
+
+# The dry-run CPU model (src/run/estimate.rs) is fitted by least squares on relative errors to
+# the first seven runs below (CPU = a x persons + b x person-days + c x visitor-days + d x
+# block-days, block-days counting visitors' blocks too); the others check it. Each line: the
+# dry run's size and 1-thread estimate, then the real run's CPU time (user + system).
+estimate() { # label scenario threads
+  echo "== $1 (dry run on 1 thread, real run on $3)"
+  "$B" generate "$2" --dry-run --threads 1 | grep -E "^size|^inbound|^time"
+  run "$1" "$2" "$3"
+}
+echo "# dry-run CPU model: fit runs, then checks"
+scenario p100k1d 100000 1 5000
+scenario p5k28d 5000 28 5000
+for s in quickstart "$WORK/p100k1d.toml" "$WORK/p5k28d.toml" langkawi-full-density \
+  kapit-connectivity chinese-new-year-2025 inbound-tourism-q1-2025 \
+  malaysia-q1-2025 hari-raya-2025 network-outage johor-singapore-border klang-valley-week; do
+  estimate "$(basename "$s" .toml)" "$s" 1
+done
+# Two threads: the CPU time is the same, the wall time half.
+estimate melaka-full-density melaka-full-density 2
