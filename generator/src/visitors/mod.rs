@@ -33,6 +33,7 @@
 //! consecutive indices after the residents' blocks, so any shard regenerates them identically.
 
 mod arrivals;
+mod entry;
 mod itinerary;
 pub(crate) mod phone;
 
@@ -55,6 +56,7 @@ use crate::rng::{Purpose, key_hash, stream, unit_f64};
 use crate::sampling::{Weighted, bernoulli, uniform_in};
 
 use arrivals::{GROUPS, Group};
+use entry::EntryChoice;
 
 pub(crate) use itinerary::Base;
 pub use phone::{Phone, PhoneKind};
@@ -104,9 +106,8 @@ pub struct Inbound {
     before: Vec<[u64; 3]>,
     /// Per group: the origins (indices into `inbound_origins`) and their weights.
     groups: [(Vec<usize>, Option<Weighted>); 3],
-    /// Per DOSM state code: probability that a visitor without a crossing of their own there
-    /// arrives by air.
-    air_share: [f64; 17],
+    /// Per nationality (index into `inbound_origins`): how its visitors choose their entry point.
+    entries: Vec<EntryChoice>,
     region: Vec<u16>,
     phase: f64,
     /// Attractions of the region.
@@ -275,7 +276,12 @@ impl Inbound {
             starts,
             before,
             groups,
-            air_share: air_shares(),
+            entries: {
+                let air_share = air_shares();
+                (origins.iter())
+                    .map(|o| EntryChoice::new(o, &air_share))
+                    .collect()
+            },
             attractions: attractions()
                 .iter()
                 .filter(|a| region.binary_search(&a.district).is_ok())
@@ -320,8 +326,8 @@ impl Inbound {
         let (members, weights) = &self.groups[g];
         let position = self.before[day][g] + (index - self.starts[day][g]);
         let u = (position as f64 * 0.618_033_988_749_894_9 + self.phase).fract();
-        let origin = &inbound_origins()[members[weights.as_ref().map_or(0, |w| w.pick(u))]];
-        (date, origin, self.entry_point(origin, rng))
+        let o = members[weights.as_ref().map_or(0, |w| w.pick(u))];
+        (date, &inbound_origins()[o], self.entries[o].draw(rng))
     }
 
     /// Whether there are no visitors.
@@ -447,49 +453,6 @@ fn air_shares() -> [f64; 17] {
         };
     }
     shares
-}
-
-impl Inbound {
-    /// The entry point of a visitor from `origin`: a state from its states of entry, then that
-    /// state's crossings to the visitor's country when it has any; otherwise an airport (with
-    /// the state's air share) or a crossing others use, airports by international traffic.
-    fn entry_point(
-        &self,
-        origin: &InboundOrigin,
-        rng: &mut crate::rng::StreamRng,
-    ) -> &'static EntryPoint {
-        let states = Weighted::new(origin.entry_states.iter().map(|s| s.1));
-        let state_code = origin.entry_states[states.sample(rng)].0;
-        let in_state: Vec<&'static EntryPoint> = entry_points()
-            .iter()
-            .filter(|p| p.state_code == state_code)
-            .collect();
-        let own: Vec<&'static EntryPoint> = in_state
-            .iter()
-            .copied()
-            .filter(|p| p.crossing_country == Some(origin.iso3))
-            .collect();
-        let (candidates, weight): (Vec<&'static EntryPoint>, fn(&EntryPoint) -> f64) =
-            if !own.is_empty() {
-                (own, |p| if p.id == "L01" { CAUSEWAY_WEIGHT } else { 1.0 })
-            } else {
-                let (air, surface): (Vec<_>, Vec<_>) = in_state
-                    .into_iter()
-                    .partition(|p| p.kind == EntryKind::Airport);
-                let usable = surface.iter().any(|p| transit_weight(p) > 0.0);
-                if !air.is_empty()
-                    && (!usable || bernoulli(rng, self.air_share[usize::from(state_code)]))
-                {
-                    (air, international_passengers)
-                } else if usable {
-                    (surface, transit_weight)
-                } else {
-                    (surface, |_| 1.0)
-                }
-            };
-        let pick = Weighted::new(candidates.iter().map(|p| weight(p)));
-        candidates[pick.sample(rng)]
-    }
 }
 
 /// Weight of the Johor Causeway against 1 for the Second Link among the crossings from Singapore
