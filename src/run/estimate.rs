@@ -150,6 +150,11 @@ pub const SECONDS_PER_BLOCK_DAY: f64 = 1.2e-3;
 /// there are blocks to share out.
 pub const THREAD_EFFICIENCY: f64 = 0.9;
 
+/// The blocks of `blocks` that `shard` generates (block `b` belongs to shard `b mod count`).
+fn blocks_of(shard: ShardInfo, blocks: std::ops::Range<u64>) -> impl Iterator<Item = u64> {
+    blocks.filter(move |b| b % u64::from(shard.count) == u64::from(shard.index))
+}
+
 /// One table's estimate; `None` for a table without a measured rate (a table added after the
 /// rates were measured: `telcosynth bench-speed --rates` measures it).
 #[derive(Debug, Clone, Copy)]
@@ -208,9 +213,7 @@ impl Estimate {
         let per_block = u64::from(world.scenario.persons_per_block());
         // Residents' blocks; visitors (their own blocks after these) are counted apart.
         let blocks = world.resident_blocks();
-        let shard_blocks: Vec<u64> = (0..blocks)
-            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
-            .collect();
+        let shard_blocks: Vec<u64> = blocks_of(shard, 0..blocks).collect();
         let shard_persons: u64 = shard_blocks
             .iter()
             .map(|b| (persons - b * per_block).min(per_block))
@@ -253,9 +256,7 @@ impl Estimate {
         // Blocks are the unit of parallel work: more threads than blocks do not help.
         let busy = threads.min(shard_blocks.len().max(1)) as f64;
         let speedup = 1.0 + (busy - 1.0) * THREAD_EFFICIENCY;
-        let all_blocks = (0..world.blocks())
-            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
-            .count();
+        let all_blocks = blocks_of(shard, 0..world.blocks()).count();
         let cpu = shard_persons as f64 * SECONDS_PER_PERSON
             + person_days * SECONDS_PER_PERSON_DAY
             + visitors.days * SECONDS_PER_VISITOR_DAY
@@ -411,8 +412,7 @@ impl VisitorCount {
         let per_block = u64::from(world.scenario.persons_per_block());
         let len = world.inbound.len();
         let first_block = world.resident_blocks();
-        let ranges: Vec<(u64, u64)> = (first_block..world.blocks())
-            .filter(|b| b % u64::from(shard.count) == u64::from(shard.index))
+        let ranges: Vec<(u64, u64)> = blocks_of(shard, first_block..world.blocks())
             .map(|b| {
                 let first = (b - first_block) * per_block;
                 (first, (first + per_block).min(len))
